@@ -1,0 +1,38 @@
+using System.Text;
+
+namespace P2PShare.Protocol.Codec;
+
+/// <summary>
+/// Escaping for the <c>key::value;</c> text. A backslash escapes the characters that would end a
+/// key or value, so any text round-trips: <c>\\</c> backslash, <c>\;</c> semicolon, <c>\:</c>
+/// colon, <c>\n</c> line feed, <c>\r</c> carriage return. Every other character stands as itself.
+/// </summary>
+public static class KeyValueEscaping
+{
+    /// <summary>Appends <paramref name="text"/> escaped.</summary>
+    public static void Append(StringBuilder builder, string text)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(text);
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '\\': builder.Append(@"\\"); break;
+                case ';': builder.Append(@"\;"); break;
+                case ':': builder.Append(@"\:"); break;
+                case '\n': builder.Append(@"\n"); break;
+                case '\r': builder.Append(@"\r"); break;
+                default: builder.Append(c); break;
+            }
+        }
+    }
+
+    /// <summary><paramref name="text"/> escaped.</summary>
+    public static string Escape(string text)
+    {
+        var builder = new StringBuilder(text?.Length ?? 0);
+        Append(builder, text!);
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,50 @@
+using P2PShare.Protocol.Codec;
+using P2PShare.Protocol.Files;
+
+namespace P2PShare.Protocol.Messages;
+
+/// <summary>
+/// Lists in a flat header: <c>count::K;</c> then each entry's fields as <c>PREFIX.I.KEY::VALUE;</c>
+/// for I in 0..K-1. Unknown per-entry keys are ignored like any unknown key.
+/// </summary>
+internal static class ListFields
+{
+    public static void WriteCount(HeaderWriter writer, int count) => writer.Add("count", count);
+
+    public static int ReadCount(Header h, ProtocolLimits limits) => h.RequiredInt32("count", 0, limits.MaxListEntries);
+
+    public static string Key(string prefix, int index, string field) => $"{prefix}.{index}.{field}";
+
+    public static void WriteFileMeta(HeaderWriter w, string prefix, int i, FileId id, string name, long length, int pieceLength) =>
+        w.Add(Key(prefix, i, "id"), id.ToString())
+         .Add(Key(prefix, i, "name"), name)
+         .Add(Key(prefix, i, "length"), length)
+         .Add(Key(prefix, i, "piece_length"), pieceLength);
+
+    public static (FileId Id, string Name, long Length, int PieceLength) ReadFileMeta(Header h, string prefix, int i, ProtocolLimits limits)
+    {
+        var id = FileId.Parse(h.Required(Key(prefix, i, "id")));
+        var name = FileNameRules.Require(h.Required(Key(prefix, i, "name")));
+        long length = h.RequiredInt64(Key(prefix, i, "length"));
+        int pieceLength = h.RequiredInt32(Key(prefix, i, "piece_length"), 1, limits.MaxPieceLength);
+        long pieces = (length + pieceLength - 1) / pieceLength;
+        if (pieces > limits.MaxPieceCount)
+            throw new ProtocolException($"message '{h.Type}' entry {i}: {length} bytes in pieces of {pieceLength} make {pieces} pieces, over the limit of {limits.MaxPieceCount}");
+        return (id, name, length, pieceLength);
+    }
+
+    /// <summary>Writes a bitfield unless the set is null or complete (absence means "all").</summary>
+    public static void WriteHave(HeaderWriter w, string key, PieceSet? have)
+    {
+        if (have is not null && !have.IsComplete)
+            w.AddBase64(key, have.ToBytes());
+    }
+
+    public static PieceSet? ReadHave(Header h, string key, int pieceCount)
+    {
+        if (!h.Has(key))
+            return null;
+        var set = PieceSet.FromBytes(pieceCount, h.RequiredBase64(key));
+        return set.IsComplete ? null : set;
+    }
+}

@@ -1,0 +1,61 @@
+using P2PShare.Protocol.Codec;
+
+namespace P2PShare.Protocol.Messages;
+
+/// <summary>Turns messages into header text and parsed headers back into messages.</summary>
+public static class MessageCodec
+{
+    /// <summary>The header text of <paramref name="message"/>: type, then id and re when set, then its fields.</summary>
+    public static string Encode(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var writer = new HeaderWriter(message.Type);
+        if (message.RequestId != 0)
+            writer.Add(HeaderKeys.Id, message.RequestId);
+        if (message.ReplyTo != 0)
+            writer.Add(HeaderKeys.ReplyTo, message.ReplyTo);
+        message.WriteFields(writer);
+        return writer.ToString();
+    }
+
+    /// <summary>
+    /// The message a header describes. Unknown types decode to <see cref="UnknownMessage"/>;
+    /// missing or malformed fields of a known type throw <see cref="ProtocolException"/>.
+    /// </summary>
+    public static Message Decode(Header header, ProtocolLimits? limits = null)
+    {
+        ArgumentNullException.ThrowIfNull(header);
+        limits ??= ProtocolLimits.Default;
+        Message message = header.Type switch
+        {
+            Hello.TypeName => Hello.Read(header),
+            Welcome.TypeName => Welcome.Read(header),
+            ErrorReply.TypeName => ErrorReply.Read(header),
+            Ok.TypeName => Ok.Read(header),
+            Bye.TypeName => Bye.Read(header),
+            Announce.TypeName => Announce.Read(header, limits),
+            HavePiece.TypeName => HavePiece.Read(header),
+            ListFiles.TypeName => ListFiles.Read(header),
+            UpdateRequest.TypeName => UpdateRequest.Read(header),
+            Refresh.TypeName => Refresh.Read(header),
+            FileList.TypeName => FileList.Read(header, limits),
+            WhoHas.TypeName => WhoHas.Read(header),
+            Holders.TypeName => Holders.Read(header, limits),
+            GetManifest.TypeName => GetManifest.Read(header),
+            ManifestReply.TypeName => ManifestReply.Read(header),
+            GetPiece.TypeName => GetPiece.Read(header),
+            PieceReply.TypeName => PieceReply.Read(header),
+            GetHave.TypeName => GetHave.Read(header),
+            HaveMap.TypeName => HaveMap.Read(header, limits),
+            _ => new UnknownMessage(header.Type),
+        };
+        return message with
+        {
+            RequestId = header.OptionalInt64(HeaderKeys.Id, 0, 1),
+            ReplyTo = header.OptionalInt64(HeaderKeys.ReplyTo, 0, 1),
+        };
+    }
+
+    /// <summary>Parses header text and decodes it.</summary>
+    public static Message Decode(string headerText, ProtocolLimits? limits = null) => Decode(Header.Parse(headerText), limits);
+}

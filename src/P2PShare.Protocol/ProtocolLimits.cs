@@ -1,0 +1,29 @@
+namespace P2PShare.Protocol;
+
+/// <summary>
+/// Every size limit of the wire format, with its default. Limits are checked before anything is
+/// allocated, so a hostile length prefix costs the receiver nothing.
+/// </summary>
+public sealed record ProtocolLimits
+{
+    /// <summary>The protocol version this build speaks; carried by the first message of every connection.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Largest frame accepted (header plus payload): 16 MiB, room for the largest piece plus its header.</summary>
+    public int MaxFrameLength { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>Largest text header accepted: 4 MiB, enough for a list of tens of thousands of files.</summary>
+    public int MaxHeaderLength { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Largest piece length a manifest may declare: 8 MiB.</summary>
+    public int MaxPieceLength { get; init; } = 8 * 1024 * 1024;
+
+    /// <summary>Most pieces a manifest may list: 262,144, so a manifest (32 bytes a piece) stays at 8 MiB, inside one frame.</summary>
+    public int MaxPieceCount { get; init; } = 256 * 1024;
+
+    /// <summary>Most entries in one list message (files, holders).</summary>
+    public int MaxListEntries { get; init; } = 100_000;
+
+    /// <summary>The defaults.</summary>
+    public static ProtocolLimits Default { get; } = new();
+}

@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using P2PShare.Protocol.Framing;
+using P2PShare.Protocol.Messages;
+
+namespace P2PShare.Protocol.Rpc;
+
+/// <summary>
+/// One connection's messages over a stream: serialized sends, one read loop, and requests matched
+/// to replies by id so either side may ask the other at any time. The channel owns the stream.
+/// </summary>
+public sealed class MessageChannel : IAsyncDisposable, IDisposable
+{
+    private readonly Stream _stream;
+    private readonly ProtocolLimits _limits;
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ConcurrentDictionary<long, TaskCompletionSource<Incoming>> _pending = new();
+    private readonly CancellationTokenSource _closed = new();
+    private long _nextId;
+    private int _disposed;
+
+    /// <summary>Wraps <paramref name="stream"/>; the channel disposes it.</summary>
+    public MessageChannel(Stream stream, ProtocolLimits? limits = null)
+    {
+        _stream = stream ?? throw new ArgumentNullException(nameof(stream));
+        _limits = limits ?? ProtocolLimits.Default;
+    }
+
+    /// <summary>Cancelled once the channel is closed, by either side.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    /// <summary>Sends a message that expects no reply (a notification or a reply of our own).</summary>
+    public async Task SendAsync(Message message, ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        string header = MessageCodec.Encode(message);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        await _sendLock.WaitAsync(linked.Token);
+        try
+        {
+            await FrameWriter.WriteAsync(_stream, header, payload, _limits, linked.Token);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends <paramref name="reply"/> as the answer to <paramref name="request"/>.</summary>
+    public Task ReplyAsync(Message request, Message reply, ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return SendAsync(reply with { ReplyTo = request.RequestId }, payload, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends a request and waits for its reply (any type, errors included). Needs <see cref="RunAsync"/>
+    /// to be reading. Throws <see cref="TimeoutException"/> after <paramref name="timeout"/> and
+    /// <see cref="IOException"/> if the connection closes first.
+    /// </summary>
+    public async Task<Incoming> RequestAsync(Message request, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        long id = Interlocked.Increment(ref _nextId);
+        var pending = new TaskCompletionSource<Incoming>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = pending;
+        try
+        {
+            if (_closed.IsCancellationRequested)
+                throw new IOException("the connection is closed");
+            await SendAsync(request with { RequestId = id }, default, cancellationToken);
+            return await pending.Task.WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"no reply to '{request.Type}' within {timeout.TotalSeconds:0.#} s");
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>
+    /// Sends a request and returns its reply as <typeparamref name="T"/>; an <c>error</c> reply
+    /// throws <see cref="RemoteErrorException"/>, any other type <see cref="ProtocolException"/>.
+    /// The caller owns the returned payload.
+    /// </summary>
+    public async Task<(T Reply, Incoming Raw)> RequestAsync<T>(Message request, TimeSpan timeout, CancellationToken cancellationToken = default)
+        where T : Message
+    {
+        var incoming = await RequestAsync(request, timeout, cancellationToken);
+        switch (incoming.Message)
+        {
+            case T reply:
+                return (reply, incoming);
+            case ErrorReply error:
+                incoming.Dispose();
+                throw new RemoteErrorException(error.Code, error.Text);
+            default:
+                incoming.Dispose();
+                throw new ProtocolException($"expected '{typeof(T).Name}' in reply to '{request.Type}', got '{incoming.Message.Type}'");
+        }
+    }
+
+    /// <summary>
+    /// Reads one message directly, for the handshake before <see cref="RunAsync"/> starts. Returns
+    /// null at a clean end of stream; throws <see cref="TimeoutException"/> after <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<Incoming?> ReceiveAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            var frame = await FrameReader.ReadAsync(_stream, _limits, deadline.Token);
+            if (frame is null)
+                return null;
+            try
+            {
+                return new Incoming(MessageCodec.Decode(frame.Header, _limits), frame);
+            }
+            catch
+            {
+                frame.Dispose();
+                throw;
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_closed.IsCancellationRequested)
+        {
+            throw new TimeoutException($"nothing received within {timeout.TotalSeconds:0.#} s");
+        }
+    }
+
+    /// <summary>
+    /// The read loop: completes pending requests with their replies and hands every other message to
+    /// <paramref name="handler"/>, which owns (and disposes) what it is given. Returns when the other
+    /// side closes cleanly; throws on malformed input, an idle timeout or a broken connection. Either
+    /// way every pending request fails and the channel is closed.
+    /// </summary>
+    public async Task RunAsync(Func<Incoming, CancellationToken, Task> handler, TimeSpan idleTimeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        using var loop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        try
+        {
+            while (true)
+            {
+                var incoming = await ReceiveAsync(idleTimeout, loop.Token);
+                if (incoming is null)
+                    return;
+                if (incoming.Message.ReplyTo != 0)
+                {
+                    if (!_pending.TryRemove(incoming.Message.ReplyTo, out var waiter) || !waiter.TrySetResult(incoming))
+                        incoming.Dispose(); // a reply nobody waits for any more (timed out)
+                    continue;
+                }
+                await handler(incoming, loop.Token);
+            }
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    /// <summary>Closes the connection; pending requests fail. Safe to call more than once.</summary>
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        _closed.Cancel();
+        _stream.Dispose();
+        foreach (var id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out var waiter))
+                waiter.TrySetException(new IOException("the connection closed before the reply arrived"));
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // The token source and lock are left to the GC: in-flight sends may still touch them.
+        Close();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
