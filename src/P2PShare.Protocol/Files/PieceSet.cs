@@ -45,6 +45,16 @@ public sealed class PieceSet
         return true;
     }
 
+    /// <summary>Marks piece <paramref name="index"/> absent; false if it already was.</summary>
+    public bool Remove(int index)
+    {
+        if (!Contains(index))
+            return false;
+        _bits[index >> 3] &= (byte)~(0x80 >> (index & 7));
+        Present--;
+        return true;
+    }
+
     /// <summary>Marks every piece present.</summary>
     public void AddAll()
     {
