@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Logging;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.Peer.Network;
+
+/// <summary>Our connection to a peer that holds a file: manifest, have-map and piece requests, pipelined.</summary>
+public sealed class PeerLink : IAsyncDisposable
+{
+    private readonly MessageChannel _channel;
+    private readonly PeerOptions _options;
+    private readonly Task _readLoop;
+
+    private PeerLink(MessageChannel channel, string endpoint, PeerOptions options)
+    {
+        _channel = channel;
+        Endpoint = endpoint;
+        _options = options;
+        _readLoop = Task.Run(ReadLoopAsync);
+    }
+
+    /// <summary>The peer's host:port.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>Cancelled once the connection closes.</summary>
+    public CancellationToken Closed => _channel.Closed;
+
+    /// <summary>Connects and says hello.</summary>
+    public static async Task<PeerLink> ConnectAsync(string host, int port, int ourPort, PeerOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tcp = await TcpConnector.ConnectAsync(host, port, options.ConnectTimeout, cancellationToken);
+        var channel = new MessageChannel(tcp.GetStream(), options.Limits);
+        try
+        {
+            await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Fetcher, ourPort, "P2PShare.Peer/1"), options.HandshakeTimeout, cancellationToken);
+            return new PeerLink(channel, TcpConnector.Format(host, port), options);
+        }
+        catch
+        {
+            channel.Dispose();
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            // A fetcher only expects replies; anything else is dropped.
+            await _channel.RunAsync((incoming, _) =>
+            {
+                incoming.Dispose();
+                return Task.CompletedTask;
+            }, Timeout.InfiniteTimeSpan);
+        }
+        catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            // The pending requests fail with the cause; nothing more to do here.
+        }
+    }
+
+    /// <summary>The file's manifest, verified against <paramref name="file"/>.</summary>
+    public async Task<Manifest> GetManifestAsync(FileId file, CancellationToken cancellationToken)
+    {
+        var (_, raw) = await _channel.RequestAsync<ManifestReply>(new GetManifest(file), _options.RequestTimeout, cancellationToken);
+        using (raw)
+            return Manifest.ParseVerified(raw.Payload.Span, file, _options.Limits);
+    }
+
+    /// <summary>The pieces the peer holds now (null: all).</summary>
+    public async Task<PieceSet?> GetHaveAsync(FileId file, CancellationToken cancellationToken)
+    {
+        var (reply, raw) = await _channel.RequestAsync<HaveMap>(new GetHave(file), _options.RequestTimeout, cancellationToken);
+        raw.Dispose();
+        return reply.Have;
+    }
+
+    /// <summary>
+    /// Asks for one piece. The reply's payload is the piece (unverified); the caller disposes it.
+    /// A not-found answer throws <see cref="RemoteErrorException"/> with code <c>not_found</c>.
+    /// </summary>
+    public async Task<Incoming> GetPieceAsync(FileId file, int piece, CancellationToken cancellationToken)
+    {
+        var (reply, raw) = await _channel.RequestAsync<PieceReply>(new GetPiece(file, piece), _options.RequestTimeout, cancellationToken);
+        if (reply.File != file || reply.Piece != piece)
+        {
+            raw.Dispose();
+            throw new ProtocolException($"asked for piece {piece} of {file.ShortText}, got piece {reply.Piece} of {reply.File.ShortText}");
+        }
+        return raw;
+    }
+
+    /// <summary>Closes the connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        await _readLoop;
+    }
+}

@@ -1,0 +1,229 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using P2PShare.Peer.Storage;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.Peer.Network;
+
+/// <summary>
+/// Serves manifests and verified pieces to any number of peers at once: one read loop per
+/// connection, requests answered in order, a clear not-found for anything not held.
+/// </summary>
+public sealed class PieceServer : IAsyncDisposable
+{
+    private readonly Repository _repository;
+    private readonly PeerOptions _options;
+    private readonly ILogger _logger;
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HashSet<MessageChannel> _connections = [];
+    private Task _acceptLoop = Task.CompletedTask;
+    private long _piecesServed;
+    private long _bytesServed;
+    private int _disposed;
+
+    /// <summary>
+    /// Creates a server for <paramref name="repository"/> on a listener that is already bound (the
+    /// repository's default folder is named after the port, so the port comes first); call <see cref="Start"/>.
+    /// The server owns the listener.
+    /// </summary>
+    public PieceServer(TcpListener listener, Repository repository, PeerOptions options, ILogger logger)
+    {
+        _listener = listener ?? throw new ArgumentNullException(nameof(listener));
+        _repository = repository ?? throw new ArgumentNullException(nameof(repository));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    }
+
+    /// <summary>The bound address (with the real port once started).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndpoint;
+
+    /// <summary>Pieces served since start.</summary>
+    public long PiecesServed => Interlocked.Read(ref _piecesServed);
+
+    /// <summary>Piece bytes served since start.</summary>
+    public long BytesServed => Interlocked.Read(ref _bytesServed);
+
+    /// <summary>Starts accepting.</summary>
+    public void Start()
+    {
+        _acceptLoop = AcceptLoopAsync(_stopping.Token);
+    }
+
+    private async Task AcceptLoopAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // One failed accept (a client that reset before we took it) is no reason to stop.
+                PeerLog.AcceptFailed(_logger, e.Message);
+                continue;
+            }
+            _ = Task.Run(() => ServeAsync(client, cancellationToken), CancellationToken.None);
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client, CancellationToken cancellationToken)
+    {
+        string remote = client.Client.RemoteEndPoint?.ToString() ?? "?";
+        client.NoDelay = true;
+        var channel = new MessageChannel(client.GetStream(), _options.Limits);
+        lock (_connections)
+        {
+            if (_connections.Count >= _options.MaxServeConnections)
+            {
+                PeerLog.ServeRefused(_logger, remote, $"already serving {_connections.Count} connections");
+                _ = RefuseBusyAsync(channel, client);
+                return;
+            }
+            _connections.Add(channel);
+        }
+        try
+        {
+            string observed = (client.Client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "";
+            var hello = await Handshake.AcceptAsync(channel, PeerRole.Fetcher, observed, _options.HandshakeTimeout, cancellationToken);
+            if (hello is null)
+            {
+                PeerLog.ServeRefused(_logger, remote, "bad handshake");
+                return;
+            }
+            PeerLog.ServeAccepted(_logger, remote);
+            await channel.RunAsync((incoming, ct) => HandleAsync(channel, incoming, ct), _options.IdleTimeout, cancellationToken);
+        }
+        catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            if (!cancellationToken.IsCancellationRequested)
+                PeerLog.ServeFailed(_logger, remote, e.Message);
+        }
+        finally
+        {
+            lock (_connections)
+                _connections.Remove(channel);
+            channel.Dispose();
+            client.Dispose();
+        }
+    }
+
+    private async Task RefuseBusyAsync(MessageChannel channel, TcpClient client)
+    {
+        using (client)
+        using (channel)
+        {
+            try
+            {
+                await channel.SendAsync(new ErrorReply(ErrorCodes.Busy, "this peer is serving too many connections; try later") { ReplyTo = 1 })
+                    .WaitAsync(_options.HandshakeTimeout);
+            }
+            catch (Exception e) when (e is IOException or SocketException or TimeoutException or ObjectDisposedException)
+            {
+                // They will see the connection close.
+            }
+        }
+    }
+
+    private async Task HandleAsync(MessageChannel channel, Incoming incoming, CancellationToken cancellationToken)
+    {
+        using (incoming)
+        {
+            var message = incoming.Message;
+            switch (message)
+            {
+                case GetPiece request:
+                    await ServePieceAsync(channel, request, cancellationToken);
+                    break;
+                case GetManifest request:
+                    if (_repository.TryGet(request.File, out var file) && file is not null)
+                        await channel.ReplyAsync(request, new ManifestReply(request.File), file.Manifest.ToBytes(), cancellationToken);
+                    else
+                        await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
+                    break;
+                case GetHave request:
+                    if (_repository.TryGet(request.File, out var held) && held is not null)
+                        await channel.ReplyAsync(request, new HaveMap(request.File, held.Manifest.PieceCount, held.Snapshot()), default, cancellationToken);
+                    else
+                        await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
+                    break;
+                case Bye:
+                    channel.Close();
+                    break;
+                default:
+                    if (message.RequestId != 0)
+                        await channel.ReplyAsync(message, new ErrorReply(ErrorCodes.UnknownType, $"'{message.Type}' is not served by a peer"), default, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    private async Task ServePieceAsync(MessageChannel channel, GetPiece request, CancellationToken cancellationToken)
+    {
+        if (!_repository.TryGet(request.File, out var file) || file is null)
+        {
+            await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
+            return;
+        }
+        if (request.Piece < 0 || request.Piece >= file.Manifest.PieceCount || !file.Has(request.Piece))
+        {
+            await channel.ReplyAsync(request, NotFound($"no piece {request.Piece} of {file.Name} here"), default, cancellationToken);
+            return;
+        }
+        int size = file.Manifest.PieceSize(request.Piece);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            int read = file.ReadPiece(request.Piece, buffer);
+            await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), buffer.AsMemory(0, read), cancellationToken);
+            Interlocked.Increment(ref _piecesServed);
+            Interlocked.Add(ref _bytesServed, read);
+        }
+        catch (StorageException e)
+        {
+            await channel.ReplyAsync(request, new ErrorReply(ErrorCodes.Failed, e.Message), default, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ErrorReply NotFound(string text) => new(ErrorCodes.NotFound, text);
+
+    /// <summary>Stops accepting and closes every connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        lock (_connections)
+        {
+            foreach (var channel in _connections)
+                channel.Close();
+        }
+        try
+        {
+            await _acceptLoop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        _stopping.Dispose();
+    }
+}

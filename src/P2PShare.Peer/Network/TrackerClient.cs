@@ -1,0 +1,175 @@
+using Microsoft.Extensions.Logging;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.Peer.Network;
+
+/// <summary>
+/// Our connection to the tracker: requests (announce, list, update, who-has), piece notices, and
+/// answers to the tracker's own refresh requests, all on one connection.
+/// </summary>
+public sealed class TrackerClient : IAsyncDisposable
+{
+    private readonly MessageChannel _channel;
+    private readonly PeerOptions _options;
+    private readonly ILogger _logger;
+    private readonly Func<IReadOnlyList<FileEntry>> _currentFiles;
+    private readonly Task _readLoop;
+
+    private TrackerClient(MessageChannel channel, string endpoint, string observedAddress, PeerOptions options, ILogger logger, Func<IReadOnlyList<FileEntry>> currentFiles)
+    {
+        _channel = channel;
+        Endpoint = endpoint;
+        ObservedAddress = observedAddress;
+        _options = options;
+        _logger = logger;
+        _currentFiles = currentFiles;
+        _readLoop = Task.Run(ReadLoopAsync);
+    }
+
+    /// <summary>The tracker's host:port.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>Our address as the tracker sees it.</summary>
+    public string ObservedAddress { get; }
+
+    /// <summary>False once the connection has closed.</summary>
+    public bool IsConnected => !_channel.Closed.IsCancellationRequested;
+
+    /// <summary>Completes when the connection closes.</summary>
+    public Task Completion => _readLoop;
+
+    /// <summary>
+    /// Connects, says hello and announces our files. <paramref name="currentFiles"/> is asked again
+    /// whenever the tracker wants a refresh.
+    /// </summary>
+    public static async Task<TrackerClient> ConnectAsync(string host, int port, int listenPort, Func<IReadOnlyList<FileEntry>> currentFiles,
+        PeerOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tcp = await TcpConnector.ConnectAsync(host, port, options.ConnectTimeout, cancellationToken);
+        var channel = new MessageChannel(tcp.GetStream(), options.Limits);
+        try
+        {
+            var welcome = await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "P2PShare.Peer/1"), options.HandshakeTimeout, cancellationToken);
+            var client = new TrackerClient(channel, TcpConnector.Format(host, port), welcome.ObservedAddress, options, logger, currentFiles);
+            await client.AnnounceAsync(cancellationToken);
+            PeerLog.TrackerJoined(logger, client.Endpoint);
+            return client;
+        }
+        catch
+        {
+            channel.Dispose();
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            await _channel.RunAsync(HandleAsync, Timeout.InfiniteTimeSpan);
+            PeerLog.TrackerLost(_logger, Endpoint, "the tracker closed the connection");
+        }
+        catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            if (!_disposing)
+                PeerLog.TrackerLost(_logger, Endpoint, e.Message);
+        }
+    }
+
+    private volatile bool _disposing;
+
+    private async Task HandleAsync(Incoming incoming, CancellationToken cancellationToken)
+    {
+        using (incoming)
+        {
+            switch (incoming.Message)
+            {
+                case Refresh refresh:
+                    var files = _currentFiles();
+                    PeerLog.TrackerRefresh(_logger, files.Count);
+                    await _channel.ReplyAsync(refresh, new Announce(files), default, cancellationToken);
+                    break;
+                case Bye:
+                    _channel.Close();
+                    break;
+                case var other when other.RequestId != 0:
+                    await _channel.ReplyAsync(other, new ErrorReply(ErrorCodes.UnknownType, $"a peer does not answer '{other.Type}' from the tracker"), default, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Reports our whole repository (replacing what we reported before).</summary>
+    public async Task AnnounceAsync(CancellationToken cancellationToken)
+    {
+        var (_, raw) = await _channel.RequestAsync<Ok>(new Announce(_currentFiles()), _options.RequestTimeout, cancellationToken);
+        raw.Dispose();
+    }
+
+    /// <summary>Every file in the network, or only those named <paramref name="name"/>.</summary>
+    public async Task<IReadOnlyList<NetworkFile>> ListAsync(string? name, CancellationToken cancellationToken)
+    {
+        var (reply, raw) = await _channel.RequestAsync<FileList>(new ListFiles(name), _options.RequestTimeout, cancellationToken);
+        raw.Dispose();
+        return reply.Files;
+    }
+
+    /// <summary>Has every peer re-report, then returns the fresh network-wide list.</summary>
+    public async Task<IReadOnlyList<NetworkFile>> UpdateAsync(CancellationToken cancellationToken)
+    {
+        await AnnounceAsync(cancellationToken);
+        var (reply, raw) = await _channel.RequestAsync<FileList>(new UpdateRequest(), _options.UpdateTimeout, cancellationToken);
+        raw.Dispose();
+        return reply.Files;
+    }
+
+    /// <summary>The other peers holding <paramref name="file"/>; null when nobody does.</summary>
+    public async Task<Holders?> WhoHasAsync(FileId file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (reply, raw) = await _channel.RequestAsync<Holders>(new WhoHas(file), _options.RequestTimeout, cancellationToken);
+            raw.Dispose();
+            return reply;
+        }
+        catch (RemoteErrorException e) when (e.Code == ErrorCodes.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Tells the tracker we gained a piece (best effort: a lost notice is repaired by the next announce).</summary>
+    public async Task SendHaveAsync(FileId file, int piece)
+    {
+        try
+        {
+            await _channel.SendAsync(new HavePiece(file, piece), default, _channel.Closed);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            PeerLog.HaveFailed(_logger, piece, e.Message);
+        }
+    }
+
+    /// <summary>Says goodbye and closes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _disposing = true;
+        try
+        {
+            if (IsConnected)
+                await _channel.SendAsync(new Bye()).WaitAsync(TimeSpan.FromSeconds(1));
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            // Leaving anyway.
+        }
+        _channel.Dispose();
+        await _readLoop;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace P2PShare.Peer;
+
+/// <summary>The peer's diagnostics (event ids 200-299; storage uses 100-199).</summary>
+internal static partial class PeerLog
+{
+    [LoggerMessage(200, LogLevel.Information, "Serving pieces on {Endpoint} from {Repository}")]
+    public static partial void Serving(ILogger logger, string endpoint, string repository);
+
+    [LoggerMessage(201, LogLevel.Debug, "Connection from {Remote} accepted")]
+    public static partial void ServeAccepted(ILogger logger, string remote);
+
+    [LoggerMessage(202, LogLevel.Warning, "Connection from {Remote} closed: {Reason}")]
+    public static partial void ServeFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(203, LogLevel.Warning, "Refused connection from {Remote}: {Reason}")]
+    public static partial void ServeRefused(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(204, LogLevel.Warning, "Accepting connections failed: {Reason}")]
+    public static partial void AcceptFailed(ILogger logger, string reason);
+
+    [LoggerMessage(210, LogLevel.Information, "Joined tracker {Endpoint}")]
+    public static partial void TrackerJoined(ILogger logger, string endpoint);
+
+    [LoggerMessage(211, LogLevel.Warning, "Lost the tracker {Endpoint}: {Reason}")]
+    public static partial void TrackerLost(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(212, LogLevel.Debug, "Tracker asked for a refresh; reporting {Count} files")]
+    public static partial void TrackerRefresh(ILogger logger, int count);
+
+    [LoggerMessage(213, LogLevel.Debug, "Could not tell the tracker about piece {Piece}: {Reason}")]
+    public static partial void HaveFailed(ILogger logger, int piece, string reason);
+
+    [LoggerMessage(220, LogLevel.Warning, "Peer {Peer} unusable for {File}: {Reason}")]
+    public static partial void PeerDropped(ILogger logger, string peer, string file, string reason);
+
+    [LoggerMessage(221, LogLevel.Warning, "Peer {Peer} sent a corrupt piece {Piece} of {File}; dropping it")]
+    public static partial void CorruptPiece(ILogger logger, string peer, int piece, string file);
+
+    [LoggerMessage(222, LogLevel.Debug, "Peer {Peer} lacks piece {Piece} of {File}")]
+    public static partial void PieceNotFound(ILogger logger, string peer, int piece, string file);
+
+    [LoggerMessage(223, LogLevel.Debug, "Piece {Piece} of {File} from {Peer}")]
+    public static partial void PieceReceived(ILogger logger, int piece, string file, string peer);
+
+    [LoggerMessage(224, LogLevel.Warning, "Download of {File} failed: {Reason}")]
+    public static partial void DownloadFailed(ILogger logger, string file, string reason);
+}

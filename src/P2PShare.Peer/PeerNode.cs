@@ -1,0 +1,275 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using P2PShare.Peer.Network;
+using P2PShare.Peer.Storage;
+using P2PShare.Peer.Transfer;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.Peer;
+
+/// <summary>
+/// One peer: its repository, the server that shares it, its tracker connection and its downloads.
+/// Everything the command loop, <c>serve</c> and <c>get</c> do goes through here, so a test can run
+/// a whole peer in-process.
+/// </summary>
+public sealed class PeerNode : IAsyncDisposable
+{
+    private readonly PeerOptions _options;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private readonly List<ActiveDownload> _downloads = [];
+    private readonly HashSet<FileId> _announcedPartial = [];
+    private Repository? _repository;
+    private PieceServer? _server;
+    private TrackerClient? _tracker;
+
+    /// <summary>Creates a peer; call <see cref="StartServingAsync"/> next.</summary>
+    public PeerNode(PeerOptions options, ILoggerFactory loggers)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _loggers = loggers ?? throw new ArgumentNullException(nameof(loggers));
+        _logger = loggers.CreateLogger("P2PShare.Peer");
+    }
+
+    /// <summary>Raised when a download ends (completed, stopped or failed).</summary>
+    public event Action<DownloadResult>? DownloadFinished;
+
+    /// <summary>The repository (after <see cref="StartServingAsync"/>).</summary>
+    public Repository Repository => _repository ?? throw new InvalidOperationException("the peer is not serving yet");
+
+    /// <summary>Where pieces are served (after <see cref="StartServingAsync"/>).</summary>
+    public IPEndPoint ServingEndPoint => _server?.LocalEndPoint ?? throw new InvalidOperationException("the peer is not serving yet");
+
+    /// <summary>The tracker we are joined to, if any.</summary>
+    public string? TrackerEndpoint => _tracker is { IsConnected: true } t ? t.Endpoint : null;
+
+    /// <summary>The downloads under way.</summary>
+    public IReadOnlyList<ActiveDownload> Downloads
+    {
+        get
+        {
+            lock (_gate)
+                return _downloads.ToList();
+        }
+    }
+
+    /// <summary>
+    /// Binds the piece server, opens and scans the repository (named after the port unless given),
+    /// and starts serving. Throws <see cref="PeerCommandException"/> if the port is taken.
+    /// </summary>
+    public async Task StartServingAsync(CancellationToken cancellationToken)
+    {
+        var listener = new TcpListener(_options.BindAddress, _options.Port);
+        try
+        {
+            listener.Start(backlog: 128);
+        }
+        catch (SocketException e)
+        {
+            listener.Dispose();
+            throw new PeerCommandException($"cannot serve on port {_options.Port}: {e.Message}. Pick another with --port, or --port 0 for any free port.", e);
+        }
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        try
+        {
+            _repository = new Repository(_options.ResolveRepository(port), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength);
+            await _repository.ScanAsync(cancellationToken);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        _server = new PieceServer(listener, _repository, _options, _loggers.CreateLogger("P2PShare.Peer.Server"));
+        _server.Start();
+        PeerLog.Serving(_logger, _server.LocalEndPoint.ToString(), _repository.Root);
+    }
+
+    /// <summary>
+    /// Joins the tracker at <paramref name="endpoint"/> (or the default), reports our files and
+    /// returns the files in the network.
+    /// </summary>
+    public async Task<IReadOnlyList<NetworkFile>> JoinAsync(string? endpoint, CancellationToken cancellationToken)
+    {
+        endpoint ??= _options.DefaultTracker;
+        if (!EndpointParser.TryParse(endpoint, 12500, out var host, out var port, out var error))
+            throw new PeerCommandException($"'{endpoint}' is not a tracker address: {error}. Write it as HOST:PORT, e.g. 127.0.0.1:12500.");
+        if (_tracker is { } old)
+        {
+            _tracker = null;
+            await old.DisposeAsync();
+        }
+        try
+        {
+            _tracker = await TrackerClient.ConnectAsync(host, port, ServingEndPoint.Port, CurrentFiles, _options,
+                _loggers.CreateLogger("P2PShare.Peer.Tracker"), cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
+        {
+            throw new PeerCommandException($"could not join the tracker at {TcpConnector.Format(host, port)}: {e.Message}. " +
+                "Is the tracker running (dotnet run --project src/P2PShare.Tracker)? Is the address right? Is a firewall blocking the port?", e);
+        }
+        return await ListAsync(cancellationToken);
+    }
+
+    /// <summary>Rescans the repository, has every peer re-report, and returns the fresh list.</summary>
+    public async Task<IReadOnlyList<NetworkFile>> UpdateAsync(CancellationToken cancellationToken)
+    {
+        await Repository.ScanAsync(cancellationToken);
+        return await CallTrackerAsync(t => t.UpdateAsync(cancellationToken), "update");
+    }
+
+    /// <summary>The files in the network as the tracker knows them now.</summary>
+    public Task<IReadOnlyList<NetworkFile>> ListAsync(CancellationToken cancellationToken) =>
+        CallTrackerAsync(t => t.ListAsync(null, cancellationToken), "list");
+
+    /// <summary>
+    /// Finds <paramref name="nameOrId"/> in the network (a name, or at least 6 hex digits of an id),
+    /// asks the tracker who holds it and starts downloading from all of them.
+    /// </summary>
+    public async Task<ActiveDownload> RequestAsync(string nameOrId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(nameOrId);
+        var files = await ListAsync(cancellationToken);
+        var target = Resolve(nameOrId, files);
+        lock (_gate)
+        {
+            if (_downloads.Any(d => d.Session.Id == target.Id))
+                throw new PeerCommandException($"'{target.Name}' ({target.Id.ShortText}) is already downloading; `status` shows how far it is.");
+        }
+        if (Repository.TryGet(target.Id, out var local) && local is { IsComplete: true })
+            throw new PeerCommandException($"'{target.Name}' ({target.Id.ShortText}) is already in the repository as {local.FinalPath}.");
+        var holders = await CallTrackerAsync(t => t.WhoHasAsync(target.Id, cancellationToken), "who-has")
+            ?? throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}) any more; try `update`.");
+        if (holders.Peers.Count == 0)
+            throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}); try `update`.");
+
+        var session = new DownloadSession(target.Id, target.Name, target.Length, holders.Peers, Repository, _options, ServingEndPoint.Port,
+            _loggers.CreateLogger("P2PShare.Peer.Download"));
+        session.PieceVerified += OnPieceVerified;
+        var stop = new CancellationTokenSource();
+        var completion = RunDownloadAsync(session, stop);
+        var download = new ActiveDownload(session, stop, completion);
+        lock (_gate)
+            _downloads.Add(download);
+        return download;
+    }
+
+    private async Task<DownloadResult> RunDownloadAsync(DownloadSession session, CancellationTokenSource stop)
+    {
+        await Task.Yield();
+        DownloadResult result;
+        try
+        {
+            result = await session.RunAsync(stop.Token);
+        }
+        finally
+        {
+            session.PieceVerified -= OnPieceVerified;
+            lock (_gate)
+            {
+                _downloads.RemoveAll(d => d.Session == session);
+                _announcedPartial.Remove(session.Id);
+            }
+            stop.Dispose();
+        }
+        await AnnounceQuietlyAsync();
+        DownloadFinished?.Invoke(result);
+        return result;
+    }
+
+    // Other peers may fetch pieces we have verified while we are still downloading.
+    private void OnPieceVerified(FileId file, int piece)
+    {
+        var tracker = _tracker;
+        if (tracker is null)
+            return;
+        bool first;
+        lock (_gate)
+            first = _announcedPartial.Add(file);
+        _ = first ? AnnounceQuietlyAsync() : tracker.SendHaveAsync(file, piece);
+    }
+
+    private async Task AnnounceQuietlyAsync()
+    {
+        var tracker = _tracker;
+        if (tracker is not { IsConnected: true })
+            return;
+        try
+        {
+            await tracker.AnnounceAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or OperationCanceledException)
+        {
+            PeerLog.TrackerLost(_logger, tracker.Endpoint, e.Message);
+        }
+    }
+
+    private static NetworkFile Resolve(string nameOrId, IReadOnlyList<NetworkFile> files)
+    {
+        var byName = files.Where(f => f.Name == nameOrId).ToList();
+        if (byName.Count == 0 && nameOrId.Length >= 6 && nameOrId.All(Uri.IsHexDigit))
+            byName = files.Where(f => f.Id.ToString().StartsWith(nameOrId.ToLowerInvariant(), StringComparison.Ordinal)).ToList();
+        return byName.Count switch
+        {
+            1 => byName[0],
+            0 => throw new PeerCommandException($"no file named '{nameOrId}' in the network. `list` shows what there is; `update` refreshes it."),
+            _ => throw new PeerCommandException(
+                $"{byName.Count} different files are called '{nameOrId}': " +
+                string.Join("; ", byName.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Id.ShortText} ({Units.Bytes(f.Length)}, {f.CompleteHolders + f.PartialHolders} holder(s))"))) +
+                $". Request one by its id, e.g. `request {byName[0].Id.ShortText}`."),
+        };
+    }
+
+    /// <summary>Stops every download under way and closes its connections; verified pieces are kept.</summary>
+    public async Task<IReadOnlyList<DownloadResult>> StopDownloadsAsync()
+    {
+        var running = Downloads;
+        foreach (var download in running)
+            await download.StopAsync();
+        return await Task.WhenAll(running.Select(d => d.Completion));
+    }
+
+    /// <summary>Waits until every download under way has ended.</summary>
+    public async Task<IReadOnlyList<DownloadResult>> WaitForDownloadsAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(Downloads.Select(d => d.Completion)).WaitAsync(cancellationToken);
+
+    private IReadOnlyList<FileEntry> CurrentFiles() =>
+        _repository is null ? [] : _repository.Files
+            .Select(f => new FileEntry(f.Id, f.Name, f.Manifest.Length, f.Manifest.PieceLength, f.IsComplete ? null : f.Snapshot()))
+            .ToList();
+
+    private async Task<T> CallTrackerAsync<T>(Func<TrackerClient, Task<T>> call, string what)
+    {
+        var tracker = _tracker;
+        if (tracker is null)
+            throw new PeerCommandException("not connected to a tracker; use `start HOST:PORT` first.");
+        if (!tracker.IsConnected)
+            throw new PeerCommandException($"the connection to the tracker at {tracker.Endpoint} was lost; use `start` to join it again.");
+        try
+        {
+            return await call(tracker);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or SocketException)
+        {
+            throw new PeerCommandException($"the tracker at {tracker.Endpoint} did not answer `{what}`: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Stops downloads (keeping their pieces), leaves the tracker, stops serving.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopDownloadsAsync();
+        if (_tracker is { } tracker)
+            await tracker.DisposeAsync();
+        if (_server is { } server)
+            await server.DisposeAsync();
+        _repository?.Dispose();
+    }
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using P2PShare.Protocol;
+
+namespace P2PShare.Peer;
+
+/// <summary>Every timeout and limit of a peer, with its default; built once from the command line.</summary>
+public sealed record PeerOptions
+{
+    /// <summary>The port pieces are served on; 0 lets the OS choose.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The address the piece server binds to.</summary>
+    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+
+    /// <summary>The repository folder; null means <c>repo_PORT</c> in the working folder.</summary>
+    public string? RepositoryPath { get; init; }
+
+    /// <summary>The tracker to join when <c>start</c> names none.</summary>
+    public string DefaultTracker { get; init; } = "127.0.0.1:12500";
+
+    /// <summary>Piece length for files we share; null chooses by file size.</summary>
+    public int? PieceLength { get; init; }
+
+    /// <summary>How long a TCP connect may take.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the other side may take to answer the opening hello.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a request (to the tracker or a peer) may wait for its reply.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long the tracker's <c>update</c> may take (it waits on every other peer).</summary>
+    public TimeSpan UpdateTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a connection to our piece server may stay silent before we close it.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long a download may make no progress (no holder has a missing piece) before it gives up.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Piece requests kept in flight on one connection.</summary>
+    public int RequestsInFlightPerPeer { get; init; } = 8;
+
+    /// <summary>Most connections the piece server holds at once.</summary>
+    public int MaxServeConnections { get; init; } = 256;
+
+    /// <summary>Wire-format limits.</summary>
+    public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
+
+    /// <summary>The repository folder actually used for a server on <paramref name="port"/>.</summary>
+    public string ResolveRepository(int port) => Path.GetFullPath(RepositoryPath ?? $"repo_{port}");
+}

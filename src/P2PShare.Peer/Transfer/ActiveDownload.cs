@@ -1,0 +1,23 @@
+namespace P2PShare.Peer.Transfer;
+
+/// <summary>A download running in the background, with the means to stop it.</summary>
+public sealed class ActiveDownload
+{
+    private readonly CancellationTokenSource _stop;
+
+    internal ActiveDownload(DownloadSession session, CancellationTokenSource stop, Task<DownloadResult> completion)
+    {
+        Session = session;
+        _stop = stop;
+        Completion = completion;
+    }
+
+    /// <summary>The download itself (progress, id, name).</summary>
+    public DownloadSession Session { get; }
+
+    /// <summary>Completes with the result; never faults.</summary>
+    public Task<DownloadResult> Completion { get; }
+
+    /// <summary>Asks the download to stop; verified pieces are kept.</summary>
+    public Task StopAsync() => _stop.CancelAsync();
+}

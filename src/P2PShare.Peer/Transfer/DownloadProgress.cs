@@ -1,0 +1,27 @@
+namespace P2PShare.Peer.Transfer;
+
+/// <summary>A snapshot of a download under way.</summary>
+/// <param name="Name">The file's name.</param>
+/// <param name="Length">The file's length in bytes.</param>
+/// <param name="VerifiedPieces">Pieces verified so far (resumed ones included).</param>
+/// <param name="TotalPieces">Pieces in the file.</param>
+/// <param name="BytesReceived">Verified bytes received in this run.</param>
+/// <param name="Elapsed">Time since this run began.</param>
+/// <param name="ActivePeers">Peers being fetched from now.</param>
+/// <param name="PiecesByPeer">Verified pieces from each peer in this run.</param>
+public sealed record DownloadProgress(
+    string Name,
+    long Length,
+    int VerifiedPieces,
+    int TotalPieces,
+    long BytesReceived,
+    TimeSpan Elapsed,
+    int ActivePeers,
+    IReadOnlyDictionary<string, int> PiecesByPeer)
+{
+    /// <summary>Completion in percent (100 for an empty file).</summary>
+    public double Percent => TotalPieces == 0 ? 100 : 100.0 * VerifiedPieces / TotalPieces;
+
+    /// <summary>Average rate of this run in bytes per second.</summary>
+    public double BytesPerSecond => Elapsed.TotalSeconds > 0 ? BytesReceived / Elapsed.TotalSeconds : 0;
+}

@@ -1,0 +1,22 @@
+namespace P2PShare.Peer.Transfer;
+
+/// <summary>How a download ended.</summary>
+/// <param name="Name">The file's name.</param>
+/// <param name="Outcome">Completed, stopped by the user, or failed.</param>
+/// <param name="FinalPath">Where the complete file is (null unless completed).</param>
+/// <param name="PiecesByPeer">How many verified pieces came from each peer (host:port).</param>
+/// <param name="ResumedPieces">Pieces already verified on disk when the download began.</param>
+/// <param name="TotalPieces">Pieces in the file.</param>
+/// <param name="BytesReceived">Verified bytes received in this run.</param>
+/// <param name="Elapsed">How long this run took.</param>
+/// <param name="Reason">Why it failed or stopped, in plain words; null when it completed.</param>
+public sealed record DownloadResult(
+    string Name,
+    DownloadOutcome Outcome,
+    string? FinalPath,
+    IReadOnlyDictionary<string, int> PiecesByPeer,
+    int ResumedPieces,
+    int TotalPieces,
+    long BytesReceived,
+    TimeSpan Elapsed,
+    string? Reason);

@@ -1,0 +1,166 @@
+using P2PShare.Protocol.Files;
+
+namespace P2PShare.Peer.Transfer;
+
+/// <summary>
+/// Chooses which piece to ask which peer for: the rarest missing piece the peer has that nobody is
+/// fetching yet, ties broken at random; once every missing piece is in flight (end-game), a piece
+/// already in flight elsewhere, so the last pieces never wait on the slowest peer. No I/O and no
+/// locking: the download that owns it serializes calls.
+/// </summary>
+public sealed class PiecePicker
+{
+    private readonly PieceSet _verified;
+    private readonly int[] _availability;
+    private readonly int[] _inFlight;
+    private readonly Dictionary<string, PeerPieces> _peers = new(StringComparer.Ordinal);
+    private readonly Random _random;
+
+    /// <summary>A picker for a file of which <paramref name="verified"/> pieces are already held.</summary>
+    public PiecePicker(PieceSet verified, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(verified);
+        _verified = verified.Clone();
+        _availability = new int[verified.Count];
+        _inFlight = new int[verified.Count];
+        _random = random ?? throw new ArgumentNullException(nameof(random));
+    }
+
+    /// <summary>Pieces still missing.</summary>
+    public int Remaining => _verified.Count - _verified.Present;
+
+    /// <summary>True once every piece is verified.</summary>
+    public bool IsComplete => _verified.IsComplete;
+
+    /// <summary>Peers known to the picker.</summary>
+    public int PeerCount => _peers.Count;
+
+    /// <summary>Adds a peer holding <paramref name="have"/> (null: every piece).</summary>
+    public void AddPeer(string peer, PieceSet? have)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        var pieces = have?.Clone() ?? PieceSet.Full(_verified.Count);
+        if (!_peers.TryAdd(peer, new PeerPieces(pieces)))
+            throw new InvalidOperationException($"peer {peer} is already known");
+        foreach (int i in pieces.Indices())
+            _availability[i]++;
+    }
+
+    /// <summary>Forgets a peer; its requests in flight become free to pick again.</summary>
+    public void RemovePeer(string peer)
+    {
+        if (!_peers.Remove(peer, out var state))
+            return;
+        foreach (int i in state.Pieces.Indices())
+            _availability[i]--;
+        foreach (int i in state.Requested)
+            _inFlight[i]--;
+    }
+
+    /// <summary>A peer gained a piece.</summary>
+    public void PeerGained(string peer, int piece)
+    {
+        if (_peers.TryGetValue(peer, out var state) && state.Pieces.Add(piece))
+            _availability[piece]++;
+    }
+
+    /// <summary>A peer said it lacks a piece we thought it had (answered not-found); frees the request.</summary>
+    public void PeerLacks(string peer, int piece)
+    {
+        Released(peer, piece);
+        if (_peers.TryGetValue(peer, out var state) && state.Pieces.Contains(piece))
+        {
+            state.Pieces.Remove(piece);
+            _availability[piece]--;
+        }
+    }
+
+    /// <summary>True when the peer holds a missing piece we could still ask it for.</summary>
+    public bool HasWorkFor(string peer)
+    {
+        if (!_peers.TryGetValue(peer, out var state))
+            return false;
+        for (int i = 0; i < _verified.Count; i++)
+            if (!_verified.Contains(i) && state.Pieces.Contains(i) && !state.Requested.Contains(i))
+                return true;
+        return false;
+    }
+
+    /// <summary>
+    /// The next piece to request from <paramref name="peer"/>, marked in flight; null when there is
+    /// nothing it can usefully fetch now.
+    /// </summary>
+    public int? Pick(string peer)
+    {
+        if (!_peers.TryGetValue(peer, out var state))
+            return null;
+        int best = Choose(state, endGame: false);
+        if (best < 0)
+            best = Choose(state, endGame: true);
+        if (best < 0)
+            return null;
+        _inFlight[best]++;
+        state.Requested.Add(best);
+        return best;
+    }
+
+    private int Choose(PeerPieces state, bool endGame)
+    {
+        int count = _verified.Count;
+        if (count == 0)
+            return -1;
+        int start = _random.Next(count);
+        int best = -1;
+        long bestScore = long.MaxValue;
+        int ties = 0;
+        for (int n = 0; n < count; n++)
+        {
+            int i = (start + n) % count;
+            if (_verified.Contains(i) || !state.Pieces.Contains(i) || state.Requested.Contains(i))
+                continue;
+            if (!endGame && _inFlight[i] > 0)
+                continue;
+            // Rarest first; in end-game, the piece with the fewest copies already on the way.
+            long score = endGame ? ((long)_inFlight[i] << 32) | (uint)_availability[i] : _availability[i];
+            if (score < bestScore)
+            {
+                best = i;
+                bestScore = score;
+                ties = 1;
+            }
+            else if (score == bestScore && _random.Next(++ties) == 0)
+            {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// A verified copy of <paramref name="piece"/> arrived from <paramref name="peer"/>. Returns the
+    /// other peers still fetching it (end-game duplicates worth cancelling).
+    /// </summary>
+    public IReadOnlyList<string> Received(string peer, int piece)
+    {
+        Released(peer, piece);
+        _verified.Add(piece);
+        var duplicates = new List<string>();
+        foreach (var (name, state) in _peers)
+            if (state.Requested.Contains(piece))
+                duplicates.Add(name);
+        return duplicates;
+    }
+
+    /// <summary>A request ended without a usable piece (error, timeout, cancel); the piece is free again.</summary>
+    public void Released(string peer, int piece)
+    {
+        if (_peers.TryGetValue(peer, out var state) && state.Requested.Remove(piece))
+            _inFlight[piece]--;
+    }
+
+    private sealed class PeerPieces(PieceSet pieces)
+    {
+        public PieceSet Pieces { get; } = pieces;
+        public HashSet<int> Requested { get; } = [];
+    }
+}

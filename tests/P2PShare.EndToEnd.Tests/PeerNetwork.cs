@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using P2PShare.Peer;
+using P2PShare.Tracker;
+
+namespace P2PShare.EndToEnd.Tests;
+
+/// <summary>A tracker and peers running in this process on 127.0.0.1, each peer with its own folder.</summary>
+internal sealed class PeerNetwork : IAsyncDisposable
+{
+    private readonly List<PeerNode> _peers = [];
+    private TrackerServer? _tracker;
+
+    public PeerNetwork() => Folder = new TempFolder();
+
+    public TempFolder Folder { get; }
+
+    public string TrackerAddress => $"127.0.0.1:{_tracker!.LocalEndPoint.Port}";
+
+    public ILoggerFactory Loggers { get; } = NullLoggerFactory.Instance;
+
+    public async Task StartTrackerAsync()
+    {
+        _tracker = new TrackerServer(new TrackerOptions { Host = IPAddress.Loopback, Port = 0, UpdateWait = TimeSpan.FromSeconds(2) }, NullLogger.Instance);
+        await _tracker.StartAsync(CancellationToken.None);
+    }
+
+    public PeerOptions Options(string name) => new()
+    {
+        Port = 0,
+        BindAddress = IPAddress.Loopback,
+        RepositoryPath = Folder.Sub(name),
+        PieceLength = 64 * 1024,
+        DefaultTracker = TrackerAddress,
+    };
+
+    public async Task<PeerNode> StartPeerAsync(PeerOptions options, bool join = true)
+    {
+        var node = new PeerNode(options, Loggers);
+        _peers.Add(node);
+        await node.StartServingAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        if (join)
+            await node.JoinAsync(TrackerAddress, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        return node;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var peer in _peers)
+            await peer.DisposeAsync();
+        if (_tracker is not null)
+            await _tracker.DisposeAsync();
+        Folder.Dispose();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+
+namespace P2PShare.EndToEnd.Tests;
+
+/// <summary>
+/// One of our programs started as a real process (`dotnet X.dll ...`), with its stdout collected
+/// line by line so a test can wait for a line with a deadline. Killed on dispose if still running.
+/// </summary>
+internal sealed class RunningProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly SemaphoreSlim _lineArrived = new(0);
+
+    private RunningProcess(Process process) => _process = process;
+
+    public static RunningProcess Start(string program, string workingDirectory, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, program + ".dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(dll);
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        var process = new Process { StartInfo = info };
+        var running = new RunningProcess(process);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+                return;
+            running._lines.Enqueue(e.Data);
+            running._lineArrived.Release();
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+                return;
+            lock (running._stderr)
+                running._stderr.AppendLine(e.Data);
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return running;
+    }
+
+    public StreamWriter Input => _process.StandardInput;
+
+    public string Output => string.Join('\n', _lines);
+
+    public string Errors
+    {
+        get
+        {
+            lock (_stderr)
+                return _stderr.ToString();
+        }
+    }
+
+    /// <summary>Waits for a stdout line containing <paramref name="text"/> and returns it.</summary>
+    public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var match = _lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            if (match is not null)
+                return match;
+            try
+            {
+                await _lineArrived.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"no line containing '{text}' within {timeout.TotalSeconds} s.\nstdout:\n{Output}\nstderr:\n{Errors}");
+            }
+        }
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"process did not exit within {timeout.TotalSeconds} s.\nstdout:\n{Output}\nstderr:\n{Errors}");
+        }
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+                _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        _process.Dispose();
+        _lineArrived.Dispose();
+    }
+}
