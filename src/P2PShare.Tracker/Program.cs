@@ -1,1 +1,40 @@
-Console.WriteLine("tracker");
+using System.CommandLine;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using P2PShare.Tracker;
+
+var port = new Option<int>("--port", "-p") { Description = "TCP port to listen on (0: any free port).", DefaultValueFactory = _ => TrackerOptions.DefaultPort };
+var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0: every interface).", DefaultValueFactory = _ => IPAddress.Any.ToString() };
+var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information, Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Information };
+var updateWait = new Option<double>("--update-wait") { Description = "Seconds an update waits for the other peers to re-report.", DefaultValueFactory = _ => 5 };
+
+port.Validators.Add(r =>
+{
+    if (r.GetValueOrDefault<int>() is < 0 or > IPEndPoint.MaxPort)
+        r.AddError($"--port must be within 0..{IPEndPoint.MaxPort}");
+});
+host.Validators.Add(r =>
+{
+    if (!IPAddress.TryParse(r.GetValueOrDefault<string>(), out _))
+        r.AddError($"--host '{r.GetValueOrDefault<string>()}' is not an IP address");
+});
+updateWait.Validators.Add(r =>
+{
+    if (r.GetValueOrDefault<double>() is not (> 0 and <= 3600))
+        r.AddError("--update-wait must be more than 0 and at most 3600 seconds");
+});
+
+var root = new RootCommand("P2PShare tracker: knows which peer on the LAN holds which file. Runs until Ctrl+C.")
+{
+    port, host, logLevel, updateWait,
+};
+root.SetAction((parse, ct) => TrackerProgram.RunAsync(
+    new TrackerOptions
+    {
+        Port = parse.GetValue(port),
+        Host = IPAddress.Parse(parse.GetValue(host)!),
+        UpdateWait = TimeSpan.FromSeconds(parse.GetValue(updateWait)),
+    },
+    parse.GetValue(logLevel), Console.Out, ct));
+
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });

@@ -1,0 +1,294 @@
+using System.Net;
+using System.Net.Sockets;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+using P2PShare.Tracker.Registry;
+
+namespace P2PShare.Tracker.Network;
+
+/// <summary>
+/// One client connection, owned by its own thread: the handshake, then the read loop that answers
+/// its requests. Anything that waits on other peers (<c>update</c>) runs off the loop, so this
+/// client keeps answering the tracker's own requests meanwhile. Every way the connection can end
+/// (goodbye, drop, malformed frame, stop) removes the client from the registry at once.
+/// </summary>
+internal sealed class ClientSession : IDisposable
+{
+    private readonly TcpClient _tcp;
+    private readonly MessageChannel _channel;
+    private readonly SessionContext _context;
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile string? _closeReason;
+
+    public ClientSession(long id, TcpClient tcp, IPEndPoint remote, SessionContext context)
+    {
+        Id = id;
+        _tcp = tcp;
+        Remote = remote;
+        Label = remote.ToString();
+        _context = context;
+        _channel = new MessageChannel(tcp.GetStream(), context.Options.Limits);
+    }
+
+    /// <summary>Unique for the tracker's lifetime; also the client's key in the registry.</summary>
+    public long Id { get; }
+
+    /// <summary>Where the connection comes from.</summary>
+    public IPEndPoint Remote { get; }
+
+    /// <summary>The remote address and port, for logs.</summary>
+    public string Label { get; }
+
+    /// <summary>Completes when the session has ended and cleaned up.</summary>
+    public Task Completion => _done.Task;
+
+    /// <summary>The thread body. Never throws: an exception escaping a thread would end the process.</summary>
+    public void Run()
+    {
+        try
+        {
+            RunAsync().GetAwaiter().GetResult();
+        }
+#pragma warning disable CA1031 // Last line of defence for a dedicated thread: log whatever it is and end this client only.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            TrackerLog.Failed(_context.Logger, Label, e);
+        }
+        finally
+        {
+            _done.TrySetResult();
+        }
+    }
+
+    /// <summary>Closes the connection (the read loop then ends); safe from any thread, more than once.</summary>
+    public void Close(string reason)
+    {
+        _closeReason ??= reason;
+        _channel.Close();
+    }
+
+    /// <summary>Tells the client the tracker is leaving; best effort.</summary>
+    public async Task SayByeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _channel.SendAsync(new Bye(), default, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Leaving anyway.
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        var logger = _context.Logger;
+        try
+        {
+            TrackerLog.Connected(logger, Label);
+            var hello = await GreetAsync();
+            if (hello is null)
+            {
+                TrackerLog.HandshakeRefused(logger, Label);
+                return;
+            }
+            var serving = new IPEndPoint(Remote.Address, hello.ListenPort);
+            _context.Registry.Join(Id, serving);
+            _context.Clients.Add(this);
+            TrackerLog.Joined(logger, Label, hello.ListenPort == 0 ? "no port" : serving.ToString(), hello.Agent);
+            try
+            {
+                await _channel.RunAsync(HandleAsync, _context.Options.IdleTimeout, _context.Shutdown);
+                _closeReason ??= "it closed the connection";
+            }
+            finally
+            {
+                _context.Clients.Remove(this);
+                _context.Registry.Leave(Id);
+            }
+            TrackerLog.Left(logger, Label, _closeReason);
+        }
+        catch (ProtocolException e)
+        {
+            TrackerLog.Malformed(logger, Label, e.Message);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or IOException or SocketException && _closeReason is not null)
+        {
+            TrackerLog.Left(logger, Label, _closeReason!);
+        }
+        catch (OperationCanceledException) when (_context.Shutdown.IsCancellationRequested)
+        {
+            TrackerLog.Left(logger, Label, "the tracker is stopping");
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            TrackerLog.Left(logger, Label, e.Message);
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    /// <summary>Releases the connection; the thread body does this itself when it ends.</summary>
+    public void Dispose()
+    {
+        _closeReason ??= "the connection was released";
+        _channel.Dispose();
+        _tcp.Dispose();
+    }
+
+    private async Task<Hello?> GreetAsync()
+    {
+        var timeout = _context.Options.HandshakeTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_context.Shutdown);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await Handshake.AcceptAsync(_channel, PeerRole.Peer, Remote.Address.ToString(), timeout, deadline.Token);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException && !_context.Shutdown.IsCancellationRequested)
+        {
+            TrackerLog.HandshakeFailed(_context.Logger, Label, $"no hello within {timeout.TotalSeconds:0.#} s");
+            return null;
+        }
+    }
+
+    private async Task HandleAsync(Incoming incoming, CancellationToken cancellationToken)
+    {
+        using (incoming)
+        {
+            switch (incoming.Message)
+            {
+                case Announce announce:
+                    await HandleAnnounceAsync(announce, cancellationToken);
+                    break;
+                case HavePiece have:
+                    var marked = _context.Registry.MarkPiece(Id, have.File, have.Piece);
+                    if (marked is not (PieceMarkResult.Marked or PieceMarkResult.AlreadyHeld))
+                        TrackerLog.HaveIgnored(_context.Logger, Label, have.Piece, have.File.ShortText, marked.ToString());
+                    break;
+                case ListFiles list:
+                    await ReplyAsync(list, new FileList(_context.Registry.List(list.Name)), cancellationToken);
+                    break;
+                case WhoHas whoHas:
+                    await ReplyAsync(whoHas,
+                        (Message?)_context.Registry.WhoHas(Id, whoHas.File) ?? new ErrorReply(ErrorCodes.NotFound, $"no peer holds file {whoHas.File.ShortText}"),
+                        cancellationToken);
+                    break;
+                case UpdateRequest update:
+                    // Off the read loop: the wait for other peers must not stop this client answering
+                    // the tracker's own refresh (two peers may update at once).
+                    _context.Background.Start(() => UpdateRound.RunAsync(this, update, _context));
+                    break;
+                case Bye:
+                    Close("it said goodbye");
+                    break;
+                case Hello hello when hello.RequestId != 0:
+                    await ReplyAsync(hello, new ErrorReply(ErrorCodes.BadRequest, "this connection has already said hello"), cancellationToken);
+                    break;
+                case var other when other.RequestId != 0:
+                    TrackerLog.UnknownRequest(_context.Logger, Label, other.Type);
+                    await ReplyAsync(other, new ErrorReply(ErrorCodes.UnknownType, $"the tracker does not answer '{other.Type}'"), cancellationToken);
+                    break;
+                case var other:
+                    TrackerLog.Ignored(_context.Logger, Label, other.Type);
+                    break;
+            }
+        }
+    }
+
+    private async Task HandleAnnounceAsync(Announce announce, CancellationToken cancellationToken)
+    {
+        var result = RecordAnnounce(announce);
+        Message reply = result.AllAccepted
+            ? new Ok()
+            : new ErrorReply(ErrorCodes.BadRequest, $"{announce.Files.Count - result.Accepted} of {announce.Files.Count} files rejected; {string.Join("; ", result.Rejections)}");
+        await ReplyAsync(announce, reply, cancellationToken);
+    }
+
+    /// <summary>Takes <paramref name="announce"/> as this client's whole holding set, logging what was refused.</summary>
+    public AnnounceResult RecordAnnounce(Announce announce)
+    {
+        var result = _context.Registry.Announce(Id, announce.Files);
+        TrackerLog.Announced(_context.Logger, Label, result.Accepted, announce.Files.Count);
+        foreach (var rejection in result.Rejections)
+            TrackerLog.AnnounceRejected(_context.Logger, Label, rejection);
+        return result;
+    }
+
+    /// <summary>
+    /// Asks the client to re-report its files and records the answer. False when it did not answer
+    /// with an announce within <paramref name="wait"/> (logged); never throws for the client's faults.
+    /// </summary>
+    public async Task<bool> RefreshAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(wait);
+        try
+        {
+            using var reply = await _channel.RequestAsync(new Refresh(), wait, deadline.Token);
+            switch (reply.Message)
+            {
+                case Announce announce:
+                    RecordAnnounce(announce);
+                    TrackerLog.RefreshAnswered(_context.Logger, Label, announce.Files.Count);
+                    return true;
+                case ErrorReply error:
+                    TrackerLog.RefreshFailed(_context.Logger, Label, $"{error.Text} ({error.Code})");
+                    return false;
+                case var other:
+                    TrackerLog.RefreshFailed(_context.Logger, Label, $"it answered '{other.Type}' instead of 'announce'");
+                    return false;
+            }
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            TrackerLog.RefreshSilent(_context.Logger, Label, wait.TotalSeconds);
+            return false;
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            TrackerLog.RefreshFailed(_context.Logger, Label, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Answers <paramref name="request"/> (nothing when it carries no id). A reply too large for a
+    /// frame becomes a <c>failed</c> error; a client that will not take a reply within
+    /// <see cref="TrackerOptions.RequestTimeout"/> is disconnected.
+    /// </summary>
+    public async Task ReplyAsync(Message request, Message reply, CancellationToken cancellationToken)
+    {
+        if (request.RequestId == 0)
+        {
+            TrackerLog.Ignored(_context.Logger, Label, request.Type);
+            return;
+        }
+        var timeout = _context.Options.RequestTimeout;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            try
+            {
+                await _channel.ReplyAsync(request, reply, default, deadline.Token);
+            }
+            catch (ProtocolException e)
+            {
+                // The frame was refused before a byte was written; the connection is intact.
+                TrackerLog.ReplyTooLarge(_context.Logger, reply.Type, Label, e.Message);
+                await _channel.ReplyAsync(request, new ErrorReply(ErrorCodes.Failed, $"the '{reply.Type}' reply is too large to send ({e.Message}); ask for less"), default, deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_channel.Closed.IsCancellationRequested)
+        {
+            var reason = $"it did not take a reply within {timeout.TotalSeconds:0.#} s";
+            Close(reason);
+            throw new TimeoutException(reason);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using System.Net;
+using P2PShare.Protocol.Files;
+
+namespace P2PShare.Tracker.Registry;
+
+/// <summary>A joined client: where it serves pieces and which file ids it holds.</summary>
+internal sealed class ClientRecord(IPEndPoint servingEndPoint)
+{
+    /// <summary>The address seen on its socket and the port its hello named (0: it serves nothing).</summary>
+    public IPEndPoint ServingEndPoint { get; } = servingEndPoint;
+
+    public bool Serves => ServingEndPoint.Port != 0;
+
+    public HashSet<FileId> Files { get; } = [];
+}

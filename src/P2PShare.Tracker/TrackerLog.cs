@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Logging;
+
+namespace P2PShare.Tracker;
+
+/// <summary>The tracker's diagnostics (event ids 1-99). Clients are named by the address they connected from.</summary>
+internal static partial class TrackerLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Tracker listening on {Endpoint}")]
+    public static partial void Listening(ILogger logger, string endpoint);
+
+    [LoggerMessage(2, LogLevel.Information, "Tracker stopping; saying goodbye to {Count} peers")]
+    public static partial void Stopping(ILogger logger, int count);
+
+    [LoggerMessage(3, LogLevel.Warning, "{Count} client threads had not ended {Seconds:0.#} s after the stop; leaving them to close")]
+    public static partial void StopIncomplete(ILogger logger, int count, double seconds);
+
+    [LoggerMessage(4, LogLevel.Information, "Tracker stopped")]
+    public static partial void Stopped(ILogger logger);
+
+    [LoggerMessage(10, LogLevel.Debug, "A connection failed while being accepted: {Reason}")]
+    public static partial void AcceptClientFault(ILogger logger, string reason);
+
+    [LoggerMessage(11, LogLevel.Warning, "Accepting connections is short of resources ({Reason}); pausing {Milliseconds} ms")]
+    public static partial void AcceptPressure(ILogger logger, string reason, double milliseconds);
+
+    [LoggerMessage(12, LogLevel.Error, "Accepting connections failed ({Reason}); retrying in {Milliseconds} ms")]
+    public static partial void AcceptFailed(ILogger logger, string reason, double milliseconds);
+
+    [LoggerMessage(13, LogLevel.Warning, "Refused {Remote}: already serving the limit of {Max} clients")]
+    public static partial void RefusedBusy(ILogger logger, string remote, int max);
+
+    [LoggerMessage(14, LogLevel.Warning, "Could not set up the connection from {Remote}: {Reason}")]
+    public static partial void SetupFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(15, LogLevel.Debug, "Busy refusal to {Remote} ended: {Reason}")]
+    public static partial void RefusalEnded(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(20, LogLevel.Debug, "Connection from {Remote} accepted")]
+    public static partial void Connected(ILogger logger, string remote);
+
+    [LoggerMessage(21, LogLevel.Information, "{Remote} did not complete the handshake (closed, or refused for its first message, version or role)")]
+    public static partial void HandshakeRefused(ILogger logger, string remote);
+
+    [LoggerMessage(22, LogLevel.Information, "Handshake with {Remote} failed: {Reason}")]
+    public static partial void HandshakeFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(23, LogLevel.Information, "Peer {Remote} joined, serving pieces on {Serving} ({Agent})")]
+    public static partial void Joined(ILogger logger, string remote, string serving, string agent);
+
+    [LoggerMessage(24, LogLevel.Information, "Peer {Remote} left: {Reason}")]
+    public static partial void Left(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(25, LogLevel.Warning, "Closing the connection from {Remote}: malformed message ({Reason})")]
+    public static partial void Malformed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(26, LogLevel.Error, "Connection from {Remote} failed unexpectedly")]
+    public static partial void Failed(ILogger logger, string remote, Exception exception);
+
+    [LoggerMessage(30, LogLevel.Debug, "{Remote} announced {Accepted} of {Total} files")]
+    public static partial void Announced(ILogger logger, string remote, int accepted, int total);
+
+    [LoggerMessage(31, LogLevel.Warning, "{Remote}: {Rejection}")]
+    public static partial void AnnounceRejected(ILogger logger, string remote, string rejection);
+
+    [LoggerMessage(32, LogLevel.Debug, "{Remote}: ignored 'have' for piece {Piece} of {File}: {Result}")]
+    public static partial void HaveIgnored(ILogger logger, string remote, int piece, string file, string result);
+
+    [LoggerMessage(33, LogLevel.Information, "{Remote} asked '{Type}', which the tracker does not answer")]
+    public static partial void UnknownRequest(ILogger logger, string remote, string type);
+
+    [LoggerMessage(34, LogLevel.Debug, "{Remote} sent '{Type}' without a request id; ignored")]
+    public static partial void Ignored(ILogger logger, string remote, string type);
+
+    [LoggerMessage(35, LogLevel.Warning, "The '{Type}' reply to {Remote} is too large to send: {Reason}")]
+    public static partial void ReplyTooLarge(ILogger logger, string type, string remote, string reason);
+
+    [LoggerMessage(40, LogLevel.Information, "{Remote} asked for an update; refreshing {Count} other peers")]
+    public static partial void UpdateStarted(ILogger logger, string remote, int count);
+
+    [LoggerMessage(41, LogLevel.Debug, "{Remote} re-reported {Count} files")]
+    public static partial void RefreshAnswered(ILogger logger, string remote, int count);
+
+    [LoggerMessage(42, LogLevel.Warning, "{Remote} did not answer a refresh within {Seconds:0.#} s; keeping what it reported before")]
+    public static partial void RefreshSilent(ILogger logger, string remote, double seconds);
+
+    [LoggerMessage(43, LogLevel.Warning, "Refresh of {Remote} failed: {Reason}")]
+    public static partial void RefreshFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(44, LogLevel.Information, "Update for {Remote}: {Answered} of {Asked} peers re-reported; {Files} files in the network")]
+    public static partial void UpdateFinished(ILogger logger, string remote, int answered, int asked, int files);
+
+    [LoggerMessage(45, LogLevel.Information, "Update for {Remote} could not be answered: {Reason}")]
+    public static partial void UpdateFailed(ILogger logger, string remote, string reason);
+}

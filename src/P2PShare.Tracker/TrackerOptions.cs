@@ -1,0 +1,75 @@
+using System.Net;
+using P2PShare.Protocol;
+
+namespace P2PShare.Tracker;
+
+/// <summary>
+/// Every timeout and limit of the tracker, with its default. Built once from the command line and
+/// passed down; tests change it with <c>with</c>.
+/// </summary>
+public sealed record TrackerOptions
+{
+    /// <summary>The port the tracker listens on unless told otherwise.</summary>
+    public const int DefaultPort = 12500;
+
+    /// <summary>TCP port to listen on; 0 lets the OS pick (read it back from <see cref="TrackerServer.LocalEndPoint"/>).</summary>
+    public int Port { get; init; } = DefaultPort;
+
+    /// <summary>Address to listen on: every interface by default; tests use loopback.</summary>
+    public IPAddress Host { get; init; } = IPAddress.Any;
+
+    /// <summary>How long a new connection has to send its <c>hello</c>.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one reply may take to leave; a client that does not read for that long is dropped.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long <c>update</c> waits for the other peers' re-reports before answering with what it has.</summary>
+    public TimeSpan UpdateWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a joined client may stay silent. Infinite by default: the protocol has no ping, a
+    /// peer may idle for hours, and TCP keep-alive (below) finds peers that vanished.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Idle time before TCP keep-alive probes start on a client connection.</summary>
+    public TimeSpan KeepAliveTime { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Time between TCP keep-alive probes.</summary>
+    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Unanswered keep-alive probes before the OS declares the connection dead.</summary>
+    public int KeepAliveRetryCount { get; init; } = 3;
+
+    /// <summary>How long stopping waits for goodbyes and client threads before giving up on them.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Connections served at once; one more is answered <c>busy</c> and closed.</summary>
+    public int MaxClients { get; init; } = 1024;
+
+    /// <summary>Frame and list limits of the wire format.</summary>
+    public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Host, nameof(Host));
+        ArgumentNullException.ThrowIfNull(Limits, nameof(Limits));
+        ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, IPEndPoint.MaxPort, nameof(Port));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxClients, 1, nameof(MaxClients));
+        RequirePositive(HandshakeTimeout, nameof(HandshakeTimeout));
+        RequirePositive(RequestTimeout, nameof(RequestTimeout));
+        RequirePositive(UpdateWait, nameof(UpdateWait));
+        RequirePositive(ShutdownTimeout, nameof(ShutdownTimeout));
+        if (IdleTimeout != Timeout.InfiniteTimeSpan)
+            RequirePositive(IdleTimeout, nameof(IdleTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(KeepAliveTime, TimeSpan.FromSeconds(1), nameof(KeepAliveTime));
+        ArgumentOutOfRangeException.ThrowIfLessThan(KeepAliveInterval, TimeSpan.FromSeconds(1), nameof(KeepAliveInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(KeepAliveRetryCount, 1, nameof(KeepAliveRetryCount));
+    }
+
+    private static void RequirePositive(TimeSpan value, string name) =>
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero, name);
+}

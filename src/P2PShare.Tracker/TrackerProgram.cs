@@ -1,0 +1,56 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using P2PShare.Tracker.Network;
+
+namespace P2PShare.Tracker;
+
+/// <summary>The tracker as a program: user output to <c>stdout</c>, diagnostics to <c>stderr</c>, runs until cancelled.</summary>
+public static class TrackerProgram
+{
+    /// <summary>Runs the tracker until <paramref name="cancellationToken"/> is cancelled (Ctrl+C, SIGTERM); returns the exit code.</summary>
+    public static async Task<int> RunAsync(TrackerOptions options, LogLevel logLevel, TextWriter output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(output);
+        using var loggers = LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(logLevel)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
+            .AddSimpleConsole(o => o.SingleLine = true));
+        var server = new TrackerServer(options, loggers.CreateLogger("P2PShare.Tracker"));
+        await using (server)
+        {
+            try
+            {
+                await server.StartAsync(cancellationToken);
+            }
+            catch (SocketException e)
+            {
+                await Console.Error.WriteLineAsync($"error: cannot listen on {options.Host}:{options.Port}: {e.Message}");
+                return 1;
+            }
+
+            var endPoint = server.LocalEndPoint;
+            await output.WriteLineAsync($"P2PShare tracker listening on {endPoint}");
+            if (LocalAddresses.IsAnyAddress(endPoint.Address))
+            {
+                var addresses = LocalAddresses.NonLoopbackIPv4();
+                if (addresses.Count == 0)
+                    await output.WriteLineAsync($"No network address found besides loopback; peers on this machine can use 127.0.0.1:{endPoint.Port}");
+                foreach (var address in addresses)
+                    await output.WriteLineAsync($"Peers can reach it at {address}:{endPoint.Port}");
+            }
+            await output.WriteLineAsync("Ctrl+C stops it.");
+
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await output.WriteLineAsync("Stopping.");
+            }
+        }
+        await output.WriteLineAsync("Tracker stopped.");
+        return 0;
+    }
+}

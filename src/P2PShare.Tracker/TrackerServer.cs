@@ -1,0 +1,224 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+using P2PShare.Tracker.Network;
+using P2PShare.Tracker.Registry;
+
+namespace P2PShare.Tracker;
+
+/// <summary>
+/// The tracker: a TCP listener, an accept loop, and one dedicated thread per connected client
+/// running that client's read loop against a shared <see cref="FileRegistry"/>. Start it with
+/// <see cref="StartAsync"/>; stop it by disposing (goodbye to every peer, then close).
+/// </summary>
+public sealed class TrackerServer : IAsyncDisposable
+{
+    private static readonly TimeSpan MaxAcceptBackoff = TimeSpan.FromSeconds(1);
+
+    private readonly TrackerOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopAccepting = new();
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly ConcurrentDictionary<long, ClientSession> _sessions = new();
+    private readonly ConnectedClients _clients = new();
+    private readonly BackgroundWork _background = new();
+    private readonly SessionContext _context;
+    private TcpListener? _listener;
+    private Task _acceptLoop = Task.CompletedTask;
+    private long _nextClientId;
+    private int _started;
+    private int _disposed;
+
+    /// <summary>Creates a tracker; nothing is bound until <see cref="StartAsync"/>.</summary>
+    public TrackerServer(TrackerOptions options, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        _options = options;
+        _logger = logger;
+        Registry = new FileRegistry(options.Limits);
+        _context = new SessionContext(options, Registry, _clients, _background, logger, _shutdown.Token);
+    }
+
+    /// <summary>Who holds what, as the tracker knows it now.</summary>
+    public FileRegistry Registry { get; }
+
+    /// <summary>The address and port actually bound (the chosen port when started on port 0).</summary>
+    public IPEndPoint LocalEndPoint =>
+        _listener?.LocalEndpoint as IPEndPoint ?? throw new InvalidOperationException("the tracker has not been started");
+
+    /// <summary>Connections being served now, handshakes included.</summary>
+    public int ConnectionCount => _sessions.Count;
+
+    /// <summary>Binds the listener and starts accepting. Throws <see cref="SocketException"/> when the address cannot be bound.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+            throw new InvalidOperationException("the tracker is already started");
+        var listener = new TcpListener(_options.Host, _options.Port);
+        listener.Start();
+        _listener = listener;
+        TrackerLog.Listening(_logger, LocalEndPoint.ToString());
+        _acceptLoop = Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task AcceptLoopAsync(TcpListener listener)
+    {
+        var stop = _stopAccepting.Token;
+        var backoff = TimeSpan.Zero;
+        while (!stop.IsCancellationRequested)
+        {
+            TcpClient tcp;
+            try
+            {
+                tcp = await listener.AcceptTcpClientAsync(stop);
+                backoff = TimeSpan.Zero;
+            }
+            catch (Exception e) when (stop.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return; // Shutdown: stop quietly.
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Interrupted)
+            {
+                TrackerLog.AcceptClientFault(_logger, e.Message); // One bad client: go on.
+                continue;
+            }
+            catch (SocketException e)
+            {
+                // Resource pressure (out of sockets or buffers) or a listener fault: back off, retry.
+                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxAcceptBackoff.Ticks));
+                if (e.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                    TrackerLog.AcceptPressure(_logger, e.Message, backoff.TotalMilliseconds);
+                else
+                    TrackerLog.AcceptFailed(_logger, e.Message, backoff.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(backoff, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+            Admit(tcp);
+        }
+    }
+
+    private void Admit(TcpClient tcp)
+    {
+        IPEndPoint remote;
+        try
+        {
+            remote = Normalize((IPEndPoint)tcp.Client.RemoteEndPoint!);
+            ConfigureSocket(tcp.Client);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            TrackerLog.SetupFailed(_logger, "a client", e.Message);
+            tcp.Dispose();
+            return;
+        }
+
+        if (_sessions.Count >= _options.MaxClients)
+        {
+            TrackerLog.RefusedBusy(_logger, remote.ToString(), _options.MaxClients);
+            _background.Start(() => RefuseBusyAsync(tcp, remote));
+            return;
+        }
+
+        long id = Interlocked.Increment(ref _nextClientId);
+        ClientSession session;
+        try
+        {
+            session = new ClientSession(id, tcp, remote, _context);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or ObjectDisposedException)
+        {
+            TrackerLog.SetupFailed(_logger, remote.ToString(), e.Message); // It hung up while being accepted.
+            tcp.Dispose();
+            return;
+        }
+        _sessions[id] = session;
+        session.Completion.ContinueWith(_ => _sessions.TryRemove(id, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        new Thread(session.Run) { Name = $"tracker-client {remote}", IsBackground = true }.Start();
+    }
+
+    private void ConfigureSocket(Socket socket)
+    {
+        socket.NoDelay = true;
+        socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, true);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, (int)_options.KeepAliveTime.TotalSeconds);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveInterval, (int)_options.KeepAliveInterval.TotalSeconds);
+        socket.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveRetryCount, _options.KeepAliveRetryCount);
+    }
+
+    private static IPEndPoint Normalize(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+
+    // Over the limit: read the hello (so the refusal can answer it by id), say busy, close.
+    private async Task RefuseBusyAsync(TcpClient tcp, IPEndPoint remote)
+    {
+        using var owned = tcp;
+        await using var channel = new MessageChannel(tcp.GetStream(), _options.Limits);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
+        deadline.CancelAfter(_options.HandshakeTimeout + _options.RequestTimeout);
+        try
+        {
+            using var first = await channel.ReceiveAsync(_options.HandshakeTimeout, deadline.Token);
+            if (first is not null)
+            {
+                await channel.ReplyAsync(first.Message,
+                    new ErrorReply(ErrorCodes.Busy, $"the tracker is serving its limit of {_options.MaxClients} clients; try again later"),
+                    default, deadline.Token);
+            }
+        }
+        catch (Exception e) when (e is ProtocolException or IOException or SocketException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
+            TrackerLog.RefusalEnded(_logger, remote.ToString(), e.Message);
+        }
+    }
+
+    /// <summary>Stops accepting, says goodbye to every peer, closes every connection and waits (bounded) for the client threads.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        var listener = _listener;
+        if (listener is not null)
+        {
+            var goodbyes = _clients.Except(null);
+            TrackerLog.Stopping(_logger, goodbyes.Count);
+            await _stopAccepting.CancelAsync();
+            listener.Stop();
+            await _acceptLoop;
+
+            using (var byeDeadline = new CancellationTokenSource(_options.ShutdownTimeout / 2))
+                await Task.WhenAll(goodbyes.Select(s => s.SayByeAsync(byeDeadline.Token)));
+            await _shutdown.CancelAsync();
+
+            var sessions = _sessions.Values.ToList();
+            foreach (var session in sessions)
+                session.Close("the tracker is stopping");
+            try
+            {
+                await Task.WhenAll(sessions.Select(s => s.Completion).Append(_background.WhenAll())).WaitAsync(_options.ShutdownTimeout);
+            }
+            catch (TimeoutException)
+            {
+                TrackerLog.StopIncomplete(_logger, _sessions.Count, _options.ShutdownTimeout.TotalSeconds);
+            }
+            TrackerLog.Stopped(_logger);
+        }
+        _stopAccepting.Dispose();
+        _shutdown.Dispose();
+    }
+}
