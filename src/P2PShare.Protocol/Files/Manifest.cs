@@ -72,9 +72,12 @@ public sealed class Manifest
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pieceLength);
-        long count = (length + pieceLength - 1) / pieceLength;
+        long count = CeilDiv(length, pieceLength);
         return count > int.MaxValue ? throw new ProtocolException($"file of {length} bytes has too many pieces of {pieceLength}") : (int)count;
     }
+
+    // ceil(length / pieceLength) without the overflow of (length + pieceLength - 1) near long.MaxValue.
+    internal static long CeilDiv(long length, int pieceLength) => length / pieceLength + (length % pieceLength == 0 ? 0 : 1);
 
     /// <summary>The length of piece <paramref name="index"/> of such a file.</summary>
     public static int PieceSize(long length, int pieceLength, int index)
@@ -93,7 +96,7 @@ public sealed class Manifest
             throw new ProtocolException($"manifest piece length {pieceLength} is outside 1..{limits.MaxPieceLength}");
         if (pieceHashes.Length % HashLength != 0)
             throw new ProtocolException($"manifest piece hashes of {pieceHashes.Length} bytes are not a multiple of {HashLength}");
-        long expected = (length + pieceLength - 1) / pieceLength;
+        long expected = CeilDiv(length, pieceLength);
         if (expected > limits.MaxPieceCount)
             throw new ProtocolException($"manifest of {expected} pieces exceeds the limit of {limits.MaxPieceCount}");
         int actual = pieceHashes.Length / HashLength;

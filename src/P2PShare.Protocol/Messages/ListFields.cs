@@ -27,7 +27,7 @@ internal static class ListFields
         var name = FileNameRules.Require(h.Required(Key(prefix, i, "name")));
         long length = h.RequiredInt64(Key(prefix, i, "length"));
         int pieceLength = h.RequiredInt32(Key(prefix, i, "piece_length"), 1, limits.MaxPieceLength);
-        long pieces = (length + pieceLength - 1) / pieceLength;
+        long pieces = Manifest.CeilDiv(length, pieceLength);
         if (pieces > limits.MaxPieceCount)
             throw new ProtocolException($"message '{h.Type}' entry {i}: {length} bytes in pieces of {pieceLength} make {pieces} pieces, over the limit of {limits.MaxPieceCount}");
         return (id, name, length, pieceLength);

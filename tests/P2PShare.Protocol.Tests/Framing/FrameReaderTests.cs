@@ -1,0 +1,80 @@
+using System.Buffers.Binary;
+using P2PShare.Protocol.Framing;
+
+namespace P2PShare.Protocol.Tests.Framing;
+
+/// <summary>Reading frames from a stream: clean end, end mid-frame, oversized prefixes.</summary>
+public sealed class FrameReaderTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Reads_frames_in_order_then_null_at_a_clean_end()
+    {
+        byte[] payload = new byte[70_000];
+        new Random(7).NextBytes(payload);
+        using var stream = new MemoryStream([.. FrameWriter.Encode("type::piece;n::1;", payload), .. FrameWriter.Encode("type::bye;", [])]);
+
+        using (var first = await FrameReader.ReadAsync(stream, ProtocolLimits.Default, CancellationToken.None).AsTask().WaitAsync(Timeout))
+        {
+            Assert.Equal("piece", first!.Header.Type);
+            Assert.Equal(payload, first.Payload.ToArray());
+        }
+        using (var second = await FrameReader.ReadAsync(stream, ProtocolLimits.Default, CancellationToken.None).AsTask().WaitAsync(Timeout))
+        {
+            Assert.Equal("bye", second!.Header.Type);
+            Assert.True(second.Payload.IsEmpty);
+        }
+        Assert.Null(await FrameReader.ReadAsync(stream, ProtocolLimits.Default, CancellationToken.None).AsTask().WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Empty_stream_is_a_clean_end()
+    {
+        using var stream = new MemoryStream();
+        Assert.Null(await FrameReader.ReadAsync(stream, ProtocolLimits.Default, CancellationToken.None).AsTask().WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task End_of_stream_inside_any_frame_throws_EndOfStreamException()
+    {
+        byte[] frame = FrameWriter.Encode("type::piece;", [9, 8, 7]);
+        for (int length = 1; length < frame.Length; length++)
+        {
+            using var stream = new MemoryStream(frame, 0, length);
+            await Assert.ThrowsAsync<EndOfStreamException>(() => FrameReader.ReadAsync(stream, ProtocolLimits.Default, CancellationToken.None).AsTask().WaitAsync(Timeout));
+        }
+    }
+
+    [Theory]
+    [InlineData(uint.MaxValue)]
+    [InlineData(16u * 1024 * 1024 + 1)]
+    public async Task Oversized_length_prefix_is_refused_before_allocating(uint claimed)
+    {
+        byte[] prefix = new byte[8];
+        BinaryPrimitives.WriteUInt32BigEndian(prefix, claimed);
+        BinaryPrimitives.WriteUInt32BigEndian(prefix.AsSpan(4), 10);
+
+        // Warm-up so the measured call allocates only what the refusal itself costs.
+        await Assert.ThrowsAsync<ProtocolException>(() => FrameReader.ReadAsync(new MemoryStream(prefix), ProtocolLimits.Default, CancellationToken.None).AsTask());
+
+        using var stream = new MemoryStream(prefix);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        // MemoryStream completes synchronously, so the whole read runs (and fails) inside this call.
+        var read = FrameReader.ReadAsync(stream, ProtocolLimits.Default, CancellationToken.None);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(read.IsCompleted, "a refusal over a MemoryStream should complete synchronously");
+        var refused = await Assert.ThrowsAsync<ProtocolException>(() => read.AsTask());
+        Assert.NotNull(refused);
+        Assert.Equal($"frame of {claimed} bytes exceeds the limit of {16 * 1024 * 1024}", refused.Message);
+        Assert.True(allocated < 64 * 1024, $"refusing a {claimed}-byte frame allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public async Task Malformed_header_throws_ProtocolException()
+    {
+        using var stream = new MemoryStream(FrameWriter.Encode("type::x;bad", []));
+        await Assert.ThrowsAsync<ProtocolException>(() => FrameReader.ReadAsync(stream, ProtocolLimits.Default, CancellationToken.None).AsTask().WaitAsync(Timeout));
+    }
+}

@@ -1,0 +1,229 @@
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+using static P2PShare.Protocol.Tests.TestIds;
+
+namespace P2PShare.Protocol.Tests.Messages;
+
+/// <summary>Golden bytes for the peer ↔ tracker messages.</summary>
+public sealed class TrackerMessageTests
+{
+    private const string AwkwardName = "report;v1::final.txt";
+    private const string UnicodeName = "Ünïcødé 文件 🎉.txt";
+
+    private static PieceSet Set(int count, params int[] present)
+    {
+        var set = new PieceSet(count);
+        foreach (int i in present)
+            set.Add(i);
+        return set;
+    }
+
+    private static int[]? Indices(PieceSet? set) => set?.Indices().ToArray();
+
+    private static string Describe(PieceSet? set) => set is null ? "all" : string.Join(',', set.Indices());
+
+    // ---- announce ----
+
+    private const string AnnounceText =
+        "type::announce;id::3;count::2;" +
+        "file.0.id::" + AHex + @";file.0.name::report\;v1\:\:final.txt;file.0.length::10;file.0.piece_length::4;" +
+        "file.1.id::" + BHex + ";file.1.name::Ünïcødé 文件 🎉.txt;file.1.length::20;file.1.piece_length::4;file.1.have::oA==;";
+
+    private static Announce AnnounceMessage() => new(
+    [
+        new FileEntry(A, AwkwardName, 10, 4, null),
+        new FileEntry(B, UnicodeName, 20, 4, Set(5, 0, 2)),
+    ]) { RequestId = 3 };
+
+    [Fact]
+    public void Announce_encodes_to_its_golden_text() => Assert.Equal(AnnounceText, MessageCodec.Encode(AnnounceMessage()));
+
+    [Fact]
+    public void Announce_decodes_from_its_golden_text()
+    {
+        var announce = Assert.IsType<Announce>(MessageCodec.Decode(AnnounceText));
+        Assert.Equal(3, announce.RequestId);
+        Assert.Equal(2, announce.Files.Count);
+        var (first, second) = (announce.Files[0], announce.Files[1]);
+        Assert.Equal((A, AwkwardName, 10L, 4, 3), (first.Id, first.Name, first.Length, first.PieceLength, first.PieceCount));
+        Assert.Null(first.Have);
+        Assert.True(first.IsComplete);
+        Assert.Equal((B, UnicodeName, 20L, 4, 5), (second.Id, second.Name, second.Length, second.PieceLength, second.PieceCount));
+        Assert.Equal([0, 2], Indices(second.Have)!);
+        Assert.False(second.IsComplete);
+    }
+
+    [Fact]
+    public void Announce_round_trips()
+    {
+        var back = RoundTrip.Of(AnnounceMessage());
+        Assert.Equal(AnnounceMessage().Files.Select(f => (f.Id, f.Name, f.Length, f.PieceLength, Describe(f.Have))),
+                     back.Files.Select(f => (f.Id, f.Name, f.Length, f.PieceLength, Describe(f.Have))));
+    }
+
+    [Fact]
+    public void Announce_with_a_complete_piece_set_writes_no_have_key_and_decodes_it_as_complete()
+    {
+        var announce = new Announce([new FileEntry(A, "a b", 8, 4, PieceSet.Full(2))]);
+        string text = MessageCodec.Encode(announce);
+        Assert.Equal("type::announce;count::1;file.0.id::" + AHex + ";file.0.name::a b;file.0.length::8;file.0.piece_length::4;", text);
+        Assert.Null(Assert.IsType<Announce>(MessageCodec.Decode(text)).Files[0].Have);
+    }
+
+    [Fact]
+    public void Announce_of_an_empty_repository_is_just_a_zero_count()
+    {
+        Assert.Equal("type::announce;id::1;count::0;", MessageCodec.Encode(new Announce([]) { RequestId = 1 }));
+        Assert.Empty(RoundTrip.Of(new Announce([]) { RequestId = 1 }).Files);
+    }
+
+    [Fact]
+    public void Announce_of_an_empty_file_has_zero_pieces()
+    {
+        var back = RoundTrip.Of(new Announce([new FileEntry(A, "empty.txt", 0, 4, null)]) { ReplyTo = 4 });
+        Assert.Equal(0, back.Files[0].PieceCount);
+        Assert.True(back.Files[0].IsComplete);
+    }
+
+    // ---- have ----
+
+    private static readonly string HaveText = "type::have;file::" + AHex + ";piece::7;";
+    private static readonly HavePiece HaveMessage = new(A, 7);
+
+    [Fact]
+    public void Have_encodes_to_its_golden_text() => Assert.Equal(HaveText, MessageCodec.Encode(HaveMessage));
+
+    [Fact]
+    public void Have_decodes_from_its_golden_text() => Assert.Equal(HaveMessage, MessageCodec.Decode(HaveText));
+
+    [Fact]
+    public void Have_round_trips() => Assert.Equal(HaveMessage, RoundTrip.Of(HaveMessage));
+
+    // ---- list ----
+
+    private const string ListText = @"type::list;id::9;name::a\;b\:\:c\\d\ne\rf Ünïcødé 文件 🎉;";
+    private static readonly ListFiles ListMessage = new("a;b::c\\d\ne\rf Ünïcødé 文件 🎉") { RequestId = 9 };
+
+    [Fact]
+    public void List_encodes_to_its_golden_text() => Assert.Equal(ListText, MessageCodec.Encode(ListMessage));
+
+    [Fact]
+    public void List_decodes_from_its_golden_text() => Assert.Equal(ListMessage, MessageCodec.Decode(ListText));
+
+    [Fact]
+    public void List_round_trips() => Assert.Equal(ListMessage, RoundTrip.Of(ListMessage));
+
+    [Fact]
+    public void List_without_a_name_omits_the_key_and_decodes_to_null()
+    {
+        Assert.Equal("type::list;id::9;", MessageCodec.Encode(new ListFiles() { RequestId = 9 }));
+        Assert.Null(Assert.IsType<ListFiles>(MessageCodec.Decode("type::list;id::9;")).Name);
+    }
+
+    // ---- update ----
+
+    private const string UpdateText = "type::update;id::4;";
+    private static readonly UpdateRequest UpdateMessage = new() { RequestId = 4 };
+
+    [Fact]
+    public void Update_encodes_to_its_golden_text() => Assert.Equal(UpdateText, MessageCodec.Encode(UpdateMessage));
+
+    [Fact]
+    public void Update_decodes_from_its_golden_text() => Assert.Equal(UpdateMessage, MessageCodec.Decode(UpdateText));
+
+    [Fact]
+    public void Update_round_trips() => Assert.Equal(UpdateMessage, RoundTrip.Of(UpdateMessage));
+
+    // ---- refresh ----
+
+    private const string RefreshText = "type::refresh;id::12;";
+    private static readonly Refresh RefreshMessage = new() { RequestId = 12 };
+
+    [Fact]
+    public void Refresh_encodes_to_its_golden_text() => Assert.Equal(RefreshText, MessageCodec.Encode(RefreshMessage));
+
+    [Fact]
+    public void Refresh_decodes_from_its_golden_text() => Assert.Equal(RefreshMessage, MessageCodec.Decode(RefreshText));
+
+    [Fact]
+    public void Refresh_round_trips() => Assert.Equal(RefreshMessage, RoundTrip.Of(RefreshMessage));
+
+    // ---- files ----
+
+    private const string FilesText =
+        "type::files;re::9;count::2;" +
+        "file.0.id::" + AHex + @";file.0.name::report\;v1\:\:final.txt;file.0.length::10;file.0.piece_length::4;file.0.complete::2;file.0.partial::1;" +
+        "file.1.id::" + BHex + ";file.1.name::Ünïcødé 文件 🎉.txt;file.1.length::0;file.1.piece_length::1048576;file.1.complete::1;file.1.partial::0;";
+
+    private static FileList FilesMessage() => new(
+    [
+        new NetworkFile(A, AwkwardName, 10, 4, 2, 1),
+        new NetworkFile(B, UnicodeName, 0, 1048576, 1, 0),
+    ]) { ReplyTo = 9 };
+
+    [Fact]
+    public void Files_encodes_to_its_golden_text() => Assert.Equal(FilesText, MessageCodec.Encode(FilesMessage()));
+
+    [Fact]
+    public void Files_decodes_from_its_golden_text()
+    {
+        var files = Assert.IsType<FileList>(MessageCodec.Decode(FilesText));
+        Assert.Equal(9, files.ReplyTo);
+        Assert.Equal(FilesMessage().Files, files.Files);
+    }
+
+    [Fact]
+    public void Files_round_trips() => Assert.Equal(FilesMessage().Files, RoundTrip.Of(FilesMessage()).Files);
+
+    // ---- who_has ----
+
+    private const string WhoHasText = "type::who_has;id::5;file::" + AHex + ";";
+    private static readonly WhoHas WhoHasMessage = new(A) { RequestId = 5 };
+
+    [Fact]
+    public void WhoHas_encodes_to_its_golden_text() => Assert.Equal(WhoHasText, MessageCodec.Encode(WhoHasMessage));
+
+    [Fact]
+    public void WhoHas_decodes_from_its_golden_text() => Assert.Equal(WhoHasMessage, MessageCodec.Decode(WhoHasText));
+
+    [Fact]
+    public void WhoHas_round_trips() => Assert.Equal(WhoHasMessage, RoundTrip.Of(WhoHasMessage));
+
+    [Fact]
+    public void WhoHas_accepts_an_uppercase_file_id_and_writes_it_back_lowercase() =>
+        Assert.Equal(WhoHasText, MessageCodec.Encode(MessageCodec.Decode("type::who_has;id::5;file::" + AHex.ToUpperInvariant() + ";")));
+
+    // ---- holders ----
+
+    private const string HoldersText =
+        "type::holders;re::5;file::" + AHex + ";name::Ünïcødé 文件 🎉.txt;length::20;piece_length::4;count::2;" +
+        @"holder.0.host::127.0.0.1;holder.0.port::6881;holder.1.host::\:\:1;holder.1.port::7000;holder.1.have::SA==;";
+
+    private static Holders HoldersMessage() => new(A, UnicodeName, 20, 4,
+    [
+        new HolderEntry("127.0.0.1", 6881, null),
+        new HolderEntry("::1", 7000, Set(5, 1, 4)),
+    ]) { ReplyTo = 5 };
+
+    [Fact]
+    public void Holders_encodes_to_its_golden_text() => Assert.Equal(HoldersText, MessageCodec.Encode(HoldersMessage()));
+
+    [Fact]
+    public void Holders_decodes_from_its_golden_text()
+    {
+        var holders = Assert.IsType<Holders>(MessageCodec.Decode(HoldersText));
+        Assert.Equal((5L, A, UnicodeName, 20L, 4, 5), (holders.ReplyTo, holders.File, holders.Name, holders.Length, holders.PieceLength, holders.PieceCount));
+        Assert.Equal(2, holders.Peers.Count);
+        Assert.Equal(("127.0.0.1", 6881, "127.0.0.1:6881"), (holders.Peers[0].Host, holders.Peers[0].Port, holders.Peers[0].Endpoint));
+        Assert.Null(holders.Peers[0].Have);
+        Assert.Equal(("::1", 7000, "[::1]:7000"), (holders.Peers[1].Host, holders.Peers[1].Port, holders.Peers[1].Endpoint));
+        Assert.Equal([1, 4], Indices(holders.Peers[1].Have)!);
+    }
+
+    [Fact]
+    public void Holders_round_trips()
+    {
+        var back = RoundTrip.Of(HoldersMessage());
+        Assert.Equal(HoldersMessage().Peers.Select(p => (p.Host, p.Port)), back.Peers.Select(p => (p.Host, p.Port)));
+    }
+}
