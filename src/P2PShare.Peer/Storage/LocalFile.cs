@@ -1,0 +1,333 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+using P2PShare.Protocol.Files;
+
+namespace P2PShare.Peer.Storage;
+
+/// <summary>
+/// One file the repository holds: either complete (a shared file, or a finished download) or a
+/// download in progress, whose verified pieces live in <c>.p2pshare/downloads/ID.part</c> and whose
+/// state (<see cref="PartState"/>) is rewritten crash-safely after every piece. Readers and writers
+/// of different pieces run concurrently with positional I/O.
+/// </summary>
+public sealed class LocalFile : IDisposable
+{
+    private const int MaxNumberedNames = 10_000;
+
+    private readonly Lock _gate = new();
+    private readonly Lock _persistGate = new();
+    private readonly Lock _completeGate = new();
+    private readonly ILogger _logger;
+    private readonly string? _root;
+    private readonly string? _partPath;
+    private readonly string? _statePath;
+    private readonly PieceSet _verified;       // guarded by _gate
+    private volatile string _name;
+    private volatile string _dataPath;         // the .part, or the final file once complete
+    private volatile string? _finalPath;
+    private SafeFileHandle? _handle;           // guarded by _gate; opened lazily for complete files
+    private long _version;                     // guarded by _gate: bumped for every piece added
+    private long _persistedVersion;            // guarded by _persistGate
+    private bool _disposed;                    // guarded by _gate
+
+    /// <summary>A complete file at <paramref name="path"/>.</summary>
+    internal LocalFile(string name, Manifest manifest, string path, ILogger logger)
+    {
+        _name = name;
+        Manifest = manifest;
+        _logger = logger;
+        _verified = PieceSet.Full(manifest.PieceCount);
+        _dataPath = path;
+        _finalPath = path;
+    }
+
+    /// <summary>A download in progress, writing through <paramref name="partHandle"/>, which it now owns.</summary>
+    internal LocalFile(string root, PartState state, string partPath, string statePath, SafeFileHandle partHandle, ILogger logger)
+    {
+        _root = root;
+        _name = state.Name;
+        Manifest = state.Manifest;
+        _verified = state.Verified.Clone();
+        _partPath = partPath;
+        _statePath = statePath;
+        _dataPath = partPath;
+        _handle = partHandle;
+        _logger = logger;
+    }
+
+    /// <summary>The label: the final file name (for a download saved beside a different file of that name, the name it got).</summary>
+    public string Name => _name;
+
+    /// <summary>What the file is.</summary>
+    public Manifest Manifest { get; }
+
+    /// <summary>The content id, <see cref="Manifest.Id"/>.</summary>
+    public FileId Id => Manifest.Id;
+
+    /// <summary>True once every piece is verified and the file sits under its final name.</summary>
+    public bool IsComplete => _finalPath is not null;
+
+    /// <summary>Where the complete file is; null while downloading.</summary>
+    public string? FinalPath => _finalPath;
+
+    /// <summary>Pieces verified and stored.</summary>
+    public int VerifiedCount
+    {
+        get
+        {
+            lock (_gate)
+                return _verified.Present;
+        }
+    }
+
+    /// <summary>Raised (on the writer's thread, after the piece is recorded on disk) for every newly verified piece.</summary>
+    public event Action<LocalFile, int>? PieceVerified;
+
+    /// <summary>Raised once when a download completes; the repository records the file in its manifest cache.</summary>
+    internal event Action<LocalFile>? Completed;
+
+    /// <summary>A copy of the verified pieces.</summary>
+    public PieceSet Snapshot()
+    {
+        lock (_gate)
+            return _verified.Clone();
+    }
+
+    /// <summary>True when piece <paramref name="piece"/> is verified and can be read (false for an index out of range).</summary>
+    public bool Has(int piece)
+    {
+        if (piece < 0 || piece >= Manifest.PieceCount)
+            return false;
+        lock (_gate)
+            return _verified.Contains(piece);
+    }
+
+    /// <summary>
+    /// Copies verified piece <paramref name="piece"/> into <paramref name="destination"/> (at least
+    /// <see cref="Manifest.PieceSize(int)"/> bytes) and returns its length. Throws
+    /// <see cref="StorageException"/> if the piece is not held or cannot be read.
+    /// </summary>
+    public int ReadPiece(int piece, Span<byte> destination)
+    {
+        if (!Has(piece))
+            throw new StorageException($"piece {piece} of '{Name}' is not held here");
+        int size = Manifest.PieceSize(piece);
+        if (destination.Length < size)
+            throw new ArgumentException($"the buffer of {destination.Length} bytes is smaller than piece {piece} ({size} bytes)", nameof(destination));
+        for (int attempt = 0; ; attempt++)
+        {
+            string path = _dataPath;
+            try
+            {
+                FileHasher.ReadExactly(AcquireHandle(), destination[..size], Manifest.PieceOffset(piece), path);
+                return size;
+            }
+            catch (ObjectDisposedException) when (attempt == 0)
+            {
+                // Complete() swapped the .part handle for the final file's; read again from there.
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new StorageException($"cannot read piece {piece} of '{Name}' from {path}: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Verifies <paramref name="data"/> as piece <paramref name="piece"/>, writes it at its offset and
+    /// records it crash-safely. Concurrent writers of different pieces are fine. Throws
+    /// <see cref="StorageException"/> when the disk refuses (the piece is then not recorded).
+    /// </summary>
+    public PieceWriteResult WritePiece(int piece, ReadOnlySpan<byte> data)
+    {
+        if (!Manifest.Verify(piece, data))
+            return PieceWriteResult.HashMismatch;
+        if (Has(piece))
+            return PieceWriteResult.AlreadyHad;
+        try
+        {
+            RandomAccess.Write(AcquireHandle(), data, Manifest.PieceOffset(piece));
+        }
+        catch (ObjectDisposedException) when (Has(piece))
+        {
+            return PieceWriteResult.AlreadyHad; // completed meanwhile
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new StorageException($"'{Name}' is closed", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"cannot write piece {piece} of '{Name}' to {_dataPath}: {e.Message}", e);
+        }
+
+        long version;
+        lock (_gate)
+        {
+            if (!_verified.Add(piece))
+                return PieceWriteResult.AlreadyHad; // another writer of the same piece got there first
+            version = ++_version;
+        }
+        Persist(version, piece);
+        PieceVerified?.Invoke(this, piece);
+        return PieceWriteResult.Written;
+    }
+
+    /// <summary>
+    /// Moves the finished download to <c>Root/Name</c> and removes its state. Never overwrites a
+    /// different file: if that name is taken by other content the file is saved as "Name (2)",
+    /// "base (2).ext" and so on; if it is taken by the same content the download is simply dropped.
+    /// Returns the final path; throws <see cref="StorageException"/> if pieces are missing.
+    /// </summary>
+    public string Complete()
+    {
+        lock (_completeGate)
+        {
+            if (_finalPath is string done)
+                return done;
+            int missing;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                missing = _verified.Count - _verified.Present;
+            }
+            if (missing > 0)
+                throw new StorageException($"'{Name}' cannot be completed: {missing} of {Manifest.PieceCount} pieces are missing");
+
+            string final;
+            lock (_persistGate)
+            {
+                try
+                {
+                    SafeFileHandle? handle;
+                    lock (_gate)
+                    {
+                        handle = _handle;
+                        _handle = null;
+                    }
+                    if (handle is not null)
+                    {
+                        using (handle)
+                            RandomAccess.FlushToDisk(handle);
+                    }
+                    final = Place();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new StorageException($"cannot move the finished '{Name}' into {_root}: {e.Message}", e);
+                }
+                _dataPath = final;
+                _name = Path.GetFileName(final);
+                _finalPath = final;
+                if (!AtomicFile.TryDelete(_statePath!))
+                    StorageLog.CleanupFailed(_logger, _statePath!, "the file could not be deleted");
+            }
+            StorageLog.Completed(_logger, Name, Id.ShortText, final);
+            Completed?.Invoke(this);
+            return final;
+        }
+    }
+
+    /// <summary>Closes the file's handle. A download in progress keeps its state on disk and can be reopened.</summary>
+    public void Dispose()
+    {
+        SafeFileHandle? handle;
+        lock (_gate)
+        {
+            _disposed = true;
+            handle = _handle;
+            _handle = null;
+        }
+        handle?.Dispose();
+    }
+
+    /// <summary>"name (n)" or "base (n).ext".</summary>
+    internal static string NumberedName(string name, int n)
+    {
+        string extension = Path.GetExtension(name);
+        string stem = name[..^extension.Length];
+        return stem.Length == 0 ? $"{name} ({n})" : $"{stem} ({n}){extension}";
+    }
+
+    private SafeFileHandle AcquireHandle()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+                throw new StorageException($"'{Name}' is closed");
+            if (_handle is null)
+            {
+                // Complete files are opened on first read; a download whose Complete() failed reopens its .part.
+                _handle = IsComplete
+                    ? File.OpenHandle(_dataPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete)
+                    : File.OpenHandle(_dataPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            }
+            return _handle;
+        }
+    }
+
+    /// <summary>Makes the on-disk state cover version <paramref name="version"/>, or forgets <paramref name="piece"/> and throws.</summary>
+    private void Persist(long version, int piece)
+    {
+        lock (_persistGate)
+        {
+            if (_persistedVersion >= version)
+                return; // a concurrent writer already recorded a state that includes our piece
+            try
+            {
+                PieceSet snapshot;
+                long snapshotVersion;
+                lock (_gate)
+                {
+                    snapshot = _verified.Clone();
+                    snapshotVersion = _version;
+                }
+                // The data must be on disk before the state claims it.
+                RandomAccess.FlushToDisk(AcquireHandle());
+                AtomicFile.Write(_statePath!, new PartState(Name, Manifest, snapshot).ToBytes());
+                _persistedVersion = snapshotVersion;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                lock (_gate)
+                    _verified.Remove(piece);
+                throw new StorageException($"cannot record piece {piece} of '{Name}' in {_statePath}: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>Moves the .part to a free final name, or drops it if that name already holds the same content.</summary>
+    private string Place()
+    {
+        for (int n = 1; n <= MaxNumberedNames; n++)
+        {
+            string name = n == 1 ? Name : NumberedName(Name, n);
+            if (FileNameRules.Check(name) is not null)
+                break;
+            string candidate = Path.Combine(_root!, name);
+            if (Directory.Exists(candidate))
+                continue;
+            if (File.Exists(candidate))
+            {
+                if (!FileHasher.Matches(candidate, Manifest))
+                    continue;
+                StorageLog.AlreadyPresent(_logger, Name, candidate);
+                File.Delete(_partPath!);
+                return candidate;
+            }
+            try
+            {
+                File.Move(_partPath!, candidate, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(candidate) || Directory.Exists(candidate))
+            {
+                n--; // taken since we looked: examine it again
+                continue;
+            }
+            if (n > 1)
+                StorageLog.NameTaken(_logger, Name, name);
+            return candidate;
+        }
+        throw new StorageException($"no free name for '{Name}' in {_root}: every variant up to '{NumberedName(Name, MaxNumberedNames)}' is taken or too long");
+    }
+}

@@ -1,0 +1,103 @@
+using P2PShare.Protocol;
+using P2PShare.Protocol.Files;
+
+namespace P2PShare.Peer.Storage;
+
+/// <summary>
+/// The manifests of shared files, keyed by name and checked against length and last-write time,
+/// so that a restart does not re-hash an unchanged repository. Not thread-safe; the repository locks.
+/// </summary>
+/// <remarks>
+/// Format (a <see cref="BinaryRecord"/>, magic <c>P2PSMANI</c>, version 1): u32 entry count, then per
+/// entry: name (u16 length + UTF-8) | i64 length | i64 last-write time (UTC ticks) | manifest
+/// (u32 length + canonical bytes) | SHA-256 of all of it.
+/// </remarks>
+internal sealed class ManifestCache
+{
+    private const string Magic = "P2PSMANI";
+    private const ushort Version = 1;
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>True when entries changed since the last load or save.</summary>
+    public bool IsDirty { get; private set; }
+
+    public int Count => _entries.Count;
+
+    /// <summary>
+    /// The cached manifest, if the file is unchanged (same length and last-write time). Whatever piece
+    /// length it was hashed with, it stays: the file's id is stable across restarts.
+    /// </summary>
+    public Manifest? Find(string name, long length, long lastWriteTicks) =>
+        _entries.TryGetValue(name, out var e) && e.Length == length && e.LastWriteTicks == lastWriteTicks
+            ? e.Manifest
+            : null;
+
+    public void Set(string name, long length, long lastWriteTicks, Manifest manifest)
+    {
+        var entry = new Entry(length, lastWriteTicks, manifest);
+        if (_entries.TryGetValue(name, out var old) && old == entry)
+            return;
+        _entries[name] = entry;
+        IsDirty = true;
+    }
+
+    /// <summary>Forgets every entry whose name is not in <paramref name="names"/>.</summary>
+    public void RetainOnly(IReadOnlySet<string> names)
+    {
+        foreach (string name in _entries.Keys.Where(n => !names.Contains(n)).ToList())
+        {
+            _entries.Remove(name);
+            IsDirty = true;
+        }
+    }
+
+    /// <summary>Writes the cache crash-safely if it changed.</summary>
+    public void Save(string path)
+    {
+        if (!IsDirty)
+            return;
+        var record = new BinaryRecord(Magic, Version);
+        record.WriteUInt32((uint)_entries.Count);
+        foreach (var (name, entry) in _entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            record.WriteString(name);
+            record.WriteInt64(entry.Length);
+            record.WriteInt64(entry.LastWriteTicks);
+            record.WriteBlob(entry.Manifest.ToBytes());
+        }
+        AtomicFile.Write(path, record.ToArray());
+        IsDirty = false;
+    }
+
+    /// <summary>Decodes a cache file; throws <see cref="InvalidDataException"/> if it is damaged.</summary>
+    public static ManifestCache Parse(byte[] bytes)
+    {
+        var reader = BinaryRecord.Open(bytes, Magic, Version);
+        var cache = new ManifestCache();
+        uint count = reader.ReadUInt32();
+        for (uint i = 0; i < count; i++)
+        {
+            string name = reader.ReadString();
+            long length = reader.ReadInt64();
+            long ticks = reader.ReadInt64();
+            Manifest manifest;
+            try
+            {
+                manifest = Manifest.Parse(reader.ReadBlob());
+            }
+            catch (ProtocolException e)
+            {
+                throw new InvalidDataException($"entry '{name}': {e.Message}", e);
+            }
+            if (manifest.Length != length)
+                throw new InvalidDataException($"entry '{name}' lists {length} bytes but its manifest {manifest.Length}");
+            cache._entries[name] = new Entry(length, ticks, manifest);
+        }
+        if (!reader.AtEnd)
+            throw new InvalidDataException("trailing bytes");
+        return cache;
+    }
+
+    private sealed record Entry(long Length, long LastWriteTicks, Manifest Manifest);
+}

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Files;
+
+namespace P2PShare.Peer.Storage;
+
+/// <summary>Finds the files a repository shares and hashes those the cache does not know.</summary>
+internal static class ShareScan
+{
+    /// <summary>A file found in the repository; <see cref="Manifest"/> is filled from the cache or by hashing.</summary>
+    internal sealed class Found(string name, string path, long length, long lastWriteTicks)
+    {
+        public string Name { get; } = name;
+
+        public string Path { get; } = path;
+
+        public long Length { get; } = length;
+
+        public long LastWriteTicks { get; } = lastWriteTicks;
+
+        public Manifest? Manifest { get; set; }
+    }
+
+    /// <summary>The regular files directly in <paramref name="root"/> that may be shared, by name.</summary>
+    public static List<Found> List(string root, ILogger logger)
+    {
+        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = true, MatchType = MatchType.Simple };
+        var found = new List<Found>();
+        IEnumerable<FileInfo> entries;
+        try
+        {
+            entries = new DirectoryInfo(root).EnumerateFiles("*", options).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"cannot list the repository folder {root}: {e.Message}", e);
+        }
+        foreach (var info in entries)
+        {
+            if (info.Name.StartsWith('.'))
+                continue; // hidden, including our own .p2pshare
+            if (FileNameRules.Check(info.Name) is string problem)
+            {
+                StorageLog.SkippedFile(logger, info.Name, $"its name is not portable ({problem})");
+                continue;
+            }
+            if (info.LinkTarget is not null)
+            {
+                StorageLog.SkippedFile(logger, info.Name, "it is a symbolic link; only regular files are shared");
+                continue;
+            }
+            found.Add(new Found(info.Name, info.FullName, info.Length, info.LastWriteTimeUtc.Ticks));
+        }
+        found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return found;
+    }
+
+    /// <summary>
+    /// Hashes <paramref name="file"/> into its manifest; false (logged, manifest left null) if the
+    /// file cannot be read, is too large, or changed while it was read.
+    /// </summary>
+    public static bool Hash(Found file, int pieceLength, ILogger logger, CancellationToken cancellationToken)
+    {
+        long pieces = (file.Length + pieceLength - 1) / pieceLength;
+        if (pieces > ProtocolLimits.Default.MaxPieceCount)
+        {
+            StorageLog.SkippedFile(logger, file.Name, $"{file.Length} bytes in pieces of {pieceLength} make {pieces} pieces, over the limit of {ProtocolLimits.Default.MaxPieceCount}");
+            return false;
+        }
+        try
+        {
+            var manifest = FileHasher.Hash(file.Path, file.Length, pieceLength, cancellationToken);
+            var after = new FileInfo(file.Path);
+            if (!after.Exists || after.Length != file.Length || after.LastWriteTimeUtc.Ticks != file.LastWriteTicks)
+            {
+                StorageLog.SkippedFile(logger, file.Name, "it changed while it was being hashed; the next scan will pick it up");
+                return false;
+            }
+            file.Manifest = manifest;
+            StorageLog.Hashed(logger, file.Name, file.Length, manifest.PieceCount, manifest.Id.ShortText);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ProtocolException)
+        {
+            StorageLog.SkippedFile(logger, file.Name, $"it cannot be read ({e.Message})");
+            return false;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace P2PShare.Peer.Storage;
+
+/// <summary>The storage layer's diagnostics (event ids 100-199).</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(100, LogLevel.Warning, "Not sharing '{Name}': {Reason}")]
+    public static partial void SkippedFile(ILogger logger, string name, string reason);
+
+    [LoggerMessage(101, LogLevel.Debug, "Hashed '{Name}' ({Length} bytes, {Pieces} pieces) as {Id}")]
+    public static partial void Hashed(ILogger logger, string name, long length, int pieces, string id);
+
+    [LoggerMessage(102, LogLevel.Information, "Scanned {Root}: {Shared} shared files ({Hashed} hashed, {Cached} from the cache), {Partial} downloads in progress")]
+    public static partial void Scanned(ILogger logger, string root, int shared, int hashed, int cached, int partial);
+
+    [LoggerMessage(103, LogLevel.Information, "'{Name}' has the same content as '{Other}'; sharing it once, as '{Other}'")]
+    public static partial void DuplicateContent(ILogger logger, string name, string other);
+
+    [LoggerMessage(110, LogLevel.Warning, "Ignoring the manifest cache {Path} and re-hashing: {Reason}")]
+    public static partial void CacheUnreadable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(111, LogLevel.Warning, "Could not save the manifest cache {Path}: {Reason}")]
+    public static partial void CacheSaveFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(120, LogLevel.Warning, "Download state {Path} is unusable ({Reason}); that download restarts from zero")]
+    public static partial void StateUnusable(ILogger logger, string path, string reason);
+
+    [LoggerMessage(121, LogLevel.Information, "Resuming '{Name}' ({Id}): {Verified} of {Total} pieces already verified")]
+    public static partial void Resumed(ILogger logger, string name, string id, int verified, int total);
+
+    [LoggerMessage(122, LogLevel.Information, "Starting download of '{Name}' ({Id}): {Total} pieces, {Length} bytes")]
+    public static partial void Created(ILogger logger, string name, string id, int total, long length);
+
+    [LoggerMessage(123, LogLevel.Information, "Completed '{Name}' ({Id}); saved as {Path}")]
+    public static partial void Completed(ILogger logger, string name, string id, string path);
+
+    [LoggerMessage(124, LogLevel.Information, "'{Path}' already holds the same content as '{Name}'; keeping it")]
+    public static partial void AlreadyPresent(ILogger logger, string name, string path);
+
+    [LoggerMessage(125, LogLevel.Warning, "'{Name}' exists with different content; saving the download as '{Saved}'")]
+    public static partial void NameTaken(ILogger logger, string name, string saved);
+
+    [LoggerMessage(126, LogLevel.Information, "Download of '{Name}' ({Id}) is already complete in the repository; removing its leftover state")]
+    public static partial void StaleDownload(ILogger logger, string name, string id);
+
+    [LoggerMessage(130, LogLevel.Warning, "Could not remove {Path}: {Reason}")]
+    public static partial void CleanupFailed(ILogger logger, string path, string reason);
+}
