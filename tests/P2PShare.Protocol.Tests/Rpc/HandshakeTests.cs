@@ -1,0 +1,66 @@
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.Protocol.Tests.Rpc;
+
+/// <summary>The opening hello → welcome (or error, then close).</summary>
+public sealed class HandshakeTests
+{
+    private static readonly TimeSpan Timeout = ChannelPair.Timeout;
+
+    [Fact]
+    public async Task Matching_version_and_role_is_welcomed()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var accept = Handshake.AcceptAsync(pair.Server, PeerRole.Peer, "127.0.0.1", Timeout, CancellationToken.None);
+        var welcome = await Handshake.GreetAsync(pair.Client, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 6881, "test"), Timeout, CancellationToken.None).WaitAsync(Timeout);
+        var hello = await accept.WaitAsync(Timeout);
+
+        Assert.Equal(ProtocolLimits.CurrentVersion, welcome.Version);
+        Assert.Equal("127.0.0.1", welcome.ObservedAddress);
+        Assert.Equal((6881, "test", 1L), (hello!.ListenPort, hello.Agent, hello.RequestId));
+        Assert.Equal(1, welcome.ReplyTo);
+    }
+
+    [Fact]
+    public async Task Other_version_is_refused_with_the_version_code()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var accept = Handshake.AcceptAsync(pair.Server, PeerRole.Peer, "", Timeout, CancellationToken.None);
+        var e = await Assert.ThrowsAsync<RemoteErrorException>(() =>
+            Handshake.GreetAsync(pair.Client, new Hello(ProtocolLimits.CurrentVersion + 1, PeerRole.Peer, 1, ""), Timeout, CancellationToken.None).WaitAsync(Timeout));
+        Assert.Equal(ErrorCodes.Version, e.Code);
+        Assert.Null(await accept.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task Wrong_role_is_refused_as_a_bad_request()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var accept = Handshake.AcceptAsync(pair.Server, PeerRole.Peer, "", Timeout, CancellationToken.None);
+        var e = await Assert.ThrowsAsync<RemoteErrorException>(() =>
+            Handshake.GreetAsync(pair.Client, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Fetcher, 1, ""), Timeout, CancellationToken.None).WaitAsync(Timeout));
+        Assert.Equal(ErrorCodes.BadRequest, e.Code);
+        Assert.Null(await accept.WaitAsync(Timeout));
+    }
+
+    [Fact]
+    public async Task First_message_other_than_hello_is_refused()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var accept = Handshake.AcceptAsync(pair.Server, PeerRole.Peer, "", Timeout, CancellationToken.None);
+        await pair.Client.SendAsync(new ListFiles() { RequestId = 1 }).WaitAsync(Timeout);
+        Assert.Null(await accept.WaitAsync(Timeout));
+        using var reply = await pair.Client.ReceiveAsync(Timeout).WaitAsync(Timeout);
+        var error = Assert.IsType<ErrorReply>(reply!.Message);
+        Assert.Equal((ErrorCodes.BadRequest, 1L), (error.Code, error.ReplyTo));
+    }
+
+    [Fact]
+    public async Task Silent_acceptor_times_the_greeting_out()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        await Assert.ThrowsAsync<TimeoutException>(() =>
+            Handshake.GreetAsync(pair.Client, new Hello(1, PeerRole.Peer, 1, ""), TimeSpan.FromMilliseconds(100), CancellationToken.None).WaitAsync(Timeout));
+    }
+}
