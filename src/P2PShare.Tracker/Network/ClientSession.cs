@@ -221,15 +221,14 @@ internal sealed class ClientSession : IDisposable
 
     /// <summary>
     /// Asks the client to re-report its files and records the answer. False when it did not answer
-    /// with an announce within <paramref name="wait"/> (logged); never throws for the client's faults.
+    /// with an announce before <paramref name="deadline"/> (logged as having waited <paramref name="wait"/>);
+    /// never throws for the client's faults, only when <paramref name="shutdown"/> is cancelled.
     /// </summary>
-    public async Task<bool> RefreshAsync(TimeSpan wait, CancellationToken cancellationToken)
+    public async Task<bool> RefreshAsync(TimeSpan wait, CancellationToken deadline, CancellationToken shutdown)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(wait);
         try
         {
-            using var reply = await _channel.RequestAsync(new Refresh(), wait, deadline.Token);
+            using var reply = await _channel.RequestAsync(new Refresh(), Timeout.InfiniteTimeSpan, deadline);
             switch (reply.Message)
             {
                 case Announce announce:
@@ -244,7 +243,12 @@ internal sealed class ClientSession : IDisposable
                     return false;
             }
         }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!shutdown.IsCancellationRequested && _channel.Closed.IsCancellationRequested)
+        {
+            TrackerLog.RefreshFailed(_context.Logger, Label, "its connection closed");
+            return false;
+        }
+        catch (OperationCanceledException) when (!shutdown.IsCancellationRequested)
         {
             TrackerLog.RefreshSilent(_context.Logger, Label, wait.TotalSeconds);
             return false;

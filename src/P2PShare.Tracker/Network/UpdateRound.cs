@@ -18,17 +18,11 @@ internal static class UpdateRound
         {
             var others = context.Clients.Except(asker);
             TrackerLog.UpdateStarted(logger, asker.Label, others.Count);
-            var refreshes = others.Select(peer => peer.RefreshAsync(wait, context.Shutdown)).ToArray();
-            try
-            {
-                // Each refresh bounds itself by the wait; this bound only guards against a stuck send.
-                await Task.WhenAll(refreshes).WaitAsync(wait, context.Shutdown);
-            }
-            catch (TimeoutException)
-            {
-                // Answer with what came in; the stragglers log themselves.
-            }
-            int answered = refreshes.Count(r => r.IsCompletedSuccessfully && r.Result);
+            // One deadline for the whole round, sends included: a silent or stuck peer costs at most the wait.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Shutdown);
+            deadline.CancelAfter(wait);
+            var refreshes = others.Select(peer => peer.RefreshAsync(wait, deadline.Token, context.Shutdown)).ToArray();
+            int answered = (await Task.WhenAll(refreshes)).Count(answeredInTime => answeredInTime);
             var files = context.Registry.List();
             await asker.ReplyAsync(request, new FileList(files), context.Shutdown);
             TrackerLog.UpdateFinished(logger, asker.Label, answered, others.Count, files.Count);

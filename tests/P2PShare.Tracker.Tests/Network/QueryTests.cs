@@ -1,0 +1,139 @@
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+using P2PShare.Tracker.Tests.Support;
+
+namespace P2PShare.Tracker.Tests.Network;
+
+public sealed class QueryTests
+{
+    [Fact]
+    public async Task Announce_then_list_shows_the_file_with_its_holders()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var peer = await TestPeer.JoinAsync(tracker, 7001);
+
+        await peer.AnnounceAsync(Files.Complete("holiday photos.zip", "photos", length: 5000, pieceLength: 1024));
+        var files = await peer.ListAsync();
+
+        var file = Assert.Single(files);
+        Assert.Equal(new NetworkFile(Files.Id("photos", 5000, 1024), "holiday photos.zip", 5000, 1024, 1, 0), file);
+    }
+
+    [Fact]
+    public async Task A_name_that_needs_escaping_round_trips_through_announce_and_list()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var peer = await TestPeer.JoinAsync(tracker, 7001);
+        const string name = "a;b::c:d é 文件 [1].txt";
+
+        await peer.AnnounceAsync(Files.Complete(name, "odd"));
+
+        Assert.Equal(name, Assert.Single(await peer.ListAsync(name)).Name);
+    }
+
+    [Fact]
+    public async Task Who_has_excludes_the_asker_and_lists_the_others_with_their_listen_ports()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var a = await TestPeer.JoinAsync(tracker, 7001);
+        await using var b = await TestPeer.JoinAsync(tracker, 7002);
+        await using var c = await TestPeer.JoinAsync(tracker, 7003);
+        foreach (var peer in new[] { a, b, c })
+            await peer.AnnounceAsync(Files.Complete("a.bin", "a"));
+
+        var holders = Assert.IsType<Holders>(await b.WhoHasAsync(Files.Id("a")));
+
+        Assert.Equal(["127.0.0.1:7001", "127.0.0.1:7003"], holders.Peers.Select(p => p.Endpoint).Order(StringComparer.Ordinal));
+        Assert.Equal(("a.bin", 1000L, 256), (holders.Name, holders.Length, holders.PieceLength));
+    }
+
+    [Fact]
+    public async Task Who_has_for_a_file_no_other_peer_holds_answers_not_found_naming_it()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var peer = await TestPeer.JoinAsync(tracker, 7001);
+        await peer.AnnounceAsync(Files.Complete("mine.bin", "mine"));
+
+        var own = Assert.IsType<ErrorReply>(await peer.WhoHasAsync(Files.Id("mine")));
+        var unknown = Assert.IsType<ErrorReply>(await peer.WhoHasAsync(Files.Id("unknown")));
+
+        Assert.Equal(ErrorCodes.NotFound, own.Code);
+        Assert.Equal($"no peer holds file {Files.Id("unknown").ShortText}", unknown.Text);
+    }
+
+    [Fact]
+    public async Task Files_with_one_name_and_different_ids_are_two_entries()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var a = await TestPeer.JoinAsync(tracker, 7001);
+        await using var b = await TestPeer.JoinAsync(tracker, 7002);
+        await a.AnnounceAsync(Files.Complete("notes.txt", "draft"));
+        await b.AnnounceAsync(Files.Complete("notes.txt", "final"));
+
+        var files = await a.ListAsync("notes.txt");
+
+        Assert.Equal(2, files.Count);
+        Assert.Equal(new HashSet<FileId> { Files.Id("draft"), Files.Id("final") }, files.Select(f => f.Id).ToHashSet());
+    }
+
+    [Fact]
+    public async Task An_announce_contradicting_another_holder_is_answered_bad_request_naming_the_file()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var honest = await TestPeer.JoinAsync(tracker, 7001);
+        await using var liar = await TestPeer.JoinAsync(tracker, 7002);
+        await honest.AnnounceAsync(Files.Complete("movie.mkv", "movie"));
+
+        var reply = await liar.RequestAsync(new Announce([new FileEntry(Files.Id("movie"), "movie.mkv", 77, 256, null), Files.Complete("fine.txt", "fine")]));
+
+        var error = Assert.IsType<ErrorReply>(reply);
+        Assert.Equal(ErrorCodes.BadRequest, error.Code);
+        Assert.Contains("'movie.mkv'", error.Text, StringComparison.Ordinal);
+        Assert.Equal(1, Assert.Single(await honest.ListAsync("movie.mkv")).CompleteHolders);
+        Assert.Single(await honest.ListAsync("fine.txt"));
+    }
+
+    [Fact]
+    public async Task Have_piece_updates_the_partial_holders_bitfield()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var leecher = await TestPeer.JoinAsync(tracker, 7001);
+        await using var asker = await TestPeer.JoinAsync(tracker, 7002);
+        var id = Files.Id("a");
+        await leecher.AnnounceAsync(Files.Partial("a.bin", "a", [0]));
+
+        await leecher.SendHaveAsync(id, 2);
+        await leecher.ListAsync(); // Replies come in order: once this one is back, the notice was handled.
+
+        var holder = Assert.Single(Assert.IsType<Holders>(await asker.WhoHasAsync(id)).Peers);
+        Assert.Equal([0, 2], holder.Have!.Indices());
+        var file = Assert.Single(await asker.ListAsync());
+        Assert.Equal((0, 1), (file.CompleteHolders, file.PartialHolders));
+    }
+
+    [Fact]
+    public async Task Have_for_every_remaining_piece_makes_the_holder_complete()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var leecher = await TestPeer.JoinAsync(tracker, 7001);
+        await leecher.AnnounceAsync(Files.Partial("a.bin", "a", [0, 1]));
+
+        await leecher.SendHaveAsync(Files.Id("a"), 2);
+        await leecher.SendHaveAsync(Files.Id("a"), 3);
+        var file = Assert.Single(await leecher.ListAsync());
+
+        Assert.Equal((1, 0), (file.CompleteHolders, file.PartialHolders));
+    }
+
+    [Fact]
+    public async Task An_unknown_request_type_is_answered_unknown_type_and_the_connection_stays_open()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var peer = await TestPeer.JoinAsync(tracker, 7001);
+
+        var reply = await peer.RequestAsync(new GetPiece(Files.Id("a"), 0));
+
+        Assert.Equal(ErrorCodes.UnknownType, Assert.IsType<ErrorReply>(reply).Code);
+        Assert.Empty(await peer.ListAsync());
+    }
+}

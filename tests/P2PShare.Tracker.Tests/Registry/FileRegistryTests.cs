@@ -1,0 +1,285 @@
+using System.Net;
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+using P2PShare.Tracker.Registry;
+using P2PShare.Tracker.Tests.Support;
+
+namespace P2PShare.Tracker.Tests.Registry;
+
+public sealed class FileRegistryTests
+{
+    private static readonly IPAddress Address = IPAddress.Parse("10.0.0.7");
+
+    private static FileRegistry WithClients(params int[] ports)
+    {
+        var registry = new FileRegistry();
+        for (int i = 0; i < ports.Length; i++)
+            registry.Join(i + 1, new IPEndPoint(Address, ports[i]));
+        return registry;
+    }
+
+    [Fact]
+    public void Announce_then_list_counts_complete_and_partial_holders()
+    {
+        var registry = WithClients(5001, 5002, 5003);
+        registry.Announce(1, [Files.Complete("a.bin", "a")]);
+        registry.Announce(2, [Files.Complete("a.bin", "a")]);
+        registry.Announce(3, [Files.Partial("a.bin", "a", [0, 1])]);
+
+        var file = Assert.Single(registry.List());
+
+        Assert.Equal(new NetworkFile(Files.Id("a"), "a.bin", 1000, 256, CompleteHolders: 2, PartialHolders: 1), file);
+    }
+
+    [Fact]
+    public void Announce_replaces_the_clients_previous_holdings()
+    {
+        var registry = WithClients(5001);
+        registry.Announce(1, [Files.Complete("old.txt", "old")]);
+
+        var result = registry.Announce(1, [Files.Complete("new.txt", "new")]);
+
+        Assert.True(result.AllAccepted);
+        Assert.Equal(["new.txt"], registry.List().Select(f => f.Name));
+        Assert.Null(registry.WhoHas(0, Files.Id("old")));
+    }
+
+    [Fact]
+    public void An_entry_whose_shape_contradicts_other_holders_of_the_id_is_rejected_and_the_rest_kept()
+    {
+        var registry = WithClients(5001, 5002);
+        registry.Announce(1, [Files.Complete("a.bin", "a")]);
+        var honestId = Files.Id("a");
+        var liar = new FileEntry(honestId, "a.bin", 999_999, 256, null);
+
+        var result = registry.Announce(2, [liar, Files.Complete("b.bin", "b")]);
+
+        Assert.False(result.AllAccepted);
+        Assert.Equal(1, result.Accepted);
+        var rejection = Assert.Single(result.Rejections);
+        Assert.Contains("'a.bin'", rejection, StringComparison.Ordinal);
+        Assert.Contains(honestId.ShortText, rejection, StringComparison.Ordinal);
+        var holders = Assert.IsType<Holders>(registry.WhoHas(0, honestId));
+        Assert.Equal([5001], holders.Peers.Select(p => p.Port));
+        Assert.Equal(1000, holders.Length);
+        Assert.NotNull(registry.WhoHas(0, Files.Id("b")));
+    }
+
+    [Fact]
+    public void A_file_may_change_shape_once_nobody_else_holds_it()
+    {
+        var registry = WithClients(5001);
+        var id = Files.Id("a");
+        registry.Announce(1, [new FileEntry(id, "a.bin", 1000, 256, null)]);
+
+        var result = registry.Announce(1, [new FileEntry(id, "a.bin", 2000, 256, null)]);
+
+        Assert.True(result.AllAccepted);
+        Assert.Equal(2000, Assert.Single(registry.List()).Length);
+    }
+
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("a/b")]
+    [InlineData("")]
+    [InlineData("line\nbreak")]
+    public void An_entry_with_a_bad_name_is_rejected(string name)
+    {
+        var registry = WithClients(5001);
+
+        var result = registry.Announce(1, [Files.Complete(name, "x")]);
+
+        Assert.Equal(0, result.Accepted);
+        Assert.Single(result.Rejections);
+        Assert.Empty(registry.List());
+    }
+
+    [Fact]
+    public void An_entry_whose_piece_map_does_not_fit_its_length_is_rejected()
+    {
+        var registry = WithClients(5001);
+        var entry = new FileEntry(Files.Id("x"), "x.bin", 1000, 256, new PieceSet(9));
+
+        var result = registry.Announce(1, [entry]);
+
+        Assert.Contains("covers 9 pieces", Assert.Single(result.Rejections), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_same_id_twice_in_one_announce_holds_the_union_of_both()
+    {
+        var registry = WithClients(5001, 5002);
+        registry.Announce(1, [Files.Partial("copy1.bin", "a", [0]), Files.Partial("copy2.bin", "a", [2])]);
+
+        var holder = Assert.Single(Assert.IsType<Holders>(registry.WhoHas(2, Files.Id("a"))).Peers);
+
+        Assert.Equal([0, 2], holder.Have!.Indices());
+    }
+
+    [Fact]
+    public void Who_has_excludes_the_asker_and_lists_the_others_oldest_first()
+    {
+        var registry = WithClients(5001, 5002, 5003);
+        foreach (var client in new long[] { 1, 2, 3 })
+            registry.Announce(client, [Files.Complete("a.bin", "a")]);
+
+        var holders = Assert.IsType<Holders>(registry.WhoHas(2, Files.Id("a")));
+
+        Assert.Equal(["10.0.0.7:5001", "10.0.0.7:5003"], holders.Peers.Select(p => p.Endpoint));
+        Assert.All(holders.Peers, p => Assert.Null(p.Have));
+    }
+
+    [Fact]
+    public void Who_has_is_null_when_only_the_asker_or_nobody_holds_the_file()
+    {
+        var registry = WithClients(5001);
+        registry.Announce(1, [Files.Complete("a.bin", "a")]);
+
+        Assert.Null(registry.WhoHas(1, Files.Id("a")));
+        Assert.Null(registry.WhoHas(1, Files.Id("nobody")));
+    }
+
+    [Fact]
+    public void Leave_removes_the_client_from_every_answer()
+    {
+        var registry = WithClients(5001, 5002);
+        registry.Announce(1, [Files.Complete("a.bin", "a")]);
+        registry.Announce(2, [Files.Complete("a.bin", "a"), Files.Complete("b.bin", "b")]);
+
+        Assert.True(registry.Leave(2));
+
+        var file = Assert.Single(registry.List());
+        Assert.Equal((1, 0), (file.CompleteHolders, file.PartialHolders));
+        Assert.Null(registry.WhoHas(1, Files.Id("b")));
+        Assert.Equal(1, registry.FileCount);
+        Assert.Equal(1, registry.ClientCount);
+        Assert.False(registry.Leave(2));
+    }
+
+    [Fact]
+    public void An_announce_from_a_client_that_left_records_nothing()
+    {
+        var registry = WithClients(5001);
+        registry.Leave(1);
+
+        var result = registry.Announce(1, [Files.Complete("a.bin", "a")]);
+
+        Assert.False(result.ClientKnown);
+        Assert.Empty(registry.List());
+    }
+
+    [Fact]
+    public void Mark_piece_extends_a_partial_holding_until_it_is_complete()
+    {
+        var registry = WithClients(5001, 5002);
+        registry.Announce(1, [Files.Partial("a.bin", "a", [0, 1, 2], length: 1000, pieceLength: 256)]);
+
+        Assert.Equal(PieceMarkResult.AlreadyHeld, registry.MarkPiece(1, Files.Id("a"), 1));
+        Assert.Equal(PieceMarkResult.Marked, registry.MarkPiece(1, Files.Id("a"), 3));
+
+        var holder = Assert.Single(Assert.IsType<Holders>(registry.WhoHas(2, Files.Id("a"))).Peers);
+        Assert.Null(holder.Have);
+        Assert.Equal((1, 0), (registry.List()[0].CompleteHolders, registry.List()[0].PartialHolders));
+    }
+
+    [Fact]
+    public void Mark_piece_outside_what_the_client_announced_changes_nothing()
+    {
+        var registry = WithClients(5001, 5002);
+        registry.Announce(1, [Files.Partial("a.bin", "a", [0])]);
+
+        Assert.Equal(PieceMarkResult.NotAnnounced, registry.MarkPiece(1, Files.Id("other"), 0));
+        Assert.Equal(PieceMarkResult.NotAnnounced, registry.MarkPiece(2, Files.Id("a"), 1));
+        Assert.Equal(PieceMarkResult.OutOfRange, registry.MarkPiece(1, Files.Id("a"), 4));
+        Assert.Equal(PieceMarkResult.OutOfRange, registry.MarkPiece(1, Files.Id("a"), -1));
+        Assert.Equal(PieceMarkResult.UnknownClient, registry.MarkPiece(9, Files.Id("a"), 1));
+
+        var holder = Assert.Single(Assert.IsType<Holders>(registry.WhoHas(2, Files.Id("a"))).Peers);
+        Assert.Equal([0], holder.Have!.Indices());
+    }
+
+    [Fact]
+    public void Files_with_one_name_and_different_ids_are_separate_entries_and_list_by_name_finds_both()
+    {
+        var registry = WithClients(5001, 5002, 5003);
+        registry.Announce(1, [Files.Complete("report.pdf", "v1")]);
+        registry.Announce(2, [Files.Complete("report.pdf", "v2")]);
+        registry.Announce(3, [Files.Complete("other.txt", "o")]);
+
+        var named = registry.List("report.pdf");
+
+        Assert.Equal(2, named.Count);
+        Assert.Equal(new[] { Files.Id("v1"), Files.Id("v2") }.OrderBy(i => i.ToString(), StringComparer.Ordinal), named.Select(f => f.Id));
+        Assert.All(named, f => Assert.Equal("report.pdf", f.Name));
+        Assert.Equal(3, registry.List().Count);
+        Assert.Empty(registry.List("missing"));
+    }
+
+    [Fact]
+    public void List_by_name_reports_the_name_asked_for_when_holders_disagree()
+    {
+        var registry = WithClients(5001, 5002);
+        registry.Announce(1, [Files.Complete("first.bin", "a")]);
+        registry.Announce(2, [Files.Complete("second.bin", "a")]);
+
+        Assert.Equal("first.bin", Assert.Single(registry.List()).Name);
+        Assert.Equal("second.bin", Assert.Single(registry.List("second.bin")).Name);
+        Assert.Equal(2, registry.List("second.bin")[0].CompleteHolders);
+    }
+
+    [Fact]
+    public void A_holder_that_serves_no_port_or_holds_no_piece_is_not_listed()
+    {
+        var registry = WithClients(0, 5002, 5003);
+        registry.Announce(1, [Files.Complete("a.bin", "a")]);
+        registry.Announce(2, [Files.Partial("a.bin", "a", [])]);
+
+        Assert.Empty(registry.List());
+        Assert.Null(registry.WhoHas(3, Files.Id("a")));
+
+        registry.MarkPiece(2, Files.Id("a"), 0);
+        Assert.Equal(5002, Assert.Single(Assert.IsType<Holders>(registry.WhoHas(3, Files.Id("a"))).Peers).Port);
+    }
+
+    [Fact]
+    public void Piece_sets_handed_out_and_taken_in_are_copies()
+    {
+        var registry = WithClients(5001, 5002);
+        var entry = Files.Partial("a.bin", "a", [0]);
+        registry.Announce(1, [entry]);
+        entry.Have!.Add(1);
+
+        var given = Assert.Single(Assert.IsType<Holders>(registry.WhoHas(2, Files.Id("a"))).Peers).Have!;
+        given.Add(2);
+
+        var again = Assert.Single(Assert.IsType<Holders>(registry.WhoHas(2, Files.Id("a"))).Peers).Have!;
+        Assert.Equal([0], again.Indices());
+    }
+
+    [Fact]
+    public void Joining_twice_with_one_id_is_a_programming_error()
+    {
+        var registry = WithClients(5001);
+
+        Assert.Throws<InvalidOperationException>(() => registry.Join(1, new IPEndPoint(Address, 5009)));
+    }
+
+    [Fact]
+    public void Concurrent_announces_and_leaves_leave_a_consistent_registry()
+    {
+        var registry = new FileRegistry();
+        Parallel.For(1, 201, client =>
+        {
+            registry.Join(client, new IPEndPoint(Address, 6000 + client));
+            registry.Announce(client, [Files.Complete("shared.bin", "shared"), Files.Complete($"own{client}.bin", $"own{client}")]);
+            registry.MarkPiece(client, Files.Id("shared"), 0);
+            _ = registry.List();
+            if (client % 2 == 0)
+                registry.Leave(client);
+        });
+
+        Assert.Equal(100, registry.ClientCount);
+        Assert.Equal(101, registry.FileCount);
+        Assert.Equal(100, registry.List("shared.bin").Single().CompleteHolders);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Sockets;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.Tracker.Tests.Support;
+
+/// <summary>
+/// A peer speaking the protocol to the tracker over a real loopback socket: it greets, then runs a
+/// read loop that answers the tracker's refresh with <see cref="Files"/> (unless told to stay silent).
+/// </summary>
+internal sealed class TestPeer : IAsyncDisposable
+{
+    private static readonly TimeSpan Deadline = TestTracker.Deadline;
+    private readonly TcpClient _tcp;
+    private readonly TaskCompletionSource _byeReceived = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _refreshes;
+
+    private TestPeer(TcpClient tcp, MessageChannel channel, Welcome welcome, bool answersRefresh)
+    {
+        _tcp = tcp;
+        Channel = channel;
+        Welcome = welcome;
+        AnswersRefresh = answersRefresh;
+        LocalEndPoint = tcp.Client.LocalEndPoint!.ToString()!;
+        Loop = Task.Run(() => channel.RunAsync(HandleAsync, Timeout.InfiniteTimeSpan));
+    }
+
+    public MessageChannel Channel { get; }
+
+    public Welcome Welcome { get; }
+
+    /// <summary>Our end of the connection as the tracker sees it (how its logs name us).</summary>
+    public string LocalEndPoint { get; }
+
+    public bool AnswersRefresh { get; }
+
+    /// <summary>What this peer reports when the tracker asks for a refresh.</summary>
+    public IReadOnlyList<FileEntry> Files { get; set; } = [];
+
+    public int Refreshes => Volatile.Read(ref _refreshes);
+
+    /// <summary>Completes (or faults) when the connection ends.</summary>
+    public Task Loop { get; }
+
+    public Task ByeReceived => _byeReceived.Task;
+
+    public static async Task<TcpClient> OpenAsync(TrackerServer tracker)
+    {
+        var tcp = new TcpClient(AddressFamily.InterNetwork);
+        await tcp.ConnectAsync(IPAddress.Loopback, tracker.LocalEndPoint.Port).WaitAsync(Deadline);
+        return tcp;
+    }
+
+    public static async Task<TestPeer> JoinAsync(TrackerServer tracker, int listenPort, bool answersRefresh = true)
+    {
+        var tcp = await OpenAsync(tracker);
+        var channel = new MessageChannel(tcp.GetStream());
+        var hello = new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "tracker-tests");
+        var welcome = await Handshake.GreetAsync(channel, hello, Deadline, CancellationToken.None).WaitAsync(Deadline);
+        return new TestPeer(tcp, channel, welcome, answersRefresh);
+    }
+
+    private async Task HandleAsync(Incoming incoming, CancellationToken cancellationToken)
+    {
+        using (incoming)
+        {
+            switch (incoming.Message)
+            {
+                case Refresh refresh:
+                    Interlocked.Increment(ref _refreshes);
+                    if (AnswersRefresh)
+                        await Channel.ReplyAsync(refresh, new Announce(Files), default, cancellationToken);
+                    break;
+                case Bye:
+                    _byeReceived.TrySetResult();
+                    break;
+            }
+        }
+    }
+
+    public async Task AnnounceAsync(params FileEntry[] files)
+    {
+        Files = files;
+        var (_, raw) = await Channel.RequestAsync<Ok>(new Announce(files), Deadline).WaitAsync(Deadline);
+        raw.Dispose();
+    }
+
+    public async Task<Message> RequestAsync(Message request)
+    {
+        using var reply = await Channel.RequestAsync(request, Deadline).WaitAsync(Deadline);
+        return reply.Message;
+    }
+
+    public async Task<IReadOnlyList<NetworkFile>> ListAsync(string? name = null) =>
+        Assert.IsType<FileList>(await RequestAsync(new ListFiles(name))).Files;
+
+    public Task<Message> WhoHasAsync(FileId file) => RequestAsync(new WhoHas(file));
+
+    public async Task<IReadOnlyList<NetworkFile>> UpdateAsync() =>
+        Assert.IsType<FileList>(await RequestAsync(new UpdateRequest())).Files;
+
+    public Task SendHaveAsync(FileId file, int piece) => Channel.SendAsync(new HavePiece(file, piece)).WaitAsync(Deadline);
+
+    /// <summary>Writes bytes straight to the socket, bypassing the codec (for malformed input).</summary>
+    public Task SendRawAsync(byte[] bytes) => _tcp.GetStream().WriteAsync(bytes).AsTask().WaitAsync(Deadline);
+
+    /// <summary>Drops the connection without a goodbye, as a crashed peer would.</summary>
+    public async Task DropAsync()
+    {
+        Channel.Close();
+        _tcp.Dispose();
+        await Loop.ContinueWith(_ => { }, TaskScheduler.Default).WaitAsync(Deadline);
+    }
+
+    public async ValueTask DisposeAsync() => await DropAsync();
+}
