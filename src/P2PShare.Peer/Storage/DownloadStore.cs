@@ -98,8 +98,10 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
         try
         {
             bool existed = File.Exists(partPath);
-            handle = File.OpenHandle(partPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, FileOptions.None,
-                preallocationSize: manifest.Length);
+            // A new .part reserves its whole length now, so a full disk is reported before any download starts.
+            handle = existed
+                ? File.OpenHandle(partPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)
+                : File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, preallocationSize: manifest.Length);
             if (resumed && state.Verified.Present > 0 && (!existed || RandomAccess.GetLength(handle) != manifest.Length))
             {
                 StorageLog.StateUnusable(logger, statePath, $"its data file {partPath} is missing or not {manifest.Length} bytes long");

@@ -1,0 +1,223 @@
+using P2PShare.Peer.Storage;
+
+namespace P2PShare.Peer.Tests.Storage;
+
+public sealed class RepositoryScanTests : IDisposable
+{
+    private const int PieceLength = 1024;
+    private readonly StorageTestFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task Scan_hashes_every_shared_file_and_ids_match_an_independently_built_manifest()
+    {
+        var small = StorageTestFolder.Bytes(5000, 1);
+        var exact = StorageTestFolder.Bytes(3 * PieceLength, 2);
+        _folder.Write("small.bin", small);
+        _folder.Write("exact multiple.dat", exact);
+        using var repository = _folder.Open(PieceLength);
+
+        var files = await repository.ScanAsync(CancellationToken.None);
+
+        Assert.Equal(["exact multiple.dat", "small.bin"], files.Select(f => f.Name));
+        Assert.All(files, f => Assert.True(f.IsComplete));
+        Assert.Equal(StorageTestFolder.ManifestOf(small, PieceLength).Id, files[1].Id);
+        Assert.Equal(StorageTestFolder.ManifestOf(exact, PieceLength).Id, files[0].Id);
+        Assert.Equal(5, files[1].Manifest.PieceCount);
+        Assert.Equal(Path.Combine(_folder.Root, "small.bin"), files[1].FinalPath);
+        Assert.Equal(2, repository.HashedFileCount);
+    }
+
+    [Fact]
+    public async Task Scan_uses_the_piece_length_policy_when_none_is_given()
+    {
+        var data = StorageTestFolder.Bytes(300_000, 3);
+        _folder.Write("a.bin", data);
+        using var repository = _folder.Open();
+
+        var file = Assert.Single(await repository.ScanAsync(CancellationToken.None));
+
+        Assert.Equal(PieceLengthPolicy.Choose(data.Length), file.Manifest.PieceLength);
+        Assert.Equal(StorageTestFolder.ManifestOf(data, PieceLengthPolicy.Choose(data.Length)).Id, file.Id);
+    }
+
+    [Fact]
+    public async Task Second_scan_of_an_unchanged_repository_takes_every_manifest_from_the_cache()
+    {
+        _folder.Write("a.bin", StorageTestFolder.Bytes(4000, 4));
+        _folder.Write("b.bin", StorageTestFolder.Bytes(100, 5));
+        var first = _folder.Open(PieceLength);
+        var ids = (await first.ScanAsync(CancellationToken.None)).Select(f => f.Id).ToList();
+        first.Dispose();
+
+        using var restarted = _folder.Open(PieceLength);
+        var again = await restarted.ScanAsync(CancellationToken.None);
+
+        Assert.Equal(0, restarted.HashedFileCount);
+        Assert.Equal(ids, again.Select(f => f.Id));
+        await restarted.ScanAsync(CancellationToken.None);
+        Assert.Equal(0, restarted.HashedFileCount);
+    }
+
+    [Fact]
+    public async Task Modified_file_is_rehashed_and_gets_a_new_id()
+    {
+        string path = _folder.Write("a.bin", StorageTestFolder.Bytes(3000, 6));
+        using var repository = _folder.Open(PieceLength);
+        var before = Assert.Single(await repository.ScanAsync(CancellationToken.None)).Id;
+
+        var changed = StorageTestFolder.Bytes(3500, 7);
+        File.WriteAllBytes(path, changed);
+        var after = Assert.Single(await repository.ScanAsync(CancellationToken.None));
+
+        Assert.NotEqual(before, after.Id);
+        Assert.Equal(StorageTestFolder.ManifestOf(changed, PieceLength).Id, after.Id);
+        Assert.Equal(2, repository.HashedFileCount);
+        Assert.False(repository.TryGet(before, out _));
+    }
+
+    [Fact]
+    public async Task Modified_file_of_the_same_size_is_rehashed_and_gets_a_new_id()
+    {
+        string path = _folder.Write("a.bin", StorageTestFolder.Bytes(3000, 8));
+        var first = _folder.Open(PieceLength);
+        var before = Assert.Single(await first.ScanAsync(CancellationToken.None)).Id;
+        first.Dispose();
+
+        var changed = StorageTestFolder.Bytes(3000, 9);
+        var mtime = File.GetLastWriteTimeUtc(path);
+        File.WriteAllBytes(path, changed);
+        File.SetLastWriteTimeUtc(path, mtime.AddSeconds(5)); // a coarse clock must not hide the change
+        using var restarted = _folder.Open(PieceLength);
+        var after = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+
+        Assert.Equal(1, restarted.HashedFileCount);
+        Assert.NotEqual(before, after.Id);
+        Assert.Equal(StorageTestFolder.ManifestOf(changed, PieceLength).Id, after.Id);
+    }
+
+    [Fact]
+    public async Task Empty_file_is_shared_with_zero_pieces()
+    {
+        _folder.Write("empty.txt", []);
+        using var repository = _folder.Open();
+
+        var file = Assert.Single(await repository.ScanAsync(CancellationToken.None));
+
+        Assert.True(file.IsComplete);
+        Assert.Equal(0, file.Manifest.Length);
+        Assert.Equal(0, file.Manifest.PieceCount);
+        Assert.Equal(0, file.VerifiedCount);
+        Assert.Equal(StorageTestFolder.ManifestOf([], file.Manifest.PieceLength).Id, file.Id);
+    }
+
+    [Fact]
+    public async Task Hidden_files_subfolders_and_the_state_folder_are_not_shared()
+    {
+        _folder.Write(".hidden", [1, 2, 3]);
+        Directory.CreateDirectory(Path.Combine(_folder.Root, "sub"));
+        File.WriteAllBytes(Path.Combine(_folder.Root, "sub", "inner.bin"), [4]);
+        _folder.Write("shared.bin", [5, 6]);
+        using var repository = _folder.Open();
+        await repository.ScanAsync(CancellationToken.None);
+        File.WriteAllBytes(Path.Combine(_folder.Root, Repository.StateDirectoryName, "junk"), [7]);
+
+        var files = await repository.ScanAsync(CancellationToken.None);
+
+        Assert.Equal("shared.bin", Assert.Single(files).Name);
+    }
+
+    [Fact]
+    public async Task Names_the_rules_reject_are_skipped()
+    {
+        _folder.Write("ends with space ", [1]);
+        _folder.Write("control\u0001char", [2]);
+        _folder.Write("fine.txt", [3]);
+        using var repository = _folder.Open();
+
+        var files = await repository.ScanAsync(CancellationToken.None);
+
+        Assert.Equal("fine.txt", Assert.Single(files).Name);
+    }
+
+    [Fact]
+    public async Task Rescan_drops_removed_files_and_adds_new_ones()
+    {
+        string gone = _folder.Write("gone.bin", [1, 2]);
+        using var repository = _folder.Open();
+        var goneId = Assert.Single(await repository.ScanAsync(CancellationToken.None)).Id;
+
+        File.Delete(gone);
+        _folder.Write("new.bin", [3, 4]);
+        var files = await repository.ScanAsync(CancellationToken.None);
+
+        Assert.Equal("new.bin", Assert.Single(files).Name);
+        Assert.False(repository.TryGet(goneId, out _));
+        Assert.True(repository.TryGet(files[0].Id, out var found));
+        Assert.Same(files[0], found);
+    }
+
+    [Fact]
+    public async Task Rescan_keeps_the_same_object_for_an_unchanged_file()
+    {
+        _folder.Write("a.bin", [1, 2, 3]);
+        using var repository = _folder.Open();
+        var first = Assert.Single(await repository.ScanAsync(CancellationToken.None));
+
+        var second = Assert.Single(await repository.ScanAsync(CancellationToken.None));
+
+        Assert.Same(first, second);
+    }
+
+    [Fact]
+    public async Task Corrupt_manifest_cache_is_ignored_and_rebuilt()
+    {
+        _folder.Write("a.bin", StorageTestFolder.Bytes(2000, 10));
+        var first = _folder.Open(PieceLength);
+        var id = Assert.Single(await first.ScanAsync(CancellationToken.None)).Id;
+        first.Dispose();
+        string cache = Path.Combine(_folder.Root, Repository.StateDirectoryName, "manifests");
+        var bytes = File.ReadAllBytes(cache);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(cache, bytes);
+
+        var second = _folder.Open(PieceLength);
+        Assert.Equal(id, Assert.Single(await second.ScanAsync(CancellationToken.None)).Id);
+        Assert.Equal(1, second.HashedFileCount);
+        second.Dispose();
+
+        using var third = _folder.Open(PieceLength);
+        await third.ScanAsync(CancellationToken.None);
+        Assert.Equal(0, third.HashedFileCount);
+    }
+
+    [Fact]
+    public async Task Files_with_the_same_content_are_shared_once()
+    {
+        var data = StorageTestFolder.Bytes(1500, 11);
+        _folder.Write("copy 1.bin", data);
+        _folder.Write("copy 2.bin", data);
+        using var repository = _folder.Open(PieceLength);
+
+        var file = Assert.Single(await repository.ScanAsync(CancellationToken.None));
+
+        Assert.Equal("copy 1.bin", file.Name);
+    }
+
+    [Fact]
+    public async Task Shared_file_serves_its_pieces()
+    {
+        var data = StorageTestFolder.Bytes(2500, 12);
+        _folder.Write("a.bin", data);
+        using var repository = _folder.Open(PieceLength);
+        var file = Assert.Single(await repository.ScanAsync(CancellationToken.None));
+        var buffer = new byte[PieceLength];
+
+        Assert.True(file.Has(2));
+        Assert.False(file.Has(3));
+        Assert.Equal(452, file.ReadPiece(2, buffer));
+        Assert.Equal(data.AsSpan(2048).ToArray(), buffer.AsSpan(0, 452).ToArray());
+        Assert.Equal(PieceWriteResult.AlreadyHad, file.WritePiece(0, data.AsSpan(0, PieceLength)));
+    }
+}
