@@ -1,4 +1,5 @@
 using P2PShare.Protocol.Framing;
+using P2PShare.Protocol.Messages;
 
 namespace P2PShare.Protocol.Tests.Framing;
 
@@ -55,5 +56,23 @@ public sealed class FrameWriterTests
         e = await Assert.ThrowsAsync<ProtocolException>(() => FrameWriter.WriteAsync(stream, "type::" + new string('x', 20) + ";", default, limits, CancellationToken.None).AsTask());
         Assert.Contains("exceeds the limit of 20", e.Message, StringComparison.Ordinal);
         Assert.Equal(0, stream.Length);
+    }
+
+    [Fact]
+    public void Worked_examples_in_PROTOCOL_md_match_the_encoder()
+    {
+        var piece = MessageCodec.Encode(new PieceReply(TestIds.A, 3) { ReplyTo = 6 });
+        Assert.Equal(
+            "0000006a00000062" +
+            "747970653a3a70696563653b72653a3a363b66696c653a3a" +
+            "30303031303230333034303530363037303830393061306230633064306530663130313131323133313431353136313731383139316131623163316431653166" +
+            "3b70696563653a3a333b" +
+            "6869210a",
+            Convert.ToHexStringLower(FrameWriter.Encode(piece, "hi!\n"u8)));
+
+        var list = MessageCodec.Encode(new ListFiles("a;b::c") { RequestId = 2 });
+        Assert.Equal(@"type::list;id::2;name::a\;b\:\:c;", list);
+        Assert.Equal("0000002500000021747970653a3a6c6973743b69643a3a323b6e616d653a3a615c3b625c3a5c3a633b",
+            Convert.ToHexStringLower(FrameWriter.Encode(list, [])));
     }
 }
