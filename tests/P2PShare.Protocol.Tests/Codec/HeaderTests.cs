@@ -73,6 +73,8 @@ public sealed class HeaderTests
     [InlineData("-1", -1L)]
     [InlineData("9223372036854775807", long.MaxValue)]
     [InlineData("-9223372036854775808", long.MinValue)]
+    [InlineData("+5", 5L)]
+    [InlineData("007", 7L)]
     public void Integers_parse_within_their_range(string text, long expected) =>
         Assert.Equal(expected, Header.Parse($"type::x;n::{text};").RequiredInt64("n", long.MinValue, long.MaxValue));
 
