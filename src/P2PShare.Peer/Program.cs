@@ -4,12 +4,12 @@ using Microsoft.Extensions.Logging;
 using P2PShare.Peer;
 using P2PShare.Peer.Commands;
 
-var port = new Option<int>("--port", "-p") { Description = "TCP port to serve pieces on (0: any free port). The repository defaults to repo_PORT.", DefaultValueFactory = _ => 0 };
-var repo = new Option<string?>("--repo", "-r") { Description = "Repository folder to share from and download into (default: repo_PORT in the current folder)." };
-var tracker = new Option<string?>("--tracker", "-t") { Description = "Tracker address HOST:PORT used by `start` with no address, `serve` and `get` (default 127.0.0.1:12500)." };
-var bind = new Option<string>("--bind") { Description = "Address to serve pieces on.", DefaultValueFactory = _ => "0.0.0.0" };
-var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information, Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Warning };
-var pieceLength = new Option<int?>("--piece-length") { Description = "Piece length in bytes for files we share (default: chosen by file size)." };
+var port = new Option<int>("--port", "-p") { Description = "TCP port to serve pieces on (0: any free port). The repository defaults to repo_PORT.", DefaultValueFactory = _ => 0, Recursive = true };
+var repo = new Option<string?>("--repo", "-r") { Description = "Repository folder to share from and download into (default: repo_PORT in the current folder).", Recursive = true };
+var tracker = new Option<string?>("--tracker", "-t") { Description = "Tracker address HOST:PORT used by `start` with no address, `serve` and `get` (default 127.0.0.1:12500).", Recursive = true };
+var bind = new Option<string>("--bind") { Description = "Address to serve pieces on.", DefaultValueFactory = _ => "0.0.0.0", Recursive = true };
+var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information, Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Warning, Recursive = true };
+var pieceLength = new Option<int?>("--piece-length") { Description = "Piece length in bytes for files we share (default: chosen by file size).", Recursive = true };
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
 
 var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder).");
