@@ -5,113 +5,132 @@ using P2PShare.Protocol.Files;
 namespace P2PShare.Peer.Storage;
 
 /// <summary>
-/// The downloads in progress on disk, in <c>.p2pshare/downloads</c>: <c>ID.part</c> holds the data
-/// at piece offsets, <c>ID.state</c> the <see cref="PartState"/>. The state file's bitfield is
-/// trusted on load (pieces were verified before they were recorded); a damaged state file costs
-/// that download its progress, never a crash.
+/// The downloads in progress on disk, in <c>.p2pshare/downloads</c> (<see cref="DownloadPaths"/>,
+/// <see cref="PartState"/>). The state file's bitfield is trusted on load (pieces were verified
+/// before they were recorded); a damaged state costs that download its progress, never a crash.
 /// </summary>
 internal sealed class DownloadStore(string root, string directory, ILogger logger)
 {
     /// <summary>The ids of every download with a state file.</summary>
-    public IEnumerable<FileId> ListIds()
+    public List<FileId> ListIds()
     {
+        var ids = new List<FileId>();
+        foreach (string path in Directory.EnumerateFiles(directory, "*" + DownloadPaths.StateExtension))
+        {
+            if (TryParseId(path, DownloadPaths.StateExtension, out var id))
+                ids.Add(id);
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// Removes files left by downloads that have no state file (a crash while one was created or
+    /// completed), except those of <paramref name="live"/>.
+    /// </summary>
+    public void RemoveOrphans(IReadOnlySet<FileId> live)
+    {
+        var withState = ListIds().ToHashSet();
         foreach (string path in Directory.EnumerateFiles(directory))
         {
-            string fileName = Path.GetFileName(path);
-            if (fileName.EndsWith(PartState.Extension, StringComparison.Ordinal)
-                && FileId.TryParse(fileName[..^PartState.Extension.Length], out var id))
-                yield return id;
+            string name = Path.GetFileName(path);
+            int dot = name.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0 && FileId.TryParse(name[..dot], out var id) && !withState.Contains(id) && !live.Contains(id)
+                && !AtomicFile.TryDelete(path))
+                StorageLog.CleanupFailed(logger, path, "the file could not be deleted");
         }
     }
 
     /// <summary>
     /// Reopens the download of <paramref name="id"/> found on disk; null (logged) if it is unusable.
-    /// A damaged state file is removed with its data, since without it the data cannot be trusted.
+    /// A damaged download is removed, since without its state its data cannot be trusted.
     /// </summary>
     public LocalFile? Load(FileId id)
     {
-        string statePath = StatePath(id);
+        var paths = DownloadPaths.For(directory, id);
         PartState state;
         try
         {
-            state = PartState.Parse(File.ReadAllBytes(statePath), id);
+            state = PartState.Parse(File.ReadAllBytes(paths.State), File.ReadAllBytes(paths.Manifest), id);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
         {
-            StorageLog.StateUnusable(logger, statePath, e.Message);
+            StorageLog.StateUnusable(logger, paths.State, e.Message);
             Discard(id);
             return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            StorageLog.StateUnusable(logger, statePath, e.Message);
+            StorageLog.StateUnusable(logger, paths.State, e.Message);
             return null;
         }
         try
         {
-            return Open(state, resumed: true);
+            return Open(state, paths, resumed: true);
         }
         catch (StorageException e)
         {
-            StorageLog.StateUnusable(logger, statePath, e.Message);
+            StorageLog.StateUnusable(logger, paths.State, e.Message);
             return null;
         }
     }
 
     /// <summary>
-    /// Opens the download of <paramref name="manifest"/>: resumes it from its state file if there is
-    /// a usable one, otherwise starts it from zero as <paramref name="name"/>.
+    /// Opens the download of <paramref name="manifest"/>: resumes it from its state if there is a
+    /// usable one, otherwise starts it from zero as <paramref name="name"/>.
     /// </summary>
     public LocalFile OpenOrCreate(Manifest manifest, string name)
     {
-        string statePath = StatePath(manifest.Id);
-        if (File.Exists(statePath))
+        var paths = DownloadPaths.For(directory, manifest.Id);
+        if (File.Exists(paths.State))
         {
             try
             {
-                return Open(PartState.Parse(File.ReadAllBytes(statePath), manifest.Id), resumed: true);
+                var state = PartState.Parse(File.ReadAllBytes(paths.State), File.ReadAllBytes(paths.Manifest), manifest.Id);
+                return Open(state, paths, resumed: true);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                StorageLog.StateUnusable(logger, statePath, e.Message);
+                StorageLog.StateUnusable(logger, paths.State, e.Message);
             }
         }
-        return Open(new PartState(name, manifest, new PieceSet(manifest.PieceCount)), resumed: false);
+        return Open(new PartState(name, manifest, new PieceSet(manifest.PieceCount)), paths, resumed: false);
     }
 
-    /// <summary>Deletes the state and data of <paramref name="id"/> (best effort, logged).</summary>
+    /// <summary>Deletes the files of download <paramref name="id"/> (best effort, logged).</summary>
     public void Discard(FileId id)
     {
-        foreach (string path in new[] { StatePath(id), PartPath(id) })
+        foreach (string path in DownloadPaths.For(directory, id).All)
         {
             if (!AtomicFile.TryDelete(path))
                 StorageLog.CleanupFailed(logger, path, "the file could not be deleted");
         }
     }
 
-    private LocalFile Open(PartState state, bool resumed)
+    private LocalFile Open(PartState state, DownloadPaths paths, bool resumed)
     {
         var manifest = state.Manifest;
-        string partPath = PartPath(manifest.Id);
-        string statePath = StatePath(manifest.Id);
         SafeFileHandle? handle = null;
         try
         {
-            bool existed = File.Exists(partPath);
+            bool existed = File.Exists(paths.Part);
             // A new .part reserves its whole length now, so a full disk is reported before any download starts.
             handle = existed
-                ? File.OpenHandle(partPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)
-                : File.OpenHandle(partPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, preallocationSize: manifest.Length);
+                ? File.OpenHandle(paths.Part, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)
+                : File.OpenHandle(paths.Part, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.None, preallocationSize: manifest.Length);
             if (resumed && state.Verified.Present > 0 && (!existed || RandomAccess.GetLength(handle) != manifest.Length))
             {
-                StorageLog.StateUnusable(logger, statePath, $"its data file {partPath} is missing or not {manifest.Length} bytes long");
+                StorageLog.StateUnusable(logger, paths.State, $"its data file {paths.Part} is missing or not {manifest.Length} bytes long");
                 state = state with { Verified = new PieceSet(manifest.PieceCount) };
                 resumed = false;
             }
             if (RandomAccess.GetLength(handle) != manifest.Length)
                 RandomAccess.SetLength(handle, manifest.Length);
-            if (!resumed || !File.Exists(statePath))
-                AtomicFile.Write(statePath, state.ToBytes());
+            if (!resumed)
+            {
+                // Manifest first: a state file is only ever found beside its manifest.
+                AtomicFile.Write(paths.Manifest, manifest.ToBytes());
+                AtomicFile.Write(paths.State, state.ToBytes());
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -123,10 +142,13 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
             StorageLog.Resumed(logger, state.Name, manifest.Id.ShortText, state.Verified.Present, manifest.PieceCount);
         else
             StorageLog.Created(logger, state.Name, manifest.Id.ShortText, manifest.PieceCount, manifest.Length);
-        return new LocalFile(root, state, partPath, statePath, handle, logger);
+        return new LocalFile(root, state, paths, handle, logger);
     }
 
-    private string StatePath(FileId id) => Path.Combine(directory, id + PartState.Extension);
-
-    private string PartPath(FileId id) => Path.Combine(directory, id + PartState.PartExtension);
+    private static bool TryParseId(string path, string extension, out FileId id)
+    {
+        string name = Path.GetFileName(path);
+        id = default;
+        return name.EndsWith(extension, StringComparison.Ordinal) && FileId.TryParse(name[..^extension.Length], out id);
+    }
 }

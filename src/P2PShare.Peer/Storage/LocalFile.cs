@@ -19,8 +19,7 @@ public sealed class LocalFile : IDisposable
     private readonly Lock _completeGate = new();
     private readonly ILogger _logger;
     private readonly string? _root;
-    private readonly string? _partPath;
-    private readonly string? _statePath;
+    private readonly DownloadPaths? _paths;
     private readonly PieceSet _verified;       // guarded by _gate
     private volatile string _name;
     private volatile string _dataPath;         // the .part, or the final file once complete
@@ -42,15 +41,14 @@ public sealed class LocalFile : IDisposable
     }
 
     /// <summary>A download in progress, writing through <paramref name="partHandle"/>, which it now owns.</summary>
-    internal LocalFile(string root, PartState state, string partPath, string statePath, SafeFileHandle partHandle, ILogger logger)
+    internal LocalFile(string root, PartState state, DownloadPaths paths, SafeFileHandle partHandle, ILogger logger)
     {
         _root = root;
         _name = state.Name;
         Manifest = state.Manifest;
         _verified = state.Verified.Clone();
-        _partPath = partPath;
-        _statePath = statePath;
-        _dataPath = partPath;
+        _paths = paths;
+        _dataPath = paths.Part;
         _handle = partHandle;
         _logger = logger;
     }
@@ -219,8 +217,11 @@ public sealed class LocalFile : IDisposable
                 _dataPath = final;
                 _name = Path.GetFileName(final);
                 _finalPath = final;
-                if (!AtomicFile.TryDelete(_statePath!))
-                    StorageLog.CleanupFailed(_logger, _statePath!, "the file could not be deleted");
+                foreach (string path in _paths!.All)
+                {
+                    if (!AtomicFile.TryDelete(path))
+                        StorageLog.CleanupFailed(_logger, path, "the file could not be deleted");
+                }
             }
             StorageLog.Completed(_logger, Name, Id.ShortText, final);
             Completed?.Invoke(this);
@@ -284,14 +285,14 @@ public sealed class LocalFile : IDisposable
                 }
                 // The data must be on disk before the state claims it.
                 RandomAccess.FlushToDisk(AcquireHandle());
-                AtomicFile.Write(_statePath!, new PartState(Name, Manifest, snapshot).ToBytes());
+                AtomicFile.Write(_paths!.State, new PartState(Name, Manifest, snapshot).ToBytes());
                 _persistedVersion = snapshotVersion;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
                 lock (_gate)
                     _verified.Remove(piece);
-                throw new StorageException($"cannot record piece {piece} of '{Name}' in {_statePath}: {e.Message}", e);
+                throw new StorageException($"cannot record piece {piece} of '{Name}' in {_paths!.State}: {e.Message}", e);
             }
         }
     }
@@ -312,12 +313,12 @@ public sealed class LocalFile : IDisposable
                 if (!FileHasher.Matches(candidate, Manifest))
                     continue;
                 StorageLog.AlreadyPresent(_logger, Name, candidate);
-                File.Delete(_partPath!);
+                File.Delete(_paths!.Part);
                 return candidate;
             }
             try
             {
-                File.Move(_partPath!, candidate, overwrite: false);
+                File.Move(_paths!.Part, candidate, overwrite: false);
             }
             catch (IOException) when (File.Exists(candidate) || Directory.Exists(candidate))
             {

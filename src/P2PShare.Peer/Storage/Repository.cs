@@ -229,6 +229,8 @@ public sealed class Repository : IDisposable
                 }
             }
 
+            _downloads.RemoveOrphans(current.Values.Concat(next.Values).Where(f => !f.IsComplete).Select(f => f.Id).ToHashSet());
+
             lock (_gate)
             {
                 if (_disposed)

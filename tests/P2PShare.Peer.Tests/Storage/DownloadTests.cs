@@ -270,4 +270,64 @@ public sealed class DownloadTests : IDisposable
 
         Assert.Equal(10, file.VerifiedCount);
     }
+
+    [Fact]
+    public void State_rewritten_per_piece_stays_small_whatever_the_manifest_size()
+    {
+        var data = StorageTestFolder.Bytes(4096 * 16, 9);
+        var manifest = StorageTestFolder.ManifestOf(data, 16);
+        using var repository = _folder.Open();
+        var file = repository.OpenDownload(manifest, "many.bin");
+
+        file.WritePiece(7, StorageTestFolder.Piece(data, manifest, 7));
+
+        string stem = Path.Combine(_folder.DownloadsFolder, manifest.Id.ToString());
+        Assert.InRange(new FileInfo(stem + ".state").Length, 1, 4096 / 8 + 128);
+        Assert.Equal(manifest.ToBytes(), File.ReadAllBytes(stem + ".manifest"));
+    }
+
+    [Fact]
+    public async Task Download_whose_manifest_file_is_damaged_restarts_from_zero()
+    {
+        var first = _folder.Open();
+        first.OpenDownload(_manifest, "movie.bin").WritePiece(2, Piece(2));
+        first.Dispose();
+        string manifestPath = Path.Combine(_folder.DownloadsFolder, _manifest.Id + ".manifest");
+        var bytes = File.ReadAllBytes(manifestPath);
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(manifestPath, bytes);
+
+        using var restarted = _folder.Open();
+        Assert.Empty(await restarted.ScanAsync(CancellationToken.None));
+        Assert.Empty(Directory.EnumerateFiles(_folder.DownloadsFolder));
+        Assert.Equal(0, restarted.OpenDownload(_manifest, "movie.bin").VerifiedCount);
+    }
+
+    [Fact]
+    public async Task Files_left_by_a_download_without_state_are_removed_on_scan()
+    {
+        string orphan = Path.Combine(_folder.DownloadsFolder, _manifest.Id + ".part");
+        using var repository = _folder.Open();
+        File.WriteAllBytes(orphan, [1, 2, 3]);
+        File.WriteAllBytes(orphan + ".unrelated-but-ours", [4]);
+        var live = repository.OpenDownload(StorageTestFolder.ManifestOf([9, 9, 9], 2), "live.bin");
+
+        await repository.ScanAsync(CancellationToken.None);
+
+        Assert.False(File.Exists(orphan));
+        Assert.Equal(3, Directory.EnumerateFiles(_folder.DownloadsFolder).Count()); // the live download's part, state, manifest
+        Assert.Same(live, Assert.Single(repository.Files));
+    }
+
+    [Fact]
+    public void Disposed_file_refuses_reads_and_writes_with_StorageException()
+    {
+        using var repository = _folder.Open();
+        var file = repository.OpenDownload(_manifest, "movie.bin");
+        file.WritePiece(0, Piece(0));
+        file.Dispose();
+
+        Assert.Throws<StorageException>(() => file.ReadPiece(0, new byte[PieceLength]));
+        Assert.Throws<StorageException>(() => file.WritePiece(1, Piece(1)));
+    }
 }

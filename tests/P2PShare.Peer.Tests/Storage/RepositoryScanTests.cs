@@ -220,4 +220,50 @@ public sealed class RepositoryScanTests : IDisposable
         Assert.Equal(data.AsSpan(2048).ToArray(), buffer.AsSpan(0, 452).ToArray());
         Assert.Equal(PieceWriteResult.AlreadyHad, file.WritePiece(0, data.AsSpan(0, PieceLength)));
     }
+
+    [Fact]
+    public async Task Symbolic_links_are_not_shared()
+    {
+        string outside = Path.Combine(Path.GetTempPath(), "p2pshare-outside-" + Guid.NewGuid().ToString("N"));
+        File.WriteAllBytes(outside, [1, 2, 3]);
+        try
+        {
+            File.CreateSymbolicLink(Path.Combine(_folder.Root, "link.bin"), outside);
+            _folder.Write("real.bin", [4]);
+            using var repository = _folder.Open();
+
+            Assert.Equal("real.bin", Assert.Single(await repository.ScanAsync(CancellationToken.None)).Name);
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
+    }
+
+    [Fact]
+    public async Task File_with_more_pieces_than_the_protocol_allows_is_skipped()
+    {
+        _folder.Write("huge for its pieces.bin", new byte[300_000]);
+        _folder.Write("ok.bin", [1]);
+        using var repository = _folder.Open(pieceLength: 1);
+
+        Assert.Equal("ok.bin", Assert.Single(await repository.ScanAsync(CancellationToken.None)).Name);
+    }
+
+    [Fact]
+    public void Piece_length_override_outside_the_protocol_limits_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => _folder.Open(pieceLength: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _folder.Open(pieceLength: 16 * 1024 * 1024));
+    }
+
+    [Fact]
+    public void Repository_creates_its_folder_if_missing()
+    {
+        string root = Path.Combine(_folder.Root, "nested", "repo");
+        using var repository = new Repository(root, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        Assert.True(Directory.Exists(Path.Combine(root, Repository.StateDirectoryName)));
+        Assert.Equal(Path.GetFullPath(root), repository.Root);
+    }
 }
