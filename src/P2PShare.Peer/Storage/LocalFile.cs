@@ -12,8 +12,6 @@ namespace P2PShare.Peer.Storage;
 /// </summary>
 public sealed class LocalFile : IDisposable
 {
-    private const int MaxNumberedNames = 10_000;
-
     private readonly Lock _gate = new();
     private readonly Lock _persistGate = new();
     private readonly Lock _completeGate = new();
@@ -186,7 +184,8 @@ public sealed class LocalFile : IDisposable
             int missing;
             lock (_gate)
             {
-                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_disposed)
+                    throw new StorageException($"'{Name}' is closed");
                 missing = _verified.Count - _verified.Present;
             }
             if (missing > 0)
@@ -208,7 +207,7 @@ public sealed class LocalFile : IDisposable
                         using (handle)
                             RandomAccess.FlushToDisk(handle);
                     }
-                    final = Place();
+                    final = FinalPlacement.Place(_root!, Name, _paths!.Part, Manifest, _logger);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -240,14 +239,6 @@ public sealed class LocalFile : IDisposable
             _handle = null;
         }
         handle?.Dispose();
-    }
-
-    /// <summary>"name (n)" or "base (n).ext".</summary>
-    internal static string NumberedName(string name, int n)
-    {
-        string extension = Path.GetExtension(name);
-        string stem = name[..^extension.Length];
-        return stem.Length == 0 ? $"{name} ({n})" : $"{stem} ({n}){extension}";
     }
 
     private SafeFileHandle AcquireHandle()
@@ -295,40 +286,5 @@ public sealed class LocalFile : IDisposable
                 throw new StorageException($"cannot record piece {piece} of '{Name}' in {_paths!.State}: {e.Message}", e);
             }
         }
-    }
-
-    /// <summary>Moves the .part to a free final name, or drops it if that name already holds the same content.</summary>
-    private string Place()
-    {
-        for (int n = 1; n <= MaxNumberedNames; n++)
-        {
-            string name = n == 1 ? Name : NumberedName(Name, n);
-            if (FileNameRules.Check(name) is not null)
-                break;
-            string candidate = Path.Combine(_root!, name);
-            if (Directory.Exists(candidate))
-                continue;
-            if (File.Exists(candidate))
-            {
-                if (!FileHasher.Matches(candidate, Manifest))
-                    continue;
-                StorageLog.AlreadyPresent(_logger, Name, candidate);
-                File.Delete(_paths!.Part);
-                return candidate;
-            }
-            try
-            {
-                File.Move(_paths!.Part, candidate, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(candidate) || Directory.Exists(candidate))
-            {
-                n--; // taken since we looked: examine it again
-                continue;
-            }
-            if (n > 1)
-                StorageLog.NameTaken(_logger, Name, name);
-            return candidate;
-        }
-        throw new StorageException($"no free name for '{Name}' in {_root}: every variant up to '{NumberedName(Name, MaxNumberedNames)}' is taken or too long");
     }
 }

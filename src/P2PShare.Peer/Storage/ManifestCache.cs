@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Files;
 
@@ -68,6 +69,37 @@ internal sealed class ManifestCache
         }
         AtomicFile.Write(path, record.ToArray());
         IsDirty = false;
+    }
+
+    /// <summary>The cache stored at <paramref name="path"/>; empty if there is none, and (logged) if it is damaged.</summary>
+    public static ManifestCache Load(string path, ILogger logger)
+    {
+        try
+        {
+            return Parse(File.ReadAllBytes(path));
+        }
+        catch (FileNotFoundException)
+        {
+            return new ManifestCache();
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            StorageLog.CacheUnreadable(logger, path, e.Message);
+            return new ManifestCache();
+        }
+    }
+
+    /// <summary>Saves if changed; a failure is logged (the cache only saves time).</summary>
+    public void TrySave(string path, ILogger logger)
+    {
+        try
+        {
+            Save(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            StorageLog.CacheSaveFailed(logger, path, e.Message);
+        }
     }
 
     /// <summary>Decodes a cache file; throws <see cref="InvalidDataException"/> if it is damaged.</summary>

@@ -103,7 +103,7 @@ public sealed class Repository : IDisposable
             int cached = 0;
             lock (_cacheGate)
             {
-                _cache ??= LoadCache();
+                _cache ??= ManifestCache.Load(_cachePath, _logger);
                 foreach (var file in found)
                 {
                     file.Manifest = _cache.Find(file.Name, file.Length, file.LastWriteTicks);
@@ -126,7 +126,7 @@ public sealed class Repository : IDisposable
                 foreach (var file in shared)
                     _cache!.Set(file.Name, file.Length, file.LastWriteTicks, file.Manifest!);
                 _cache!.RetainOnly(shared.Select(f => f.Name).ToHashSet(StringComparer.Ordinal));
-                SaveCache();
+                _cache.TrySave(_cachePath, _logger);
             }
 
             var removed = Merge(shared);
@@ -180,7 +180,7 @@ public sealed class Repository : IDisposable
         }
         foreach (var file in files)
             file.Dispose();
-        _scanGate.Dispose();
+        // _scanGate is left undisposed: a scan still running releases it; it holds no wait handle.
     }
 
     private static string RequireName(string name)
@@ -267,40 +267,11 @@ public sealed class Repository : IDisposable
                 return;
             lock (_cacheGate)
             {
-                _cache ??= LoadCache();
+                _cache ??= ManifestCache.Load(_cachePath, _logger);
                 if (_cache.Find(info.Name, info.Length, info.LastWriteTimeUtc.Ticks) is null)
                     _cache.Set(info.Name, info.Length, info.LastWriteTimeUtc.Ticks, file.Manifest);
-                SaveCache();
+                _cache.TrySave(_cachePath, _logger);
             }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            StorageLog.CacheSaveFailed(_logger, _cachePath, e.Message);
-        }
-    }
-
-    private ManifestCache LoadCache()
-    {
-        try
-        {
-            return ManifestCache.Parse(File.ReadAllBytes(_cachePath));
-        }
-        catch (FileNotFoundException)
-        {
-            return new ManifestCache();
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-        {
-            StorageLog.CacheUnreadable(_logger, _cachePath, e.Message);
-            return new ManifestCache();
-        }
-    }
-
-    private void SaveCache()
-    {
-        try
-        {
-            _cache!.Save(_cachePath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

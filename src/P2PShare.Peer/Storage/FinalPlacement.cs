@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging;
+using P2PShare.Protocol.Files;
+
+namespace P2PShare.Peer.Storage;
+
+/// <summary>
+/// Puts a finished download under its final name without ever overwriting a different file:
+/// a name taken by other content (or a folder) gets a number, "name (2)" or "base (2).ext"; a name
+/// already holding the same content keeps it, and the download's copy is dropped.
+/// </summary>
+internal static class FinalPlacement
+{
+    private const int MaxNumberedNames = 10_000;
+
+    /// <summary>Moves <paramref name="partPath"/> into <paramref name="root"/> and returns the final path.</summary>
+    public static string Place(string root, string name, string partPath, Manifest manifest, ILogger logger)
+    {
+        for (int n = 1; n <= MaxNumberedNames; n++)
+        {
+            string candidateName = n == 1 ? name : NumberedName(name, n);
+            if (FileNameRules.Check(candidateName) is not null)
+                break;
+            string candidate = Path.Combine(root, candidateName);
+            if (Directory.Exists(candidate))
+                continue;
+            if (File.Exists(candidate))
+            {
+                if (!FileHasher.Matches(candidate, manifest))
+                    continue;
+                StorageLog.AlreadyPresent(logger, name, candidate);
+                File.Delete(partPath);
+                return candidate;
+            }
+            try
+            {
+                File.Move(partPath, candidate, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(candidate) || Directory.Exists(candidate))
+            {
+                n--; // taken since we looked: examine it again
+                continue;
+            }
+            if (n > 1)
+                StorageLog.NameTaken(logger, name, candidateName);
+            return candidate;
+        }
+        throw new StorageException($"no free name for '{name}' in {root}: every variant up to '{NumberedName(name, MaxNumberedNames)}' is taken or too long");
+    }
+
+    /// <summary>"name (n)" or "base (n).ext".</summary>
+    public static string NumberedName(string name, int n)
+    {
+        string extension = Path.GetExtension(name);
+        string stem = name[..^extension.Length];
+        return stem.Length == 0 ? $"{name} ({n})" : $"{stem} ({n}){extension}";
+    }
+}
