@@ -38,6 +38,8 @@ public static class Report
     public static string Progress(DownloadProgress p)
     {
         ArgumentNullException.ThrowIfNull(p);
+        if (p.TotalPieces == 0 && p.Length > 0)
+            return $"{p.Name}: connecting to its holders and fetching the manifest";
         const int width = 20;
         int filled = (int)Math.Round(p.Percent / 100 * width);
         string bar = new string('#', filled) + new string('.', width - filled);

@@ -33,7 +33,15 @@ public static class Handshake
     /// welcome (with <paramref name="observedAddress"/>) or an error; returns null after refusing,
     /// and the caller closes the connection.
     /// </summary>
-    public static async Task<Hello?> AcceptAsync(MessageChannel channel, string expectedRole, string observedAddress, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<Hello?> AcceptAsync(MessageChannel channel, string expectedRole, string observedAddress, TimeSpan timeout, CancellationToken cancellationToken) =>
+        AcceptAsync(channel, expectedRole, observedAddress, null, timeout, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AcceptAsync(MessageChannel, string, string, TimeSpan, CancellationToken)"/>, running
+    /// <paramref name="accepted"/> after the hello is checked and before the welcome goes out, so
+    /// whatever the welcome promises (being listed, being refreshed) is true when the other side reads it.
+    /// </summary>
+    public static async Task<Hello?> AcceptAsync(MessageChannel channel, string expectedRole, string observedAddress, Action<Hello>? accepted, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         using var first = await channel.ReceiveAsync(timeout, cancellationToken);
@@ -54,6 +62,7 @@ public static class Handshake
             await channel.ReplyAsync(hello, new ErrorReply(ErrorCodes.BadRequest, $"role '{hello.Role}' is not served here (expected '{expectedRole}')"), default, cancellationToken);
             return null;
         }
+        accepted?.Invoke(hello);
         await channel.ReplyAsync(hello, new Welcome(ProtocolLimits.CurrentVersion, observedAddress), default, cancellationToken);
         return hello;
     }

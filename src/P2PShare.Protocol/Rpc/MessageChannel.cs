@@ -157,6 +157,11 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
                 await handler(incoming, loop.Token);
             }
         }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException
+            && _closed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // Closed on purpose (by a handler, e.g. on 'bye', or by the owner): a normal end, not a fault.
+        }
         finally
         {
             Close();

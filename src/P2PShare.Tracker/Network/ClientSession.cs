@@ -88,23 +88,22 @@ internal sealed class ClientSession : IDisposable
         try
         {
             TrackerLog.Connected(logger, Label);
-            var hello = await GreetAsync();
-            if (hello is null)
-            {
-                TrackerLog.HandshakeRefused(logger, Label);
-                return;
-            }
-            var serving = new IPEndPoint(Remote.Address, hello.ListenPort);
-            _context.Registry.Join(Id, serving);
-            _context.Clients.Add(this);
-            TrackerLog.Joined(logger, Label, hello.ListenPort == 0 ? "no port" : serving.ToString(), hello.Agent);
             try
             {
+                var hello = await GreetAsync();
+                if (hello is null)
+                {
+                    TrackerLog.HandshakeRefused(logger, Label);
+                    return;
+                }
+                var serving = new IPEndPoint(Remote.Address, hello.ListenPort);
+                TrackerLog.Joined(logger, Label, hello.ListenPort == 0 ? "no port" : serving.ToString(), hello.Agent);
                 await _channel.RunAsync(HandleAsync, _context.Options.IdleTimeout, _context.Shutdown);
                 _closeReason ??= "it closed the connection";
             }
             finally
             {
+                // Joined (if at all) inside the handshake; leaving is harmless for a client that never joined.
                 _context.Clients.Remove(this);
                 _context.Registry.Leave(Id);
             }
@@ -147,7 +146,12 @@ internal sealed class ClientSession : IDisposable
         deadline.CancelAfter(timeout);
         try
         {
-            return await Handshake.AcceptAsync(_channel, PeerRole.Peer, Remote.Address.ToString(), timeout, deadline.Token);
+            // Listed before the welcome goes out: a peer that has its welcome is refreshed by any later update.
+            return await Handshake.AcceptAsync(_channel, PeerRole.Peer, Remote.Address.ToString(), hello =>
+            {
+                _context.Registry.Join(Id, new IPEndPoint(Remote.Address, hello.ListenPort));
+                _context.Clients.Add(this);
+            }, timeout, deadline.Token);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException && !_context.Shutdown.IsCancellationRequested)
         {
