@@ -46,4 +46,10 @@ internal static partial class PeerLog
 
     [LoggerMessage(224, LogLevel.Warning, "Download of {File} failed: {Reason}")]
     public static partial void DownloadFailed(ILogger logger, string file, string reason);
+
+    [LoggerMessage(610, LogLevel.Debug, "Discovery request {Attempt} sent to {Target}")]
+    public static partial void DiscoverySent(ILogger logger, string target, int attempt);
+
+    [LoggerMessage(611, LogLevel.Debug, "Ignored a discovery reply from {Remote}: {Reason}")]
+    public static partial void DiscoveryReplyIgnored(ILogger logger, string remote, string reason);
 }

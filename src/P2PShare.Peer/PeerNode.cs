@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using P2PShare.Peer.Discovery;
 using P2PShare.Peer.Network;
 using P2PShare.Peer.Storage;
 using P2PShare.Peer.Transfer;
@@ -116,6 +117,26 @@ public sealed class PeerNode : IAsyncDisposable
                 "Is the tracker running (dotnet run --project src/P2PShare.Tracker)? Is the address right? Is a firewall blocking the port?", e);
         }
         return await ListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Joins <paramref name="named"/> if given; otherwise finds the tracker (<c>--tracker</c>, then
+    /// discovery, then the default), tells <paramref name="say"/> how it found it, and joins it.
+    /// </summary>
+    public async Task<IReadOnlyList<NetworkFile>> LocateAndJoinAsync(string? named, Action<string> say, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(say);
+        var location = await TrackerLocator.LocateAsync(named, _options, _loggers.CreateLogger("P2PShare.Peer.Discovery"), cancellationToken);
+        if (location.Account is not null)
+            say(location.Account);
+        try
+        {
+            return await JoinAsync(location.Endpoint, cancellationToken);
+        }
+        catch (PeerCommandException e) when (location.Hint is not null)
+        {
+            throw new PeerCommandException($"{e.Message} {location.Hint}", e);
+        }
     }
 
     /// <summary>Rescans the repository, has every peer re-report, and returns the fresh list.</summary>

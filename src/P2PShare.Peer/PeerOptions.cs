@@ -1,4 +1,5 @@
 using System.Net;
+using P2PShare.Peer.Discovery;
 using P2PShare.Protocol;
 
 namespace P2PShare.Peer;
@@ -17,6 +18,9 @@ public sealed record PeerOptions
 
     /// <summary>The tracker to join when <c>start</c> names none.</summary>
     public string DefaultTracker { get; init; } = "127.0.0.1:12500";
+
+    /// <summary>How <c>start</c> without an address looks for a tracker before trying <see cref="DefaultTracker"/>; null: it does not look.</summary>
+    public DiscoveryOptions? Discovery { get; init; }
 
     /// <summary>Piece length for files we share; null chooses by file size.</summary>
     public int? PieceLength { get; init; }

@@ -24,7 +24,7 @@ public static class PeerProgram
                 case PeerMode.Interactive:
                     return await new CommandLoop(node, Console.In, output, prompt: !Console.IsInputRedirected).RunAsync(cancellationToken);
                 case PeerMode.Serve:
-                    await node.JoinAsync(null, cancellationToken);
+                    await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken);
                     output.WriteLine($"Sharing {Report.Plural(node.Repository.Files.Count, "file")} from {node.Repository.Root} on {node.ServingEndPoint}; joined the tracker at {node.TrackerEndpoint}. Ctrl+C stops.");
                     try
                     {
@@ -36,7 +36,7 @@ public static class PeerProgram
                     }
                     return 0;
                 default:
-                    await node.JoinAsync(null, cancellationToken);
+                    await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken);
                     var download = await node.RequestAsync(file!, cancellationToken);
                     output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}) into {node.Repository.Root}");
                     var result = await download.Completion.WaitAsync(cancellationToken);

@@ -3,6 +3,8 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using P2PShare.Peer;
 using P2PShare.Peer.Commands;
+using P2PShare.Peer.Discovery;
+using P2PShare.Protocol.Discovery;
 
 var port = new Option<int>("--port", "-p") { Description = "TCP port to serve pieces on (0: any free port). The repository defaults to repo_PORT.", DefaultValueFactory = _ => 0, Recursive = true };
 var repo = new Option<string?>("--repo", "-r") { Description = "Repository folder to share from and download into (default: repo_PORT in the current folder).", Recursive = true };
@@ -10,13 +12,16 @@ var tracker = new Option<string?>("--tracker", "-t") { Description = "Tracker ad
 var bind = new Option<string>("--bind") { Description = "Address to serve pieces on.", DefaultValueFactory = _ => "0.0.0.0", Recursive = true };
 var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information, Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Warning, Recursive = true };
 var pieceLength = new Option<int?>("--piece-length") { Description = "Piece length in bytes for files we share (default: chosen by file size).", Recursive = true };
+var discoveryTarget = new Option<string>("--discovery-target") { Description = "Where `start` with no address (and no --tracker) asks for a tracker over UDP.", DefaultValueFactory = _ => IPAddress.Broadcast.ToString(), Recursive = true };
+var discoveryPort = new Option<int>("--discovery-port") { Description = "The UDP port trackers answer discovery on.", DefaultValueFactory = _ => DiscoveryCodec.DefaultPort, Recursive = true };
+var noDiscovery = new Option<bool>("--no-discovery") { Description = "Do not look for a tracker; `start` with no address goes to --tracker or 127.0.0.1:12500.", Recursive = true };
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
 
 var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder).");
 var get = new Command("get", "Download one file, print a summary, exit 0 once it is complete and verified.") { file };
 var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop (type `help`).")
 {
-    port, repo, tracker, bind, logLevel, pieceLength, serve, get,
+    port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, serve, get,
 };
 
 PeerOptions Options(ParseResult parse)
@@ -24,6 +29,11 @@ PeerOptions Options(ParseResult parse)
     var address = parse.GetValue(bind)!;
     if (!IPAddress.TryParse(address, out var bindAddress))
         throw new PeerCommandException($"--bind '{address}' is not an IP address");
+    var target = parse.GetValue(discoveryTarget)!;
+    if (!IPAddress.TryParse(target, out var targetAddress))
+        throw new PeerCommandException($"--discovery-target '{target}' is not an IP address");
+    if (parse.GetValue(discoveryPort) is < 1 or > IPEndPoint.MaxPort)
+        throw new PeerCommandException($"--discovery-port {parse.GetValue(discoveryPort)} is not a port (1-65535)");
     return new PeerOptions
     {
         Port = parse.GetValue(port),
@@ -31,11 +41,29 @@ PeerOptions Options(ParseResult parse)
         DefaultTracker = parse.GetValue(tracker) ?? new PeerOptions().DefaultTracker,
         BindAddress = bindAddress,
         PieceLength = parse.GetValue(pieceLength),
+        // A configured --tracker wins over discovery, as a typed address does.
+        Discovery = parse.GetValue(tracker) is not null || parse.GetValue(noDiscovery) ? null : new DiscoveryOptions { Target = targetAddress, Port = parse.GetValue(discoveryPort) },
     };
 }
 
-root.SetAction((parse, ct) => PeerProgram.RunAsync(Options(parse), parse.GetValue(logLevel), PeerMode.Interactive, null, ct));
-serve.SetAction((parse, ct) => PeerProgram.RunAsync(Options(parse), parse.GetValue(logLevel), PeerMode.Serve, null, ct));
-get.SetAction((parse, ct) => PeerProgram.RunAsync(Options(parse), parse.GetValue(logLevel), PeerMode.Get, parse.GetValue(file), ct));
+// A bad option value is a plain "error: ..." line and exit code 2, not a stack trace.
+async Task<int> Run(ParseResult parse, PeerMode mode, string? name, CancellationToken ct)
+{
+    PeerOptions options;
+    try
+    {
+        options = Options(parse);
+    }
+    catch (PeerCommandException e)
+    {
+        await Console.Error.WriteLineAsync($"error: {e.Message}");
+        return 2;
+    }
+    return await PeerProgram.RunAsync(options, parse.GetValue(logLevel), mode, name, ct);
+}
+
+root.SetAction((parse, ct) => Run(parse, PeerMode.Interactive, null, ct));
+serve.SetAction((parse, ct) => Run(parse, PeerMode.Serve, null, ct));
+get.SetAction((parse, ct) => Run(parse, PeerMode.Get, parse.GetValue(file), ct));
 
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(5) });

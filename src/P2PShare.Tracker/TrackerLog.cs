@@ -91,4 +91,19 @@ internal static partial class TrackerLog
 
     [LoggerMessage(45, LogLevel.Information, "Update for {Remote} could not be answered: {Reason}")]
     public static partial void UpdateFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(600, LogLevel.Information, "Answering tracker discovery on UDP {Endpoint}")]
+    public static partial void DiscoveryListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(601, LogLevel.Warning, "Tracker discovery is off: cannot bind UDP port {Port}: {Reason}")]
+    public static partial void DiscoveryUnavailable(ILogger logger, int port, string reason);
+
+    [LoggerMessage(602, LogLevel.Debug, "Answered discovery from {Remote}")]
+    public static partial void DiscoveryAnswered(ILogger logger, string remote);
+
+    [LoggerMessage(603, LogLevel.Debug, "Ignored a discovery datagram from {Remote}: {Reason}")]
+    public static partial void DiscoveryIgnored(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(604, LogLevel.Debug, "Discovery socket error: {Reason}")]
+    public static partial void DiscoveryReceiveFailed(ILogger logger, string reason);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using P2PShare.Protocol;
+using P2PShare.Tracker.Discovery;
 
 namespace P2PShare.Tracker;
 
@@ -47,6 +48,9 @@ public sealed record TrackerOptions
 
     /// <summary>Connections served at once; one more is answered <c>busy</c> and closed.</summary>
     public int MaxClients { get; init; } = 1024;
+
+    /// <summary>UDP discovery (a peer's bare <c>start</c> finds the tracker); null: off. The program turns it on; tests choose.</summary>
+    public DiscoveryResponderOptions? Discovery { get; init; }
 
     /// <summary>Frame and list limits of the wire format.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;

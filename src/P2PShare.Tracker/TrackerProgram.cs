@@ -39,6 +39,10 @@ public static class TrackerProgram
                 foreach (var address in addresses)
                     await output.WriteLineAsync($"Peers can reach it at {address}:{endPoint.Port}");
             }
+            if (server.DiscoveryEndPoint is { } discovery)
+                await output.WriteLineAsync($"Answering discovery on UDP {discovery}: a peer's bare `start` finds this tracker");
+            else if (server.DiscoveryProblem is { } problem)
+                await output.WriteLineAsync($"Discovery is off ({problem}); peers must name this tracker: start HOST:{endPoint.Port}");
             await output.WriteLineAsync("Ctrl+C stops it.");
 
             try

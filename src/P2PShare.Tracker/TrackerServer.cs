@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
+using P2PShare.Tracker.Discovery;
 using P2PShare.Tracker.Network;
 using P2PShare.Tracker.Registry;
 
@@ -28,6 +29,7 @@ public sealed class TrackerServer : IAsyncDisposable
     private readonly BackgroundWork _background = new();
     private readonly SessionContext _context;
     private TcpListener? _listener;
+    private DiscoveryResponder? _discovery;
     private Task _acceptLoop = Task.CompletedTask;
     private long _nextClientId;
     private int _started;
@@ -52,6 +54,12 @@ public sealed class TrackerServer : IAsyncDisposable
     public IPEndPoint LocalEndPoint =>
         _listener?.LocalEndpoint as IPEndPoint ?? throw new InvalidOperationException("the tracker has not been started");
 
+    /// <summary>Where discovery is answered; null when it is off or its port could not be bound (see <see cref="DiscoveryProblem"/>).</summary>
+    public IPEndPoint? DiscoveryEndPoint => _discovery?.LocalEndPoint;
+
+    /// <summary>Why discovery is off although it was asked for, in plain words; null otherwise.</summary>
+    public string? DiscoveryProblem { get; private set; }
+
     /// <summary>Connections being served now, handshakes included.</summary>
     public int ConnectionCount => _sessions.Count;
 
@@ -66,8 +74,26 @@ public sealed class TrackerServer : IAsyncDisposable
         listener.Start();
         _listener = listener;
         TrackerLog.Listening(_logger, LocalEndPoint.ToString());
+        StartDiscovery();
         _acceptLoop = Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None);
         return Task.CompletedTask;
+    }
+
+    // Discovery is a convenience: without its port the tracker still serves peers that name it.
+    private void StartDiscovery()
+    {
+        if (_options.Discovery is not { } discovery)
+            return;
+        try
+        {
+            _discovery = DiscoveryResponder.Start(_options.Host, discovery, LocalEndPoint.Port, _logger);
+            TrackerLog.DiscoveryListening(_logger, _discovery.LocalEndPoint.ToString());
+        }
+        catch (SocketException e)
+        {
+            DiscoveryProblem = $"cannot answer discovery on UDP port {discovery.Port}: {e.Message}";
+            TrackerLog.DiscoveryUnavailable(_logger, discovery.Port, e.Message);
+        }
     }
 
     private async Task AcceptLoopAsync(TcpListener listener)
@@ -199,6 +225,8 @@ public sealed class TrackerServer : IAsyncDisposable
             TrackerLog.Stopping(_logger, goodbyes.Count);
             await _stopAccepting.CancelAsync();
             listener.Stop();
+            if (_discovery is not null)
+                await _discovery.DisposeAsync();
             await _acceptLoop;
 
             using (var byeDeadline = new CancellationTokenSource(_options.ShutdownTimeout / 2))

@@ -79,7 +79,7 @@ public sealed class CommandLoop
             {
                 case "start":
                     RequireArgs(command, args, 0, 1);
-                    var files = await _node.JoinAsync(args.FirstOrDefault(), cancellationToken);
+                    var files = await _node.LocateAndJoinAsync(args.FirstOrDefault(), _output.WriteLine, cancellationToken);
                     _output.WriteLine($"Joined the tracker at {_node.TrackerEndpoint}; sharing {Report.Plural(_node.Repository.Files.Count, "file")} from {_node.Repository.Root}.");
                     _output.WriteLine(Report.FileList(files, _node.Repository));
                     break;

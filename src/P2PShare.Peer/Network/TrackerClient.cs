@@ -72,7 +72,8 @@ public sealed class TrackerClient : IAsyncDisposable
         try
         {
             await _channel.RunAsync(HandleAsync, Timeout.InfiniteTimeSpan);
-            PeerLog.TrackerLost(_logger, Endpoint, "the tracker closed the connection");
+            if (!_disposing) // Our own goodbye closes it too; that is no loss.
+                PeerLog.TrackerLost(_logger, Endpoint, "the tracker closed the connection");
         }
         catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {

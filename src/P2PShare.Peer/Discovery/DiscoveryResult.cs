@@ -1,0 +1,8 @@
+using System.Net;
+
+namespace P2PShare.Peer.Discovery;
+
+/// <summary>What discovery found.</summary>
+/// <param name="Tracker">The tracker's TCP address; null when none answered.</param>
+/// <param name="Problem">Why none was found, in plain words; null when one was.</param>
+public sealed record DiscoveryResult(IPEndPoint? Tracker, string? Problem);

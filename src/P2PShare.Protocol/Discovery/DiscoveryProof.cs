@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace P2PShare.Protocol.Discovery;
+
+/// <summary>
+/// HMAC-SHA256 proofs that the sender of a discovery datagram knows the network secret, without
+/// sending the secret. Each proof covers the request's fresh nonce, so one cannot be reused for
+/// another request.
+/// </summary>
+public static class DiscoveryProof
+{
+    /// <summary>The request's proof: HMAC-SHA256(secret, "p2pshare-discover:" + nonce) in lowercase hex.</summary>
+    public static string ForRequest(string secret, string nonce) => Compute(secret, $"p2pshare-discover:{nonce}");
+
+    /// <summary>The reply's proof: HMAC-SHA256(secret, "p2pshare-tracker:" + nonce + ":" + port) in lowercase hex.</summary>
+    public static string ForReply(string secret, string nonce, int port) =>
+        Compute(secret, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"p2pshare-tracker:{nonce}:{port}"));
+
+    /// <summary>True when <paramref name="proof"/> equals <paramref name="expected"/> (compared in constant time).</summary>
+    public static bool Matches(string? proof, string expected)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        if (proof is null || proof.Length != expected.Length)
+            return false;
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(proof.ToLowerInvariant()), Encoding.ASCII.GetBytes(expected));
+    }
+
+    private static string Compute(string secret, string text)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(text)));
+    }
+}
