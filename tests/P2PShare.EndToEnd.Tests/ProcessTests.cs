@@ -16,7 +16,7 @@ public sealed partial class ProcessTests
         var leecherRepo = folder.Sub("leecher");
         TestFiles.Write(seederRepo, "holiday photos.zip", content);
 
-        using var tracker = RunningProcess.Start("P2PShare.Tracker", folder.Path, "--port", "0", "--host", "127.0.0.1");
+        using var tracker = RunningProcess.Start("P2PShare.Tracker", folder.Path, "--port", "0", "--host", "127.0.0.1", "--discovery-port", "0");
         var listening = await tracker.WaitForLineAsync("listening on", Deadline);
         string trackerAddress = TrackerAddress().Match(listening).Value;
         Assert.False(string.IsNullOrEmpty(trackerAddress), listening);
@@ -43,7 +43,7 @@ public sealed partial class ProcessTests
     public async Task Get_exits_non_zero_with_a_reason_for_a_file_nobody_has()
     {
         using var folder = new TempFolder();
-        using var tracker = RunningProcess.Start("P2PShare.Tracker", folder.Path, "--port", "0", "--host", "127.0.0.1");
+        using var tracker = RunningProcess.Start("P2PShare.Tracker", folder.Path, "--port", "0", "--host", "127.0.0.1", "--discovery-port", "0");
         string trackerAddress = TrackerAddress().Match(await tracker.WaitForLineAsync("listening on", Deadline)).Value;
 
         using var getter = RunningProcess.Start("P2PShare.Peer", folder.Path, "get", "no-such-file.txt", "--port", "0", "--bind", "127.0.0.1", "--repo", folder.Sub("g"), "--tracker", trackerAddress);
