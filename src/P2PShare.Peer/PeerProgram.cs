@@ -10,11 +10,14 @@ public static class PeerProgram
     /// <summary>Runs the peer in <paramref name="mode"/>; returns the process exit code.</summary>
     public static async Task<int> RunAsync(PeerOptions options, LogLevel logLevel, PeerMode mode, string? file, CancellationToken cancellationToken)
     {
+        // A live area (progress above the prompt) needs a terminal on stdout, and for the command loop on stdin too.
+        bool live = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb"
+            && (mode == PeerMode.Get || (mode == PeerMode.Interactive && !Console.IsInputRedirected));
+        var output = live ? new UserOutput(Console.Out, Console.Error, TerminalWidth) : new UserOutput(Console.Out, Console.Error);
+        // Diagnostics go through the same writer as answers, so the two never share a line.
         using var loggers = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(logLevel)
-            .AddSimpleConsole(o => o.SingleLine = true)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-        var output = new UserOutput(Console.Out);
+            .AddProvider(new UserOutputLoggerProvider(output)));
         await using var node = new PeerNode(options, loggers);
         try
         {
@@ -22,7 +25,11 @@ public static class PeerProgram
             switch (mode)
             {
                 case PeerMode.Interactive:
-                    return await new CommandLoop(node, Console.In, output, prompt: !Console.IsInputRedirected).RunAsync(cancellationToken);
+                    if (!live)
+                        return await new CommandLoop(node, Console.In, output, prompt: !Console.IsInputRedirected).RunAsync(cancellationToken);
+                    using (var keys = new TerminalLineReader(output, "p2p> ", () => Console.ReadKey(intercept: true)))
+                        return await WithProgressAsync(node, output, TimeSpan.FromMilliseconds(500),
+                            () => new CommandLoop(node, keys, output, prompt: false).RunAsync(cancellationToken), cancellationToken);
                 case PeerMode.Serve:
                     await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken);
                     output.WriteLine($"Sharing {Report.Plural(node.Repository.Files.Count, "file")} from {node.Repository.Root} on {node.ServingEndPoint}; joined the tracker at {node.TrackerEndpoint}. Ctrl+C stops.");
@@ -39,7 +46,8 @@ public static class PeerProgram
                     await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken);
                     var download = await node.RequestAsync(file!, cancellationToken);
                     output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}) into {node.Repository.Root}");
-                    var result = await download.Completion.WaitAsync(cancellationToken);
+                    var result = await WithProgressAsync(node, output, TimeSpan.FromMilliseconds(live ? 250 : 500),
+                        () => download.Completion.WaitAsync(cancellationToken), cancellationToken);
                     output.WriteLine(Report.Result(result));
                     return result.Outcome == DownloadOutcome.Completed ? 0 : 1;
             }
@@ -52,6 +60,34 @@ public static class PeerProgram
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return 130;
+        }
+    }
+
+    // Shows the downloads' progress while `work` runs.
+    private static async Task<T> WithProgressAsync<T>(PeerNode node, UserOutput output, TimeSpan interval, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ticker = new ProgressTicker(() => node.Downloads.Select(d => d.Session.GetProgress()).ToList(), output).RunAsync(interval, stop.Token);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await ticker;
+        }
+    }
+
+    private static int TerminalWidth()
+    {
+        try
+        {
+            return Console.WindowWidth;
+        }
+        catch (IOException)
+        {
+            return 80;
         }
     }
 }

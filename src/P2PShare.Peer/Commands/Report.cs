@@ -34,21 +34,44 @@ public static class Report
         return text.ToString();
     }
 
-    /// <summary>A one-line progress report: bar, percent, rate, peers, pieces from each.</summary>
-    public static string Progress(DownloadProgress p)
+    /// <summary>A one-line progress report: bar, percent, pieces, rate, peers, ETA, pieces from each peer.</summary>
+    public static string Progress(DownloadProgress p) => Progress(p, withPeers: true);
+
+    /// <summary>A one-line progress report; <paramref name="withPeers"/> adds how many pieces came from each peer.</summary>
+    public static string Progress(DownloadProgress p, bool withPeers)
     {
         ArgumentNullException.ThrowIfNull(p);
         if (p.TotalPieces == 0 && p.Length > 0)
             return $"{p.Name}: connecting to its holders and fetching the manifest";
-        const int width = 20;
-        int filled = (int)Math.Round(p.Percent / 100 * width);
-        string bar = new string('#', filled) + new string('.', width - filled);
+        double rate = p.BytesPerSecond;
+        string from = !withPeers || p.PiecesByPeer.Count == 0
+            ? ""
+            : "; pieces from " + string.Join(", ", p.PiecesByPeer.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} ({kv.Value})")));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{p.Name} [{Bar(p.Percent, 20)}] {p.Percent,5:0.0}%  {p.VerifiedPieces}/{p.TotalPieces} pieces  {Units.Rate(rate)}  {Plural(p.ActivePeers, "peer")}  ETA {Eta(p)}{from}");
+    }
+
+    /// <summary>"#####...............": <paramref name="percent"/> of <paramref name="width"/> cells filled.</summary>
+    public static string Bar(double percent, int width)
+    {
+        int filled = (int)Math.Clamp(Math.Round(percent / 100 * width), 0, width);
+        return new string('#', filled) + new string('.', width - filled);
+    }
+
+    /// <summary>Time left at the average rate so far; "?" before any piece has arrived.</summary>
+    public static string Eta(DownloadProgress p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
         double rate = p.BytesPerSecond;
         long remainingBytes = p.TotalPieces == 0 ? 0 : (long)(p.Length * (1 - (double)p.VerifiedPieces / p.TotalPieces));
-        string eta = rate > 0 ? Units.Duration(TimeSpan.FromSeconds(remainingBytes / rate)) : "?";
-        string from = p.PiecesByPeer.Count == 0 ? "" : "; pieces from " + string.Join(", ", p.PiecesByPeer.Select(kv => $"{kv.Key} ({kv.Value})"));
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{p.Name} [{bar}] {p.Percent,5:0.0}%  {p.VerifiedPieces}/{p.TotalPieces} pieces  {Units.Rate(rate)}  {Plural(p.ActivePeers, "peer")}  ETA {eta}{from}");
+        return rate > 0 ? Units.Duration(TimeSpan.FromSeconds(remainingBytes / rate)) : "?";
+    }
+
+    /// <summary>Whole quarters done (0-4): where redirected output prints a plain progress line.</summary>
+    public static int QuartersDone(DownloadProgress p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return p.TotalPieces == 0 ? 0 : (int)(4L * p.VerifiedPieces / p.TotalPieces);
     }
 
     /// <summary>How a download ended, naming the peers its pieces came from.</summary>

@@ -1,0 +1,57 @@
+using P2PShare.Peer.Transfer;
+
+namespace P2PShare.Peer.Commands;
+
+/// <summary>
+/// Shows the progress of the downloads under way while other things happen. On a terminal: live
+/// status lines above the prompt, redrawn in place. Otherwise (output redirected): a plain line
+/// each time a download passes a quarter, with no control codes.
+/// </summary>
+public sealed class ProgressTicker
+{
+    private readonly Func<IReadOnlyList<DownloadProgress>> _downloads;
+    private readonly UserOutput _output;
+    private readonly Dictionary<string, int> _quartersShown = new(StringComparer.Ordinal);
+
+    /// <summary>Reports what <paramref name="downloads"/> returns, to <paramref name="output"/>.</summary>
+    public ProgressTicker(Func<IReadOnlyList<DownloadProgress>> downloads, UserOutput output)
+    {
+        _downloads = downloads ?? throw new ArgumentNullException(nameof(downloads));
+        _output = output ?? throw new ArgumentNullException(nameof(output));
+    }
+
+    /// <summary>Reports every <paramref name="interval"/> until cancelled; then clears the live lines.</summary>
+    public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+                Tick();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+        _output.SetStatus([]);
+    }
+
+    /// <summary>Reports once.</summary>
+    public void Tick()
+    {
+        var downloads = _downloads();
+        if (_output.IsTerminal)
+        {
+            _output.SetStatus(downloads.Select(Report.Progress).ToList());
+            return;
+        }
+        foreach (var p in downloads)
+        {
+            int shown = _quartersShown.GetValueOrDefault(p.Name);
+            int now = Report.QuartersDone(p);
+            if (now > shown && now < 4)
+                _output.WriteLine(Report.Progress(p, withPeers: false));
+            _quartersShown[p.Name] = Math.Max(shown, now);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+
+namespace P2PShare.Peer.Commands;
+
+/// <summary>
+/// Diagnostics on stderr through <see cref="UserOutput"/>, so a log line never lands inside a line
+/// of the command loop's output or the line being typed. One line per entry:
+/// <c>warn: Category[event id] message</c>, like the console logger's single-line format.
+/// </summary>
+public sealed class UserOutputLoggerProvider : ILoggerProvider
+{
+    private readonly UserOutput _output;
+
+    /// <summary>Writes through <paramref name="output"/>.</summary>
+    public UserOutputLoggerProvider(UserOutput output) => _output = output ?? throw new ArgumentNullException(nameof(output));
+
+    /// <inheritdoc />
+    public ILogger CreateLogger(string categoryName) => new LineLogger(_output, categoryName);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        // Nothing owned: the output outlives the loggers.
+    }
+
+    /// <summary>The line a log entry becomes.</summary>
+    public static string Format(LogLevel level, string category, EventId eventId, string message, Exception? exception)
+    {
+        string label = level switch
+        {
+            LogLevel.Trace => "trce",
+            LogLevel.Debug => "dbug",
+            LogLevel.Information => "info",
+            LogLevel.Warning => "warn",
+            LogLevel.Error => "fail",
+            _ => "crit",
+        };
+        string line = $"{label}: {category}[{eventId.Id}] {message.ReplaceLineEndings(" ")}";
+        return exception is null ? line : $"{line} ({exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")})";
+    }
+
+    private sealed class LineLogger(UserOutput output, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+                output.WriteErrorLine(Format(logLevel, category, eventId, formatter(state, exception), exception));
+        }
+    }
+}
