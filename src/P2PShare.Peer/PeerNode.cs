@@ -270,7 +270,7 @@ public sealed class PeerNode : IAsyncDisposable
     {
         var tracker = _tracker;
         if (tracker is null)
-            throw new PeerCommandException("not connected to a tracker; use `start HOST:PORT` first.");
+            throw new PeerCommandException("not joined to a tracker yet: type `start` first (it looks for one on the LAN), or `start HOST:PORT`.");
         if (!tracker.IsConnected)
             throw new PeerCommandException($"the connection to the tracker at {tracker.Endpoint} was lost; use `start` to join it again.");
         try

@@ -8,7 +8,7 @@ using P2PShare.Protocol.Discovery;
 
 var port = new Option<int>("--port", "-p") { Description = "TCP port to serve pieces on (0: any free port). The repository defaults to repo_PORT.", DefaultValueFactory = _ => 0, Recursive = true };
 var repo = new Option<string?>("--repo", "-r") { Description = "Repository folder to share from and download into (default: repo_PORT in the current folder).", Recursive = true };
-var tracker = new Option<string?>("--tracker", "-t") { Description = "Tracker address HOST:PORT used by `start` with no address, `serve` and `get` (default 127.0.0.1:12500).", Recursive = true };
+var tracker = new Option<string?>("--tracker", "-t") { Description = "Tracker address HOST:PORT for `start` with no address, `serve` and `get`; given, it wins over discovery (default: the tracker discovery finds, else 127.0.0.1:12500).", Recursive = true };
 var bind = new Option<string>("--bind") { Description = "Address to serve pieces on.", DefaultValueFactory = _ => "0.0.0.0", Recursive = true };
 var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information, Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Warning, Recursive = true };
 var pieceLength = new Option<int?>("--piece-length") { Description = "Piece length in bytes for files we share (default: chosen by file size).", Recursive = true };
@@ -17,9 +17,10 @@ var discoveryPort = new Option<int>("--discovery-port") { Description = "The UDP
 var noDiscovery = new Option<bool>("--no-discovery") { Description = "Do not look for a tracker; `start` with no address goes to --tracker or 127.0.0.1:12500.", Recursive = true };
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
 
-var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder).");
-var get = new Command("get", "Download one file, print a summary, exit 0 once it is complete and verified.") { file };
-var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop (type `help`).")
+var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder). e.g. serve --port 12666");
+var get = new Command("get", "Download one file, print a summary, exit 0 once it is complete and verified. e.g. get big.bin --tracker 192.168.1.20:12500") { file };
+var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop.\n\n"
+    + CommandLoop.HelpText() + "\n\nExample: dotnet run --project src/P2PShare.Peer -- --port 12666, then type `start`.")
 {
     port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, serve, get,
 };

@@ -1,4 +1,6 @@
 using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text;
 using P2PShare.Peer.Transfer;
 
 namespace P2PShare.Peer.Commands;
@@ -14,18 +16,22 @@ public sealed class CommandLoop
     private readonly UserOutput _output;
     private readonly bool _prompt;
 
-    /// <summary>The commands, their usage and what they do (shown by <c>help</c>).</summary>
-    public static IReadOnlyList<(string Name, string Usage, string Description)> Commands { get; } =
+    /// <summary>The commands: usage, what each does, and examples (shown by <c>help</c>; the README's table lists the same).</summary>
+    public static IReadOnlyList<CommandHelp> Commands { get; } =
     [
-        ("start", "start [HOST:PORT]", "join the tracker (default from --tracker), report our files, list the network's. e.g. start 127.0.0.1:12500"),
-        ("update", "update", "rescan our folder, have every peer re-report, and list the network's files"),
-        ("list", "list", "list the files in the network: size, holders, short id, whether we have it"),
-        ("request", "request <file>", "download a file from every peer that has it; <file> is a name (quote it if it has spaces) or a short id. Also request_and_download. e.g. request \"holiday photos.zip\""),
-        ("status", "status", "show each download under way: progress, rate, peers, pieces from each"),
-        ("wait", "wait", "block until the downloads under way have ended"),
-        ("stop", "stop", "stop the downloads under way and close their connections; verified pieces are kept, `request` continues them"),
-        ("end", "end", "stop everything, leave the tracker, exit (also: exit, quit)"),
-        ("help", "help", "show this list"),
+        new("start", "start [HOST:PORT]",
+            "join a tracker, report our files, and list the network's. With no address: the --tracker given, else the tracker that answers discovery on the LAN, else 127.0.0.1:12500.",
+            ["start", "start 192.168.1.20:12500"]),
+        new("update", "update", "rescan our folder, have every peer re-report, and list the network's files", ["update"]),
+        new("list", "list", "every file in the network: name, size, complete and partial holders, short id, and [local] when we have it", ["list"]),
+        new("request", "request <file>",
+            "download a file from every peer that has it at once; <file> is a name (quote it if it has spaces) or a short id from `list`",
+            ["request big.bin", "request \"holiday photos.zip\"", "request 3f2a9c1e"], ["request_and_download", "get", "download"]),
+        new("status", "status", "each download under way: bar, percent, pieces, rate, peers in use, ETA, pieces from each peer", ["status"]),
+        new("wait", "wait", "wait until the downloads under way have ended", ["wait"]),
+        new("stop", "stop", "stop the downloads under way and close their connections; verified pieces are kept, and `request` continues them", ["stop"]),
+        new("end", "end", "stop everything, leave the tracker, exit", ["end"], ["exit", "quit"]),
+        new("help", "help [COMMAND]", "the list of commands, or more about one", ["help", "help request"], ["?"]),
     ];
 
     /// <summary>A loop over <paramref name="input"/>; <paramref name="prompt"/> shows "p2p> " before each command.</summary>
@@ -119,11 +125,12 @@ public sealed class CommandLoop
                     await EndAsync();
                     return false;
                 case "help" or "?":
-                    _output.WriteLine(HelpText());
+                    RequireArgs("help", args, 0, 1);
+                    _output.WriteLine(args.Count == 0 ? HelpText() : HelpText(args[0])
+                        ?? throw new PeerCommandException($"'{args[0]}' is not a command." + Suggestion(args[0]) + " Type `help` for the list."));
                     break;
                 default:
-                    string? near = Nearest(command);
-                    throw new PeerCommandException($"'{words[0]}' is not a command." + (near is null ? "" : $" Did you mean `{near}`?") + " Type `help` for the list.");
+                    throw new PeerCommandException($"'{words[0]}' is not a command." + Suggestion(command) + " Type `help` for the list.");
             }
         }
         catch (PeerCommandException e)
@@ -137,6 +144,8 @@ public sealed class CommandLoop
         return true;
     }
 
+    private static string Suggestion(string typed) => Nearest(typed) is { } near ? $" Did you mean `{near}`?" : "";
+
     private async Task EndAsync()
     {
         var stopped = await _node.StopDownloadsAsync();
@@ -147,40 +156,70 @@ public sealed class CommandLoop
     {
         if (args.Count < min || args.Count > max)
         {
-            var usage = Commands.First(c => c.Name == command).Usage;
+            var usage = Find(command)!.Usage;
             throw new PeerCommandException($"`{command}` takes {(max == 0 ? "no arguments" : $"at most {max} argument")}; usage: {usage}");
         }
     }
 
     /// <summary>The help text: every command with what it does and an example.</summary>
-    public static string HelpText() =>
-        "Commands:" + Environment.NewLine +
-        string.Join(Environment.NewLine, Commands.Select(c => $"  {c.Usage,-20} {c.Description}"));
+    public static string HelpText()
+    {
+        var text = new StringBuilder("Commands (type `help COMMAND` for more about one):");
+        foreach (var c in Commands)
+        {
+            string aliases = c.Aliases.Count == 0 ? "" : $" (also: {string.Join(", ", c.Aliases)})";
+            text.AppendLine().Append(CultureInfo.InvariantCulture, $"  {c.Usage,-18} {c.Description}{aliases}");
+            text.AppendLine().Append(CultureInfo.InvariantCulture, $"  {"",-18} e.g. {string.Join("   ", c.Examples)}");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Everything about one command, or null when <paramref name="name"/> is none.</summary>
+    public static string? HelpText(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var c = Find(name.ToLowerInvariant());
+        if (c is null)
+            return null;
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{c.Usage}: {c.Description}.");
+        if (c.Aliases.Count > 0)
+            text.Append(CultureInfo.InvariantCulture, $" Also: {string.Join(", ", c.Aliases)}.");
+        text.AppendLine().Append("Examples:");
+        foreach (var example in c.Examples)
+            text.AppendLine().Append("  ").Append(example);
+        return text.ToString();
+    }
+
+    private static CommandHelp? Find(string word) => Commands.FirstOrDefault(c => c.Name == word || c.Aliases.Contains(word));
 
     /// <summary>The command closest to a mistyped one, if any is close.</summary>
     public static string? Nearest(string typed)
     {
         ArgumentNullException.ThrowIfNull(typed);
-        var best = Commands.Select(c => c.Name).Append("request_and_download")
-            .Select(name => (name, distance: EditDistance(typed, name)))
+        var best = Commands.SelectMany(c => c.Aliases.Prepend(c.Name)).Where(name => name.Length > 1)
+            .Select(name => (name, distance: EditDistance(typed.ToLowerInvariant(), name)))
             .OrderBy(x => x.distance)
             .First();
         return best.distance <= Math.Max(2, typed.Length / 3) ? best.name : null;
     }
 
+    // Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours ("qiut").
     private static int EditDistance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++)
+            d[i, 0] = i;
         for (int j = 0; j <= b.Length; j++)
-            previous[j] = j;
+            d[0, j] = j;
         for (int i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (int j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
+            {
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
         }
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
 }

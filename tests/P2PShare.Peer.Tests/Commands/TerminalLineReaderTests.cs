@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using P2PShare.Peer.Commands;
+
+namespace P2PShare.Peer.Tests.Commands;
+
+public sealed class TerminalLineReaderTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+
+    private static ConsoleKeyInfo Key(char c) => new(c, c == '\r' ? ConsoleKey.Enter : ConsoleKey.A, false, false, false);
+
+    private static ConsoleKeyInfo Key(ConsoleKey key) => new('\0', key, false, false, false);
+
+    private static IEnumerable<ConsoleKeyInfo> Text(string text) => text.Select(Key);
+
+    // Keys come from a blocking queue, as from a keyboard; the reader thread waits for more.
+    private static (TerminalLineReader Reader, StringWriter Screen) Reader(IEnumerable<ConsoleKeyInfo> keys)
+    {
+        var queue = new BlockingCollection<ConsoleKeyInfo>();
+        foreach (var key in keys)
+            queue.Add(key);
+        var written = new StringWriter();
+        var output = new UserOutput(written, written, () => 60);
+        return (new TerminalLineReader(output, "p2p> ", () => queue.Take()), written);
+    }
+
+    [Fact]
+    public async Task Typed_keys_make_a_line_with_backspace_applied()
+    {
+        var (reader, screen) = Reader([.. Text("lisx"), Key(ConsoleKey.Backspace), .. Text("t\r")]);
+        using (reader)
+        {
+            Assert.Equal("list", await reader.ReadLineAsync(CancellationToken.None).AsTask().WaitAsync(Deadline));
+            Assert.Equal(["p2p> list"], VirtualScreen.Render(screen.ToString(), 60));
+        }
+    }
+
+    [Fact]
+    public async Task Up_arrow_brings_back_the_previous_command()
+    {
+        var (reader, _) = Reader([.. Text("status\r"), Key(ConsoleKey.UpArrow), Key('\r')]);
+        using (reader)
+        {
+            Assert.Equal("status", await reader.ReadLineAsync(CancellationToken.None).AsTask().WaitAsync(Deadline));
+            Assert.Equal("status", await reader.ReadLineAsync(CancellationToken.None).AsTask().WaitAsync(Deadline));
+        }
+    }
+
+    [Fact]
+    public async Task Ctrl_D_on_an_empty_line_ends_input()
+    {
+        var (reader, _) = Reader([new ConsoleKeyInfo('\u0004', ConsoleKey.D, false, false, true)]);
+        using (reader)
+            Assert.Null(await reader.ReadLineAsync(CancellationToken.None).AsTask().WaitAsync(Deadline));
+    }
+}

@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Logging;
+using P2PShare.Peer.Commands;
+
+namespace P2PShare.Peer.Tests.Commands;
+
+public sealed class UserOutputTests
+{
+    private const int Width = 40;
+
+    private static (UserOutput Output, StringWriter Written) Terminal()
+    {
+        var written = new StringWriter();
+        return (new UserOutput(written, written, () => Width), written);
+    }
+
+    private static IReadOnlyList<string> Screen(StringWriter written) => VirtualScreen.Render(written.ToString(), Width);
+
+    private static void TypeText(UserOutput output, string text)
+    {
+        foreach (char c in text)
+            output.Type(c);
+    }
+
+    [Fact]
+    public void Output_arriving_while_a_command_is_typed_goes_above_it_and_the_typed_text_survives()
+    {
+        var (output, written) = Terminal();
+        output.WriteLine("P2PShare peer serving 0.0.0.0:12666");
+        output.BeginInput("p2p> ");
+        TypeText(output, "requ");
+
+        output.WriteLine("Downloaded 'a.bin' (1.0 MiB)");
+        output.WriteErrorLine("warn: P2PShare.Peer[211] tracker lost");
+        TypeText(output, "est b");
+
+        Assert.Equal(
+            ["P2PShare peer serving 0.0.0.0:12666", "Downloaded 'a.bin' (1.0 MiB)", "warn: P2PShare.Peer[211] tracker lost", "p2p> request b"],
+            Screen(written));
+    }
+
+    [Fact]
+    public void Progress_lines_are_redrawn_in_place_above_the_prompt()
+    {
+        var (output, written) = Terminal();
+        output.BeginInput("p2p> ");
+        TypeText(output, "sta");
+
+        output.SetStatus(["a.bin [##........] 20%"]);
+        output.SetStatus(["a.bin [####......] 40%", "b.bin [#.........] 10%"]);
+        output.Backspace();
+        output.SetStatus(["a.bin [########..] 80%"]);
+
+        Assert.Equal(["a.bin [########..] 80%", "p2p> st"], Screen(written));
+    }
+
+    [Fact]
+    public void A_committed_line_stays_as_history_and_output_follows_it()
+    {
+        var (output, written) = Terminal();
+        output.SetStatus(["a.bin [#.........] 10%"]);
+        output.BeginInput("p2p> ");
+        TypeText(output, "status");
+
+        Assert.Equal("status", output.CommitInput());
+        output.WriteLine("a.bin 10%");
+        output.SetStatus([]);
+
+        Assert.Equal(["p2p> status", "a.bin 10%"], Screen(written));
+    }
+
+    [Fact]
+    public void A_typed_line_longer_than_the_terminal_is_erased_whole_when_output_arrives()
+    {
+        var (output, written) = Terminal();
+        output.BeginInput("p2p> ");
+        string longName = new('x', Width * 2);
+        TypeText(output, "request " + longName);
+
+        output.WriteLine("done");
+
+        var screen = Screen(written);
+        Assert.Equal("done", screen[0]);
+        Assert.Equal("p2p> request " + longName, string.Concat(screen.Skip(1)));
+    }
+
+    [Fact]
+    public void Status_lines_wider_than_the_terminal_are_cut_so_they_never_wrap()
+    {
+        var (output, written) = Terminal();
+        output.SetStatus([new string('#', Width * 3)]);
+        output.SetStatus(["short"]);
+
+        Assert.Equal(["short"], Screen(written));
+        Assert.Equal("abc…", UserOutput.Fit("abcdefgh", 4));
+        Assert.Equal("abc", UserOutput.Fit("abc", 4));
+    }
+
+    [Fact]
+    public void Redirected_output_has_no_control_codes_and_no_live_lines()
+    {
+        var written = new StringWriter();
+        var output = new UserOutput(written);
+
+        output.SetStatus(["a.bin 50%"]);
+        output.WriteLine("one");
+        output.WriteErrorLine("warn: two");
+
+        Assert.False(output.IsTerminal);
+        Assert.Equal("one\nwarn: two\n", written.ToString());
+    }
+
+    [Fact]
+    public void Diagnostics_go_to_stderr_as_one_line_each()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new UserOutputLoggerProvider(new UserOutput(stdout, stderr))));
+
+        var logger = loggers.CreateLogger("P2PShare.Peer");
+        logger.Log(LogLevel.Warning, new EventId(211), "Lost the tracker\nat 1.2.3.4", null, (state, _) => state);
+        logger.Log(LogLevel.Trace, new EventId(1), "too fine to show", null, (state, _) => state);
+
+        Assert.Equal("", stdout.ToString());
+        Assert.Equal("warn: P2PShare.Peer[211] Lost the tracker at 1.2.3.4\n", stderr.ToString());
+    }
+}
