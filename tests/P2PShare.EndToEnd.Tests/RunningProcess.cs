@@ -17,10 +17,17 @@ internal sealed class RunningProcess : IDisposable
 
     private RunningProcess(Process process) => _process = process;
 
-    public static RunningProcess Start(string program, string workingDirectory, params string[] args)
+    public static RunningProcess Start(string program, string workingDirectory, params string[] args) =>
+        Launch([], program, workingDirectory, args);
+
+    /// <summary>Starts <paramref name="program"/> inside the network namespace <paramref name="netns"/> (root only).</summary>
+    public static RunningProcess StartInNamespace(string netns, string program, string workingDirectory, params string[] args) =>
+        Launch(["netns", "exec", netns], program, workingDirectory, args);
+
+    private static RunningProcess Launch(string[] ipPrefix, string program, string workingDirectory, string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, program + ".dll");
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(ipPrefix.Length == 0 ? "dotnet" : "ip")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardInput = true,
@@ -28,6 +35,10 @@ internal sealed class RunningProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var arg in ipPrefix)
+            info.ArgumentList.Add(arg);
+        if (ipPrefix.Length > 0)
+            info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
