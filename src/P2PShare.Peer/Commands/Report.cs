@@ -9,29 +9,44 @@ namespace P2PShare.Peer.Commands;
 /// <summary>The text the peer shows for lists, progress and results.</summary>
 public static class Report
 {
-    /// <summary>The network's files, one a line, with size, holders, short id and whether we have it.</summary>
+    /// <summary>
+    /// The network's files as a table: name, size, complete and partial holders, short id, and
+    /// whether we have it. Files that share a name are marked, so the user requests one by its id.
+    /// </summary>
     public static string FileList(IReadOnlyList<NetworkFile> files, Repository? local)
     {
         ArgumentNullException.ThrowIfNull(files);
         if (files.Count == 0)
             return "No files in the network yet.";
         var duplicateNames = files.GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        int nameWidth = Math.Min(40, files.Max(f => f.Name.Length));
+        var rows = files.OrderBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.Id.ToString(), StringComparer.Ordinal)
+            .Select(f => (f.Name, Size: Units.Bytes(f.Length), Holders: Holders(f), Id: f.Id.ShortText, Note: Note(f, local, duplicateNames.Contains(f.Name))))
+            .ToList();
+        int nameWidth = Math.Min(40, Math.Max(4, rows.Max(r => r.Name.Length)));
+        int holdersWidth = Math.Max(7, rows.Max(r => r.Holders.Length));
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"Files in the network ({files.Count}):");
-        foreach (var f in files.OrderBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.Id.ToString(), StringComparer.Ordinal))
-        {
-            string holders = f.PartialHolders == 0
-                ? Plural(f.CompleteHolders, "holder")
-                : $"{Plural(f.CompleteHolders, "holder")} + {f.PartialHolders} partial";
-            string status = "";
-            if (local is not null && local.TryGet(f.Id, out var held) && held is not null)
-                status = held.IsComplete ? "  [local]" : string.Create(CultureInfo.InvariantCulture, $"  [local, {held.VerifiedCount}/{held.Manifest.PieceCount} pieces]");
-            string same = duplicateNames.Contains(f.Name) ? "  (same name, different file)" : "";
-            text.AppendLine();
-            text.Append(CultureInfo.InvariantCulture, $"  {f.Name.PadRight(nameWidth)}  {Units.Bytes(f.Length),10}  {holders,-22}  id {f.Id.ShortText}{status}{same}");
-        }
+        text.AppendLine().Append(CultureInfo.InvariantCulture, $"  {"name".PadRight(nameWidth)}  {"size",10}  {"holders".PadRight(holdersWidth)}  id");
+        foreach (var r in rows)
+            text.AppendLine().Append(string.Create(CultureInfo.InvariantCulture, $"  {r.Name.PadRight(nameWidth)}  {r.Size,10}  {r.Holders.PadRight(holdersWidth)}  {r.Id}{r.Note}"));
         return text.ToString();
+    }
+
+    private static string Holders(NetworkFile f) => (f.CompleteHolders, f.PartialHolders) switch
+    {
+        (var c, 0) => string.Create(CultureInfo.InvariantCulture, $"{c} complete"),
+        (0, var p) => string.Create(CultureInfo.InvariantCulture, $"{p} partial"),
+        (var c, var p) => string.Create(CultureInfo.InvariantCulture, $"{c} complete, {p} partial"),
+    };
+
+    private static string Note(NetworkFile f, Repository? local, bool sharedName)
+    {
+        var notes = new List<string>(2);
+        if (local is not null && local.TryGet(f.Id, out var held) && held is not null)
+            notes.Add(held.IsComplete ? "local" : string.Create(CultureInfo.InvariantCulture, $"local, {held.VerifiedCount}/{held.Manifest.PieceCount} pieces"));
+        if (sharedName)
+            notes.Add("same name as another file: request it by id");
+        return notes.Count == 0 ? "" : "  [" + string.Join("; ", notes) + "]";
     }
 
     /// <summary>A one-line progress report: bar, percent, pieces, rate, peers, ETA, pieces from each peer.</summary>
