@@ -76,6 +76,7 @@ public static class PeerProgram
         {
             await stop.CancelAsync();
             await ticker;
+            output.EndLive();
         }
     }
 

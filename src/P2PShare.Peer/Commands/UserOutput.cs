@@ -107,6 +107,14 @@ public sealed class UserOutput
         }
     }
 
+    /// <summary>Clears the live area for good (the program is ending): no prompt, no status lines.</summary>
+    public void EndLive() => Edit(() =>
+    {
+        _prompt = null;
+        _typed.Clear();
+        _status = [];
+    });
+
     private void Edit(Action change)
     {
         lock (_gate)

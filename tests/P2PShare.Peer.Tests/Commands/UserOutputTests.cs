@@ -123,4 +123,18 @@ public sealed class UserOutputTests
         Assert.Equal("", stdout.ToString());
         Assert.Equal("warn: P2PShare.Peer[211] Lost the tracker at 1.2.3.4\n", stderr.ToString());
     }
+
+    [Fact]
+    public void Ending_clears_the_prompt_and_the_progress_lines()
+    {
+        var (output, written) = Terminal();
+        output.SetStatus(["a.bin 10%"]);
+        output.BeginInput("p2p> ");
+        TypeText(output, "hel");
+        output.WriteLine("Leaving the network. Bye.");
+
+        output.EndLive();
+
+        Assert.Equal(["Leaving the network. Bye."], Screen(written));
+    }
 }
