@@ -54,7 +54,7 @@ public static class PeerProgram
         }
         catch (PeerCommandException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            output.WriteErrorLine($"error: {e.Message}");
             return 2;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
