@@ -46,4 +46,13 @@ internal static partial class PeerLog
 
     [LoggerMessage(224, LogLevel.Warning, "Download of {File} failed: {Reason}")]
     public static partial void DownloadFailed(ILogger logger, string file, string reason);
+
+    [LoggerMessage(500, LogLevel.Debug, "Reconnecting to tracker {Endpoint} in {Milliseconds:0} ms (attempt {Attempt})")]
+    public static partial void ReconnectWaiting(ILogger logger, string endpoint, double milliseconds, int attempt);
+
+    [LoggerMessage(501, LogLevel.Information, "Reconnect attempt {Attempt} to tracker {Endpoint} failed: {Reason}")]
+    public static partial void ReconnectFailed(ILogger logger, int attempt, string endpoint, string reason);
+
+    [LoggerMessage(502, LogLevel.Information, "Reconnected to tracker {Endpoint} after {Attempt} attempts")]
+    public static partial void Reconnected(ILogger logger, string endpoint, int attempt);
 }

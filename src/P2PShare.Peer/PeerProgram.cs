@@ -16,6 +16,8 @@ public static class PeerProgram
             .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var output = new UserOutput(Console.Out);
         await using var node = new PeerNode(options, loggers);
+        if (mode != PeerMode.Interactive)
+            node.Notice += output.WriteLine; // the command loop subscribes itself
         try
         {
             await node.StartServingAsync(cancellationToken);

@@ -47,6 +47,7 @@ public static class Report
         long remainingBytes = p.TotalPieces == 0 ? 0 : (long)(p.Length * (1 - (double)p.VerifiedPieces / p.TotalPieces));
         string eta = rate > 0 ? Units.Duration(TimeSpan.FromSeconds(remainingBytes / rate)) : "?";
         string from = p.PiecesByPeer.Count == 0 ? "" : "; pieces from " + string.Join(", ", p.PiecesByPeer.Select(kv => $"{kv.Key} ({kv.Value})"));
+        from += Dropped(p.DroppedPeers);
         return string.Create(CultureInfo.InvariantCulture,
             $"{p.Name} [{bar}] {p.Percent,5:0.0}%  {p.VerifiedPieces}/{p.TotalPieces} pieces  {Units.Rate(rate)}  {Plural(p.ActivePeers, "peer")}  ETA {eta}{from}");
     }
@@ -59,6 +60,7 @@ public static class Report
             ? ""
             : $" from {Plural(r.PiecesByPeer.Count, "peer")}: " + string.Join(", ", r.PiecesByPeer.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} ({Plural(kv.Value, "piece")})"));
         string resumed = r.ResumedPieces > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({r.ResumedPieces} of {r.TotalPieces} pieces were already verified on disk)") : "";
+        resumed += Dropped(r.DroppedPeers);
         return r.Outcome switch
         {
             DownloadOutcome.Completed when r.BytesReceived == 0 && r.PiecesByPeer.Count == 0 && r.Reason is not null =>
@@ -70,6 +72,13 @@ public static class Report
             _ => $"Download of '{r.Name}' failed: {r.Reason}{from}.",
         };
     }
+
+    /// <summary>The line the user sees the moment a holder is dropped from a download.</summary>
+    public static string PeerDropped(string file, string peer, string reason) =>
+        $"Dropped peer {peer} for '{file}': {reason}. Its pieces are fetched from the other holders.";
+
+    private static string Dropped(IReadOnlyDictionary<string, string> dropped) =>
+        dropped.Count == 0 ? "" : "; dropped " + string.Join(", ", dropped.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} ({kv.Value})"));
 
     /// <summary>"1 peer", "2 peers".</summary>
     public static string Plural(int count, string noun) =>
