@@ -65,7 +65,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
                 all.Merge(set);
             double p50 = all.Percentile(50), p99 = all.Percentile(99);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"load: peers={options.Peers} held={held} failed={failed} lookups={all.Count} errors={_lookupErrors} p50_ms={p50:0.00} p99_ms={p99:0.00} join_s={joinTime.TotalSeconds:0.00} tracker_rss_mib={Mib(rssKiB)}"));
+                $"load: peers={options.Peers} held={held} failed={failed} lookups={all.Count} errors={_lookupErrors} p50_ms={p50:0.00} p99_ms={p99:0.00} join_p99_ms={_duringJoin.Percentile(99):0.00} held_p99_ms={_steady.Percentile(99):0.00} join_s={joinTime.TotalSeconds:0.00} tracker_rss_mib={Mib(rssKiB)}"));
             return held == options.Peers && failed == 0 && _lookupErrors == 0 && p99 < 20 ? 0 : 1;
         }
         finally
