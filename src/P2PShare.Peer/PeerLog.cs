@@ -55,4 +55,7 @@ internal static partial class PeerLog
 
     [LoggerMessage(502, LogLevel.Information, "Reconnected to tracker {Endpoint} after {Attempt} attempts")]
     public static partial void Reconnected(ILogger logger, string endpoint, int attempt);
+
+    [LoggerMessage(503, LogLevel.Debug, "A notice for the user could not be shown: {Reason}")]
+    public static partial void NoticeLost(ILogger logger, string reason);
 }

@@ -174,7 +174,7 @@ public sealed class PeerNode : IAsyncDisposable
         var session = new DownloadSession(target.Id, target.Name, target.Length, holders.Peers, Repository, _options, ServingEndPoint.Port,
             _loggers.CreateLogger("P2PShare.Peer.Download"));
         session.PieceVerified += OnPieceVerified;
-        session.PeerDropped += (peer, reason) => Notice?.Invoke(Commands.Report.PeerDropped(session.Name, peer, reason));
+        session.PeerDropped += (peer, reason) => Tell(Commands.Report.PeerDropped(session.Name, peer, reason));
         var stop = new CancellationTokenSource();
         var completion = RunDownloadAsync(session, stop);
         var download = new ActiveDownload(session, stop, completion);
@@ -247,7 +247,7 @@ public sealed class PeerNode : IAsyncDisposable
             await client.Completion.WaitAsync(leaving).ContinueWith(_ => { }, TaskScheduler.Default);
             if (leaving.IsCancellationRequested || _tracker != client)
                 return; // left on purpose, or replaced by `start`
-            Notice?.Invoke($"Lost the tracker at {client.Endpoint}: {client.CloseReason}. Reconnecting by itself in the background; serving and downloads go on.");
+            Tell($"Lost the tracker at {client.Endpoint}: {client.CloseReason}. Reconnecting by itself in the background; serving and downloads go on.");
             var backoff = new ReconnectBackoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay, new Random());
             TrackerClient? fresh = null;
             while (fresh is null)
@@ -280,7 +280,20 @@ public sealed class PeerNode : IAsyncDisposable
             // A piece verified while we reconnected went to the old connection; one more announce repairs it.
             if (Downloads.Count > 0)
                 await AnnounceQuietlyAsync();
-            Notice?.Invoke($"Reconnected to the tracker at {fresh.Endpoint}; re-reported {Commands.Report.Plural(CurrentFiles().Count, "file")}.");
+            Tell($"Reconnected to the tracker at {fresh.Endpoint}; re-reported {Commands.Report.Plural(CurrentFiles().Count, "file")}.");
+        }
+    }
+
+    // A notice is news, not a command's answer: a subscriber that cannot write it must not stop the peer.
+    private void Tell(string line)
+    {
+        try
+        {
+            Notice?.Invoke(line);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            PeerLog.NoticeLost(_logger, e.Message);
         }
     }
 

@@ -22,9 +22,10 @@ public sealed class DiskFullTests
         bool full = false;
         var faults = new PeerTestFaults
         {
-            BeforeDiskWrite = _ =>
+            // As on a real disk: the .part was reserved whole up front, so it is the state's new copy that finds no space.
+            BeforeDiskWrite = path =>
             {
-                if (Volatile.Read(ref full))
+                if (Volatile.Read(ref full) && path.EndsWith(".state", StringComparison.Ordinal))
                     throw new IOException("No space left on device", OperatingSystem.IsWindows() ? unchecked((int)0x80070070) : 28);
             },
         };
