@@ -134,8 +134,8 @@ public sealed class DownloadSession
         {
             PeerLog.DownloadFailed(_logger, Name, e.Message);
             string next = e.IsDiskFull ? "free some space, then `request` again to continue" : "`request` again to continue";
-            return Result(DownloadOutcome.Failed, null, resumed, _file?.Manifest.PieceCount ?? 0,
-                $"{e.Message}. The {_file?.VerifiedCount ?? 0} verified pieces are kept; {next}");
+            string advice = _file is { } started ? $"The {started.VerifiedCount} verified pieces are kept; {next}" : char.ToUpperInvariant(next[0]) + next[1..];
+            return Result(DownloadOutcome.Failed, null, resumed, _file?.Manifest.PieceCount ?? 0, $"{e.Message}. {advice}");
         }
         finally
         {
