@@ -52,4 +52,16 @@ internal static partial class PeerLog
 
     [LoggerMessage(611, LogLevel.Debug, "Ignored a discovery reply from {Remote}: {Reason}")]
     public static partial void DiscoveryReplyIgnored(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(500, LogLevel.Debug, "Reconnecting to tracker {Endpoint} in {Milliseconds:0} ms (attempt {Attempt})")]
+    public static partial void ReconnectWaiting(ILogger logger, string endpoint, double milliseconds, int attempt);
+
+    [LoggerMessage(501, LogLevel.Information, "Reconnect attempt {Attempt} to tracker {Endpoint} failed: {Reason}")]
+    public static partial void ReconnectFailed(ILogger logger, int attempt, string endpoint, string reason);
+
+    [LoggerMessage(502, LogLevel.Information, "Reconnected to tracker {Endpoint} after {Attempt} attempts")]
+    public static partial void Reconnected(ILogger logger, string endpoint, int attempt);
+
+    [LoggerMessage(503, LogLevel.Debug, "A notice for the user could not be shown: {Reason}")]
+    public static partial void NoticeLost(ILogger logger, string reason);
 }

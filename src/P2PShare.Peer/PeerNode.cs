@@ -26,9 +26,13 @@ public sealed class PeerNode : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<ActiveDownload> _downloads = [];
     private readonly HashSet<FileId> _announcedPartial = [];
+    private readonly CancellationTokenSource _leaving = new();
     private Repository? _repository;
     private PieceServer? _server;
-    private TrackerClient? _tracker;
+    private volatile TrackerClient? _tracker;
+    private Task _trackerWatch = Task.CompletedTask;
+    private CancellationTokenSource? _watchStop;
+    private int _disposed;
 
     /// <summary>Creates a peer; call <see cref="StartServingAsync"/> next.</summary>
     public PeerNode(PeerOptions options, ILoggerFactory loggers)
@@ -40,6 +44,12 @@ public sealed class PeerNode : IAsyncDisposable
 
     /// <summary>Raised when a download ends (completed, stopped or failed).</summary>
     public event Action<DownloadResult>? DownloadFinished;
+
+    /// <summary>
+    /// Raised with a line for the user when something happens that no command asked about: a
+    /// holder dropped from a download, the tracker lost, the tracker back.
+    /// </summary>
+    public event Action<string>? Notice;
 
     /// <summary>The repository (after <see cref="StartServingAsync"/>).</summary>
     public Repository Repository => _repository ?? throw new InvalidOperationException("the peer is not serving yet");
@@ -79,7 +89,7 @@ public sealed class PeerNode : IAsyncDisposable
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         try
         {
-            _repository = new Repository(_options.ResolveRepository(port), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength);
+            _repository = new Repository(_options.ResolveRepository(port), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength, _options.TestFaults?.BeforeDiskWrite);
             await _repository.ScanAsync(cancellationToken);
         }
         catch
@@ -101,6 +111,13 @@ public sealed class PeerNode : IAsyncDisposable
         endpoint ??= _options.DefaultTracker;
         if (!EndpointParser.TryParse(endpoint, 12500, out var host, out var port, out var error))
             throw new PeerCommandException($"'{endpoint}' is not a tracker address: {error}. Write it as HOST:PORT, e.g. 127.0.0.1:12500.");
+        if (_watchStop is { } watchStop)
+        {
+            await watchStop.CancelAsync();
+            await _trackerWatch;
+            watchStop.Dispose();
+            _watchStop = null;
+        }
         if (_tracker is { } old)
         {
             _tracker = null;
@@ -108,8 +125,12 @@ public sealed class PeerNode : IAsyncDisposable
         }
         try
         {
-            _tracker = await TrackerClient.ConnectAsync(host, port, ServingEndPoint.Port, CurrentFiles, _options,
+            var tracker = await TrackerClient.ConnectAsync(host, port, ServingEndPoint.Port, CurrentFiles, _options,
                 _loggers.CreateLogger("P2PShare.Peer.Tracker"), cancellationToken);
+            _tracker = tracker;
+            _watchStop = CancellationTokenSource.CreateLinkedTokenSource(_leaving.Token);
+            var stopWatching = _watchStop.Token;
+            _trackerWatch = Task.Run(() => KeepTrackerAsync(tracker, host, port, stopWatching), CancellationToken.None);
         }
         catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
         {
@@ -174,6 +195,7 @@ public sealed class PeerNode : IAsyncDisposable
         var session = new DownloadSession(target.Id, target.Name, target.Length, holders.Peers, Repository, _options, ServingEndPoint.Port,
             _loggers.CreateLogger("P2PShare.Peer.Download"));
         session.PieceVerified += OnPieceVerified;
+        session.PeerDropped += (peer, reason) => Tell(Commands.Report.PeerDropped(session.Name, peer, reason));
         var stop = new CancellationTokenSource();
         var completion = RunDownloadAsync(session, stop);
         var download = new ActiveDownload(session, stop, completion);
@@ -232,6 +254,70 @@ public sealed class PeerNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Watches the tracker connection; when it is lost (tracker restarted, network cut) rather than
+    /// left on purpose, tells the user and reconnects with <see cref="ReconnectBackoff"/> until it is
+    /// back, re-reporting every file (downloads in progress with their verified pieces). Ends when
+    /// the peer leaves or <c>start</c> picks a tracker again.
+    /// </summary>
+    private async Task KeepTrackerAsync(TrackerClient client, string host, int port, CancellationToken leaving)
+    {
+        var logger = _loggers.CreateLogger("P2PShare.Peer.Tracker");
+        while (true)
+        {
+            await client.Completion.WaitAsync(leaving).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (leaving.IsCancellationRequested || _tracker != client)
+                return; // left on purpose, or replaced by `start`
+            Tell($"Lost the tracker at {client.Endpoint}: {client.CloseReason}. Reconnecting by itself in the background; serving and downloads go on.");
+            var backoff = new ReconnectBackoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay, new Random());
+            TrackerClient? fresh = null;
+            while (fresh is null)
+            {
+                var wait = backoff.Next();
+                PeerLog.ReconnectWaiting(logger, client.Endpoint, wait.TotalMilliseconds, backoff.Attempts);
+                try
+                {
+                    await Task.Delay(wait, leaving);
+                    fresh = await TrackerClient.ConnectAsync(host, port, ServingEndPoint.Port, CurrentFiles, _options, logger, leaving);
+                }
+                catch (OperationCanceledException) when (leaving.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
+                {
+                    PeerLog.ReconnectFailed(logger, backoff.Attempts, client.Endpoint, e.Message);
+                }
+                if (leaving.IsCancellationRequested)
+                {
+                    if (fresh is not null)
+                        await fresh.DisposeAsync();
+                    return; // leaving, or `start` is joining a tracker meanwhile
+                }
+            }
+            _tracker = fresh;
+            client = fresh;
+            PeerLog.Reconnected(logger, fresh.Endpoint, backoff.Attempts);
+            // A piece verified while we reconnected went to the old connection; one more announce repairs it.
+            if (Downloads.Count > 0)
+                await AnnounceQuietlyAsync();
+            Tell($"Reconnected to the tracker at {fresh.Endpoint}; re-reported {Commands.Report.Plural(CurrentFiles().Count, "file")}.");
+        }
+    }
+
+    // A notice is news, not a command's answer: a subscriber that cannot write it must not stop the peer.
+    private void Tell(string line)
+    {
+        try
+        {
+            Notice?.Invoke(line);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            PeerLog.NoticeLost(_logger, e.Message);
+        }
+    }
+
     private static NetworkFile Resolve(string nameOrId, IReadOnlyList<NetworkFile> files)
     {
         var byName = files.Where(f => f.Name == nameOrId).ToList();
@@ -272,7 +358,7 @@ public sealed class PeerNode : IAsyncDisposable
         if (tracker is null)
             throw new PeerCommandException("not joined to a tracker yet: type `start` first (it looks for one on the LAN), or `start HOST:PORT`.");
         if (!tracker.IsConnected)
-            throw new PeerCommandException($"the connection to the tracker at {tracker.Endpoint} was lost; use `start` to join it again.");
+            throw new PeerCommandException($"the connection to the tracker at {tracker.Endpoint} was lost ({tracker.CloseReason}); reconnecting by itself in the background, try again shortly (or `start` another tracker).");
         try
         {
             return await call(tracker);
@@ -286,9 +372,15 @@ public sealed class PeerNode : IAsyncDisposable
     /// <summary>Stops downloads (keeping their pieces), leaves the tracker, stops serving.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await _leaving.CancelAsync();
         await StopDownloadsAsync();
         if (_tracker is { } tracker)
             await tracker.DisposeAsync();
+        await _trackerWatch;
+        _watchStop?.Dispose();
+        _leaving.Dispose();
         if (_server is { } server)
             await server.DisposeAsync();
         _repository?.Dispose();

@@ -49,6 +49,15 @@ public sealed record PeerOptions
     /// <summary>Most connections the piece server holds at once.</summary>
     public int MaxServeConnections { get; init; } = 256;
 
+    /// <summary>First wait before reconnecting to a lost tracker; doubles after each failed attempt.</summary>
+    public TimeSpan ReconnectInitialDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between attempts to reconnect to a lost tracker.</summary>
+    public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>TEST ONLY: faults to inject (corrupt or paused serving, failing disk writes); null in real use.</summary>
+    public PeerTestFaults? TestFaults { get; init; }
+
     /// <summary>Wire-format limits.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
 

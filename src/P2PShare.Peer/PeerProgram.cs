@@ -19,6 +19,8 @@ public static class PeerProgram
             .SetMinimumLevel(logLevel)
             .AddProvider(new UserOutputLoggerProvider(output)));
         await using var node = new PeerNode(options, loggers);
+        if (mode != PeerMode.Interactive)
+            node.Notice += output.WriteLine; // the command loop subscribes itself
         try
         {
             await node.StartServingAsync(cancellationToken);

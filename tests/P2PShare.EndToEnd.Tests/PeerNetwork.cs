@@ -18,12 +18,23 @@ internal sealed class PeerNetwork : IAsyncDisposable
 
     public string TrackerAddress => $"127.0.0.1:{_tracker!.LocalEndPoint.Port}";
 
+    public TrackerServer Tracker => _tracker!;
+
     public ILoggerFactory Loggers { get; } = NullLoggerFactory.Instance;
 
-    public async Task StartTrackerAsync()
+    public async Task StartTrackerAsync(int port = 0)
     {
-        _tracker = new TrackerServer(new TrackerOptions { Host = IPAddress.Loopback, Port = 0, UpdateWait = TimeSpan.FromSeconds(2) }, NullLogger.Instance);
+        _tracker = new TrackerServer(new TrackerOptions { Host = IPAddress.Loopback, Port = port, UpdateWait = TimeSpan.FromSeconds(2) }, NullLogger.Instance);
         await _tracker.StartAsync(CancellationToken.None);
+    }
+
+    /// <summary>Stops the tracker (it says goodbye to every peer) and starts a fresh one, knowing nothing, on the same port.</summary>
+    public async Task RestartTrackerAsync()
+    {
+        int port = _tracker!.LocalEndPoint.Port;
+        await _tracker.DisposeAsync();
+        _tracker = null;
+        await StartTrackerAsync(port);
     }
 
     public PeerOptions Options(string name) => new()

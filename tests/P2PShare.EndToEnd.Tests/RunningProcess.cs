@@ -66,6 +66,15 @@ internal sealed class RunningProcess : IDisposable
 
     public StreamWriter Input => _process.StandardInput;
 
+    public int Id => _process.Id;
+
+    /// <summary>Kills the process at once with SIGKILL (no chance to clean up), and waits for it to be gone.</summary>
+    public async Task KillAsync(TimeSpan timeout)
+    {
+        _process.Kill(entireProcessTree: true);
+        await WaitForExitAsync(timeout);
+    }
+
     public string Output => string.Join('\n', _lines);
 
     public string Errors

@@ -42,6 +42,7 @@ public sealed class CommandLoop
         _output = output ?? throw new ArgumentNullException(nameof(output));
         _prompt = prompt;
         _node.DownloadFinished += result => _output.WriteLine(Report.Result(result));
+        _node.Notice += _output.WriteLine;
     }
 
     /// <summary>Runs until <c>end</c>, end of input or cancellation. Returns the exit code.</summary>

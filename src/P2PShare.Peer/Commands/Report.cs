@@ -62,6 +62,7 @@ public static class Report
         string from = !withPeers || p.PiecesByPeer.Count == 0
             ? ""
             : "; pieces from " + string.Join(", ", p.PiecesByPeer.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} ({kv.Value})")));
+        from += Dropped(p.DroppedPeers);
         return string.Create(CultureInfo.InvariantCulture,
             $"{p.Name} [{Bar(p.Percent, 20)}] {p.Percent,5:0.0}%  {p.VerifiedPieces}/{p.TotalPieces} pieces  {Units.Rate(rate)}  {Plural(p.ActivePeers, "peer")}  ETA {Eta(p)}{from}");
     }
@@ -97,6 +98,7 @@ public static class Report
             ? ""
             : $" from {Plural(r.PiecesByPeer.Count, "peer")}: " + string.Join(", ", r.PiecesByPeer.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} ({Plural(kv.Value, "piece")})"));
         string resumed = r.ResumedPieces > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({r.ResumedPieces} of {r.TotalPieces} pieces were already verified on disk)") : "";
+        resumed += Dropped(r.DroppedPeers);
         return r.Outcome switch
         {
             DownloadOutcome.Completed when r.BytesReceived == 0 && r.PiecesByPeer.Count == 0 && r.Reason is not null =>
@@ -108,6 +110,13 @@ public static class Report
             _ => $"Download of '{r.Name}' failed: {r.Reason}{from}.",
         };
     }
+
+    /// <summary>The line the user sees the moment a holder is dropped from a download.</summary>
+    public static string PeerDropped(string file, string peer, string reason) =>
+        $"Dropped peer {peer} for '{file}': {reason}. Its pieces are fetched from the other holders.";
+
+    private static string Dropped(IReadOnlyDictionary<string, string> dropped) =>
+        dropped.Count == 0 ? "" : "; dropped " + string.Join(", ", dropped.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} ({kv.Value})"));
 
     /// <summary>"1 peer", "2 peers".</summary>
     public static string Plural(int count, string noun) =>

@@ -184,11 +184,15 @@ public sealed class PieceServer : IAsyncDisposable
             await channel.ReplyAsync(request, NotFound($"no piece {request.Piece} of {file.Name} here"), default, cancellationToken);
             return;
         }
+        if (_options.TestFaults?.BeforeServingPiece is { } pause)
+            await pause(cancellationToken);
         int size = file.Manifest.PieceSize(request.Piece);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
         try
         {
             int read = file.ReadPiece(request.Piece, buffer);
+            if (_options.TestFaults is { CorruptServedPieces: true } && read > 0)
+                buffer[read / 2] ^= 0x5A;
             await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), buffer.AsMemory(0, read), cancellationToken);
             Interlocked.Increment(ref _piecesServed);
             Interlocked.Add(ref _bytesServed, read);

@@ -38,8 +38,11 @@ public sealed class TrackerClient : IAsyncDisposable
     /// <summary>False once the connection has closed.</summary>
     public bool IsConnected => !_channel.Closed.IsCancellationRequested;
 
-    /// <summary>Completes when the connection closes.</summary>
+    /// <summary>Completes when the connection closes; never faults.</summary>
     public Task Completion => _readLoop;
+
+    /// <summary>Why the connection closed, in plain words (null while it is open).</summary>
+    public string? CloseReason { get; private set; }
 
     /// <summary>
     /// Connects, says hello and announces our files. <paramref name="currentFiles"/> is asked again
@@ -72,11 +75,13 @@ public sealed class TrackerClient : IAsyncDisposable
         try
         {
             await _channel.RunAsync(HandleAsync, Timeout.InfiniteTimeSpan);
+            CloseReason ??= "the tracker closed the connection";
             if (!_disposing) // Our own goodbye closes it too; that is no loss.
-                PeerLog.TrackerLost(_logger, Endpoint, "the tracker closed the connection");
+                PeerLog.TrackerLost(_logger, Endpoint, CloseReason);
         }
         catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
+            CloseReason ??= e.Message;
             if (!_disposing)
                 PeerLog.TrackerLost(_logger, Endpoint, e.Message);
         }
@@ -96,6 +101,7 @@ public sealed class TrackerClient : IAsyncDisposable
                     await _channel.ReplyAsync(refresh, new Announce(files), default, cancellationToken);
                     break;
                 case Bye:
+                    CloseReason = "the tracker said goodbye (it is stopping)";
                     _channel.Close();
                     break;
                 case var other when other.RequestId != 0:

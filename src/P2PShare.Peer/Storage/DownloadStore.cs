@@ -9,7 +9,7 @@ namespace P2PShare.Peer.Storage;
 /// <see cref="PartState"/>). The state file's bitfield is trusted on load (pieces were verified
 /// before they were recorded); a damaged state costs that download its progress, never a crash.
 /// </summary>
-internal sealed class DownloadStore(string root, string directory, ILogger logger)
+internal sealed class DownloadStore(string root, string directory, ILogger logger, Action<string>? beforeWrite = null)
 {
     /// <summary>The ids of every download with a state file.</summary>
     public List<FileId> ListIds()
@@ -127,6 +127,7 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
                 RandomAccess.SetLength(handle, manifest.Length);
             if (!resumed)
             {
+                beforeWrite?.Invoke(paths.State);
                 // Manifest first: a state file is only ever found beside its manifest.
                 AtomicFile.Write(paths.Manifest, manifest.ToBytes());
                 AtomicFile.Write(paths.State, state.ToBytes());
@@ -135,14 +136,14 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             handle?.Dispose();
-            throw new StorageException($"cannot prepare the download of '{state.Name}' ({manifest.Length} bytes) in {directory}: {e.Message}", e);
+            throw new StorageException($"cannot prepare the download of '{state.Name}' ({manifest.Length} bytes) in {directory}: {StorageException.Cause(e)}", e);
         }
 
         if (resumed)
             StorageLog.Resumed(logger, state.Name, manifest.Id.ShortText, state.Verified.Present, manifest.PieceCount);
         else
             StorageLog.Created(logger, state.Name, manifest.Id.ShortText, manifest.PieceCount, manifest.Length);
-        return new LocalFile(root, state, paths, handle, logger);
+        return new LocalFile(root, state, paths, handle, logger, beforeWrite);
     }
 
     private static bool TryParseId(string path, string extension, out FileId id)

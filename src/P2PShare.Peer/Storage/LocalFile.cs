@@ -18,6 +18,7 @@ public sealed class LocalFile : IDisposable
     private readonly ILogger _logger;
     private readonly string? _root;
     private readonly DownloadPaths? _paths;
+    private readonly Action<string>? _beforeWrite;  // test seam: throws to simulate a full disk
     private readonly PieceSet _verified;       // guarded by _gate
     private volatile string _name;
     private volatile string _dataPath;         // the .part, or the final file once complete
@@ -39,8 +40,9 @@ public sealed class LocalFile : IDisposable
     }
 
     /// <summary>A download in progress, writing through <paramref name="partHandle"/>, which it now owns.</summary>
-    internal LocalFile(string root, PartState state, DownloadPaths paths, SafeFileHandle partHandle, ILogger logger)
+    internal LocalFile(string root, PartState state, DownloadPaths paths, SafeFileHandle partHandle, ILogger logger, Action<string>? beforeWrite = null)
     {
+        _beforeWrite = beforeWrite;
         _root = root;
         _name = state.Name;
         Manifest = state.Manifest;
@@ -142,6 +144,7 @@ public sealed class LocalFile : IDisposable
             return PieceWriteResult.AlreadyHad;
         try
         {
+            _beforeWrite?.Invoke(_dataPath);
             RandomAccess.Write(AcquireHandle(), data, Manifest.PieceOffset(piece));
         }
         catch (ObjectDisposedException) when (Has(piece))
@@ -154,7 +157,7 @@ public sealed class LocalFile : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StorageException($"cannot write piece {piece} of '{Name}' to {_dataPath}: {e.Message}", e);
+            throw new StorageException($"cannot write piece {piece} of '{Name}' to {_dataPath}: {StorageException.Cause(e)}", e);
         }
 
         long version;
@@ -276,6 +279,7 @@ public sealed class LocalFile : IDisposable
                 }
                 // The data must be on disk before the state claims it.
                 RandomAccess.FlushToDisk(AcquireHandle());
+                _beforeWrite?.Invoke(_paths!.State);
                 AtomicFile.Write(_paths!.State, new PartState(Name, Manifest, snapshot).ToBytes());
                 _persistedVersion = snapshotVersion;
             }
@@ -283,7 +287,7 @@ public sealed class LocalFile : IDisposable
             {
                 lock (_gate)
                     _verified.Remove(piece);
-                throw new StorageException($"cannot record piece {piece} of '{Name}' in {_paths!.State}: {e.Message}", e);
+                throw new StorageException($"cannot record piece {piece} of '{Name}' in {_paths!.State}: {StorageException.Cause(e)}", e);
             }
         }
     }

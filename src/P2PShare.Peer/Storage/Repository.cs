@@ -39,7 +39,8 @@ public sealed class Repository : IDisposable
     /// <param name="root">The folder.</param>
     /// <param name="logger">Where diagnostics go.</param>
     /// <param name="pieceLengthOverride">Piece length for newly hashed files; null chooses by size (<see cref="PieceLengthPolicy"/>).</param>
-    public Repository(string root, ILogger logger, int? pieceLengthOverride = null)
+    /// <param name="beforeDiskWrite">Test seam: called with the path before every write to a download; throws to simulate a full disk.</param>
+    public Repository(string root, ILogger logger, int? pieceLengthOverride = null, Action<string>? beforeDiskWrite = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         ArgumentNullException.ThrowIfNull(logger);
@@ -62,7 +63,7 @@ public sealed class Repository : IDisposable
         {
             throw new StorageException($"cannot create the repository folder {Root}: {e.Message}", e);
         }
-        _downloads = new DownloadStore(Root, downloadsDirectory, logger);
+        _downloads = new DownloadStore(Root, downloadsDirectory, logger, beforeDiskWrite);
     }
 
     /// <summary>The repository folder (absolute).</summary>

@@ -14,4 +14,21 @@ public sealed class StorageException : Exception
 
     /// <summary>Required by the analyzers; prefer the constructor that says what went wrong.</summary>
     public StorageException() : base("storage failure") { }
+
+    /// <summary>True when the cause is a full disk (ENOSPC, or ERROR_DISK_FULL on Windows).</summary>
+    public bool IsDiskFull => InnerException is IOException io && IsDiskFullError(io);
+
+    /// <summary>True when <paramref name="error"/> says the disk (or the user's quota) is full.</summary>
+    public static bool IsDiskFullError(IOException error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        // Unix: the HResult is the raw errno (ENOSPC 28, EDQUOT 122); Windows: an HRESULT wrapping ERROR_DISK_FULL (112) or ERROR_HANDLE_DISK_FULL (39).
+        return OperatingSystem.IsWindows()
+            ? (error.HResult & 0xFFFF) is 112 or 39
+            : error.HResult is 28 or 122;
+    }
+
+    /// <summary>The cause in plain words: "the disk is full (…)" for a full disk, else the error's own message.</summary>
+    internal static string Cause(Exception error) =>
+        error is IOException io && IsDiskFullError(io) ? $"the disk is full ({error.Message})" : error.Message;
 }

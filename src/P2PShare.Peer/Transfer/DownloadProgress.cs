@@ -19,6 +19,9 @@ public sealed record DownloadProgress(
     int ActivePeers,
     IReadOnlyDictionary<string, int> PiecesByPeer)
 {
+    /// <summary>Holders dropped for this file (a corrupt piece, a lost connection, silence), with why.</summary>
+    public IReadOnlyDictionary<string, string> DroppedPeers { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Completion in percent (100 for an empty file).</summary>
     public double Percent => TotalPieces == 0 ? 100 : 100.0 * VerifiedPieces / TotalPieces;
 

@@ -19,4 +19,8 @@ public sealed record DownloadResult(
     int TotalPieces,
     long BytesReceived,
     TimeSpan Elapsed,
-    string? Reason);
+    string? Reason)
+{
+    /// <summary>Holders dropped for this file (a corrupt piece, a lost connection, silence), with why.</summary>
+    public IReadOnlyDictionary<string, string> DroppedPeers { get; init; } = new Dictionary<string, string>();
+}

@@ -26,6 +26,7 @@ public sealed class DownloadSession
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _piecesByPeer = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _dropped = new(StringComparer.Ordinal);
     private readonly Stopwatch _clock = new();
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
     private TaskCompletionSource _changed = NewSignal();
@@ -60,6 +61,9 @@ public sealed class DownloadSession
     /// <summary>Raised (on a worker thread) when a verified piece is written.</summary>
     public event Action<FileId, int>? PieceVerified;
 
+    /// <summary>Raised when a holder is dropped for this file: its endpoint and why, in plain words.</summary>
+    public event Action<string, string>? PeerDropped;
+
     /// <summary>The progress so far.</summary>
     public DownloadProgress GetProgress()
     {
@@ -68,7 +72,8 @@ public sealed class DownloadSession
             int total = _file?.Manifest.PieceCount ?? 0;
             int verified = _file?.VerifiedCount ?? 0;
             return new DownloadProgress(Name, Length, verified, total, _bytesReceived, _clock.Elapsed, _activePeers,
-                new Dictionary<string, int>(_piecesByPeer, StringComparer.Ordinal));
+                new Dictionary<string, int>(_piecesByPeer, StringComparer.Ordinal))
+            { DroppedPeers = new Dictionary<string, string>(_dropped, StringComparer.Ordinal) };
         }
     }
 
@@ -128,7 +133,9 @@ public sealed class DownloadSession
         catch (StorageException e)
         {
             PeerLog.DownloadFailed(_logger, Name, e.Message);
-            return Result(DownloadOutcome.Failed, null, resumed, _file?.Manifest.PieceCount ?? 0, e.Message);
+            string next = e.IsDiskFull ? "free some space, then `request` again to continue" : "`request` again to continue";
+            string advice = _file is { } started ? $"The {started.VerifiedCount} verified pieces are kept; {next}" : char.ToUpperInvariant(next[0]) + next[1..];
+            return Result(DownloadOutcome.Failed, null, resumed, _file?.Manifest.PieceCount ?? 0, $"{e.Message}. {advice}");
         }
         finally
         {
@@ -150,7 +157,8 @@ public sealed class DownloadSession
         lock (_gate)
         {
             return new DownloadResult(Name, outcome, path, new Dictionary<string, int>(_piecesByPeer, StringComparer.Ordinal),
-                resumed, total, _bytesReceived, _clock.Elapsed, reason);
+                resumed, total, _bytesReceived, _clock.Elapsed, reason)
+            { DroppedPeers = new Dictionary<string, string>(_dropped, StringComparer.Ordinal) };
         }
     }
 
@@ -165,6 +173,7 @@ public sealed class DownloadSession
             catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or System.Net.Sockets.SocketException)
             {
                 PeerLog.PeerDropped(_logger, holder.Endpoint, Name, $"could not connect: {e.Message}");
+                Dropped(holder.Endpoint, $"could not connect: {e.Message}");
                 return null;
             }
         }).ToList();
@@ -184,6 +193,7 @@ public sealed class DownloadSession
             {
                 // A holder whose manifest does not hash to the id is lying or broken: never use it.
                 PeerLog.PeerDropped(_logger, link.Endpoint, Name, $"no valid manifest: {e.Message}");
+                Dropped(link.Endpoint, $"no valid manifest: {e.Message}");
                 links.Remove(link);
                 await link.DisposeAsync();
             }
@@ -266,6 +276,7 @@ public sealed class DownloadSession
                     if (written == PieceWriteResult.HashMismatch)
                     {
                         PeerLog.CorruptPiece(_logger, peer, done, Name);
+                        Dropped(peer, $"it sent a corrupt piece {done} (hash mismatch)");
                         return;
                     }
                     PeerLog.PieceReceived(_logger, done, Name, peer);
@@ -285,6 +296,7 @@ public sealed class DownloadSession
                     if (++timeouts >= 3)
                     {
                         PeerLog.PeerDropped(_logger, peer, Name, "stopped answering piece requests");
+                        Dropped(peer, "it stopped answering piece requests");
                         return;
                     }
                 }
@@ -293,6 +305,8 @@ public sealed class DownloadSession
         catch (Exception e) when (e is IOException or ProtocolException or RemoteErrorException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
             PeerLog.PeerDropped(_logger, peer, Name, e.Message);
+            if (!cancellationToken.IsCancellationRequested)
+                Dropped(peer, e.Message);
         }
         finally
         {
@@ -316,6 +330,13 @@ public sealed class DownloadSession
                 }
             }
         }
+    }
+
+    private void Dropped(string peer, string reason)
+    {
+        lock (_gate)
+            _dropped[peer] = reason;
+        PeerDropped?.Invoke(peer, reason);
     }
 
     private bool AnyPeerHasWork()

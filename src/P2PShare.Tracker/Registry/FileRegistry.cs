@@ -19,6 +19,8 @@ public sealed class FileRegistry
     private readonly Lock _lock = new();
     private readonly Dictionary<FileId, FileRecord> _files = [];
     private readonly Dictionary<long, ClientRecord> _clients = [];
+    // name → ids some holder calls by it, with how many holders do: `list NAME` then costs what matches, not every file.
+    private readonly Dictionary<string, Dictionary<FileId, int>> _byName = new(StringComparer.Ordinal);
     private readonly ProtocolLimits _limits;
 
     /// <summary>Creates an empty registry that checks entries against <paramref name="limits"/>.</summary>
@@ -124,7 +126,10 @@ public sealed class FileRegistry
         var result = new List<NetworkFile>();
         lock (_lock)
         {
-            foreach (var record in _files.Values)
+            IEnumerable<FileRecord> candidates = name is null
+                ? _files.Values
+                : _byName.TryGetValue(name, out var ids) ? ids.Keys.Select(id => _files[id]) : [];
+            foreach (var record in candidates)
             {
                 int complete = 0, partial = 0;
                 string? firstName = null;
@@ -220,6 +225,7 @@ public sealed class FileRegistry
         {
             record.Holders.Add(clientId, new Holding(entry.Name, have));
             client.Files.Add(entry.Id);
+            IndexName(entry.Name, entry.Id, +1);
         }
         return null;
     }
@@ -233,11 +239,26 @@ public sealed class FileRegistry
         return a.IsComplete ? null : a;
     }
 
+    private void IndexName(string name, FileId id, int change)
+    {
+        if (!_byName.TryGetValue(name, out var ids))
+            _byName[name] = ids = [];
+        int count = ids.GetValueOrDefault(id) + change;
+        if (count > 0)
+            ids[id] = count;
+        else if (ids.Remove(id) && ids.Count == 0)
+            _byName.Remove(name);
+    }
+
     private void DropHoldings(long clientId, ClientRecord client)
     {
         foreach (var id in client.Files)
         {
-            if (_files.TryGetValue(id, out var record) && record.Holders.Remove(clientId) && record.Holders.Count == 0)
+            if (!_files.TryGetValue(id, out var record) || !record.Holders.TryGetValue(clientId, out var holding))
+                continue;
+            record.Holders.Remove(clientId);
+            IndexName(holding.Name, id, -1);
+            if (record.Holders.Count == 0)
                 _files.Remove(id);
         }
         client.Files.Clear();

@@ -282,4 +282,24 @@ public sealed class FileRegistryTests
         Assert.Equal(101, registry.FileCount);
         Assert.Equal(100, registry.List("shared.bin").Single().CompleteHolders);
     }
+
+    [Fact]
+    public void List_by_name_forgets_a_name_once_no_holder_calls_a_file_by_it()
+    {
+        var registry = new FileRegistry();
+        registry.Join(1, new IPEndPoint(IPAddress.Loopback, 7001));
+        registry.Join(2, new IPEndPoint(IPAddress.Loopback, 7002));
+        var first = Files.Complete("old name.bin", "same");
+        registry.Announce(1, [first]);
+        registry.Announce(2, [first with { Name = "new name.bin" }]);
+        Assert.Single(registry.List("old name.bin"));
+
+        registry.Leave(1);
+        Assert.Empty(registry.List("old name.bin"));
+        Assert.Equal("new name.bin", Assert.Single(registry.List("new name.bin")).Name);
+
+        registry.Announce(2, [Files.Complete("other.bin", "other")]);
+        Assert.Empty(registry.List("new name.bin"));
+        Assert.Single(registry.List("other.bin"));
+    }
 }

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+
+namespace P2PShare.Bench.Load;
+
+/// <summary>
+/// One load run: the real tracker as a process, <see cref="LoadOptions.Peers"/> simulated peers
+/// joining at once, each announcing its files, while askers keep looking files up; then every
+/// connection is held a while and checked. Prints figures and one machine-readable last line.
+/// </summary>
+internal sealed class LoadRun(LoadOptions options, TextWriter output)
+{
+    private readonly Latencies _duringJoin = new();
+    private readonly Latencies _steady = new();
+    private readonly Latencies _generatorLag = new();
+    private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+    private static readonly FileId HeldCheck = FileId.FromBytes(new byte[32]); // held by nobody: the cheapest question
+    private int _lookupErrors;
+    private volatile bool _joining = true;
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        using var runDeadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        runDeadline.CancelAfter(options.RunTimeout);
+        var token = runDeadline.Token;
+        var pool = FilePool();
+        using var tracker = await TrackerProcess.StartAsync(options.RequestTimeout);
+        output.WriteLine($"load: tracker pid {tracker.Id} on {tracker.EndPoint}; {options.Peers} peers x {options.FilesPerPeer} files ({pool.Length} distinct, {options.HoldersPerFile} holders each), {options.Askers} askers every {options.LookupInterval.TotalMilliseconds:0} ms");
+        var peers = new SimulatedPeer?[options.Peers];
+        try
+        {
+            // The askers join first, so lookups run while everyone else joins.
+            int askers = Math.Min(options.Askers, options.Peers);
+            for (int i = 0; i < askers; i++)
+                peers[i] = await JoinAsync(i, tracker.EndPoint, pool, token);
+            using var stopLookups = CancellationTokenSource.CreateLinkedTokenSource(token);
+            var lookups = Enumerable.Range(0, askers).Where(i => peers[i] is not null)
+                .Select(i => AskAsync(peers[i]!, pool, new Random(i), stopLookups.Token)).ToList();
+
+            using var stopProbe = new CancellationTokenSource();
+            var probe = Task.Run(() => ProbeLagAsync(stopProbe.Token), CancellationToken.None);
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(askers, options.Peers - askers).Select(async i => peers[i] = await JoinAsync(i, tracker.EndPoint, pool, token)));
+            var joinTime = clock.Elapsed;
+            _joining = false;
+            await stopProbe.CancelAsync();
+            await probe;
+            output.WriteLine($"load: {peers.Count(p => p is not null)} of {options.Peers} peers joined and announced in {joinTime.TotalSeconds:0.00} s; holding {options.Hold.TotalSeconds:0} s");
+
+            await Task.Delay(options.Hold, token);
+            long? rssKiB = tracker.Status("VmRSS");
+            long? peakKiB = tracker.Status("VmHWM");
+            long? threads = tracker.Status("Threads");
+            await stopLookups.CancelAsync();
+            await Task.WhenAll(lookups);
+            int held = await CountHeldAsync(peers);
+
+            int failed = options.Peers - peers.Count(p => p is not null);
+            foreach (var (reason, count) in _failures.OrderByDescending(kv => kv.Value))
+                output.WriteLine($"load: {count} failed: {reason}");
+            output.WriteLine($"load: lookups while joining: {_duringJoin.Count}, p50 {_duringJoin.Percentile(50):0.00} ms, p99 {_duringJoin.Percentile(99):0.00} ms; the benchmark's own scheduling lag meanwhile p50 {_generatorLag.Percentile(50):0.0} ms, p99 {_generatorLag.Percentile(99):0.0} ms");
+            output.WriteLine($"load: lookups while holding: {_steady.Count}, p50 {_steady.Percentile(50):0.00} ms, p99 {_steady.Percentile(99):0.00} ms; lookup errors {_lookupErrors}");
+            output.WriteLine($"load: tracker threads {threads?.ToString(CultureInfo.InvariantCulture) ?? "?"}, peak RSS {Mib(peakKiB)} MiB; open files limit here {OpenFilesLimit()}");
+            var all = new Latencies();
+            foreach (var set in new[] { _duringJoin, _steady })
+                all.Merge(set);
+            double p50 = all.Percentile(50), p99 = all.Percentile(99);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"load: peers={options.Peers} held={held} failed={failed} lookups={all.Count} errors={_lookupErrors} p50_ms={p50:0.00} p99_ms={p99:0.00} join_p99_ms={_duringJoin.Percentile(99):0.00} held_p99_ms={_steady.Percentile(99):0.00} generator_lag_p99_ms={_generatorLag.Percentile(99):0.0} join_s={joinTime.TotalSeconds:0.00} tracker_rss_mib={Mib(rssKiB)}"));
+            return held == options.Peers && failed == 0 && _lookupErrors == 0 && p99 < 20 ? 0 : 1;
+        }
+        finally
+        {
+            await Task.WhenAll(peers.OfType<SimulatedPeer>().Select(p => p.DisposeAsync().AsTask()));
+        }
+    }
+
+    private async Task<SimulatedPeer?> JoinAsync(int index, IPEndPoint tracker, FileEntry[] pool, CancellationToken cancellationToken)
+    {
+        var local = options.SpreadAddresses ? new IPAddress([127, 1, (byte)(index / 250), (byte)(index % 250 + 1)]) : IPAddress.Loopback;
+        var files = Enumerable.Range(0, options.FilesPerPeer).Select(j => pool[(int)(((long)index * options.FilesPerPeer + j) % pool.Length)]).ToList();
+        try
+        {
+            return await SimulatedPeer.JoinAsync(local, tracker, 20000 + index % 40000, files, options.RequestTimeout, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _failures.AddOrUpdate($"{e.GetType().Name}: {e.Message}", 1, (_, n) => n + 1);
+            return null;
+        }
+    }
+
+    // Who-has for a random file, or list by a random name, every LookupInterval, until stopped.
+    private async Task AskAsync(SimulatedPeer asker, FileEntry[] pool, Random random, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(options.LookupInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                var file = pool[random.Next(pool.Length)];
+                Message request = random.Next(2) == 0 ? new WhoHas(file.Id) : new ListFiles(file.Name);
+                bool joining = _joining;
+                try
+                {
+                    var latency = await asker.LookupAsync(request, options.RequestTimeout);
+                    (joining ? _duringJoin : _steady).Add(latency);
+                }
+                catch (Exception e) when (e is IOException or TimeoutException or P2PShare.Protocol.ProtocolException or P2PShare.Protocol.Rpc.RemoteErrorException)
+                {
+                    Interlocked.Increment(ref _lookupErrors);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+    }
+
+    // How late a 10 ms timer fires here while the peers join: the part of a lookup's latency that is the load generator's, not the tracker's.
+    private async Task ProbeLagAsync(CancellationToken stop)
+    {
+        var interval = TimeSpan.FromMilliseconds(10);
+        while (!stop.IsCancellationRequested)
+        {
+            var clock = Stopwatch.StartNew();
+            await Task.Delay(interval, CancellationToken.None);
+            _generatorLag.Add(clock.Elapsed - interval);
+        }
+    }
+
+    // A connection is held when it is open and still answered: one cheap request on each, all at once.
+    private async Task<int> CountHeldAsync(SimulatedPeer?[] peers)
+    {
+        var answered = await Task.WhenAll(peers.Select(async peer =>
+        {
+            if (peer is not { IsOpen: true })
+                return false;
+            try
+            {
+                await peer.LookupAsync(new WhoHas(HeldCheck), options.RequestTimeout);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or P2PShare.Protocol.ProtocolException or P2PShare.Protocol.Rpc.RemoteErrorException)
+            {
+                return false;
+            }
+        }));
+        return answered.Count(a => a);
+    }
+
+    private FileEntry[] FilePool()
+    {
+        int distinct = Math.Max(1, (int)((long)options.Peers * options.FilesPerPeer / Math.Max(1, options.HoldersPerFile)));
+        var random = new Random(12345);
+        var pool = new FileEntry[distinct];
+        var idBytes = new byte[32];
+        for (int k = 0; k < distinct; k++)
+        {
+            random.NextBytes(idBytes);
+            pool[k] = new FileEntry(FileId.FromBytes(idBytes), $"file-{k:D6}.bin", 1024L * 1024 * (1 + k % 64), 256 * 1024, null);
+        }
+        return pool;
+    }
+
+    private static string Mib(long? kib) => kib is long k ? (k / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) : "?";
+
+    private static string OpenFilesLimit()
+    {
+        const string path = "/proc/self/limits";
+        if (!File.Exists(path))
+            return "?";
+        var line = File.ReadLines(path).FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal));
+        return line is null ? "?" : string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3..4]);
+    }
+}

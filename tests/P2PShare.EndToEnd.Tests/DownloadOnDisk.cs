@@ -1,0 +1,36 @@
+using P2PShare.Peer.Storage;
+using P2PShare.Protocol.Files;
+
+namespace P2PShare.EndToEnd.Tests;
+
+/// <summary>What a download in progress has recorded on disk, read the way the peer reads it on restart.</summary>
+internal static class DownloadOnDisk
+{
+    /// <summary>The pieces the state file claims as verified; an empty set while there is no state yet.</summary>
+    public static PieceSet Verified(string repository, FileId id, int pieceCount)
+    {
+        var paths = DownloadPaths.For(Path.Combine(repository, Repository.StateDirectoryName, "downloads"), id);
+        try
+        {
+            return PartState.Parse(File.ReadAllBytes(paths.State), File.ReadAllBytes(paths.Manifest), id).Verified;
+        }
+        catch (FileNotFoundException)
+        {
+            return new PieceSet(pieceCount);
+        }
+    }
+
+    /// <summary>Asserts every piece the state claims is on disk in the .part with exactly the original bytes; returns how many.</summary>
+    public static int AssertClaimsAreTrue(string repository, Manifest manifest, byte[] original)
+    {
+        var verified = Verified(repository, manifest.Id, manifest.PieceCount);
+        var part = File.ReadAllBytes(DownloadPaths.For(Path.Combine(repository, Repository.StateDirectoryName, "downloads"), manifest.Id).Part);
+        Assert.Equal(manifest.Length, part.Length);
+        foreach (int piece in verified.Indices())
+        {
+            var range = new Range((int)manifest.PieceOffset(piece), (int)manifest.PieceOffset(piece) + manifest.PieceSize(piece));
+            Assert.True(part.AsSpan(range).SequenceEqual(original.AsSpan(range)), $"piece {piece} is claimed verified but its bytes differ");
+        }
+        return verified.Present;
+    }
+}
