@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using P2PShare.Peer;
 using P2PShare.Peer.Commands;
+using P2PShare.Protocol.Auth;
 
 var port = new Option<int>("--port", "-p") { Description = "TCP port to serve pieces on (0: any free port). The repository defaults to repo_PORT.", DefaultValueFactory = _ => 0, Recursive = true };
 var repo = new Option<string?>("--repo", "-r") { Description = "Repository folder to share from and download into (default: repo_PORT in the current folder).", Recursive = true };
@@ -10,13 +11,15 @@ var tracker = new Option<string?>("--tracker", "-t") { Description = "Tracker ad
 var bind = new Option<string>("--bind") { Description = "Address to serve pieces on.", DefaultValueFactory = _ => "0.0.0.0", Recursive = true };
 var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information, Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Warning, Recursive = true };
 var pieceLength = new Option<int?>("--piece-length") { Description = "Piece length in bytes for files we share (default: chosen by file size).", Recursive = true };
+var secret = new Option<string?>("--secret") { Description = $"The network's shared secret (prefer --secret-file or {SecretSources.EnvironmentVariable}: this one shows in shell history and process lists).", Recursive = true };
+var secretFile = new Option<FileInfo?>("--secret-file") { Description = "File holding the network's shared secret (surrounding whitespace ignored).", Recursive = true };
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
 
 var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder).");
 var get = new Command("get", "Download one file, print a summary, exit 0 once it is complete and verified.") { file };
 var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop (type `help`).")
 {
-    port, repo, tracker, bind, logLevel, pieceLength, serve, get,
+    port, repo, tracker, bind, logLevel, pieceLength, secret, secretFile, serve, get,
 };
 
 PeerOptions Options(ParseResult parse)
@@ -31,11 +34,42 @@ PeerOptions Options(ParseResult parse)
         DefaultTracker = parse.GetValue(tracker) ?? new PeerOptions().DefaultTracker,
         BindAddress = bindAddress,
         PieceLength = parse.GetValue(pieceLength),
+        Secret = Secret(parse),
     };
 }
 
-root.SetAction((parse, ct) => PeerProgram.RunAsync(Options(parse), parse.GetValue(logLevel), PeerMode.Interactive, null, ct));
-serve.SetAction((parse, ct) => PeerProgram.RunAsync(Options(parse), parse.GetValue(logLevel), PeerMode.Serve, null, ct));
-get.SetAction((parse, ct) => PeerProgram.RunAsync(Options(parse), parse.GetValue(logLevel), PeerMode.Get, parse.GetValue(file), ct));
+SharedSecret? Secret(ParseResult parse)
+{
+    try
+    {
+        var path = parse.GetValue(secretFile);
+        return SecretSources.Resolve(parse.GetValue(secret), path is null ? null : File.ReadAllText(path.FullName),
+            Environment.GetEnvironmentVariable(SecretSources.EnvironmentVariable));
+    }
+    catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+    {
+        throw new PeerCommandException(e.Message, e);
+    }
+}
+
+// A bad --bind or an unusable secret is the user's to fix: one line on stderr, not a stack trace.
+async Task<int> Run(ParseResult parse, PeerMode mode, string? name, CancellationToken ct)
+{
+    PeerOptions options;
+    try
+    {
+        options = Options(parse);
+    }
+    catch (PeerCommandException e)
+    {
+        await Console.Error.WriteLineAsync($"error: {e.Message}");
+        return 2;
+    }
+    return await PeerProgram.RunAsync(options, parse.GetValue(logLevel), mode, name, ct);
+}
+
+root.SetAction((parse, ct) => Run(parse, PeerMode.Interactive, null, ct));
+serve.SetAction((parse, ct) => Run(parse, PeerMode.Serve, null, ct));
+get.SetAction((parse, ct) => Run(parse, PeerMode.Get, parse.GetValue(file), ct));
 
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(5) });

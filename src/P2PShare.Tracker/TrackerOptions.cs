@@ -1,5 +1,6 @@
 using System.Net;
 using P2PShare.Protocol;
+using P2PShare.Protocol.Auth;
 
 namespace P2PShare.Tracker;
 
@@ -48,6 +49,15 @@ public sealed record TrackerOptions
     /// <summary>Connections served at once; one more is answered <c>busy</c> and closed.</summary>
     public int MaxClients { get; init; } = 1024;
 
+    /// <summary>
+    /// Connections served at once from one remote address, so one host cannot take every slot.
+    /// Many peers on one machine (or a load test on loopback) need it raised.
+    /// </summary>
+    public int MaxClientsPerAddress { get; init; } = 64;
+
+    /// <summary>The network's shared secret; null runs an open network (anyone who reaches the port may join).</summary>
+    public SharedSecret? Secret { get; init; }
+
     /// <summary>Frame and list limits of the wire format.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
 
@@ -59,6 +69,7 @@ public sealed record TrackerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, IPEndPoint.MaxPort, nameof(Port));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxClients, 1, nameof(MaxClients));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxClientsPerAddress, 1, nameof(MaxClientsPerAddress));
         RequirePositive(HandshakeTimeout, nameof(HandshakeTimeout));
         RequirePositive(RequestTimeout, nameof(RequestTimeout));
         RequirePositive(UpdateWait, nameof(UpdateWait));
