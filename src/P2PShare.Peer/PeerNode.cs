@@ -110,6 +110,10 @@ public sealed class PeerNode : IAsyncDisposable
             _tracker = await TrackerClient.ConnectAsync(host, port, ServingEndPoint.Port, CurrentFiles, _options,
                 _loggers.CreateLogger("P2PShare.Peer.Tracker"), cancellationToken);
         }
+        catch (RemoteErrorException e) when (e.Code == ErrorCodes.Auth)
+        {
+            throw new PeerCommandException($"the tracker at {TcpConnector.Format(host, port)} refused us: {e.Text}.", e);
+        }
         catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
         {
             throw new PeerCommandException($"could not join the tracker at {TcpConnector.Format(host, port)}: {e.Message}. " +
