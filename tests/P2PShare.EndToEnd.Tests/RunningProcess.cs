@@ -17,7 +17,11 @@ internal sealed class RunningProcess : IDisposable
 
     private RunningProcess(Process process) => _process = process;
 
-    public static RunningProcess Start(string program, string workingDirectory, params string[] args)
+    public static RunningProcess Start(string program, string workingDirectory, params string[] args) =>
+        StartWith(new Dictionary<string, string>(), program, workingDirectory, args);
+
+    /// <summary>As <see cref="Start"/>, with <paramref name="environment"/> added to (or overriding) the inherited variables.</summary>
+    public static RunningProcess StartWith(IReadOnlyDictionary<string, string> environment, string program, string workingDirectory, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, program + ".dll");
         var info = new ProcessStartInfo("dotnet")
@@ -31,6 +35,8 @@ internal sealed class RunningProcess : IDisposable
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var running = new RunningProcess(process);
         process.OutputDataReceived += (_, e) =>
