@@ -46,4 +46,7 @@ internal static partial class PeerLog
 
     [LoggerMessage(224, LogLevel.Warning, "Download of {File} failed: {Reason}")]
     public static partial void DownloadFailed(ILogger logger, string file, string reason);
+
+    [LoggerMessage(400, LogLevel.Error, "Connection from {Remote} failed unexpectedly")]
+    public static partial void ServeCrashed(ILogger logger, string remote, Exception exception);
 }

@@ -116,6 +116,12 @@ public sealed class PieceServer : IAsyncDisposable
             if (!cancellationToken.IsCancellationRequested)
                 PeerLog.ServeFailed(_logger, remote, e.Message);
         }
+#pragma warning disable CA1031 // Last line of defence for a fire-and-forget connection task: log whatever it is, end this connection only.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            PeerLog.ServeCrashed(_logger, remote, e);
+        }
         finally
         {
             lock (_connections)

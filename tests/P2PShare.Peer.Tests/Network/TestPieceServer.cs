@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PShare.Peer.Network;
 using P2PShare.Peer.Storage;
@@ -41,7 +42,7 @@ internal sealed class TestPieceServer : IAsyncDisposable
 
     public static PeerOptions Defaults => new() { BindAddress = IPAddress.Loopback, Port = 0, PieceLength = 4096 };
 
-    public static async Task<TestPieceServer> StartAsync(PeerOptions? options = null)
+    public static async Task<TestPieceServer> StartAsync(PeerOptions? options = null, ILogger? logger = null)
     {
         options ??= Defaults;
         var folder = new StorageTestFolder();
@@ -50,7 +51,7 @@ internal sealed class TestPieceServer : IAsyncDisposable
         await repository.ScanAsync(CancellationToken.None).WaitAsync(Deadline);
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var server = new PieceServer(listener, repository, options, NullLogger.Instance);
+        var server = new PieceServer(listener, repository, options, logger ?? NullLogger.Instance);
         server.Start();
         return new TestPieceServer(folder, server, repository, options);
     }
@@ -75,23 +76,8 @@ internal sealed class TestPieceServer : IAsyncDisposable
         return channel;
     }
 
-    /// <summary>True once the server has closed <paramref name="tcp"/> (a read returns end of stream or fails).</summary>
-    public static async Task<bool> ClosedByServerAsync(TcpClient tcp)
-    {
-        var buffer = new byte[4096];
-        try
-        {
-            while (await tcp.GetStream().ReadAsync(buffer).AsTask().WaitAsync(Deadline) > 0)
-            {
-                // Drain whatever was sent before the close (an error reply).
-            }
-            return true;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-    }
+    /// <summary>True once the server has closed <paramref name="tcp"/>; false if it is still open after the deadline.</summary>
+    public static Task<bool> ClosedByServerAsync(TcpClient tcp) => P2PShare.Protocol.Tests.Fuzz.HostileInput.ClosedByServerAsync(tcp.GetStream(), Deadline);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Net.Sockets;
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
@@ -149,6 +150,48 @@ public sealed record HostileInput(int Seed, bool GreetFirst)
         return text.ToString();
     }
 #pragma warning restore CA5394
+
+    /// <summary>
+    /// Sends the bytes (after a valid <paramref name="hello"/> when <see cref="GreetFirst"/>), ends our side of the
+    /// stream, and reports whether the server then closed the connection within <paramref name="deadline"/>.
+    /// </summary>
+    public async Task<bool> SendAndExpectCloseAsync(Stream stream, Socket socket, string hello, TimeSpan deadline)
+    {
+        try
+        {
+            if (GreetFirst)
+                await stream.WriteAsync(FrameWriter.Encode(hello, [])).AsTask().WaitAsync(deadline);
+            await stream.WriteAsync(Bytes()).AsTask().WaitAsync(deadline);
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            // The server closed first: that is the outcome we want.
+        }
+        return await ClosedByServerAsync(stream, deadline);
+    }
+
+    /// <summary>True once the other side has closed (end of stream or reset); false if still open after <paramref name="deadline"/>.</summary>
+    public static async Task<bool> ClosedByServerAsync(Stream stream, TimeSpan deadline)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await stream.ReadAsync(buffer).AsTask().WaitAsync(deadline) > 0)
+            {
+                // Drain whatever was sent before the close (replies, an error).
+            }
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>What FsCheck prints for a failing case: enough to replay it.</summary>
     public override string ToString()
