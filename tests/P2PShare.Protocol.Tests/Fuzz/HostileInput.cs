@@ -126,8 +126,14 @@ public sealed record HostileInput(int Seed, bool GreetFirst)
         for (int m = random.Next(1, 4); m > 0; m--)
         {
             int at = random.Next(text.Length + 1);
-            switch (random.Next(4))
+            switch (random.Next(6))
             {
+                case 4:
+                    text.Length = at; // cut anywhere: inside an escape, a key, a value
+                    break;
+                case 5:
+                    text.Append(Junk[random.Next(Junk.Length)]);
+                    break;
                 case 0:
                     if (text.Length > 0)
                         text.Remove(Math.Min(at, text.Length - 1), 1);
