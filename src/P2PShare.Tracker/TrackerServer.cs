@@ -154,8 +154,8 @@ public sealed class TrackerServer : IAsyncDisposable
         _sessions[id] = session;
         session.Completion.ContinueWith(_ =>
         {
+            _quota.Release(address); // first: whoever sees ConnectionCount drop must find the slot free
             _sessions.TryRemove(id, out var _);
-            _quota.Release(address);
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         new Thread(session.Run) { Name = $"tracker-client {remote}", IsBackground = true }.Start();
     }
