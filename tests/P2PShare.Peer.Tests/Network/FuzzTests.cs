@@ -20,7 +20,7 @@ public sealed class FuzzTests
         await using var bystander = await server.FetchAsync();
 
         var property = Prop.ForAll(HostileInput.Arbitrary(), input => Survives(server, bystander, input));
-        await Task.Run(() => property.Check(Config.QuickThrowOnFailure.WithMaxTest(150).WithReplay(20261126, 5)));
+        await Task.Run(() => property.Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithReplay(20261125, 3)));
 
         Assert.DoesNotContain(logger.Lines, l => l.Level >= LogLevel.Error);
         await using var newcomer = await server.FetchAsync();

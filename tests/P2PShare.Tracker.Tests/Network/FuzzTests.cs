@@ -21,7 +21,7 @@ public sealed class FuzzTests
         await bystander.AnnounceAsync(Files.Complete("a.bin", "a"));
 
         var property = Prop.ForAll(HostileInput.Arbitrary(), input => Survives(tracker, bystander, input));
-        await Task.Run(() => property.Check(Config.QuickThrowOnFailure.WithMaxTest(150).WithReplay(20261125, 3)));
+        await Task.Run(() => property.Check(Config.QuickThrowOnFailure.WithMaxTest(300).WithReplay(20261125, 3)));
 
         Assert.DoesNotContain(logger.Lines, l => l.Level >= LogLevel.Error);
         await using var newcomer = await TestPeer.JoinAsync(tracker, 7002);
