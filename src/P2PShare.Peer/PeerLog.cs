@@ -64,4 +64,7 @@ internal static partial class PeerLog
 
     [LoggerMessage(503, LogLevel.Debug, "A notice for the user could not be shown: {Reason}")]
     public static partial void NoticeLost(ILogger logger, string reason);
+
+    [LoggerMessage(400, LogLevel.Error, "Connection from {Remote} failed unexpectedly")]
+    public static partial void ServeCrashed(ILogger logger, string remote, Exception exception);
 }

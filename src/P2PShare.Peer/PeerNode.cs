@@ -132,6 +132,10 @@ public sealed class PeerNode : IAsyncDisposable
             var stopWatching = _watchStop.Token;
             _trackerWatch = Task.Run(() => KeepTrackerAsync(tracker, host, port, stopWatching), CancellationToken.None);
         }
+        catch (RemoteErrorException e) when (e.Code == ErrorCodes.Auth)
+        {
+            throw new PeerCommandException($"the tracker at {TcpConnector.Format(host, port)} refused us: {e.Text}.", e);
+        }
         catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
         {
             throw new PeerCommandException($"could not join the tracker at {TcpConnector.Format(host, port)}: {e.Message}. " +

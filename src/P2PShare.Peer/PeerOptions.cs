@@ -1,6 +1,7 @@
 using System.Net;
 using P2PShare.Peer.Discovery;
 using P2PShare.Protocol;
+using P2PShare.Protocol.Auth;
 
 namespace P2PShare.Peer;
 
@@ -57,6 +58,12 @@ public sealed record PeerOptions
 
     /// <summary>TEST ONLY: faults to inject (corrupt or paused serving, failing disk writes); null in real use.</summary>
     public PeerTestFaults? TestFaults { get; init; }
+
+    /// <summary>Most connections the piece server holds at once from one IP address, so one host cannot take every slot.</summary>
+    public int MaxServeConnectionsPerAddress { get; init; } = 32;
+
+    /// <summary>The network's shared secret, proved on every connection we open or accept; null for an open network.</summary>
+    public SharedSecret? Secret { get; init; }
 
     /// <summary>Wire-format limits.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;

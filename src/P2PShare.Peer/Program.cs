@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using P2PShare.Peer;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Discovery;
+using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Discovery;
 
 var port = new Option<int>("--port", "-p") { Description = "TCP port to serve pieces on (0: any free port). The repository defaults to repo_PORT.", DefaultValueFactory = _ => 0, Recursive = true };
@@ -15,6 +16,8 @@ var pieceLength = new Option<int?>("--piece-length") { Description = "Piece leng
 var discoveryTarget = new Option<string>("--discovery-target") { Description = "Where `start` with no address (and no --tracker) asks for a tracker over UDP.", DefaultValueFactory = _ => IPAddress.Broadcast.ToString(), Recursive = true };
 var discoveryPort = new Option<int>("--discovery-port") { Description = "The UDP port trackers answer discovery on.", DefaultValueFactory = _ => DiscoveryCodec.DefaultPort, Recursive = true };
 var noDiscovery = new Option<bool>("--no-discovery") { Description = "Do not look for a tracker; `start` with no address goes to --tracker or 127.0.0.1:12500.", Recursive = true };
+var secret = new Option<string?>("--secret") { Description = $"The network's shared secret (prefer --secret-file or {SecretSources.EnvironmentVariable}: this one shows in shell history and process lists).", Recursive = true };
+var secretFile = new Option<FileInfo?>("--secret-file") { Description = "File holding the network's shared secret (surrounding whitespace ignored).", Recursive = true };
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
 
 var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder). e.g. serve --port 12666");
@@ -22,7 +25,7 @@ var get = new Command("get", "Download one file, print a summary, exit 0 once it
 var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop.\n\n"
     + CommandLoop.HelpText() + "\n\nExample: dotnet run --project src/P2PShare.Peer -- --port 12666, then type `start`.")
 {
-    port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, serve, get,
+    port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, secret, secretFile, serve, get,
 };
 
 PeerOptions Options(ParseResult parse)
@@ -35,6 +38,7 @@ PeerOptions Options(ParseResult parse)
         throw new PeerCommandException($"--discovery-target '{target}' is not an IP address");
     if (parse.GetValue(discoveryPort) is < 1 or > IPEndPoint.MaxPort)
         throw new PeerCommandException($"--discovery-port {parse.GetValue(discoveryPort)} is not a port (1-65535)");
+    var shared = Secret(parse);
     return new PeerOptions
     {
         Port = parse.GetValue(port),
@@ -42,12 +46,27 @@ PeerOptions Options(ParseResult parse)
         DefaultTracker = parse.GetValue(tracker) ?? new PeerOptions().DefaultTracker,
         BindAddress = bindAddress,
         PieceLength = parse.GetValue(pieceLength),
+        Secret = shared,
         // A configured --tracker wins over discovery, as a typed address does.
-        Discovery = parse.GetValue(tracker) is not null || parse.GetValue(noDiscovery) ? null : new DiscoveryOptions { Target = targetAddress, Port = parse.GetValue(discoveryPort) },
+        Discovery = parse.GetValue(tracker) is not null || parse.GetValue(noDiscovery) ? null : new DiscoveryOptions { Target = targetAddress, Port = parse.GetValue(discoveryPort), Secret = shared },
     };
 }
 
-// A bad option value is a plain "error: ..." line and exit code 2, not a stack trace.
+SharedSecret? Secret(ParseResult parse)
+{
+    try
+    {
+        var path = parse.GetValue(secretFile);
+        return SecretSources.Resolve(parse.GetValue(secret), path is null ? null : File.ReadAllText(path.FullName),
+            Environment.GetEnvironmentVariable(SecretSources.EnvironmentVariable));
+    }
+    catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+    {
+        throw new PeerCommandException(e.Message, e);
+    }
+}
+
+// A bad option value or an unusable secret is the user's to fix: one line on stderr and exit code 2, not a stack trace.
 async Task<int> Run(ParseResult parse, PeerMode mode, string? name, CancellationToken ct)
 {
     PeerOptions options;

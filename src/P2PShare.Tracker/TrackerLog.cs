@@ -26,8 +26,8 @@ internal static partial class TrackerLog
     [LoggerMessage(12, LogLevel.Error, "Accepting connections failed ({Reason}); retrying in {Milliseconds} ms")]
     public static partial void AcceptFailed(ILogger logger, string reason, double milliseconds);
 
-    [LoggerMessage(13, LogLevel.Warning, "Refused {Remote}: already serving the limit of {Max} clients")]
-    public static partial void RefusedBusy(ILogger logger, string remote, int max);
+    [LoggerMessage(13, LogLevel.Warning, "Refused {Remote}: {Reason}")]
+    public static partial void RefusedBusy(ILogger logger, string remote, string reason);
 
     [LoggerMessage(14, LogLevel.Warning, "Could not set up the connection from {Remote}: {Reason}")]
     public static partial void SetupFailed(ILogger logger, string remote, string reason);
@@ -106,4 +106,7 @@ internal static partial class TrackerLog
 
     [LoggerMessage(604, LogLevel.Debug, "Discovery socket error: {Reason}")]
     public static partial void DiscoveryReceiveFailed(ILogger logger, string reason);
+
+    [LoggerMessage(401, LogLevel.Warning, "Refused {Remote} in the handshake: {Reason}")]
+    public static partial void HandshakeRefusedBecause(ILogger logger, string remote, string reason);
 }

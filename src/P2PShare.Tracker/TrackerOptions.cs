@@ -1,5 +1,6 @@
 using System.Net;
 using P2PShare.Protocol;
+using P2PShare.Protocol.Auth;
 using P2PShare.Tracker.Discovery;
 
 namespace P2PShare.Tracker;
@@ -52,6 +53,15 @@ public sealed record TrackerOptions
     /// <summary>UDP discovery (a peer's bare <c>start</c> finds the tracker); null: off. The program turns it on; tests choose.</summary>
     public DiscoveryResponderOptions? Discovery { get; init; }
 
+    /// <summary>
+    /// Connections served at once from one remote address, so one host cannot take every slot.
+    /// Many peers on one machine (or a load test on loopback) need it raised.
+    /// </summary>
+    public int MaxClientsPerAddress { get; init; } = 64;
+
+    /// <summary>The network's shared secret; null runs an open network (anyone who reaches the port may join).</summary>
+    public SharedSecret? Secret { get; init; }
+
     /// <summary>Frame and list limits of the wire format.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
 
@@ -63,6 +73,7 @@ public sealed record TrackerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, IPEndPoint.MaxPort, nameof(Port));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxClients, 1, nameof(MaxClients));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxClientsPerAddress, 1, nameof(MaxClientsPerAddress));
         RequirePositive(HandshakeTimeout, nameof(HandshakeTimeout));
         RequirePositive(RequestTimeout, nameof(RequestTimeout));
         RequirePositive(UpdateWait, nameof(UpdateWait));

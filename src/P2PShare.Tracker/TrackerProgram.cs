@@ -43,6 +43,9 @@ public static class TrackerProgram
                 await output.WriteLineAsync($"Answering discovery on UDP {discovery}: a peer's bare `start` finds this tracker");
             else if (server.DiscoveryProblem is { } problem)
                 await output.WriteLineAsync($"Discovery is off ({problem}); peers must name this tracker: start HOST:{endPoint.Port}");
+            await output.WriteLineAsync(options.Secret is null
+                ? "Authentication is OFF: the network is open; anyone who can reach this port may join, list and fetch. Set P2PSHARE_SECRET or --secret-file on the tracker and every peer to close it."
+                : "Authentication is ON: only peers that prove the shared secret (HMAC-SHA256 challenge-response) may join; traffic is still not encrypted.");
             await output.WriteLineAsync("Ctrl+C stops it.");
 
             try

@@ -28,6 +28,7 @@ public sealed class TrackerServer : IAsyncDisposable
     private readonly ConnectedClients _clients = new();
     private readonly BackgroundWork _background = new();
     private readonly SessionContext _context;
+    private readonly ConnectionQuota _quota;
     private TcpListener? _listener;
     private DiscoveryResponder? _discovery;
     private Task _acceptLoop = Task.CompletedTask;
@@ -44,6 +45,7 @@ public sealed class TrackerServer : IAsyncDisposable
         _options = options;
         _logger = logger;
         Registry = new FileRegistry(options.Limits);
+        _quota = new ConnectionQuota(options.MaxClients, options.MaxClientsPerAddress);
         _context = new SessionContext(options, Registry, _clients, _background, logger, _shutdown.Token);
     }
 
@@ -154,10 +156,11 @@ public sealed class TrackerServer : IAsyncDisposable
             return;
         }
 
-        if (_sessions.Count >= _options.MaxClients)
+        string address = remote.Address.ToString();
+        if (_quota.TryAdmit(address) is { } full)
         {
-            TrackerLog.RefusedBusy(_logger, remote.ToString(), _options.MaxClients);
-            _background.Start(() => RefuseBusyAsync(tcp, remote));
+            TrackerLog.RefusedBusy(_logger, remote.ToString(), full);
+            _background.Start(() => RefuseBusyAsync(tcp, remote, full));
             return;
         }
 
@@ -170,11 +173,16 @@ public sealed class TrackerServer : IAsyncDisposable
         catch (Exception e) when (e is InvalidOperationException or IOException or ObjectDisposedException)
         {
             TrackerLog.SetupFailed(_logger, remote.ToString(), e.Message); // It hung up while being accepted.
+            _quota.Release(address);
             tcp.Dispose();
             return;
         }
         _sessions[id] = session;
-        session.Completion.ContinueWith(_ => _sessions.TryRemove(id, out var _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        session.Completion.ContinueWith(_ =>
+        {
+            _quota.Release(address); // first: whoever sees ConnectionCount drop must find the slot free
+            _sessions.TryRemove(id, out var _);
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         new Thread(session.Run) { Name = $"tracker-client {remote}", IsBackground = true }.Start();
     }
 
@@ -191,7 +199,7 @@ public sealed class TrackerServer : IAsyncDisposable
         endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
 
     // Over the limit: read the hello (so the refusal can answer it by id), say busy, close.
-    private async Task RefuseBusyAsync(TcpClient tcp, IPEndPoint remote)
+    private async Task RefuseBusyAsync(TcpClient tcp, IPEndPoint remote, string why)
     {
         using var owned = tcp;
         await using var channel = new MessageChannel(tcp.GetStream(), _options.Limits);
@@ -203,7 +211,7 @@ public sealed class TrackerServer : IAsyncDisposable
             if (first is not null)
             {
                 await channel.ReplyAsync(first.Message,
-                    new ErrorReply(ErrorCodes.Busy, $"the tracker is serving its limit of {_options.MaxClients} clients; try again later"),
+                    new ErrorReply(ErrorCodes.Busy, $"the tracker is {why}; try again later"),
                     default, deadline.Token);
             }
         }

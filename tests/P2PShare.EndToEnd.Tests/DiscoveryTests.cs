@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using P2PShare.Peer;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Discovery;
+using P2PShare.Protocol.Auth;
 using P2PShare.Tracker;
 using P2PShare.Tracker.Discovery;
 
@@ -20,7 +21,7 @@ public sealed class DiscoveryTests
         {
             Host = IPAddress.Loopback,
             Port = 0,
-            Discovery = new DiscoveryResponderOptions { Port = 0, Secret = secret },
+            Discovery = new DiscoveryResponderOptions { Port = 0, Secret = secret is null ? null : new SharedSecret(secret) },
         }, NullLogger.Instance);
         await tracker.StartAsync(CancellationToken.None);
         return tracker;
@@ -32,7 +33,7 @@ public sealed class DiscoveryTests
         Port = port,
         Timeout = TimeSpan.FromMilliseconds(500),
         Attempts = 2,
-        Secret = secret,
+        Secret = secret is null ? null : new SharedSecret(secret),
     };
 
     private static async Task<string> RunCommandsAsync(PeerOptions options, string commands)

@@ -18,13 +18,17 @@ internal sealed class RunningProcess : IDisposable
     private RunningProcess(Process process) => _process = process;
 
     public static RunningProcess Start(string program, string workingDirectory, params string[] args) =>
-        Launch([], program, workingDirectory, args);
+        Launch([], new Dictionary<string, string>(), program, workingDirectory, args);
+
+    /// <summary>As <see cref="Start"/>, with <paramref name="environment"/> added to (or overriding) the inherited variables.</summary>
+    public static RunningProcess StartWith(IReadOnlyDictionary<string, string> environment, string program, string workingDirectory, params string[] args) =>
+        Launch([], environment, program, workingDirectory, args);
 
     /// <summary>Starts <paramref name="program"/> inside the network namespace <paramref name="netns"/> (root only).</summary>
     public static RunningProcess StartInNamespace(string netns, string program, string workingDirectory, params string[] args) =>
-        Launch(["netns", "exec", netns], program, workingDirectory, args);
+        Launch(["netns", "exec", netns], new Dictionary<string, string>(), program, workingDirectory, args);
 
-    private static RunningProcess Launch(string[] ipPrefix, string program, string workingDirectory, string[] args)
+    private static RunningProcess Launch(string[] ipPrefix, IReadOnlyDictionary<string, string> environment, string program, string workingDirectory, string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, program + ".dll");
         var info = new ProcessStartInfo(ipPrefix.Length == 0 ? "dotnet" : "ip")
@@ -42,6 +46,8 @@ internal sealed class RunningProcess : IDisposable
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            info.Environment[name] = value;
         var process = new Process { StartInfo = info };
         var running = new RunningProcess(process);
         process.OutputDataReceived += (_, e) =>

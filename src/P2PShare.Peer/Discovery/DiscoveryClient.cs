@@ -20,7 +20,7 @@ public static class DiscoveryClient
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
         string nonce = DiscoveryCodec.NewNonce();
-        string? proof = options.Secret is { Length: > 0 } secret ? DiscoveryProof.ForRequest(secret, nonce) : null;
+        string? proof = options.Secret is { } secret ? DiscoveryProof.ForRequest(secret, nonce) : null;
         byte[] request = DiscoveryCodec.Encode(new DiscoveryRequest(nonce, proof));
         var target = new IPEndPoint(options.Target, options.Port);
         using var socket = new Socket(options.Target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
@@ -74,7 +74,7 @@ public static class DiscoveryClient
                 var reply = DiscoveryCodec.DecodeReply(buffer.AsSpan(0, received.ReceivedBytes));
                 if (reply.Nonce != nonce)
                     throw new ProtocolException("it answers another request");
-                if (options.Secret is { Length: > 0 } secret && !DiscoveryProof.Matches(reply.Proof, DiscoveryProof.ForReply(secret, nonce, reply.Port)))
+                if (options.Secret is { } secret && !DiscoveryProof.Matches(reply.Proof, DiscoveryProof.ForReply(secret, nonce, reply.Port)))
                     throw new ProtocolException("it does not prove the network secret");
                 var address = from.Address.IsIPv4MappedToIPv6 ? from.Address.MapToIPv4() : from.Address;
                 return new IPEndPoint(address, reply.Port);

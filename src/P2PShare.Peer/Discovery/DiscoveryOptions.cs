@@ -1,4 +1,5 @@
 using System.Net;
+using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Discovery;
 
 namespace P2PShare.Peer.Discovery;
@@ -19,7 +20,7 @@ public sealed record DiscoveryOptions
     public int Attempts { get; init; } = 3;
 
     /// <summary>The network secret, if any: requests prove it, and replies that do not prove it back are ignored.</summary>
-    public string? Secret { get; init; }
+    public SharedSecret? Secret { get; init; }
 
     /// <summary>"255.255.255.255:12501", for messages.</summary>
     public string TargetText => new IPEndPoint(Target, Port).ToString();

@@ -35,7 +35,7 @@ public sealed class PeerLink : IAsyncDisposable
         var channel = new MessageChannel(tcp.GetStream(), options.Limits);
         try
         {
-            await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Fetcher, ourPort, "P2PShare.Peer/1"), options.HandshakeTimeout, cancellationToken);
+            await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Fetcher, ourPort, "P2PShare.Peer/1"), options.Secret, options.HandshakeTimeout, cancellationToken);
             return new PeerLink(channel, TcpConnector.Format(host, port), options);
         }
         catch

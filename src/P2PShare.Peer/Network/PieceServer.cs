@@ -21,6 +21,7 @@ public sealed class PieceServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<MessageChannel> _connections = [];
+    private readonly ConnectionQuota _quota;
     private Task _acceptLoop = Task.CompletedTask;
     private long _piecesServed;
     private long _bytesServed;
@@ -37,6 +38,7 @@ public sealed class PieceServer : IAsyncDisposable
         _repository = repository ?? throw new ArgumentNullException(nameof(repository));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _quota = new ConnectionQuota(options.MaxServeConnections, options.MaxServeConnectionsPerAddress);
     }
 
     /// <summary>The bound address (with the real port once started).</summary>
@@ -84,25 +86,26 @@ public sealed class PieceServer : IAsyncDisposable
     private async Task ServeAsync(TcpClient client, CancellationToken cancellationToken)
     {
         string remote = client.Client.RemoteEndPoint?.ToString() ?? "?";
+        var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address;
+        string observed = (address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address)?.ToString() ?? "";
         client.NoDelay = true;
         var channel = new MessageChannel(client.GetStream(), _options.Limits);
-        lock (_connections)
+        if (_quota.TryAdmit(observed) is { } full)
         {
-            if (_connections.Count >= _options.MaxServeConnections)
-            {
-                PeerLog.ServeRefused(_logger, remote, $"already serving {_connections.Count} connections");
-                _ = RefuseBusyAsync(channel, client);
-                return;
-            }
-            _connections.Add(channel);
+            PeerLog.ServeRefused(_logger, remote, full);
+            _ = RefuseBusyAsync(channel, client, full);
+            return;
         }
+        lock (_connections)
+            _connections.Add(channel);
         try
         {
-            string observed = (client.Client.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "";
-            var hello = await Handshake.AcceptAsync(channel, PeerRole.Fetcher, observed, _options.HandshakeTimeout, cancellationToken);
-            if (hello is null)
+            using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            handshake.CancelAfter(_options.HandshakeTimeout); // the whole handshake, not each message of it
+            var result = await Handshake.AcceptAsync(channel, PeerRole.Fetcher, observed, _options.Secret, null, _options.HandshakeTimeout, handshake.Token);
+            if (result.Hello is null)
             {
-                PeerLog.ServeRefused(_logger, remote, "bad handshake");
+                PeerLog.ServeRefused(_logger, remote, result.Refusal ?? "it closed during the handshake");
                 return;
             }
             PeerLog.ServeAccepted(_logger, remote);
@@ -113,23 +116,30 @@ public sealed class PieceServer : IAsyncDisposable
             if (!cancellationToken.IsCancellationRequested)
                 PeerLog.ServeFailed(_logger, remote, e.Message);
         }
+#pragma warning disable CA1031 // Last line of defence for a fire-and-forget connection task: log whatever it is, end this connection only.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            PeerLog.ServeCrashed(_logger, remote, e);
+        }
         finally
         {
             lock (_connections)
                 _connections.Remove(channel);
+            _quota.Release(observed);
             channel.Dispose();
             client.Dispose();
         }
     }
 
-    private async Task RefuseBusyAsync(MessageChannel channel, TcpClient client)
+    private async Task RefuseBusyAsync(MessageChannel channel, TcpClient client, string why)
     {
         using (client)
         using (channel)
         {
             try
             {
-                await channel.SendAsync(new ErrorReply(ErrorCodes.Busy, "this peer is serving too many connections; try later") { ReplyTo = 1 })
+                await channel.SendAsync(new ErrorReply(ErrorCodes.Busy, $"this peer is {why}; try later") { ReplyTo = 1 })
                     .WaitAsync(_options.HandshakeTimeout);
             }
             catch (Exception e) when (e is IOException or SocketException or TimeoutException or ObjectDisposedException)

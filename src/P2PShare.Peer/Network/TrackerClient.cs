@@ -56,7 +56,7 @@ public sealed class TrackerClient : IAsyncDisposable
         var channel = new MessageChannel(tcp.GetStream(), options.Limits);
         try
         {
-            var welcome = await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "P2PShare.Peer/1"), options.HandshakeTimeout, cancellationToken);
+            var welcome = await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "P2PShare.Peer/1"), options.Secret, options.HandshakeTimeout, cancellationToken);
             var client = new TrackerClient(channel, TcpConnector.Format(host, port), welcome.ObservedAddress, options, logger, currentFiles);
             await client.AnnounceAsync(cancellationToken);
             PeerLog.TrackerJoined(logger, client.Endpoint);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using P2PShare.Protocol.Auth;
 
 namespace P2PShare.Protocol.Discovery;
 
@@ -11,10 +12,10 @@ namespace P2PShare.Protocol.Discovery;
 public static class DiscoveryProof
 {
     /// <summary>The request's proof: HMAC-SHA256(secret, "p2pshare-discover:" + nonce) in lowercase hex.</summary>
-    public static string ForRequest(string secret, string nonce) => Compute(secret, $"p2pshare-discover:{nonce}");
+    public static string ForRequest(SharedSecret secret, string nonce) => Compute(secret, $"p2pshare-discover:{nonce}");
 
     /// <summary>The reply's proof: HMAC-SHA256(secret, "p2pshare-tracker:" + nonce + ":" + port) in lowercase hex.</summary>
-    public static string ForReply(string secret, string nonce, int port) =>
+    public static string ForReply(SharedSecret secret, string nonce, int port) =>
         Compute(secret, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"p2pshare-tracker:{nonce}:{port}"));
 
     /// <summary>True when <paramref name="proof"/> equals <paramref name="expected"/> (compared in constant time).</summary>
@@ -26,9 +27,9 @@ public static class DiscoveryProof
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(proof.ToLowerInvariant()), Encoding.ASCII.GetBytes(expected));
     }
 
-    private static string Compute(string secret, string text)
+    private static string Compute(SharedSecret secret, string text)
     {
-        ArgumentException.ThrowIfNullOrEmpty(secret);
-        return Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes(text)));
+        ArgumentNullException.ThrowIfNull(secret);
+        return Convert.ToHexStringLower(secret.ProveText(text));
     }
 }

@@ -15,6 +15,9 @@ public static class ErrorCodes
     /// <summary>The protocol versions do not match.</summary>
     public const string Version = "version";
 
+    /// <summary>Authentication failed: a secret is missing on one side, or the secrets differ. The receiver closes.</summary>
+    public const string Auth = "auth";
+
     /// <summary>The receiver is at a limit (connections, load); try later or elsewhere.</summary>
     public const string Busy = "busy";
 

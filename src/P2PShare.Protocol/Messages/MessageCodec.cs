@@ -30,6 +30,8 @@ public static class MessageCodec
         {
             Hello.TypeName => Hello.Read(header),
             Welcome.TypeName => Welcome.Read(header),
+            Challenge.TypeName => Challenge.Read(header),
+            AuthProof.TypeName => AuthProof.Read(header),
             ErrorReply.TypeName => ErrorReply.Read(header),
             Ok.TypeName => Ok.Read(header),
             Bye.TypeName => Bye.Read(header),

@@ -1,69 +1,160 @@
+using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Messages;
 
 namespace P2PShare.Protocol.Rpc;
 
 /// <summary>
 /// The opening exchange of every connection: the connecting side sends <see cref="Hello"/>, the
-/// accepting side answers <see cref="Welcome"/> or an error (and closes). Runs before the read loop.
+/// accepting side answers <see cref="Welcome"/> or an error (and closes). With a shared secret, a
+/// challenge and a proof come between (PROTOCOL.md §6.1) so each side proves the secret to the
+/// other before anything else moves. Runs before the read loop.
 /// </summary>
 public static class Handshake
 {
+    /// <summary>Greets without a secret (an open network).</summary>
+    public static Task<Welcome> GreetAsync(MessageChannel channel, Hello hello, TimeSpan timeout, CancellationToken cancellationToken) =>
+        GreetAsync(channel, hello, null, timeout, cancellationToken);
+
     /// <summary>
-    /// Sends <paramref name="hello"/> and waits for the welcome. Throws <see cref="RemoteErrorException"/>
-    /// when refused, <see cref="ProtocolException"/> on a wrong reply, <see cref="TimeoutException"/> when silent.
+    /// Sends <paramref name="hello"/> and waits for the welcome; with <paramref name="secret"/>, proves
+    /// it and checks the other side's proof. Throws <see cref="RemoteErrorException"/> when refused,
+    /// <see cref="ProtocolException"/> on a wrong reply or a wrong proof, <see cref="TimeoutException"/> when silent.
     /// </summary>
-    public static async Task<Welcome> GreetAsync(MessageChannel channel, Hello hello, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<Welcome> GreetAsync(MessageChannel channel, Hello hello, SharedSecret? secret, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(hello);
-        await channel.SendAsync(hello with { RequestId = 1 }, default, cancellationToken);
+        byte[]? clientNonce = secret is null ? null : SharedSecret.NewNonce();
+        hello = hello with
+        {
+            RequestId = 1,
+            AuthScheme = secret is null ? null : SharedSecret.Scheme,
+            Nonce = clientNonce is null ? null : AuthToken.Encode(clientNonce),
+        };
+        await channel.SendAsync(hello, default, cancellationToken);
+        var reply = await ReceiveReplyAsync(channel, timeout, cancellationToken);
+        if (reply is Challenge challenge)
+        {
+            if (secret is null || clientNonce is null)
+                throw new ProtocolException("the other side asked for a secret we never offered");
+            var serverNonce = Convert.FromHexString(challenge.Nonce);
+            var proof = secret.Prove(AuthDirection.Client, hello.Role, hello.Version, clientNonce, serverNonce);
+            await channel.SendAsync(new AuthProof(AuthToken.Encode(proof)) { RequestId = 2 }, default, cancellationToken);
+            var welcome = CheckWelcome(await ReceiveReplyAsync(channel, timeout, cancellationToken));
+            if (welcome.Proof is null || !secret.Verify(Convert.FromHexString(welcome.Proof), AuthDirection.Server, hello.Role, hello.Version, clientNonce, serverNonce))
+                throw new ProtocolException("the other side could not prove it knows the shared secret (a different secret, or an impostor); closing");
+            return welcome;
+        }
+        if (secret is not null && reply is Welcome)
+            throw new ProtocolException("the other side runs without a secret (an open network, or an older version); we require one, so we do not trust it");
+        return CheckWelcome(reply);
+    }
+
+    private static async Task<Message> ReceiveReplyAsync(MessageChannel channel, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         using var reply = await channel.ReceiveAsync(timeout, cancellationToken)
             ?? throw new IOException("the other side closed the connection during the handshake");
-        return reply.Message switch
-        {
-            Welcome welcome when welcome.Version == ProtocolLimits.CurrentVersion => welcome,
-            Welcome welcome => throw new ProtocolException($"the other side speaks protocol version {welcome.Version}, we speak {ProtocolLimits.CurrentVersion}"),
-            ErrorReply error => throw new RemoteErrorException(error.Code, error.Text),
-            var other => throw new ProtocolException($"expected 'welcome' in reply to 'hello', got '{other.Type}'"),
-        };
+        return reply.Message is ErrorReply error ? throw new RemoteErrorException(error.Code, error.Text) : reply.Message;
     }
+
+    private static Welcome CheckWelcome(Message reply) => reply switch
+    {
+        Welcome welcome when welcome.Version == ProtocolLimits.CurrentVersion => welcome,
+        Welcome welcome => throw new ProtocolException($"the other side speaks protocol version {welcome.Version}, we speak {ProtocolLimits.CurrentVersion}"),
+        var other => throw new ProtocolException($"expected 'welcome' in the handshake, got '{other.Type}'"),
+    };
 
     /// <summary>
     /// Waits for the opening <see cref="Hello"/> and checks its version and role. Answers the
     /// welcome (with <paramref name="observedAddress"/>) or an error; returns null after refusing,
     /// and the caller closes the connection.
     /// </summary>
-    public static Task<Hello?> AcceptAsync(MessageChannel channel, string expectedRole, string observedAddress, TimeSpan timeout, CancellationToken cancellationToken) =>
-        AcceptAsync(channel, expectedRole, observedAddress, null, timeout, cancellationToken);
+    public static async Task<Hello?> AcceptAsync(MessageChannel channel, string expectedRole, string observedAddress, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await AcceptAsync(channel, expectedRole, observedAddress, null, null, timeout, cancellationToken)).Hello;
 
     /// <summary>
     /// As <see cref="AcceptAsync(MessageChannel, string, string, TimeSpan, CancellationToken)"/>, running
     /// <paramref name="accepted"/> after the hello is checked and before the welcome goes out, so
     /// whatever the welcome promises (being listed, being refreshed) is true when the other side reads it.
     /// </summary>
-    public static async Task<Hello?> AcceptAsync(MessageChannel channel, string expectedRole, string observedAddress, Action<Hello>? accepted, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<Hello?> AcceptAsync(MessageChannel channel, string expectedRole, string observedAddress, Action<Hello>? accepted, TimeSpan timeout, CancellationToken cancellationToken) =>
+        (await AcceptAsync(channel, expectedRole, observedAddress, null, accepted, timeout, cancellationToken)).Hello;
+
+    /// <summary>
+    /// The accepting side's whole handshake. With <paramref name="secret"/>, a hello without a proof of
+    /// it is refused (code <c>auth</c>), and so is a hello offering one when we have none: both sides
+    /// must agree on whether the network is closed. Returns what happened; after a refusal the caller closes.
+    /// </summary>
+    public static async Task<HandshakeResult> AcceptAsync(MessageChannel channel, string expectedRole, string observedAddress, SharedSecret? secret,
+        Action<Hello>? accepted, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
-        using var first = await channel.ReceiveAsync(timeout, cancellationToken);
-        if (first is null)
-            return null;
-        if (first.Message is not Hello hello)
+        Message hello;
+        using (var first = await channel.ReceiveAsync(timeout, cancellationToken))
         {
-            await channel.ReplyAsync(first.Message, new ErrorReply(ErrorCodes.BadRequest, $"the first message must be 'hello', not '{first.Message.Type}'"), default, cancellationToken);
-            return null;
+            if (first is null)
+                return HandshakeResult.Closed;
+            hello = first.Message;
         }
-        if (hello.Version != ProtocolLimits.CurrentVersion)
+        string? refusal = hello switch
         {
-            await channel.ReplyAsync(hello, new ErrorReply(ErrorCodes.Version, $"protocol version {hello.Version} is not supported; this side speaks {ProtocolLimits.CurrentVersion}"), default, cancellationToken);
-            return null;
-        }
-        if (hello.Role != expectedRole)
+            not Hello => $"the first message must be 'hello', not '{hello.Type}'",
+            Hello h when h.Version != ProtocolLimits.CurrentVersion => $"protocol version {h.Version} is not supported; this side speaks {ProtocolLimits.CurrentVersion}",
+            Hello h when h.Role != expectedRole => $"role '{h.Role}' is not served here (expected '{expectedRole}')",
+            _ => null,
+        };
+        if (refusal is not null)
+            return await RefuseAsync(channel, hello, hello is Hello { Version: not ProtocolLimits.CurrentVersion } ? ErrorCodes.Version : ErrorCodes.BadRequest, refusal, cancellationToken);
+
+        var greeting = (Hello)hello;
+        Message answered = greeting;
+        string? proof = null;
+        if (secret is not null || greeting.AuthScheme is not null)
         {
-            await channel.ReplyAsync(hello, new ErrorReply(ErrorCodes.BadRequest, $"role '{hello.Role}' is not served here (expected '{expectedRole}')"), default, cancellationToken);
-            return null;
+            var (request, serverProof, authRefusal) = await AuthenticateAsync(channel, greeting, secret, timeout, cancellationToken);
+            if (request is null)
+                return HandshakeResult.Closed;
+            if (authRefusal is not null)
+                return await RefuseAsync(channel, request, ErrorCodes.Auth, authRefusal, cancellationToken);
+            (answered, proof) = (request, serverProof);
         }
-        accepted?.Invoke(hello);
-        await channel.ReplyAsync(hello, new Welcome(ProtocolLimits.CurrentVersion, observedAddress), default, cancellationToken);
-        return hello;
+        accepted?.Invoke(greeting);
+        await channel.ReplyAsync(answered, new Welcome(ProtocolLimits.CurrentVersion, observedAddress) { Proof = proof }, default, cancellationToken);
+        return new HandshakeResult(greeting, null);
+    }
+
+    // Challenge, then the greeter's proof. Returns the message to answer (null: it closed), our proof, or why we refuse.
+    private static async Task<(Message? Request, string? Proof, string? Refusal)> AuthenticateAsync(MessageChannel channel, Hello hello, SharedSecret? secret,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (secret is null)
+            return (hello, null, "this side runs without a secret (an open network) and cannot check yours: give both sides the same secret, or neither");
+        if (hello.AuthScheme is null)
+            return (hello, null, $"a shared secret is required here: start with the network's secret (--secret-file, {SecretSources.EnvironmentVariable} or --secret)");
+        if (hello.AuthScheme != SharedSecret.Scheme || hello.Nonce is null)
+            return (hello, null, $"authentication scheme '{hello.AuthScheme}' with{(hello.Nonce is null ? "out" : "")} a nonce is not supported; this side speaks '{SharedSecret.Scheme}' with a nonce");
+
+        var serverNonce = SharedSecret.NewNonce();
+        await channel.ReplyAsync(hello, new Challenge(AuthToken.Encode(serverNonce)), default, cancellationToken);
+        Message answer;
+        using (var next = await channel.ReceiveAsync(timeout, cancellationToken))
+        {
+            if (next is null)
+                return (null, null, null);
+            answer = next.Message;
+        }
+        if (answer is not AuthProof { RequestId: not 0 } proof)
+            return (answer, null, $"expected 'proof' after the challenge, not '{answer.Type}'");
+        var clientNonce = Convert.FromHexString(hello.Nonce);
+        if (!secret.Verify(Convert.FromHexString(proof.Proof), AuthDirection.Client, hello.Role, hello.Version, clientNonce, serverNonce))
+            return (proof, null, "the proof does not match: this side has a different secret");
+        var ours = secret.Prove(AuthDirection.Server, hello.Role, hello.Version, clientNonce, serverNonce);
+        return (proof, AuthToken.Encode(ours), null);
+    }
+
+    private static async Task<HandshakeResult> RefuseAsync(MessageChannel channel, Message request, string code, string refusal, CancellationToken cancellationToken)
+    {
+        await channel.ReplyAsync(request, new ErrorReply(code, refusal), default, cancellationToken);
+        return new HandshakeResult(null, refusal);
     }
 }

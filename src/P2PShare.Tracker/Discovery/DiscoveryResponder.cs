@@ -96,7 +96,7 @@ public sealed class DiscoveryResponder : IAsyncDisposable
             return;
         }
         string? proof = null;
-        if (_options.Secret is { Length: > 0 } secret)
+        if (_options.Secret is { } secret)
         {
             if (!DiscoveryProof.Matches(request.Proof, DiscoveryProof.ForRequest(secret, request.Nonce)))
             {

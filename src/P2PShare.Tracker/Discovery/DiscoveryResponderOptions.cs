@@ -1,3 +1,4 @@
+using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Discovery;
 
 namespace P2PShare.Tracker.Discovery;
@@ -12,7 +13,7 @@ public sealed record DiscoveryResponderOptions
     /// The network secret, if any. With one, only requests that prove it are answered, and replies
     /// prove it back; a stranger gets silence.
     /// </summary>
-    public string? Secret { get; init; }
+    public SharedSecret? Secret { get; init; }
 
     /// <summary>Most replies sent in one second; more requests are dropped (a cap on reflection abuse).</summary>
     public int MaxRepliesPerSecond { get; init; } = 200;

@@ -92,10 +92,7 @@ internal sealed class ClientSession : IDisposable
             {
                 var hello = await GreetAsync();
                 if (hello is null)
-                {
-                    TrackerLog.HandshakeRefused(logger, Label);
                     return;
-                }
                 var serving = new IPEndPoint(Remote.Address, hello.ListenPort);
                 TrackerLog.Joined(logger, Label, hello.ListenPort == 0 ? "no port" : serving.ToString(), hello.Agent);
                 await _channel.RunAsync(HandleAsync, _context.Options.IdleTimeout, _context.Shutdown);
@@ -147,15 +144,20 @@ internal sealed class ClientSession : IDisposable
         try
         {
             // Listed before the welcome goes out: a peer that has its welcome is refreshed by any later update.
-            return await Handshake.AcceptAsync(_channel, PeerRole.Peer, Remote.Address.ToString(), hello =>
+            var result = await Handshake.AcceptAsync(_channel, PeerRole.Peer, Remote.Address.ToString(), _context.Options.Secret, hello =>
             {
                 _context.Registry.Join(Id, new IPEndPoint(Remote.Address, hello.ListenPort));
                 _context.Clients.Add(this);
             }, timeout, deadline.Token);
+            if (result.Refusal is not null)
+                TrackerLog.HandshakeRefusedBecause(_context.Logger, Label, result.Refusal);
+            else if (result.Hello is null)
+                TrackerLog.HandshakeRefused(_context.Logger, Label);
+            return result.Hello;
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException && !_context.Shutdown.IsCancellationRequested)
         {
-            TrackerLog.HandshakeFailed(_context.Logger, Label, $"no hello within {timeout.TotalSeconds:0.#} s");
+            TrackerLog.HandshakeFailed(_context.Logger, Label, $"no hello within {timeout.TotalSeconds:0.#} s (or no proof after the challenge)");
             return null;
         }
     }

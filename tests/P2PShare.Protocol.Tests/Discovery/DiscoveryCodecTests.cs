@@ -1,3 +1,4 @@
+using P2PShare.Protocol.Auth;
 using System.Text;
 using P2PShare.Protocol.Discovery;
 
@@ -7,7 +8,7 @@ namespace P2PShare.Protocol.Tests.Discovery;
 public sealed class DiscoveryCodecTests
 {
     private const string Nonce = "000102030405060708090a0b0c0d0e0f";
-    private const string Secret = "open sesame";
+    private static readonly SharedSecret Secret = new("open sesame");
     private const string RequestProof = "a31c3ec03cece7e352e5129e29f4157571ef3ef477ec10b6f57cd1e4887c358c";
     private const string ReplyProof = "dad13b683c084477c599f7cd44a1ba731210109691228b70877e77a7fa190522";
 
@@ -46,7 +47,7 @@ public sealed class DiscoveryCodecTests
         Assert.Equal(RequestProof, DiscoveryProof.ForRequest(Secret, Nonce));
         Assert.Equal(ReplyProof, DiscoveryProof.ForReply(Secret, Nonce, 12500));
         Assert.True(DiscoveryProof.Matches(ReplyProof.ToUpperInvariant(), ReplyProof));
-        Assert.False(DiscoveryProof.Matches(DiscoveryProof.ForReply("another secret", Nonce, 12500), ReplyProof));
+        Assert.False(DiscoveryProof.Matches(DiscoveryProof.ForReply(new SharedSecret("another secret"), Nonce, 12500), ReplyProof));
         Assert.False(DiscoveryProof.Matches(DiscoveryProof.ForReply(Secret, Nonce, 12501), ReplyProof));
         Assert.False(DiscoveryProof.Matches(null, ReplyProof));
     }

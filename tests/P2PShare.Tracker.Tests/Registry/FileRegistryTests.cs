@@ -105,6 +105,23 @@ public sealed class FileRegistryTests
         Assert.Contains("covers 9 pieces", Assert.Single(result.Rejections), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(-1, 256, "negative")]
+    [InlineData(1000, 0, "outside 1..")]
+    [InlineData(1000, 8 * 1024 * 1024 + 1, "outside 1..")]
+    [InlineData(256L * 1024 + 1, 1, "over the limit")]
+    public void An_entry_whose_length_piece_length_or_piece_count_breaks_the_limits_is_rejected(long length, int pieceLength, string why)
+    {
+        // The codec already refuses these on the wire; the registry checks again for callers in-process.
+        var registry = WithClients(5001);
+        var entry = new FileEntry(Files.Id("x"), "x.bin", length, pieceLength, null);
+
+        var result = registry.Announce(1, [entry, Files.Complete("ok.bin", "ok")]);
+
+        Assert.Contains(why, Assert.Single(result.Rejections), StringComparison.Ordinal);
+        Assert.Equal(1, result.Accepted);
+    }
+
     [Fact]
     public void The_same_id_twice_in_one_announce_holds_the_union_of_both()
     {

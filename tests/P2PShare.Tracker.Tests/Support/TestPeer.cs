@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using P2PShare.Protocol;
+using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
@@ -47,20 +48,30 @@ internal sealed class TestPeer : IAsyncDisposable
 
     public Task ByeReceived => _byeReceived.Task;
 
-    public static async Task<TcpClient> OpenAsync(TrackerServer tracker)
+    /// <summary>Connects from <paramref name="from"/> (another loopback address, e.g. 127.0.0.2, looks like another host).</summary>
+    public static async Task<TcpClient> OpenAsync(TrackerServer tracker, IPAddress? from = null)
     {
-        var tcp = new TcpClient(AddressFamily.InterNetwork);
+        var tcp = from is null ? new TcpClient(AddressFamily.InterNetwork) : new TcpClient(new IPEndPoint(from, 0));
         await tcp.ConnectAsync(IPAddress.Loopback, tracker.LocalEndPoint.Port).WaitAsync(Deadline);
         return tcp;
     }
 
-    public static async Task<TestPeer> JoinAsync(TrackerServer tracker, int listenPort, bool answersRefresh = true)
+    public static async Task<TestPeer> JoinAsync(TrackerServer tracker, int listenPort, bool answersRefresh = true, SharedSecret? secret = null, IPAddress? from = null)
     {
-        var tcp = await OpenAsync(tracker);
+        var tcp = await OpenAsync(tracker, from);
         var channel = new MessageChannel(tcp.GetStream());
-        var hello = new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "tracker-tests");
-        var welcome = await Handshake.GreetAsync(channel, hello, Deadline, CancellationToken.None).WaitAsync(Deadline);
-        return new TestPeer(tcp, channel, welcome, answersRefresh);
+        try
+        {
+            var hello = new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "tracker-tests");
+            var welcome = await Handshake.GreetAsync(channel, hello, secret, Deadline, CancellationToken.None).WaitAsync(Deadline);
+            return new TestPeer(tcp, channel, welcome, answersRefresh);
+        }
+        catch
+        {
+            channel.Dispose();
+            tcp.Dispose();
+            throw;
+        }
     }
 
     private async Task HandleAsync(Incoming incoming, CancellationToken cancellationToken)

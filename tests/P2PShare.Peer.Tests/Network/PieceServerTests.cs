@@ -1,0 +1,168 @@
+using System.Net;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Auth;
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.Peer.Tests.Network;
+
+/// <summary>What the piece server does with fetchers that are unauthenticated, silent, too many, or asking for what it never announced.</summary>
+public sealed class PieceServerTests
+{
+    private static readonly TimeSpan Deadline = TestPieceServer.Deadline;
+    private static readonly SharedSecret Secret = new("peer-tests shared secret");
+
+    [Fact]
+    public async Task A_fetcher_with_the_secret_gets_the_manifest_and_pieces()
+    {
+        await using var server = await TestPieceServer.StartAsync(TestPieceServer.Defaults with { Secret = Secret });
+        await using var link = await server.FetchAsync(Secret);
+
+        var manifest = await link.GetManifestAsync(server.SharedId, CancellationToken.None).WaitAsync(Deadline);
+        using var piece = await link.GetPieceAsync(server.SharedId, 0, CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal(TestPieceServer.Content.Length, manifest.Length);
+        Assert.Equal(TestPieceServer.Content.AsSpan(0, 4096), piece.Payload.Span);
+    }
+
+    [Fact]
+    public async Task A_fetcher_without_the_secret_is_refused_before_any_file_moves()
+    {
+        await using var server = await TestPieceServer.StartAsync(TestPieceServer.Defaults with { Secret = Secret });
+
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => server.FetchAsync());
+
+        Assert.Equal(ErrorCodes.Auth, refused.Code);
+        Assert.Contains("secret is required", refused.Text, StringComparison.Ordinal);
+        Assert.Equal(0, server.Server.PiecesServed);
+    }
+
+    [Fact]
+    public async Task A_fetcher_with_a_wrong_secret_is_refused()
+    {
+        await using var server = await TestPieceServer.StartAsync(TestPieceServer.Defaults with { Secret = Secret });
+
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => server.FetchAsync(new SharedSecret("not the right one")));
+
+        Assert.Equal(ErrorCodes.Auth, refused.Code);
+    }
+
+    [Fact]
+    public async Task A_fetcher_with_a_secret_does_not_trust_an_open_server()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => server.FetchAsync(Secret));
+
+        Assert.Equal(ErrorCodes.Auth, refused.Code);
+    }
+
+    [Fact]
+    public async Task A_connection_that_never_says_hello_is_closed_after_the_handshake_timeout()
+    {
+        await using var server = await TestPieceServer.StartAsync(TestPieceServer.Defaults with { HandshakeTimeout = TimeSpan.FromMilliseconds(300) });
+        using var tcp = await server.OpenAsync();
+
+        Assert.True(await TestPieceServer.ClosedByServerAsync(tcp));
+    }
+
+    [Fact]
+    public async Task A_connection_that_sends_half_a_frame_is_closed_after_the_handshake_timeout()
+    {
+        await using var server = await TestPieceServer.StartAsync(TestPieceServer.Defaults with { HandshakeTimeout = TimeSpan.FromMilliseconds(300) });
+        using var tcp = await server.OpenAsync();
+
+        await tcp.GetStream().WriteAsync(new byte[] { 0, 0, 0, 100, 0, 0, 0, 20, (byte)'t' }).AsTask().WaitAsync(Deadline);
+
+        Assert.True(await TestPieceServer.ClosedByServerAsync(tcp));
+    }
+
+    [Fact]
+    public async Task A_greeted_connection_that_stays_silent_is_closed_after_the_idle_timeout()
+    {
+        await using var server = await TestPieceServer.StartAsync(TestPieceServer.Defaults with { IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        using var tcp = await server.OpenAsync();
+        await using var channel = await TestPieceServer.GreetAsync(tcp);
+
+        Assert.Null(await channel.ReceiveAsync(Deadline).WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task Connections_over_the_per_address_limit_are_answered_busy_while_other_addresses_get_in()
+    {
+        await using var server = await TestPieceServer.StartAsync(TestPieceServer.Defaults with { MaxServeConnectionsPerAddress = 1 });
+        await using var first = await server.FetchAsync();
+
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => server.FetchAsync());
+        using var other = await server.OpenAsync(IPAddress.Parse("127.0.0.2"));
+        await using var channel = await TestPieceServer.GreetAsync(other);
+
+        Assert.Equal(ErrorCodes.Busy, refused.Code);
+        Assert.Contains("from 127.0.0.1", refused.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connections_over_the_listener_limit_are_answered_busy_from_any_address()
+    {
+        await using var server = await TestPieceServer.StartAsync(TestPieceServer.Defaults with { MaxServeConnections = 1 });
+        await using var first = await server.FetchAsync();
+        using var other = await server.OpenAsync(IPAddress.Parse("127.0.0.2"));
+
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => TestPieceServer.GreetAsync(other));
+
+        Assert.Equal(ErrorCodes.Busy, refused.Code);
+        await first.DisposeAsync();
+        await using var later = await RetryAsync(() => server.FetchAsync());
+    }
+
+    [Fact]
+    public async Task Only_files_it_holds_are_served_and_anything_else_is_not_found()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+        await using var link = await server.FetchAsync();
+        var stranger = FileId.Parse(new string('e', 64));
+
+        var manifest = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetManifestAsync(stranger, CancellationToken.None).WaitAsync(Deadline));
+        var have = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetHaveAsync(stranger, CancellationToken.None).WaitAsync(Deadline));
+        var piece = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetPieceAsync(stranger, 0, CancellationToken.None).WaitAsync(Deadline));
+        var pastTheEnd = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetPieceAsync(server.SharedId, 3, CancellationToken.None).WaitAsync(Deadline));
+
+        Assert.All([manifest, have, piece, pastTheEnd], e => Assert.Equal(ErrorCodes.NotFound, e.Code));
+    }
+
+    [Fact]
+    public async Task A_piece_of_a_partial_download_is_served_only_once_verified()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+        var data = new byte[8192];
+        data.AsSpan(4096).Fill(1);
+        var manifest = Storage.StorageTestFolder.ManifestOf(data, 4096);
+        var download = server.Repository.OpenDownload(manifest, "partial.bin");
+        download.WritePiece(1, data.AsSpan(4096));
+        await using var link = await server.FetchAsync();
+
+        var missing = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetPieceAsync(manifest.Id, 0, CancellationToken.None).WaitAsync(Deadline));
+        using var held = await link.GetPieceAsync(manifest.Id, 1, CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal(ErrorCodes.NotFound, missing.Code);
+        Assert.Equal(data.AsSpan(4096), held.Payload.Span);
+    }
+
+    // The freed slot is released when the server notices the close; a fetcher may race it.
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> attempt)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (RemoteErrorException e) when (e.Code == ErrorCodes.Busy && DateTime.UtcNow < until)
+            {
+                await Task.Delay(20);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using P2PShare.Protocol.Auth;
+
+namespace P2PShare.Protocol.Tests.Auth;
+
+/// <summary>The proof construction of PROTOCOL.md §6.1, checked against bytes computed independently (Python's hmac).</summary>
+public sealed class SharedSecretTests
+{
+    private static readonly byte[] ClientNonce = [.. Enumerable.Range(0, 32).Select(i => (byte)i)];
+    private static readonly byte[] ServerNonce = [.. Enumerable.Range(32, 32).Select(i => (byte)i)];
+    private static readonly SharedSecret Secret = new("correct horse battery staple");
+
+    [Fact]
+    public void Mac_input_is_label_direction_role_version_and_both_nonces() =>
+        Assert.Equal(
+            "70327073686172652d6175746800636c69656e7400706565720000000001" +
+            "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f" +
+            "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f",
+            Convert.ToHexStringLower(SharedSecret.MacInput(AuthDirection.Client, "peer", 1, ClientNonce, ServerNonce)));
+
+    [Fact]
+    public void Client_proof_matches_the_golden_hmac() =>
+        Assert.Equal("03139fc1c04b8c22c5499c3cfbcce892600575fd65c4a18e26a7aa1b267a217b",
+            Convert.ToHexStringLower(Secret.Prove(AuthDirection.Client, "peer", 1, ClientNonce, ServerNonce)));
+
+    [Fact]
+    public void Server_proof_matches_the_golden_hmac_and_differs_from_the_clients() =>
+        Assert.Equal("dec74992575c244f7b2a4e11eb9949b2b74fe8552ebc119f5473106d935cd4ef",
+            Convert.ToHexStringLower(Secret.Prove(AuthDirection.Server, "peer", 1, ClientNonce, ServerNonce)));
+
+    [Fact]
+    public void A_proof_verifies_only_for_its_own_direction_role_version_nonces_and_secret()
+    {
+        var proof = Secret.Prove(AuthDirection.Client, "peer", 1, ClientNonce, ServerNonce);
+
+        Assert.True(Secret.Verify(proof, AuthDirection.Client, "peer", 1, ClientNonce, ServerNonce));
+        Assert.False(Secret.Verify(proof, AuthDirection.Server, "peer", 1, ClientNonce, ServerNonce));
+        Assert.False(Secret.Verify(proof, AuthDirection.Client, "fetcher", 1, ClientNonce, ServerNonce));
+        Assert.False(Secret.Verify(proof, AuthDirection.Client, "peer", 2, ClientNonce, ServerNonce));
+        Assert.False(Secret.Verify(proof, AuthDirection.Client, "peer", 1, ServerNonce, ClientNonce));
+        Assert.False(new SharedSecret("correct horse battery stapler").Verify(proof, AuthDirection.Client, "peer", 1, ClientNonce, ServerNonce));
+        Assert.False(Secret.Verify(proof.AsSpan(0, 31), AuthDirection.Client, "peer", 1, ClientNonce, ServerNonce));
+    }
+
+    [Fact]
+    public void Nonces_are_fresh_each_time() => Assert.NotEqual(SharedSecret.NewNonce(), SharedSecret.NewNonce());
+
+    [Fact]
+    public void The_secret_never_shows_in_text() => Assert.DoesNotContain("horse", Secret.ToString(), StringComparison.Ordinal);
+
+    [Fact]
+    public void A_secret_shorter_than_eight_bytes_is_refused() =>
+        Assert.Throws<ArgumentException>(() => new SharedSecret("1234567"));
+}
