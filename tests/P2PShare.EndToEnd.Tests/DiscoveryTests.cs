@@ -114,7 +114,7 @@ public sealed class DiscoveryTests
         int port = tracker.DiscoveryEndPoint!.Port;
 
         var stranger = await DiscoveryClient.FindAsync(AimedAt(port), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
-        var wrong = await DiscoveryClient.FindAsync(AimedAt(port, "guess"), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
+        var wrong = await DiscoveryClient.FindAsync(AimedAt(port, "a wrong guess"), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
         var member = await DiscoveryClient.FindAsync(AimedAt(port, "open sesame"), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
 
         Assert.Null(stranger.Tracker);
