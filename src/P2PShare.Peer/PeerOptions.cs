@@ -45,6 +45,12 @@ public sealed record PeerOptions
     /// <summary>Most connections the piece server holds at once.</summary>
     public int MaxServeConnections { get; init; } = 256;
 
+    /// <summary>
+    /// TEST ONLY (benchmarks): caps the piece bytes this peer serves per second, across all
+    /// connections, to play a slow peer. 0, the default, means no cap.
+    /// </summary>
+    public long TestOnlyServeBytesPerSecond { get; init; }
+
     /// <summary>Wire-format limits.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
 

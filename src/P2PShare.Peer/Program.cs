@@ -10,13 +10,15 @@ var tracker = new Option<string?>("--tracker", "-t") { Description = "Tracker ad
 var bind = new Option<string>("--bind") { Description = "Address to serve pieces on.", DefaultValueFactory = _ => "0.0.0.0", Recursive = true };
 var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information, Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Warning, Recursive = true };
 var pieceLength = new Option<int?>("--piece-length") { Description = "Piece length in bytes for files we share (default: chosen by file size).", Recursive = true };
+// Test only (the swarm benchmark's slow seeder): hidden from help and the README's option table.
+var testOnlyServeMbps = new Option<double>("--test-only-serve-mbps") { Description = "TEST ONLY: serve at most this many MB/s.", Hidden = true, Recursive = true };
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
 
 var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder).");
 var get = new Command("get", "Download one file, print a summary, exit 0 once it is complete and verified.") { file };
 var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop (type `help`).")
 {
-    port, repo, tracker, bind, logLevel, pieceLength, serve, get,
+    port, repo, tracker, bind, logLevel, pieceLength, testOnlyServeMbps, serve, get,
 };
 
 PeerOptions Options(ParseResult parse)
@@ -31,6 +33,7 @@ PeerOptions Options(ParseResult parse)
         DefaultTracker = parse.GetValue(tracker) ?? new PeerOptions().DefaultTracker,
         BindAddress = bindAddress,
         PieceLength = parse.GetValue(pieceLength),
+        TestOnlyServeBytesPerSecond = (long)(parse.GetValue(testOnlyServeMbps) * 1e6),
     };
 }
 

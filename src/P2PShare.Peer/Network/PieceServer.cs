@@ -21,6 +21,7 @@ public sealed class PieceServer : IAsyncDisposable
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<MessageChannel> _connections = [];
+    private readonly ServeThrottle? _throttle;
     private Task _acceptLoop = Task.CompletedTask;
     private long _piecesServed;
     private long _bytesServed;
@@ -37,6 +38,8 @@ public sealed class PieceServer : IAsyncDisposable
         _repository = repository ?? throw new ArgumentNullException(nameof(repository));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        if (options.TestOnlyServeBytesPerSecond > 0)
+            _throttle = new ServeThrottle(options.TestOnlyServeBytesPerSecond);
     }
 
     /// <summary>The bound address (with the real port once started).</summary>
@@ -189,6 +192,8 @@ public sealed class PieceServer : IAsyncDisposable
         try
         {
             int read = file.ReadPiece(request.Piece, buffer);
+            if (_throttle is not null)
+                await _throttle.WaitAsync(read, cancellationToken);
             await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), buffer.AsMemory(0, read), cancellationToken);
             Interlocked.Increment(ref _piecesServed);
             Interlocked.Add(ref _bytesServed, read);
