@@ -78,7 +78,7 @@ public sealed class PeerNode : IAsyncDisposable
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         try
         {
-            _repository = new Repository(_options.ResolveRepository(port), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength);
+            _repository = new Repository(_options.ResolveRepository(port), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength, _options.StatePersistInterval);
             await _repository.ScanAsync(cancellationToken);
         }
         catch

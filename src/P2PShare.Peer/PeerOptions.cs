@@ -46,6 +46,12 @@ public sealed record PeerOptions
     public int MaxServeConnections { get; init; } = 256;
 
     /// <summary>
+    /// How often, at most, a download's verified-piece state is rewritten (data flushed first). A crash
+    /// loses at most this long's pieces; <c>stop</c> and <c>end</c> write it at once. Zero: after every piece.
+    /// </summary>
+    public TimeSpan StatePersistInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// TEST ONLY (benchmarks): caps the piece bytes this peer serves per second, across all
     /// connections, to play a slow peer. 0, the default, means no cap.
     /// </summary>

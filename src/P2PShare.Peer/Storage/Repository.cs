@@ -39,7 +39,8 @@ public sealed class Repository : IDisposable
     /// <param name="root">The folder.</param>
     /// <param name="logger">Where diagnostics go.</param>
     /// <param name="pieceLengthOverride">Piece length for newly hashed files; null chooses by size (<see cref="PieceLengthPolicy"/>).</param>
-    public Repository(string root, ILogger logger, int? pieceLengthOverride = null)
+    /// <param name="statePersistInterval">How often, at most, a download's state is rewritten; zero (the default): after every piece.</param>
+    public Repository(string root, ILogger logger, int? pieceLengthOverride = null, TimeSpan statePersistInterval = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         ArgumentNullException.ThrowIfNull(logger);
@@ -62,7 +63,7 @@ public sealed class Repository : IDisposable
         {
             throw new StorageException($"cannot create the repository folder {Root}: {e.Message}", e);
         }
-        _downloads = new DownloadStore(Root, downloadsDirectory, logger);
+        _downloads = new DownloadStore(Root, downloadsDirectory, logger, statePersistInterval);
     }
 
     /// <summary>The repository folder (absolute).</summary>

@@ -204,18 +204,7 @@ public sealed class DownloadSession
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var picks = new List<int>();
-                bool complete, stalled;
-                lock (_gate)
-                {
-                    while (outstanding.Count + picks.Count < _options.RequestsInFlightPerPeer && _picker!.Pick(peer) is int piece)
-                        picks.Add(piece);
-                    _inFlight += picks.Count;
-                    complete = _picker!.IsComplete;
-                    stalled = outstanding.Count + picks.Count == 0 && _inFlight == 0 && !AnyPeerHasWork();
-                }
-                foreach (int piece in picks)
-                    outstanding.Add((piece, link.GetPieceAsync(Id, piece, cancellationToken)));
+                var (complete, stalled) = TopUp(link, outstanding, cancellationToken);
 
                 if (outstanding.Count == 0)
                 {
@@ -240,6 +229,8 @@ public sealed class DownloadSession
                 outstanding.RemoveAt(index);
                 lock (_gate)
                     _inFlight--;
+                // Ask for the next piece before verifying and writing this one, so the peer never waits on our disk or hash.
+                TopUp(link, outstanding, cancellationToken);
                 try
                 {
                     using var reply = await finished;
@@ -316,6 +307,24 @@ public sealed class DownloadSession
                 }
             }
         }
+    }
+
+    /// <summary>Sends requests until <paramref name="outstanding"/> holds the per-peer depth; says whether the file is complete and whether nothing is left to do anywhere.</summary>
+    private (bool Complete, bool Stalled) TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply)> outstanding, CancellationToken cancellationToken)
+    {
+        var picks = new List<int>();
+        bool complete, stalled;
+        lock (_gate)
+        {
+            while (outstanding.Count + picks.Count < _options.RequestsInFlightPerPeer && _picker!.Pick(link.Endpoint) is int piece)
+                picks.Add(piece);
+            _inFlight += picks.Count;
+            complete = _picker!.IsComplete;
+            stalled = outstanding.Count + picks.Count == 0 && _inFlight == 0 && !AnyPeerHasWork();
+        }
+        foreach (int piece in picks)
+            outstanding.Add((piece, link.GetPieceAsync(Id, piece, cancellationToken)));
+        return (complete, stalled);
     }
 
     private bool AnyPeerHasWork()

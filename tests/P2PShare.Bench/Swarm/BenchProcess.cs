@@ -15,6 +15,7 @@ internal sealed class BenchProcess : IDisposable
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<(TimeSpan At, string Line)> _timedLines = new();
     private readonly StringBuilder _stderr = new();
     private readonly SemaphoreSlim _lineArrived = new(0);
     private readonly Stopwatch _wall = Stopwatch.StartNew();
@@ -70,6 +71,7 @@ internal sealed class BenchProcess : IDisposable
         {
             if (e.Data is null)
                 return;
+            running._timedLines.Enqueue((running._wall.Elapsed, e.Data));
             running._lines.Enqueue(e.Data);
             running._lineArrived.Release();
         };
@@ -84,6 +86,10 @@ internal sealed class BenchProcess : IDisposable
         process.BeginErrorReadLine();
         return running;
     }
+
+    /// <summary>When (since start) the first stdout line containing <paramref name="text"/> arrived; null if none did.</summary>
+    public TimeSpan? LineTime(string text) =>
+        _timedLines.FirstOrDefault(l => l.Line.Contains(text, StringComparison.Ordinal)) is { Line: not null } hit ? hit.At : null;
 
     /// <summary>Waits for a stdout line containing <paramref name="text"/> and returns it.</summary>
     public async Task<string> WaitForLineAsync(string text, TimeSpan timeout)

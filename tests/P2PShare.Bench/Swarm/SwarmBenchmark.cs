@@ -100,7 +100,7 @@ internal sealed class SwarmBenchmark(SwarmSettings settings, TextWriter output)
     }
 
     private string Describe(DownloadFigures f) =>
-        Invariant($"{f.Wall.TotalSeconds:0.00} s wall = {Rate(f.Wall.TotalSeconds):0} MB/s, peak RSS {f.PeakRssMib:0} MiB, CPU {f.CpuSeconds:0.00} s");
+        Invariant($"{f.Wall.TotalSeconds:0.00} s wall = {Rate(f.Wall.TotalSeconds):0} MB/s (transfer alone {f.Transfer.TotalSeconds:0.00} s = {Rate(f.Transfer.TotalSeconds):0} MB/s), peak RSS {f.PeakRssMib:0} MiB, CPU {f.CpuSeconds:0.00} s");
 
     private double Rate(double seconds) => settings.SizeBytes / seconds / 1e6;
 

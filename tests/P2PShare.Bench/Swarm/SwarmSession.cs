@@ -84,7 +84,7 @@ internal sealed partial class SwarmSession : IDisposable
                 if (!BenchFiles.SameContent(Source, result))
                     throw new InvalidOperationException($"{p.Name}: {result} differs from the source");
                 var pieces = PiecesFrom().Matches(p.Output).ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), StringComparer.Ordinal);
-                figures.Add(new DownloadFigures(p.Wall, p.PeakRssMib, p.CpuSeconds, pieces));
+                figures.Add(new DownloadFigures(p.Wall, p.Wall - (p.LineTime("Downloading") ?? TimeSpan.Zero), p.PeakRssMib, p.CpuSeconds, pieces));
             }
             return figures;
         }
