@@ -151,7 +151,7 @@ public sealed class PeerNode : IAsyncDisposable
             throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}); try `update`.");
 
         var session = new DownloadSession(target.Id, target.Name, target.Length, holders.Peers, Repository, _options, ServingEndPoint.Port,
-            _loggers.CreateLogger("P2PShare.Peer.Download"));
+            _loggers.CreateLogger("P2PShare.Peer.Download"), ct => FindHoldersAsync(target.Id, ct));
         session.PieceVerified += OnPieceVerified;
         var stop = new CancellationTokenSource();
         var completion = RunDownloadAsync(session, stop);
@@ -159,6 +159,15 @@ public sealed class PeerNode : IAsyncDisposable
         lock (_gate)
             _downloads.Add(download);
         return download;
+    }
+
+    // Holders that appeared since the download began: other peers downloading it at the same time.
+    private async Task<IReadOnlyList<HolderEntry>> FindHoldersAsync(FileId file, CancellationToken cancellationToken)
+    {
+        var tracker = _tracker;
+        if (tracker is not { IsConnected: true })
+            return [];
+        return (await tracker.WhoHasAsync(file, cancellationToken))?.Peers ?? [];
     }
 
     private async Task<DownloadResult> RunDownloadAsync(DownloadSession session, CancellationTokenSource stop)

@@ -45,6 +45,9 @@ public sealed record PeerOptions
     /// <summary>Most connections the piece server holds at once.</summary>
     public int MaxServeConnections { get; init; } = 256;
 
+    /// <summary>How often a download asks the tracker for holders that appeared since it started (peers still downloading the file too).</summary>
+    public TimeSpan HolderRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>
     /// How often, at most, a download's verified-piece state is rewritten (data flushed first). A crash
     /// loses at most this long's pieces; <c>stop</c> and <c>end</c> write it at once. Zero: after every piece.

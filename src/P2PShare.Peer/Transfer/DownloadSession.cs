@@ -20,7 +20,8 @@ public sealed class DownloadSession
     private static readonly TimeSpan HaveRefreshInterval = TimeSpan.FromSeconds(2);
 
     private readonly Repository _repository;
-    private readonly IReadOnlyList<HolderEntry> _holders;
+    private readonly List<HolderEntry> _holders;             // guarded by _gate once workers run
+    private readonly Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>>? _findHolders;
     private readonly PeerOptions _options;
     private readonly int _ourPort;
     private readonly ILogger _logger;
@@ -35,13 +36,20 @@ public sealed class DownloadSession
     private int _activePeers;
     private long _bytesReceived;
 
-    /// <summary>Prepares the download of <paramref name="file"/> from <paramref name="holders"/>.</summary>
-    public DownloadSession(FileId file, string name, long length, IReadOnlyList<HolderEntry> holders, Repository repository, PeerOptions options, int ourPort, ILogger logger)
+    /// <summary>
+    /// Prepares the download of <paramref name="file"/> from <paramref name="holders"/>. While it runs,
+    /// <paramref name="findHolders"/> (the tracker's who-has, if given) is asked every
+    /// <see cref="PeerOptions.HolderRefreshInterval"/> for holders that appeared since (other peers
+    /// still downloading it) and for their fresh piece maps.
+    /// </summary>
+    public DownloadSession(FileId file, string name, long length, IReadOnlyList<HolderEntry> holders, Repository repository, PeerOptions options, int ourPort, ILogger logger,
+        Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>>? findHolders = null)
     {
+        _findHolders = findHolders;
         Id = file;
         Name = name;
         Length = length;
-        _holders = holders ?? throw new ArgumentNullException(nameof(holders));
+        _holders = [.. holders ?? throw new ArgumentNullException(nameof(holders))];
         _repository = repository ?? throw new ArgumentNullException(nameof(repository));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _ourPort = ourPort;
@@ -104,7 +112,7 @@ public sealed class DownloadSession
                 {
                     if (links.Count == 0)
                         return Result(DownloadOutcome.Failed, null, resumed, manifest.PieceCount, DescribeNoHolder(0));
-                    await Task.WhenAll(links.Select(link => RunWorkerAsync(link, file, cancellationToken)));
+                    await RunWorkersAsync(links, file, cancellationToken);
                 }
             }
             finally
@@ -327,6 +335,113 @@ public sealed class DownloadSession
         return (complete, stalled);
     }
 
+    /// <summary>Runs a worker per link, and one per holder found later, until all have ended.</summary>
+    private async Task RunWorkersAsync(List<PeerLink> links, LocalFile file, CancellationToken cancellationToken)
+    {
+        var workers = links.Select(link => RunWorkerAsync(link, file, cancellationToken)).ToList();
+        using var discoveryStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var discovery = _findHolders is null ? Task.CompletedTask : DiscoverAsync(file, workers, discoveryStop.Token);
+        try
+        {
+            while (true)
+            {
+                Task[] running;
+                lock (workers)
+                    running = [.. workers];
+                await Task.WhenAll(running);
+                lock (workers)
+                {
+                    if (workers.Count == running.Length)
+                    {
+                        workers.Clear(); // tells discovery to add no more
+                        break;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await discoveryStop.CancelAsync();
+            try
+            {
+                await discovery;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped with the download.
+            }
+        }
+    }
+
+    /// <summary>Asks for holders every interval: connects to new ones (their workers join <paramref name="workers"/>) and refreshes known ones' piece maps.</summary>
+    private async Task DiscoverAsync(LocalFile file, List<Task> workers, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await Task.Delay(_options.HolderRefreshInterval, cancellationToken);
+            IReadOnlyList<HolderEntry> found;
+            try
+            {
+                found = await _findHolders!(cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or System.Net.Sockets.SocketException)
+            {
+                continue; // the tracker will be back, or the known holders suffice
+            }
+            var fresh = new List<HolderEntry>();
+            lock (_gate)
+            {
+                if (_picker!.IsComplete)
+                    return;
+                foreach (var holder in found)
+                {
+                    int known = _holders.FindIndex(h => h.Endpoint == holder.Endpoint);
+                    if (known < 0)
+                    {
+                        fresh.Add(holder);
+                        _holders.Add(holder);
+                        continue;
+                    }
+                    _holders[known] = holder;
+                    foreach (int piece in holder.Have?.Indices() ?? Enumerable.Range(0, file.Manifest.PieceCount))
+                        _picker.PeerGained(holder.Endpoint, piece);
+                }
+            }
+            if (fresh.Count > 0)
+                Signal();
+            foreach (var holder in fresh)
+                await AddHolderAsync(holder, file, workers, cancellationToken);
+        }
+    }
+
+    private async Task AddHolderAsync(HolderEntry holder, LocalFile file, List<Task> workers, CancellationToken cancellationToken)
+    {
+        PeerLink link;
+        try
+        {
+            link = await PeerLink.ConnectAsync(holder.Host, holder.Port, _ourPort, _options, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or System.Net.Sockets.SocketException)
+        {
+            PeerLog.PeerDropped(_logger, holder.Endpoint, Name, $"could not connect: {e.Message}");
+            lock (_gate)
+                _holders.RemoveAll(h => h.Endpoint == holder.Endpoint); // found again next time, tried again
+            return;
+        }
+        lock (workers)
+        {
+            if (workers.Count > 0)
+            {
+                lock (_gate)
+                    _picker!.AddPeer(link.Endpoint, holder.Have);
+                PeerLog.HolderAdded(_logger, link.Endpoint, Name);
+                workers.Add(RunWorkerAsync(link, file, cancellationToken));
+                return;
+            }
+        }
+        await link.DisposeAsync(); // the download ended meanwhile
+    }
+
     private bool AnyPeerHasWork()
     {
         // Called under _gate.
@@ -336,8 +451,11 @@ public sealed class DownloadSession
         return false;
     }
 
-    private bool PeerMayGain(string peer) =>
-        _holders.FirstOrDefault(h => h.Endpoint == peer) is { Have: not null };
+    private bool PeerMayGain(string peer)
+    {
+        lock (_gate)
+            return _holders.FirstOrDefault(h => h.Endpoint == peer) is { Have: not null };
+    }
 
     private async Task RefreshHaveAsync(PeerLink link, CancellationToken cancellationToken)
     {
