@@ -24,6 +24,8 @@ internal static class BenchFiles
     public static void Link(string source, string destination)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        if (File.Exists(destination))
+            return; // a seeder started again on its repository
         var info = new ProcessStartInfo("ln") { UseShellExecute = false, RedirectStandardError = true };
         info.ArgumentList.Add(source);
         info.ArgumentList.Add(destination);

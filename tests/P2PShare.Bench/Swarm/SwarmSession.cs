@@ -58,6 +58,16 @@ internal sealed partial class SwarmSession : IDisposable
         return endpoint;
     }
 
+    /// <summary>Stops the seeder started as <paramref name="name"/> (killed, as a crash or power cut would).</summary>
+    public void StopSeeder(string name)
+    {
+        foreach (var p in _servers.Where(p => p.Name == name).ToList())
+        {
+            p.Dispose();
+            _servers.Remove(p);
+        }
+    }
+
     /// <summary>
     /// Starts <paramref name="count"/> downloaders together, waits for all, verifies every result
     /// byte for byte, deletes them (disk space) and returns their figures.
