@@ -30,6 +30,7 @@ public sealed class DownloadSession
     private readonly Stopwatch _clock = new();
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
     private TaskCompletionSource _changed = NewSignal();
+    private readonly TaskCompletionSource _allVerified = NewSignal();
     private PiecePicker? _picker;
     private LocalFile? _file;
     private int _inFlight;
@@ -231,8 +232,12 @@ public sealed class DownloadSession
                     continue;
                 }
 
-                var finished = await Task.WhenAny(outstanding.Select(o => o.Reply));
+                // Once every piece is verified, nobody waits for a slow peer's queue: its replies are abandoned.
+                var finished = await Task.WhenAny(outstanding.Select(o => (Task)o.Reply).Append(_allVerified.Task));
+                if (finished == _allVerified.Task)
+                    return;
                 int index = outstanding.FindIndex(o => o.Reply == finished);
+                var replyTask = outstanding[index].Reply;
                 int done = outstanding[index].Piece;
                 outstanding.RemoveAt(index);
                 lock (_gate)
@@ -241,7 +246,7 @@ public sealed class DownloadSession
                 TopUp(link, outstanding, cancellationToken);
                 try
                 {
-                    using var reply = await finished;
+                    using var reply = await replyTask;
                     timeouts = 0;
                     var written = file.WritePiece(done, reply.Payload.Span);
                     lock (_gate)
@@ -253,6 +258,8 @@ public sealed class DownloadSession
                         else
                         {
                             _picker!.Received(peer, done);
+                            if (_picker.IsComplete)
+                                _allVerified.TrySetResult();
                             _sinceProgress.Restart();
                             if (written == PieceWriteResult.Written)
                             {
