@@ -13,6 +13,7 @@ namespace P2PShare.Bench.Swarm;
 internal sealed class BenchProcess : IDisposable
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+    private static readonly ConcurrentDictionary<BenchProcess, byte> Live = new();
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<(TimeSpan At, string Line)> _timedLines = new();
@@ -24,9 +25,20 @@ internal sealed class BenchProcess : IDisposable
     private long _peakRssKib;
     private long _cpuTicks;
 
+    static BenchProcess()
+    {
+        // Ctrl+C or a kill of the benchmark must not leave seeders running.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var p in Live.Keys)
+                p.Dispose();
+        };
+    }
+
     private BenchProcess(Process process)
     {
         _process = process;
+        Live[this] = 0;
         _sampler = Task.Run(() => SampleAsync(_stopSampling.Token));
     }
 
@@ -172,6 +184,8 @@ internal sealed class BenchProcess : IDisposable
 
     public void Dispose()
     {
+        if (!Live.TryRemove(this, out _))
+            return;
         try
         {
             if (!_process.HasExited)
