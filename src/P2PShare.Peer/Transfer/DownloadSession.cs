@@ -206,6 +206,7 @@ public sealed class DownloadSession
         var outstanding = new List<(int Piece, Task<Incoming> Reply)>();
         var lastHaveRefresh = Stopwatch.StartNew();
         int timeouts = 0;
+        var depth = new PeerDepth(_options.RequestsInFlightPerPeer);
         lock (_gate)
             _activePeers++;
         try
@@ -213,7 +214,7 @@ public sealed class DownloadSession
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var (complete, stalled) = TopUp(link, outstanding, cancellationToken);
+                var (complete, stalled) = TopUp(link, outstanding, depth.Depth, cancellationToken);
 
                 if (outstanding.Count == 0)
                 {
@@ -243,11 +244,12 @@ public sealed class DownloadSession
                 lock (_gate)
                     _inFlight--;
                 // Ask for the next piece before verifying and writing this one, so the peer never waits on our disk or hash.
-                TopUp(link, outstanding, cancellationToken);
+                TopUp(link, outstanding, depth.Depth, cancellationToken);
                 try
                 {
                     using var reply = await replyTask;
                     timeouts = 0;
+                    depth.Replied(reply.Payload.Length, file.Manifest.PieceLength);
                     var written = file.WritePiece(done, reply.Payload.Span);
                     lock (_gate)
                     {
@@ -325,13 +327,13 @@ public sealed class DownloadSession
     }
 
     /// <summary>Sends requests until <paramref name="outstanding"/> holds the per-peer depth; says whether the file is complete and whether nothing is left to do anywhere.</summary>
-    private (bool Complete, bool Stalled) TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply)> outstanding, CancellationToken cancellationToken)
+    private (bool Complete, bool Stalled) TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply)> outstanding, int depth, CancellationToken cancellationToken)
     {
         var picks = new List<int>();
         bool complete, stalled;
         lock (_gate)
         {
-            while (outstanding.Count + picks.Count < _options.RequestsInFlightPerPeer && _picker!.Pick(link.Endpoint) is int piece)
+            while (outstanding.Count + picks.Count < depth && _picker!.Pick(link.Endpoint) is int piece)
                 picks.Add(piece);
             _inFlight += picks.Count;
             complete = _picker!.IsComplete;
