@@ -393,7 +393,7 @@ public sealed class DownloadSession
             {
                 found = await _findHolders!(cancellationToken);
             }
-            catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or System.Net.Sockets.SocketException)
+            catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or ObjectDisposedException or System.Net.Sockets.SocketException)
             {
                 continue; // the tracker will be back, or the known holders suffice
             }

@@ -16,6 +16,7 @@ public sealed class PeerDepth
     private readonly Stopwatch _sinceReply = Stopwatch.StartNew();
     private readonly int _maximum;
     private double _bytesPerSecond;
+    private long _replies;
 
     /// <summary>Starts at <paramref name="maximum"/>, the most requests ever kept in flight.</summary>
     public PeerDepth(int maximum)
@@ -32,7 +33,8 @@ public sealed class PeerDepth
     {
         var elapsed = _sinceReply.Elapsed;
         _sinceReply.Restart();
-        Replied(bytes, elapsed, pieceLength);
+        if (_replies++ > 0) // the first interval includes connecting and the first request's trip
+            Replied(bytes, elapsed, pieceLength);
     }
 
     /// <summary>A reply of <paramref name="bytes"/> arrived <paramref name="elapsed"/> after the previous one.</summary>
