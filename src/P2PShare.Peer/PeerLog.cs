@@ -44,6 +44,9 @@ internal static partial class PeerLog
     [LoggerMessage(223, LogLevel.Debug, "Piece {Piece} of {File} from {Peer}")]
     public static partial void PieceReceived(ILogger logger, int piece, string file, string peer);
 
+    [LoggerMessage(301, LogLevel.Debug, "New holder {Peer} of {File} found while downloading; fetching from it too")]
+    public static partial void HolderAdded(ILogger logger, string peer, string file);
+
     [LoggerMessage(224, LogLevel.Warning, "Download of {File} failed: {Reason}")]
     public static partial void DownloadFailed(ILogger logger, string file, string reason);
 

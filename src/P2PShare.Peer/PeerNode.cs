@@ -89,7 +89,7 @@ public sealed class PeerNode : IAsyncDisposable
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         try
         {
-            _repository = new Repository(_options.ResolveRepository(port), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength, _options.TestFaults?.BeforeDiskWrite);
+            _repository = new Repository(_options.ResolveRepository(port), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength, _options.StatePersistInterval, _options.TestFaults?.BeforeDiskWrite);
             await _repository.ScanAsync(cancellationToken);
         }
         catch
@@ -197,7 +197,7 @@ public sealed class PeerNode : IAsyncDisposable
             throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}); try `update`.");
 
         var session = new DownloadSession(target.Id, target.Name, target.Length, holders.Peers, Repository, _options, ServingEndPoint.Port,
-            _loggers.CreateLogger("P2PShare.Peer.Download"));
+            _loggers.CreateLogger("P2PShare.Peer.Download"), ct => FindHoldersAsync(target.Id, ct));
         session.PieceVerified += OnPieceVerified;
         session.PeerDropped += (peer, reason) => Tell(Commands.Report.PeerDropped(session.Name, peer, reason));
         var stop = new CancellationTokenSource();
@@ -206,6 +206,15 @@ public sealed class PeerNode : IAsyncDisposable
         lock (_gate)
             _downloads.Add(download);
         return download;
+    }
+
+    // Holders that appeared since the download began: other peers downloading it at the same time.
+    private async Task<IReadOnlyList<HolderEntry>> FindHoldersAsync(FileId file, CancellationToken cancellationToken)
+    {
+        var tracker = _tracker;
+        if (tracker is not { IsConnected: true })
+            return [];
+        return (await tracker.WhoHasAsync(file, cancellationToken))?.Peers ?? [];
     }
 
     private async Task<DownloadResult> RunDownloadAsync(DownloadSession session, CancellationTokenSource stop)

@@ -65,6 +65,21 @@ public sealed record PeerOptions
     /// <summary>The network's shared secret, proved on every connection we open or accept; null for an open network.</summary>
     public SharedSecret? Secret { get; init; }
 
+    /// <summary>How often a download asks the tracker for holders that appeared since it started (peers still downloading the file too).</summary>
+    public TimeSpan HolderRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often, at most, a download's verified-piece state is rewritten (data flushed first). A crash
+    /// loses at most this long's pieces; <c>stop</c> and <c>end</c> write it at once. Zero: after every piece.
+    /// </summary>
+    public TimeSpan StatePersistInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// TEST ONLY (benchmarks): caps the piece bytes this peer serves per second, across all
+    /// connections, to play a slow peer. 0, the default, means no cap.
+    /// </summary>
+    public long TestOnlyServeBytesPerSecond { get; init; }
+
     /// <summary>Wire-format limits.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
 

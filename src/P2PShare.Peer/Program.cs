@@ -18,6 +18,8 @@ var discoveryPort = new Option<int>("--discovery-port") { Description = "The UDP
 var noDiscovery = new Option<bool>("--no-discovery") { Description = "Do not look for a tracker; `start` with no address goes to --tracker or 127.0.0.1:12500.", Recursive = true };
 var secret = new Option<string?>("--secret") { Description = $"The network's shared secret (prefer --secret-file or {SecretSources.EnvironmentVariable}: this one shows in shell history and process lists).", Recursive = true };
 var secretFile = new Option<FileInfo?>("--secret-file") { Description = "File holding the network's shared secret (surrounding whitespace ignored).", Recursive = true };
+// Test only (the swarm benchmark's slow seeder): hidden from help and the README's option table.
+var testOnlyServeMbps = new Option<double>("--test-only-serve-mbps") { Description = "TEST ONLY: serve at most this many MB/s.", Hidden = true, Recursive = true };
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
 
 var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder). e.g. serve --port 12666");
@@ -25,7 +27,7 @@ var get = new Command("get", "Download one file, print a summary, exit 0 once it
 var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop.\n\n"
     + CommandLoop.HelpText() + "\n\nExample: dotnet run --project src/P2PShare.Peer -- --port 12666, then type `start`.")
 {
-    port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, secret, secretFile, serve, get,
+    port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, secret, secretFile, testOnlyServeMbps, serve, get,
 };
 
 PeerOptions Options(ParseResult parse)
@@ -49,6 +51,7 @@ PeerOptions Options(ParseResult parse)
         Secret = shared,
         // A configured --tracker wins over discovery, as a typed address does.
         Discovery = parse.GetValue(tracker) is not null || parse.GetValue(noDiscovery) ? null : new DiscoveryOptions { Target = targetAddress, Port = parse.GetValue(discoveryPort), Secret = shared },
+        TestOnlyServeBytesPerSecond = (long)(parse.GetValue(testOnlyServeMbps) * 1e6),
     };
 }
 

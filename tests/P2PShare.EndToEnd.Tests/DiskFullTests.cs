@@ -53,7 +53,8 @@ public sealed class DiskFullTests
         var seederOptions = net.Options("seeder") with { TestFaults = new PeerTestFaults { BeforeServingPiece = gate.WaitAsync } };
         TestFiles.Write(seederOptions.RepositoryPath!, "big.bin", content);
         var manifest = (await net.StartPeerAsync(seederOptions)).Repository.Files.Single().Manifest;
-        var downloader = await net.StartPeerAsync(net.Options("downloader") with { RepositoryPath = downloaderRepo, TestFaults = faults });
+        // State per piece, so "the 4 verified pieces are kept" is exact; the batched state's own disk-full case is a storage test.
+        var downloader = await net.StartPeerAsync(net.Options("downloader") with { RepositoryPath = downloaderRepo, TestFaults = faults, StatePersistInterval = TimeSpan.Zero });
         var download = await downloader.RequestAsync("big.bin", CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(download.Session.GetProgress().VerifiedPieces == 4), "4 pieces arrive", Deadline);
 

@@ -22,6 +22,7 @@ public sealed class PieceServer : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<MessageChannel> _connections = [];
     private readonly ConnectionQuota _quota;
+    private readonly ServeThrottle? _throttle;
     private Task _acceptLoop = Task.CompletedTask;
     private long _piecesServed;
     private long _bytesServed;
@@ -39,6 +40,8 @@ public sealed class PieceServer : IAsyncDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _quota = new ConnectionQuota(options.MaxServeConnections, options.MaxServeConnectionsPerAddress);
+        if (options.TestOnlyServeBytesPerSecond > 0)
+            _throttle = new ServeThrottle(options.TestOnlyServeBytesPerSecond);
     }
 
     /// <summary>The bound address (with the real port once started).</summary>
@@ -203,6 +206,8 @@ public sealed class PieceServer : IAsyncDisposable
             int read = file.ReadPiece(request.Piece, buffer);
             if (_options.TestFaults is { CorruptServedPieces: true } && read > 0)
                 buffer[read / 2] ^= 0x5A;
+            if (_throttle is not null)
+                await _throttle.WaitAsync(read, cancellationToken);
             await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), buffer.AsMemory(0, read), cancellationToken);
             Interlocked.Increment(ref _piecesServed);
             Interlocked.Add(ref _bytesServed, read);

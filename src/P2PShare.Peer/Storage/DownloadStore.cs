@@ -9,7 +9,7 @@ namespace P2PShare.Peer.Storage;
 /// <see cref="PartState"/>). The state file's bitfield is trusted on load (pieces were verified
 /// before they were recorded); a damaged state costs that download its progress, never a crash.
 /// </summary>
-internal sealed class DownloadStore(string root, string directory, ILogger logger, Action<string>? beforeWrite = null)
+internal sealed class DownloadStore(string root, string directory, ILogger logger, TimeSpan persistInterval, Action<string>? beforeWrite = null)
 {
     /// <summary>The ids of every download with a state file.</summary>
     public List<FileId> ListIds()
@@ -143,7 +143,7 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
             StorageLog.Resumed(logger, state.Name, manifest.Id.ShortText, state.Verified.Present, manifest.PieceCount);
         else
             StorageLog.Created(logger, state.Name, manifest.Id.ShortText, manifest.PieceCount, manifest.Length);
-        return new LocalFile(root, state, paths, handle, logger, beforeWrite);
+        return new LocalFile(root, state, paths, handle, logger, persistInterval, beforeWrite);
     }
 
     private static bool TryParseId(string path, string extension, out FileId id)

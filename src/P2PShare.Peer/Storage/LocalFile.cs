@@ -7,8 +7,9 @@ namespace P2PShare.Peer.Storage;
 /// <summary>
 /// One file the repository holds: either complete (a shared file, or a finished download) or a
 /// download in progress, whose verified pieces live in <c>.p2pshare/downloads/ID.part</c> and whose
-/// state (<see cref="PartState"/>) is rewritten crash-safely after every piece. Readers and writers
-/// of different pieces run concurrently with positional I/O.
+/// state (<see cref="PartState"/>) is rewritten crash-safely after every piece, or at most once per
+/// persist interval (a crash then loses at most that interval's pieces; closing writes it). Readers
+/// and writers of different pieces run concurrently with positional I/O.
 /// </summary>
 public sealed class LocalFile : IDisposable
 {
@@ -26,6 +27,10 @@ public sealed class LocalFile : IDisposable
     private SafeFileHandle? _handle;           // guarded by _gate; opened lazily for complete files
     private long _version;                     // guarded by _gate: bumped for every piece added
     private long _persistedVersion;            // guarded by _persistGate
+    private readonly TimeSpan _persistInterval; // zero: the state is rewritten for every piece
+    private int _persistScheduled;             // 1 while a delayed rewrite of the state is pending
+    private volatile Exception? _persistFailure; // why the last delayed rewrite failed; the next write reports it
+    private volatile int _recordedCount;       // pieces the state on disk claims
     private bool _disposed;                    // guarded by _gate
 
     /// <summary>A complete file at <paramref name="path"/>.</summary>
@@ -39,14 +44,20 @@ public sealed class LocalFile : IDisposable
         _finalPath = path;
     }
 
-    /// <summary>A download in progress, writing through <paramref name="partHandle"/>, which it now owns.</summary>
-    internal LocalFile(string root, PartState state, DownloadPaths paths, SafeFileHandle partHandle, ILogger logger, Action<string>? beforeWrite = null)
+    /// <summary>
+    /// A download in progress, writing through <paramref name="partHandle"/>, which it now owns. With a
+    /// <paramref name="persistInterval"/> above zero the state is rewritten (and the data flushed) at most
+    /// that often, off the writer's thread: fsyncs per piece would cap a download at the disk's sync rate.
+    /// </summary>
+    internal LocalFile(string root, PartState state, DownloadPaths paths, SafeFileHandle partHandle, ILogger logger, TimeSpan persistInterval = default, Action<string>? beforeWrite = null)
     {
+        _persistInterval = persistInterval;
         _beforeWrite = beforeWrite;
         _root = root;
         _name = state.Name;
         Manifest = state.Manifest;
         _verified = state.Verified.Clone();
+        _recordedCount = _verified.Present;
         _paths = paths;
         _dataPath = paths.Part;
         _handle = partHandle;
@@ -77,6 +88,9 @@ public sealed class LocalFile : IDisposable
                 return _verified.Present;
         }
     }
+
+    /// <summary>Pieces the state on disk claims: what a crash, a full disk or <c>stop</c> keeps.</summary>
+    public int RecordedCount => IsComplete ? VerifiedCount : _recordedCount;
 
     /// <summary>Raised (on the writer's thread, after the piece is recorded on disk) for every newly verified piece.</summary>
     public event Action<LocalFile, int>? PieceVerified;
@@ -140,6 +154,10 @@ public sealed class LocalFile : IDisposable
     {
         if (!Manifest.Verify(piece, data))
             return PieceWriteResult.HashMismatch;
+        // A delayed state rewrite that failed (a full disk) fails the download now, rather than
+        // letting it run on with pieces no state on disk will ever claim.
+        if (_persistFailure is { } failure)
+            throw new StorageException($"cannot record the pieces of '{Name}' in {_paths!.State}: {StorageException.Cause(failure)}", failure);
         if (Has(piece))
             return PieceWriteResult.AlreadyHad;
         try
@@ -167,7 +185,10 @@ public sealed class LocalFile : IDisposable
                 return PieceWriteResult.AlreadyHad; // another writer of the same piece got there first
             version = ++_version;
         }
-        Persist(version, piece);
+        if (_persistInterval > TimeSpan.Zero)
+            SchedulePersist();
+        else
+            Persist(version, piece);
         PieceVerified?.Invoke(this, piece);
         return PieceWriteResult.Written;
     }
@@ -234,6 +255,8 @@ public sealed class LocalFile : IDisposable
     /// <summary>Closes the file's handle. A download in progress keeps its state on disk and can be reopened.</summary>
     public void Dispose()
     {
+        if (_persistInterval > TimeSpan.Zero)
+            PersistPending();
         SafeFileHandle? handle;
         lock (_gate)
         {
@@ -261,6 +284,65 @@ public sealed class LocalFile : IDisposable
         }
     }
 
+    private void SchedulePersist()
+    {
+        if (Interlocked.Exchange(ref _persistScheduled, 1) != 0)
+            return;
+        _ = Task.Delay(_persistInterval).ContinueWith(_ =>
+        {
+            Volatile.Write(ref _persistScheduled, 0);
+            if (!PersistPending())
+                SchedulePersist(); // try again later; the pieces stay verified in memory meanwhile
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    /// <summary>Writes the state if pieces were added since it was last written; false if the disk refused.</summary>
+    private bool PersistPending()
+    {
+        lock (_persistGate)
+        {
+            long version;
+            lock (_gate)
+            {
+                if (_disposed || _finalPath is not null)
+                    return true;
+                version = _version;
+            }
+            if (_persistedVersion >= version)
+                return true;
+            try
+            {
+                WriteState();
+                return true;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException or StorageException)
+            {
+                StorageLog.StateWriteFailed(_logger, _paths!.State, e.Message);
+                _persistFailure = e;
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Flushes the data, then replaces the state with the verified pieces now; call under <see cref="_persistGate"/>.</summary>
+    private void WriteState()
+    {
+        PieceSet snapshot;
+        long snapshotVersion;
+        lock (_gate)
+        {
+            snapshot = _verified.Clone();
+            snapshotVersion = _version;
+        }
+        // The data must be on disk before the state claims it.
+        RandomAccess.FlushToDisk(AcquireHandle());
+        _beforeWrite?.Invoke(_paths!.State);
+        AtomicFile.Write(_paths!.State, new PartState(Name, Manifest, snapshot).ToBytes());
+        _persistedVersion = snapshotVersion;
+        _recordedCount = snapshot.Present;
+        _persistFailure = null;
+    }
+
     /// <summary>Makes the on-disk state cover version <paramref name="version"/>, or forgets <paramref name="piece"/> and throws.</summary>
     private void Persist(long version, int piece)
     {
@@ -270,18 +352,7 @@ public sealed class LocalFile : IDisposable
                 return; // a concurrent writer already recorded a state that includes our piece
             try
             {
-                PieceSet snapshot;
-                long snapshotVersion;
-                lock (_gate)
-                {
-                    snapshot = _verified.Clone();
-                    snapshotVersion = _version;
-                }
-                // The data must be on disk before the state claims it.
-                RandomAccess.FlushToDisk(AcquireHandle());
-                _beforeWrite?.Invoke(_paths!.State);
-                AtomicFile.Write(_paths!.State, new PartState(Name, Manifest, snapshot).ToBytes());
-                _persistedVersion = snapshotVersion;
+                WriteState();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {

@@ -39,8 +39,9 @@ public sealed class Repository : IDisposable
     /// <param name="root">The folder.</param>
     /// <param name="logger">Where diagnostics go.</param>
     /// <param name="pieceLengthOverride">Piece length for newly hashed files; null chooses by size (<see cref="PieceLengthPolicy"/>).</param>
+    /// <param name="statePersistInterval">How often, at most, a download's state is rewritten; zero (the default): after every piece.</param>
     /// <param name="beforeDiskWrite">Test seam: called with the path before every write to a download; throws to simulate a full disk.</param>
-    public Repository(string root, ILogger logger, int? pieceLengthOverride = null, Action<string>? beforeDiskWrite = null)
+    public Repository(string root, ILogger logger, int? pieceLengthOverride = null, TimeSpan statePersistInterval = default, Action<string>? beforeDiskWrite = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         ArgumentNullException.ThrowIfNull(logger);
@@ -63,7 +64,7 @@ public sealed class Repository : IDisposable
         {
             throw new StorageException($"cannot create the repository folder {Root}: {e.Message}", e);
         }
-        _downloads = new DownloadStore(Root, downloadsDirectory, logger, beforeDiskWrite);
+        _downloads = new DownloadStore(Root, downloadsDirectory, logger, statePersistInterval, beforeDiskWrite);
     }
 
     /// <summary>The repository folder (absolute).</summary>

@@ -44,6 +44,9 @@ internal static partial class StorageLog
     [LoggerMessage(126, LogLevel.Information, "Download of '{Name}' ({Id}) is already complete in the repository; removing its leftover state")]
     public static partial void StaleDownload(ILogger logger, string name, string id);
 
+    [LoggerMessage(300, LogLevel.Warning, "Could not write the download state {Path} ({Reason}); trying again shortly")]
+    public static partial void StateWriteFailed(ILogger logger, string path, string reason);
+
     [LoggerMessage(130, LogLevel.Warning, "Could not remove {Path}: {Reason}")]
     public static partial void CleanupFailed(ILogger logger, string path, string reason);
 }

@@ -15,12 +15,13 @@ namespace P2PShare.Peer.Transfer;
 /// shared <see cref="PiecePicker"/>. Every piece is verified before it is written; a peer that sends
 /// a bad piece is dropped and the piece is fetched elsewhere.
 /// </summary>
-public sealed class DownloadSession
+public sealed partial class DownloadSession
 {
     private static readonly TimeSpan HaveRefreshInterval = TimeSpan.FromSeconds(2);
 
     private readonly Repository _repository;
-    private readonly IReadOnlyList<HolderEntry> _holders;
+    private readonly List<HolderEntry> _holders;             // guarded by _gate once workers run
+    private readonly Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>>? _findHolders;
     private readonly PeerOptions _options;
     private readonly int _ourPort;
     private readonly ILogger _logger;
@@ -30,19 +31,27 @@ public sealed class DownloadSession
     private readonly Stopwatch _clock = new();
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
     private TaskCompletionSource _changed = NewSignal();
+    private readonly TaskCompletionSource _allVerified = NewSignal();
     private PiecePicker? _picker;
     private LocalFile? _file;
     private int _inFlight;
     private int _activePeers;
     private long _bytesReceived;
 
-    /// <summary>Prepares the download of <paramref name="file"/> from <paramref name="holders"/>.</summary>
-    public DownloadSession(FileId file, string name, long length, IReadOnlyList<HolderEntry> holders, Repository repository, PeerOptions options, int ourPort, ILogger logger)
+    /// <summary>
+    /// Prepares the download of <paramref name="file"/> from <paramref name="holders"/>. While it runs,
+    /// <paramref name="findHolders"/> (the tracker's who-has, if given) is asked every
+    /// <see cref="PeerOptions.HolderRefreshInterval"/> for holders that appeared since (other peers
+    /// still downloading it) and for their fresh piece maps.
+    /// </summary>
+    public DownloadSession(FileId file, string name, long length, IReadOnlyList<HolderEntry> holders, Repository repository, PeerOptions options, int ourPort, ILogger logger,
+        Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>>? findHolders = null)
     {
+        _findHolders = findHolders;
         Id = file;
         Name = name;
         Length = length;
-        _holders = holders ?? throw new ArgumentNullException(nameof(holders));
+        _holders = [.. holders ?? throw new ArgumentNullException(nameof(holders))];
         _repository = repository ?? throw new ArgumentNullException(nameof(repository));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _ourPort = ourPort;
@@ -109,7 +118,7 @@ public sealed class DownloadSession
                 {
                     if (links.Count == 0)
                         return Result(DownloadOutcome.Failed, null, resumed, manifest.PieceCount, DescribeNoHolder(0));
-                    await Task.WhenAll(links.Select(link => RunWorkerAsync(link, file, cancellationToken)));
+                    await RunWorkersAsync(links, file, cancellationToken);
                 }
             }
             finally
@@ -134,7 +143,7 @@ public sealed class DownloadSession
         {
             PeerLog.DownloadFailed(_logger, Name, e.Message);
             string next = e.IsDiskFull ? "free some space, then `request` again to continue" : "`request` again to continue";
-            string advice = _file is { } started ? $"The {started.VerifiedCount} verified pieces are kept; {next}" : char.ToUpperInvariant(next[0]) + next[1..];
+            string advice = _file is { } started ? $"The {started.RecordedCount} verified pieces are kept; {next}" : char.ToUpperInvariant(next[0]) + next[1..];
             return Result(DownloadOutcome.Failed, null, resumed, _file?.Manifest.PieceCount ?? 0, $"{e.Message}. {advice}");
         }
         finally
@@ -207,6 +216,7 @@ public sealed class DownloadSession
         var outstanding = new List<(int Piece, Task<Incoming> Reply)>();
         var lastHaveRefresh = Stopwatch.StartNew();
         int timeouts = 0;
+        var depth = new PeerDepth(_options.RequestsInFlightPerPeer);
         lock (_gate)
             _activePeers++;
         try
@@ -214,18 +224,7 @@ public sealed class DownloadSession
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var picks = new List<int>();
-                bool complete, stalled;
-                lock (_gate)
-                {
-                    while (outstanding.Count + picks.Count < _options.RequestsInFlightPerPeer && _picker!.Pick(peer) is int piece)
-                        picks.Add(piece);
-                    _inFlight += picks.Count;
-                    complete = _picker!.IsComplete;
-                    stalled = outstanding.Count + picks.Count == 0 && _inFlight == 0 && !AnyPeerHasWork();
-                }
-                foreach (int piece in picks)
-                    outstanding.Add((piece, link.GetPieceAsync(Id, piece, cancellationToken)));
+                var (complete, stalled) = TopUp(link, outstanding, depth.Depth, cancellationToken);
 
                 if (outstanding.Count == 0)
                 {
@@ -244,16 +243,23 @@ public sealed class DownloadSession
                     continue;
                 }
 
-                var finished = await Task.WhenAny(outstanding.Select(o => o.Reply));
+                // Once every piece is verified, nobody waits for a slow peer's queue: its replies are abandoned.
+                var finished = await Task.WhenAny(outstanding.Select(o => (Task)o.Reply).Append(_allVerified.Task));
+                if (finished == _allVerified.Task)
+                    return;
                 int index = outstanding.FindIndex(o => o.Reply == finished);
+                var replyTask = outstanding[index].Reply;
                 int done = outstanding[index].Piece;
                 outstanding.RemoveAt(index);
                 lock (_gate)
                     _inFlight--;
+                // Ask for the next piece before verifying and writing this one, so the peer never waits on our disk or hash.
+                TopUp(link, outstanding, depth.Depth, cancellationToken);
                 try
                 {
-                    using var reply = await finished;
+                    using var reply = await replyTask;
                     timeouts = 0;
+                    depth.Replied(reply.Payload.Length, file.Manifest.PieceLength);
                     var written = file.WritePiece(done, reply.Payload.Span);
                     lock (_gate)
                     {
@@ -264,6 +270,8 @@ public sealed class DownloadSession
                         else
                         {
                             _picker!.Received(peer, done);
+                            if (_picker.IsComplete)
+                                _allVerified.TrySetResult();
                             _sinceProgress.Restart();
                             if (written == PieceWriteResult.Written)
                             {
@@ -339,6 +347,24 @@ public sealed class DownloadSession
         PeerDropped?.Invoke(peer, reason);
     }
 
+    /// <summary>Sends requests until <paramref name="outstanding"/> holds the per-peer depth; says whether the file is complete and whether nothing is left to do anywhere.</summary>
+    private (bool Complete, bool Stalled) TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply)> outstanding, int depth, CancellationToken cancellationToken)
+    {
+        var picks = new List<int>();
+        bool complete, stalled;
+        lock (_gate)
+        {
+            while (outstanding.Count + picks.Count < depth && _picker!.Pick(link.Endpoint) is int piece)
+                picks.Add(piece);
+            _inFlight += picks.Count;
+            complete = _picker!.IsComplete;
+            stalled = outstanding.Count + picks.Count == 0 && _inFlight == 0 && !AnyPeerHasWork();
+        }
+        foreach (int piece in picks)
+            outstanding.Add((piece, link.GetPieceAsync(Id, piece, cancellationToken)));
+        return (complete, stalled);
+    }
+
     private bool AnyPeerHasWork()
     {
         // Called under _gate.
@@ -348,8 +374,11 @@ public sealed class DownloadSession
         return false;
     }
 
-    private bool PeerMayGain(string peer) =>
-        _holders.FirstOrDefault(h => h.Endpoint == peer) is { Have: not null };
+    private bool PeerMayGain(string peer)
+    {
+        lock (_gate)
+            return _holders.FirstOrDefault(h => h.Endpoint == peer) is { Have: not null };
+    }
 
     private async Task RefreshHaveAsync(PeerLink link, CancellationToken cancellationToken)
     {

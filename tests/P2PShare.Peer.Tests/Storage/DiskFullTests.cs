@@ -30,7 +30,7 @@ public sealed class DiskFullTests : IDisposable
     [InlineData(".state")] // the data is written, but the state recording it cannot be
     public async Task A_full_disk_fails_the_piece_clearly_and_keeps_every_piece_verified_before(string failingFile)
     {
-        using (var repository = new Repository(_folder.Root, NullLogger.Instance, null, path =>
+        using (var repository = new Repository(_folder.Root, NullLogger.Instance, null, TimeSpan.Zero, path =>
                {
                    if (_full && path.EndsWith(failingFile, StringComparison.Ordinal))
                        throw DiskFull();
@@ -57,6 +57,47 @@ public sealed class DiskFullTests : IDisposable
         for (int piece = 0; piece < _manifest.PieceCount; piece++)
             resumed.WritePiece(piece, Piece(piece));
         Assert.Equal(_data, File.ReadAllBytes(resumed.Complete()));
+    }
+
+    [Fact]
+    public async Task With_batched_state_a_full_disk_fails_the_next_piece_and_counts_only_what_the_state_on_disk_claims()
+    {
+        using (var repository = new Repository(_folder.Root, NullLogger.Instance, null, TimeSpan.FromMilliseconds(20), path =>
+               {
+                   if (_full && path.EndsWith(".state", StringComparison.Ordinal))
+                       throw DiskFull();
+               }))
+        {
+            var file = repository.OpenDownload(_manifest, "movie.bin");
+            _full = true;
+            foreach (int piece in new[] { 0, 1 })
+                Assert.Equal(PieceWriteResult.Written, file.WritePiece(piece, Piece(piece)));
+
+            // The delayed rewrite fails in the background; the next write must say so, not run on unrecorded.
+            StorageException? error = null;
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            while (error is null)
+            {
+                try
+                {
+                    Assert.Equal(PieceWriteResult.AlreadyHad, file.WritePiece(1, Piece(1)));
+                    await Task.Delay(5, deadline.Token); // polling with a deadline, not ordering by sleep
+                }
+                catch (StorageException e)
+                {
+                    error = e;
+                }
+            }
+
+            Assert.True(error.IsDiskFull);
+            Assert.Contains("'movie.bin'", error.Message, StringComparison.Ordinal);
+            Assert.Equal(0, file.RecordedCount);
+        }
+
+        _full = false;
+        using var restarted = _folder.Open();
+        var resumed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        Assert.Equal(0, resumed.Snapshot().Present);
     }
 
     [Fact]

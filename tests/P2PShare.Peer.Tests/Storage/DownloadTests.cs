@@ -123,6 +123,35 @@ public sealed class DownloadTests : IDisposable
     }
 
     [Fact]
+    public async Task Batched_state_is_written_when_the_repository_closes_before_its_interval()
+    {
+        var first = _folder.Open(statePersistInterval: TimeSpan.FromHours(1));
+        var file = first.OpenDownload(_manifest, "movie.bin");
+        foreach (int piece in new[] { 2, 3, 7 })
+            Assert.Equal(PieceWriteResult.Written, file.WritePiece(piece, Piece(piece)));
+        first.Dispose();
+
+        using var restarted = _folder.Open();
+        var listed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        Assert.Equal([2, 3, 7], listed.Snapshot().Indices());
+    }
+
+    [Fact]
+    public async Task Batched_state_is_written_within_its_interval_while_the_download_runs()
+    {
+        using var repository = _folder.Open(statePersistInterval: TimeSpan.FromMilliseconds(20));
+        var file = repository.OpenDownload(_manifest, "movie.bin");
+        var emptyState = File.ReadAllBytes(StatePath);
+        foreach (int piece in new[] { 0, 5 })
+            Assert.Equal(PieceWriteResult.Written, file.WritePiece(piece, Piece(piece)));
+
+        // The state written when the download was created lists no piece; the timer must replace it (no dispose here).
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (File.ReadAllBytes(StatePath).AsSpan().SequenceEqual(emptyState))
+            await Task.Delay(10, deadline.Token); // polling with a deadline, not ordering by sleep
+    }
+
+    [Fact]
     public async Task Download_state_survives_dispose_and_a_new_repository()
     {
         var first = _folder.Open();

@@ -21,9 +21,9 @@ public sealed class StorageTestFolder : IDisposable
     public string DownloadsFolder => Path.Combine(Root, Repository.StateDirectoryName, "downloads");
 
     /// <summary>A repository on this folder, disposed with the folder.</summary>
-    public Repository Open(int? pieceLength = null)
+    public Repository Open(int? pieceLength = null, TimeSpan statePersistInterval = default)
     {
-        var repository = new Repository(Root, NullLogger.Instance, pieceLength);
+        var repository = new Repository(Root, NullLogger.Instance, pieceLength, statePersistInterval);
         _repositories.Add(repository);
         return repository;
     }

@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace P2PShare.Bench.Swarm;
+
+/// <summary>
+/// A real swarm on 127.0.0.1 in a temporary folder: the tracker and the seeders as processes, a
+/// random source file hard-linked into every seeder's repository, and downloaders (<c>get</c>)
+/// started on demand into fresh repositories. Disposing kills the processes and deletes the folder.
+/// </summary>
+internal sealed partial class SwarmSession : IDisposable
+{
+    public const string FileName = "swarm.bin";
+    private readonly SwarmSettings _settings;
+    private readonly List<BenchProcess> _servers = [];
+    private readonly HashSet<string> _seederEndpoints = new(StringComparer.Ordinal);
+    private string _tracker = "";
+    private int _downloads;
+
+    public SwarmSession(SwarmSettings settings)
+    {
+        _settings = settings;
+        Root = Path.Combine(settings.TempRoot, $"p2pshare-swarm-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        Directory.CreateDirectory(Root);
+        Source = Path.Combine(Root, "source", FileName);
+    }
+
+    public string Root { get; }
+
+    public string Source { get; }
+
+    public IReadOnlySet<string> SeederEndpoints => _seederEndpoints;
+
+    /// <summary>Writes the random file and starts the tracker.</summary>
+    public async Task StartTrackerAsync()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Source)!);
+        BenchFiles.WriteRandom(Source, _settings.SizeBytes);
+        var tracker = Started(BenchProcess.Start("tracker", "P2PShare.Tracker", "--port", "0", "--host", "127.0.0.1", "--log-level", "Warning"));
+        string line = await tracker.WaitForLineAsync("listening on", _settings.Timeout);
+        _tracker = line[(line.LastIndexOf(' ') + 1)..];
+    }
+
+    /// <summary>Starts a seeder with its own hard-linked copy; <paramref name="throttleMbps"/> above 0 slows its serving (test-only option).</summary>
+    public async Task<string> StartSeederAsync(string name, double throttleMbps = 0)
+    {
+        string repo = Path.Combine(Root, name);
+        BenchFiles.Link(Source, Path.Combine(repo, FileName));
+        var args = new List<string> { "serve", "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", _tracker, "--log-level", "Warning" };
+        if (_settings.PieceLength is int pieceLength)
+            args.AddRange(["--piece-length", pieceLength.ToString(CultureInfo.InvariantCulture)]);
+        if (throttleMbps > 0)
+            args.AddRange(["--test-only-serve-mbps", throttleMbps.ToString(CultureInfo.InvariantCulture)]);
+        var seeder = Started(BenchProcess.Start(name, "P2PShare.Peer", [.. args]));
+        string line = await seeder.WaitForLineAsync("Sharing", _settings.Timeout);
+        string endpoint = ServingOn().Match(line).Groups[1].Value;
+        _seederEndpoints.Add(endpoint);
+        return endpoint;
+    }
+
+    /// <summary>Stops the seeder started as <paramref name="name"/> (killed, as a crash or power cut would).</summary>
+    public void StopSeeder(string name)
+    {
+        foreach (var p in _servers.Where(p => p.Name == name).ToList())
+        {
+            p.Dispose();
+            _servers.Remove(p);
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="count"/> downloaders together, waits for all, verifies every result
+    /// byte for byte, deletes them (disk space) and returns their figures.
+    /// </summary>
+    public async Task<IReadOnlyList<DownloadFigures>> DownloadAsync(int count)
+    {
+        var repos = Enumerable.Range(0, count).Select(_ => Path.Combine(Root, $"downloader{++_downloads}")).ToList();
+        var running = repos.Select(repo =>
+        {
+            Directory.CreateDirectory(repo);
+            return BenchProcess.Start(Path.GetFileName(repo), "P2PShare.Peer",
+                ["get", FileName, "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", _tracker, "--log-level", "Warning", .. _settings.DownloaderArgs]);
+        }).ToList();
+        try
+        {
+            var exits = await Task.WhenAll(running.Select(p => p.WaitForExitAsync(_settings.Timeout)));
+            var figures = new List<DownloadFigures>();
+            for (int i = 0; i < count; i++)
+            {
+                var p = running[i];
+                if (exits[i] != 0)
+                    throw new InvalidOperationException($"{p.Name} exited {exits[i]}.\nstdout:\n{p.Output}\nstderr:\n{p.Errors}");
+                string result = Path.Combine(repos[i], FileName);
+                if (!BenchFiles.SameContent(Source, result))
+                    throw new InvalidOperationException($"{p.Name}: {result} differs from the source");
+                var pieces = PiecesFrom().Matches(p.Output).ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), StringComparer.Ordinal);
+                figures.Add(new DownloadFigures(p.Wall, p.Wall - (p.LineTime("Downloading") ?? TimeSpan.Zero), p.PeakRssMib, p.CpuSeconds, pieces));
+            }
+            return figures;
+        }
+        finally
+        {
+            foreach (var p in running)
+                p.Dispose();
+            foreach (var repo in repos)
+                Directory.Delete(repo, recursive: true);
+        }
+    }
+
+    /// <summary>The baseline copy of the source over plain TCP; the copy is deleted afterwards.</summary>
+    public async Task<TimeSpan> PlainCopyAsync()
+    {
+        string copy = Path.Combine(Root, "plain-copy.bin");
+        try
+        {
+            return await PlainTcpCopy.RunAsync(Source, copy, CancellationToken.None);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in _servers)
+            p.Dispose();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"swarm: could not delete {Root}: {e.Message}");
+        }
+    }
+
+    private BenchProcess Started(BenchProcess process)
+    {
+        _servers.Add(process);
+        return process;
+    }
+
+    [GeneratedRegex(@" on (\S+:\d+);")]
+    private static partial Regex ServingOn();
+
+    [GeneratedRegex(@"(\d+\.\d+\.\d+\.\d+:\d+) \((\d+) pieces?\)")]
+    private static partial Regex PiecesFrom();
+}
