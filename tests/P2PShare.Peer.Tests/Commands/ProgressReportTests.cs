@@ -7,13 +7,13 @@ public sealed class ProgressReportTests
 {
     private static DownloadProgress Progress(int verified, long bytes = 50 * 1_000_000, double seconds = 10) => new(
         "big.bin", 100 * 1_000_000, verified, 200, bytes, TimeSpan.FromSeconds(seconds), 2,
-        new Dictionary<string, int> { ["10.0.0.7:12777"] = 60, ["10.0.0.5:12666"] = 40 });
+        new Dictionary<string, int> { ["127.0.0.7:12777"] = 60, ["127.0.0.5:12666"] = 40 });
 
     [Fact]
     public void Progress_line_shows_bar_percent_pieces_rate_peers_eta_and_pieces_from_each()
     {
         Assert.Equal(
-            "big.bin [##########..........]  50.0%  100/200 pieces  5.0 MB/s  2 peers  ETA 10 s; pieces from 10.0.0.5:12666 (40), 10.0.0.7:12777 (60)",
+            "big.bin [##########..........]  50.0%  100/200 pieces  5.0 MB/s  2 peers  ETA 10 s; pieces from 127.0.0.5:12666 (40), 127.0.0.7:12777 (60)",
             Report.Progress(Progress(100)));
     }
 

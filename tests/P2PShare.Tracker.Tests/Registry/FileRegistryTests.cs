@@ -8,7 +8,7 @@ namespace P2PShare.Tracker.Tests.Registry;
 
 public sealed class FileRegistryTests
 {
-    private static readonly IPAddress Address = IPAddress.Parse("10.0.0.7");
+    private static readonly IPAddress Address = IPAddress.Parse("127.0.0.7");
 
     private static FileRegistry WithClients(params int[] ports)
     {
@@ -142,7 +142,7 @@ public sealed class FileRegistryTests
 
         var holders = Assert.IsType<Holders>(registry.WhoHas(2, Files.Id("a")));
 
-        Assert.Equal(["10.0.0.7:5001", "10.0.0.7:5003"], holders.Peers.Select(p => p.Endpoint));
+        Assert.Equal(["127.0.0.7:5001", "127.0.0.7:5003"], holders.Peers.Select(p => p.Endpoint));
         Assert.All(holders.Peers, p => Assert.Null(p.Have));
     }
 
