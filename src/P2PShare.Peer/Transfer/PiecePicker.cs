@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using P2PShare.Protocol.Files;
 
 namespace P2PShare.Peer.Transfer;
@@ -13,6 +14,7 @@ public sealed class PiecePicker
     private readonly PieceSet _verified;
     private readonly int[] _availability;
     private readonly int[] _inFlight;
+    private readonly int[] _ties; // scratch for Choose
     private readonly Dictionary<string, PeerPieces> _peers = new(StringComparer.Ordinal);
     private readonly Random _random;
 
@@ -23,6 +25,7 @@ public sealed class PiecePicker
         _verified = verified.Clone();
         _availability = new int[verified.Count];
         _inFlight = new int[verified.Count];
+        _ties = new int[verified.Count];
         _random = random ?? throw new ArgumentNullException(nameof(random));
     }
 
@@ -104,36 +107,43 @@ public sealed class PiecePicker
         return best;
     }
 
+    // One pass collecting the pieces that share the best score, then one random draw among them:
+    // uniform among ties like a reservoir, without a random draw per tied piece on every pick (with
+    // thousands of equally rare pieces that cost ~13% of the downloader's CPU, under the session lock).
+    // Optimized at once: it runs a few thousand times per file, too few to leave tier 0 early.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Choose(PeerPieces state, bool endGame)
     {
         int count = _verified.Count;
-        if (count == 0)
-            return -1;
-        int start = _random.Next(count);
-        int best = -1;
         long bestScore = long.MaxValue;
         int ties = 0;
-        for (int n = 0; n < count; n++)
+        for (int i = 0; i < count; i++)
         {
-            int i = (start + n) % count;
-            if (_verified.Contains(i) || !state.Pieces.Contains(i) || state.Requested.Contains(i))
+            long score = Score(state, i, endGame);
+            if (score > bestScore || score == long.MaxValue)
                 continue;
-            if (!endGame && _inFlight[i] > 0)
-                continue;
-            // Rarest first; in end-game, the piece with the fewest copies already on the way.
-            long score = endGame ? ((long)_inFlight[i] << 32) | (uint)_availability[i] : _availability[i];
             if (score < bestScore)
             {
-                best = i;
                 bestScore = score;
-                ties = 1;
+                ties = 0;
             }
-            else if (score == bestScore && _random.Next(++ties) == 0)
-            {
-                best = i;
-            }
+            _ties[ties++] = i;
         }
-        return best;
+        return ties == 0 ? -1 : _ties[_random.Next(ties)];
+    }
+
+    // Rarest first; in end-game, the piece with the fewest copies already on the way. MaxValue: not a
+    // candidate. Outside end-game a piece this peer requested is in flight, so the set lookup is skipped.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Score(PeerPieces state, int i, bool endGame)
+    {
+        if (_verified.Contains(i))
+            return long.MaxValue;
+        if (!endGame)
+            return _inFlight[i] > 0 || !state.Pieces.Contains(i) ? long.MaxValue : _availability[i];
+        if (!state.Pieces.Contains(i) || state.Requested.Contains(i))
+            return long.MaxValue;
+        return ((long)_inFlight[i] << 32) | (uint)_availability[i];
     }
 
     /// <summary>

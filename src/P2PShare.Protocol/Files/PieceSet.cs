@@ -30,10 +30,13 @@ public sealed class PieceSet
     /// <summary>True when piece <paramref name="index"/> is present.</summary>
     public bool Contains(int index)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+        if ((uint)index >= (uint)Count) // one compare on a hot path (the picker scans every piece)
+            ThrowOutOfRange(index);
         return (_bits[index >> 3] & (0x80 >> (index & 7))) != 0;
     }
+
+    private void ThrowOutOfRange(int index) =>
+        throw new ArgumentOutOfRangeException(nameof(index), index, $"piece index must be in [0, {Count})");
 
     /// <summary>Marks piece <paramref name="index"/> present; false if it already was.</summary>
     public bool Add(int index)
