@@ -29,8 +29,8 @@ internal static partial class PeerLog
     [LoggerMessage(212, LogLevel.Debug, "Tracker asked for a refresh; reporting {Count} files")]
     public static partial void TrackerRefresh(ILogger logger, int count);
 
-    [LoggerMessage(213, LogLevel.Debug, "Could not tell the tracker about piece {Piece}: {Reason}")]
-    public static partial void HaveFailed(ILogger logger, int piece, string reason);
+    [LoggerMessage(213, LogLevel.Debug, "Could not tell the tracker about {Pieces} verified pieces: {Reason}")]
+    public static partial void HaveFailed(ILogger logger, int pieces, string reason);
 
     [LoggerMessage(220, LogLevel.Warning, "Peer {Peer} unusable for {File}: {Reason}")]
     public static partial void PeerDropped(ILogger logger, string peer, string file, string reason);

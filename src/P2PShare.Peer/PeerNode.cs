@@ -32,6 +32,7 @@ public sealed class PeerNode : IAsyncDisposable
     private volatile TrackerClient? _tracker;
     private Task _trackerWatch = Task.CompletedTask;
     private CancellationTokenSource? _watchStop;
+    private readonly HaveNotices _haveNotices;
     private int _disposed;
 
     /// <summary>Creates a peer; call <see cref="StartServingAsync"/> next.</summary>
@@ -40,6 +41,7 @@ public sealed class PeerNode : IAsyncDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _loggers = loggers ?? throw new ArgumentNullException(nameof(loggers));
         _logger = loggers.CreateLogger("P2PShare.Peer");
+        _haveNotices = new HaveNotices(options.HaveNoticeInterval, CurrentPieces, SendHaveSetAsync);
     }
 
     /// <summary>Raised when a download ends (completed, stopped or failed).</summary>
@@ -249,8 +251,17 @@ public sealed class PeerNode : IAsyncDisposable
         bool first;
         lock (_gate)
             first = _announcedPartial.Add(file);
-        _ = first ? AnnounceQuietlyAsync() : tracker.SendHaveAsync(file, piece);
+        if (first)
+            _ = AnnounceQuietlyAsync();
+        else
+            _haveNotices.Gained(file);
     }
+
+    private PieceSet? CurrentPieces(FileId file) =>
+        _repository is { } repository && repository.TryGet(file, out var local) && local is not null ? local.Snapshot() : null;
+
+    private Task SendHaveSetAsync(FileId file, PieceSet pieces) =>
+        _tracker is { } tracker ? tracker.SendHaveSetAsync(file, pieces) : Task.CompletedTask;
 
     private async Task AnnounceQuietlyAsync()
     {
@@ -389,6 +400,7 @@ public sealed class PeerNode : IAsyncDisposable
             return;
         await _leaving.CancelAsync();
         await StopDownloadsAsync();
+        _haveNotices.Dispose();
         if (_tracker is { } tracker)
             await tracker.DisposeAsync();
         await _trackerWatch;

@@ -65,6 +65,12 @@ public sealed record PeerOptions
     /// <summary>The network's shared secret, proved on every connection we open or accept; null for an open network.</summary>
     public SharedSecret? Secret { get; init; }
 
+    /// <summary>
+    /// The longest a verified piece waits before the tracker is told of it; the pieces gained
+    /// meanwhile go in one notice. Zero: a notice per piece.
+    /// </summary>
+    public TimeSpan HaveNoticeInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How often a download asks the tracker for holders that appeared since it started (peers still downloading the file too).</summary>
     public TimeSpan HolderRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
 

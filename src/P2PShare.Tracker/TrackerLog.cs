@@ -65,6 +65,9 @@ internal static partial class TrackerLog
     [LoggerMessage(32, LogLevel.Debug, "{Remote}: ignored 'have' for piece {Piece} of {File}: {Result}")]
     public static partial void HaveIgnored(ILogger logger, string remote, int piece, string file, string result);
 
+    [LoggerMessage(740, LogLevel.Debug, "{Remote}: ignored 'have_set' of {Pieces} pieces of {File}: {Result}")]
+    public static partial void HaveSetIgnored(ILogger logger, string remote, int pieces, string file, string result);
+
     [LoggerMessage(33, LogLevel.Information, "{Remote} asked '{Type}', which the tracker does not answer")]
     public static partial void UnknownRequest(ILogger logger, string remote, string type);
 

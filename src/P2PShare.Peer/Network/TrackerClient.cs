@@ -150,16 +150,17 @@ public sealed class TrackerClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Tells the tracker we gained a piece (best effort: a lost notice is repaired by the next announce).</summary>
-    public async Task SendHaveAsync(FileId file, int piece)
+    /// <summary>Tells the tracker we hold at least <paramref name="pieces"/> of <paramref name="file"/> (best effort: a lost notice is repaired by the next one or the next announce).</summary>
+    public async Task SendHaveSetAsync(FileId file, PieceSet pieces)
     {
+        ArgumentNullException.ThrowIfNull(pieces);
         try
         {
-            await _channel.SendAsync(new HavePiece(file, piece), default, _channel.Closed);
+            await _channel.SendAsync(new HaveSet(file, pieces.Count, pieces), default, _channel.Closed);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
         {
-            PeerLog.HaveFailed(_logger, piece, e.Message);
+            PeerLog.HaveFailed(_logger, pieces.Present, e.Message);
         }
     }
 

@@ -58,6 +58,23 @@ public sealed class PieceSet
         return true;
     }
 
+    /// <summary>Adds every piece of <paramref name="other"/> (a set of the same file); returns how many were new.</summary>
+    public int UnionWith(PieceSet other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Count != Count)
+            throw new ArgumentException($"a set of {other.Count} pieces cannot join a set of {Count}", nameof(other));
+        int before = Present;
+        int present = 0;
+        for (int i = 0; i < _bits.Length; i++)
+        {
+            _bits[i] |= other._bits[i];
+            present += BitOperations.PopCount(_bits[i]);
+        }
+        Present = present;
+        return present - before;
+    }
+
     /// <summary>Marks every piece present.</summary>
     public void AddAll()
     {

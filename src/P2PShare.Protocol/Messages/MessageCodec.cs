@@ -37,6 +37,7 @@ public static class MessageCodec
             Bye.TypeName => Bye.Read(header),
             Announce.TypeName => Announce.Read(header, limits),
             HavePiece.TypeName => HavePiece.Read(header),
+            HaveSet.TypeName => HaveSet.Read(header, limits),
             ListFiles.TypeName => ListFiles.Read(header),
             UpdateRequest.TypeName => UpdateRequest.Read(header),
             Refresh.TypeName => Refresh.Read(header),

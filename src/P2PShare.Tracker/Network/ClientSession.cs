@@ -176,6 +176,11 @@ internal sealed class ClientSession : IDisposable
                     if (marked is not (PieceMarkResult.Marked or PieceMarkResult.AlreadyHeld))
                         TrackerLog.HaveIgnored(_context.Logger, Label, have.Piece, have.File.ShortText, marked.ToString());
                     break;
+                case HaveSet haveSet:
+                    var added = _context.Registry.MarkPieces(Id, haveSet.File, haveSet.Have);
+                    if (added is not (PieceMarkResult.Marked or PieceMarkResult.AlreadyHeld))
+                        TrackerLog.HaveSetIgnored(_context.Logger, Label, haveSet.Have.Present, haveSet.File.ShortText, added.ToString());
+                    break;
                 case ListFiles list:
                     await ReplyAsync(list, new FileList(_context.Registry.List(list.Name)), cancellationToken);
                     break;

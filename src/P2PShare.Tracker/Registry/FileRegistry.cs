@@ -116,6 +116,26 @@ public sealed class FileRegistry
         }
     }
 
+    /// <summary>Records that the client holds at least <paramref name="pieces"/> of a file it announced (a batch of <c>have</c> notices).</summary>
+    public PieceMarkResult MarkPieces(long clientId, FileId file, PieceSet pieces)
+    {
+        ArgumentNullException.ThrowIfNull(pieces);
+        lock (_lock)
+        {
+            if (!_clients.ContainsKey(clientId))
+                return PieceMarkResult.UnknownClient;
+            if (!_files.TryGetValue(file, out var record) || !record.Holders.TryGetValue(clientId, out var holding))
+                return PieceMarkResult.NotAnnounced;
+            if (pieces.Count != record.PieceCount)
+                return PieceMarkResult.OutOfRange;
+            if (holding.Have is null || holding.Have.UnionWith(pieces) == 0)
+                return PieceMarkResult.AlreadyHeld;
+            if (holding.Have.IsComplete)
+                holding.Have = null;
+            return PieceMarkResult.Marked;
+        }
+    }
+
     /// <summary>
     /// The files someone can serve, sorted by name then id, with complete and partial holder counts.
     /// With <paramref name="name"/>, only files some holder calls by that exact name (and that name

@@ -74,4 +74,21 @@ public sealed class PieceSetTests
         Assert.Equal([0, 1, 8], copy.Indices());
         Assert.Equal(2, set.Present);
     }
+
+    [Fact]
+    public void Union_adds_the_other_sets_pieces_and_counts_the_new_ones()
+    {
+        var set = PieceSet.FromBytes(10, [0xC0, 0x00]);   // 0, 1
+        var other = PieceSet.FromBytes(10, [0x40, 0x40]); // 1, 9
+
+        Assert.Equal(1, set.UnionWith(other));
+        Assert.Equal([0, 1, 9], set.Indices());
+        Assert.Equal(3, set.Present);
+        Assert.Equal(0, set.UnionWith(other));
+        Assert.Equal([1, 9], other.Indices());
+    }
+
+    [Fact]
+    public void Union_with_a_set_of_another_size_is_refused() =>
+        Assert.Throws<ArgumentException>(() => new PieceSet(10).UnionWith(new PieceSet(9)));
 }

@@ -99,6 +99,35 @@ public sealed class TrackerMessageTests
     [Fact]
     public void Have_round_trips() => Assert.Equal(HaveMessage, RoundTrip.Of(HaveMessage));
 
+    // ---- have_set ----
+
+    // 10 pieces, holding 0, 1 and 9: bytes C0 40 (§4.4).
+    private static readonly string HaveSetText = "type::have_set;file::" + AHex + ";pieces::10;have::wEA=;";
+    private static readonly HaveSet HaveSetMessage = new(A, 10, PieceSet.FromBytes(10, [0xC0, 0x40]));
+
+    [Fact]
+    public void Have_set_encodes_to_its_golden_text() => Assert.Equal(HaveSetText, MessageCodec.Encode(HaveSetMessage));
+
+    [Fact]
+    public void Have_set_decodes_from_its_golden_text()
+    {
+        var back = Assert.IsType<HaveSet>(MessageCodec.Decode(HaveSetText));
+        Assert.Equal((A, 10), (back.File, back.PieceCount));
+        Assert.Equal([0, 1, 9], back.Have.Indices());
+    }
+
+    [Fact]
+    public void Have_set_keeps_the_bitfield_even_when_every_piece_is_held() =>
+        Assert.Equal("type::have_set;file::" + AHex + ";pieces::3;have::4A==;", MessageCodec.Encode(new HaveSet(A, 3, PieceSet.Full(3))));
+
+    [Theory]
+    [InlineData("pieces::10;")]                 // no bitfield
+    [InlineData("pieces::10;have::wA==;")]      // one byte for ten pieces
+    [InlineData("pieces::10;have::wEE=;")]      // a bit past the last piece
+    [InlineData("pieces::0;have::;")]           // nothing to gain in an empty file
+    public void Have_set_with_a_bad_bitfield_is_a_protocol_error(string tail) =>
+        Assert.Throws<ProtocolException>(() => MessageCodec.Decode("type::have_set;file::" + AHex + ";" + tail));
+
     // ---- list ----
 
     private const string ListText = @"type::list;id::9;name::a\;b\:\:c\\d\ne\rf Ünïcødé 文件 🎉;";

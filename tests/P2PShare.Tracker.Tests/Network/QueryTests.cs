@@ -112,6 +112,25 @@ public sealed class QueryTests
     }
 
     [Fact]
+    public async Task Have_set_adds_a_batch_of_pieces_to_the_partial_holders_bitfield()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var leecher = await TestPeer.JoinAsync(tracker, 7001);
+        await using var asker = await TestPeer.JoinAsync(tracker, 7002);
+        var id = Files.Id("a");
+        await leecher.AnnounceAsync(Files.Partial("a.bin", "a", [0]));
+        var gained = new PieceSet(4);
+        gained.Add(2);
+        gained.Add(3);
+
+        await leecher.SendHaveSetAsync(id, gained);
+        await leecher.ListAsync(); // Replies come in order: once this one is back, the notice was handled.
+
+        var holder = Assert.Single(Assert.IsType<Holders>(await asker.WhoHasAsync(id)).Peers);
+        Assert.Equal([0, 2, 3], holder.Have!.Indices());
+    }
+
+    [Fact]
     public async Task Have_for_every_remaining_piece_makes_the_holder_complete()
     {
         await using var tracker = await TestTracker.StartAsync();

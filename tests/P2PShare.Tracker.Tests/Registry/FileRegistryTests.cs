@@ -200,6 +200,39 @@ public sealed class FileRegistryTests
     }
 
     [Fact]
+    public void Mark_pieces_adds_a_batch_and_completes_the_holding()
+    {
+        var registry = WithClients(5001, 5002);
+        registry.Announce(1, [Files.Partial("a.bin", "a", [0], length: 1000, pieceLength: 256)]);
+        var some = new PieceSet(4);
+        some.Add(0);
+        some.Add(2);
+
+        Assert.Equal(PieceMarkResult.Marked, registry.MarkPieces(1, Files.Id("a"), some));
+        Assert.Equal([0, 2], Assert.Single(Assert.IsType<Holders>(registry.WhoHas(2, Files.Id("a"))).Peers).Have!.Indices());
+        Assert.Equal(PieceMarkResult.AlreadyHeld, registry.MarkPieces(1, Files.Id("a"), some));
+        Assert.Equal(PieceMarkResult.Marked, registry.MarkPieces(1, Files.Id("a"), PieceSet.Full(4)));
+
+        Assert.Null(Assert.Single(Assert.IsType<Holders>(registry.WhoHas(2, Files.Id("a"))).Peers).Have);
+        Assert.Equal((1, 0), (registry.List()[0].CompleteHolders, registry.List()[0].PartialHolders));
+    }
+
+    [Fact]
+    public void Mark_pieces_outside_what_the_client_announced_changes_nothing()
+    {
+        var registry = WithClients(5001, 5002);
+        registry.Announce(1, [Files.Partial("a.bin", "a", [0])]);
+
+        Assert.Equal(PieceMarkResult.NotAnnounced, registry.MarkPieces(1, Files.Id("other"), PieceSet.Full(4)));
+        Assert.Equal(PieceMarkResult.NotAnnounced, registry.MarkPieces(2, Files.Id("a"), PieceSet.Full(4)));
+        Assert.Equal(PieceMarkResult.OutOfRange, registry.MarkPieces(1, Files.Id("a"), PieceSet.Full(5)));
+        Assert.Equal(PieceMarkResult.UnknownClient, registry.MarkPieces(9, Files.Id("a"), PieceSet.Full(4)));
+
+        var holder = Assert.Single(Assert.IsType<Holders>(registry.WhoHas(2, Files.Id("a"))).Peers);
+        Assert.Equal([0], holder.Have!.Indices());
+    }
+
+    [Fact]
     public void Mark_piece_outside_what_the_client_announced_changes_nothing()
     {
         var registry = WithClients(5001, 5002);

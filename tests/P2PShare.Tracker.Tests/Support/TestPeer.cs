@@ -115,6 +115,8 @@ internal sealed class TestPeer : IAsyncDisposable
 
     public Task SendHaveAsync(FileId file, int piece) => Channel.SendAsync(new HavePiece(file, piece)).WaitAsync(Deadline);
 
+    public Task SendHaveSetAsync(FileId file, PieceSet pieces) => Channel.SendAsync(new HaveSet(file, pieces.Count, pieces)).WaitAsync(Deadline);
+
     /// <summary>Writes bytes straight to the socket, bypassing the codec (for malformed input).</summary>
     public Task SendRawAsync(byte[] bytes) => _tcp.GetStream().WriteAsync(bytes).AsTask().WaitAsync(Deadline);
 
