@@ -112,7 +112,7 @@ public sealed class PieceServer : IAsyncDisposable
                 return;
             }
             PeerLog.ServeAccepted(_logger, remote);
-            await channel.RunAsync((incoming, ct) => HandleAsync(channel, incoming, ct), _options.IdleTimeout, cancellationToken);
+            await channel.RunAsync((incoming, ct) => HandleAsync(channel, client.Client, incoming, ct), _options.IdleTimeout, cancellationToken);
         }
         catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -152,7 +152,7 @@ public sealed class PieceServer : IAsyncDisposable
         }
     }
 
-    private async Task HandleAsync(MessageChannel channel, Incoming incoming, CancellationToken cancellationToken)
+    private async Task HandleAsync(MessageChannel channel, Socket socket, Incoming incoming, CancellationToken cancellationToken)
     {
         using (incoming)
         {
@@ -160,7 +160,7 @@ public sealed class PieceServer : IAsyncDisposable
             switch (message)
             {
                 case GetPiece request:
-                    await ServePieceAsync(channel, request, cancellationToken);
+                    await ServePieceAsync(channel, socket, request, cancellationToken);
                     break;
                 case GetManifest request:
                     if (_repository.TryGet(request.File, out var file) && file is not null)
@@ -185,7 +185,7 @@ public sealed class PieceServer : IAsyncDisposable
         }
     }
 
-    private async Task ServePieceAsync(MessageChannel channel, GetPiece request, CancellationToken cancellationToken)
+    private async Task ServePieceAsync(MessageChannel channel, Socket socket, GetPiece request, CancellationToken cancellationToken)
     {
         if (!_repository.TryGet(request.File, out var file) || file is null)
         {
@@ -199,6 +199,18 @@ public sealed class PieceServer : IAsyncDisposable
         }
         if (_options.TestFaults?.BeforeServingPiece is { } pause)
             await pause(cancellationToken);
+        if (_throttle is null && _options.TestFaults is not { CorruptServedPieces: true } && file.TryLocatePiece(request.Piece, out var path, out long offset, out int length))
+        {
+            var region = FileRegion.TryOpen(path, offset, length);
+            if (region is not null)
+            {
+                await using (region)
+                    await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), length, region.SenderOn(socket), cancellationToken);
+                Interlocked.Increment(ref _piecesServed);
+                Interlocked.Add(ref _bytesServed, length);
+                return;
+            }
+        }
         int size = file.Manifest.PieceSize(request.Piece);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
         try

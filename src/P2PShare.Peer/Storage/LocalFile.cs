@@ -146,6 +146,23 @@ public sealed class LocalFile : IDisposable
     }
 
     /// <summary>
+    /// Where verified piece <paramref name="piece"/> lies on disk now, so the kernel can send it
+    /// without a copy through our memory; false if it is not held. The path changes when a download
+    /// completes, so a caller that fails to open it may ask again or fall back to <see cref="ReadPiece"/>.
+    /// </summary>
+    public bool TryLocatePiece(int piece, out string path, out long offset, out int size)
+    {
+        path = _dataPath;
+        offset = 0;
+        size = 0;
+        if (!Has(piece))
+            return false;
+        offset = Manifest.PieceOffset(piece);
+        size = Manifest.PieceSize(piece);
+        return true;
+    }
+
+    /// <summary>
     /// Verifies <paramref name="data"/> as piece <paramref name="piece"/>, writes it at its offset and
     /// records it crash-safely. Concurrent writers of different pieces are fine. Throws
     /// <see cref="StorageException"/> when the disk refuses (the piece is then not recorded).

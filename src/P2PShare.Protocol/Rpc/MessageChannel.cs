@@ -45,6 +45,34 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends <paramref name="reply"/> to <paramref name="request"/> with a payload of
+    /// <paramref name="payloadLength"/> bytes that <paramref name="sendFrame"/> sends itself (see
+    /// <see cref="FrameSender"/>), under the send lock so frames never interleave. If it fails, the
+    /// channel is closed: a frame cut short leaves the stream unreadable.
+    /// </summary>
+    public async Task ReplyAsync(Message request, Message reply, int payloadLength, FrameSender sendFrame, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(reply);
+        string header = MessageCodec.Encode(reply with { ReplyTo = request.RequestId });
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        await _sendLock.WaitAsync(linked.Token);
+        try
+        {
+            await FrameWriter.WriteAsync(header, payloadLength, sendFrame, _limits, linked.Token);
+        }
+        catch (Exception e) when (e is not ProtocolException)
+        {
+            Close();
+            throw;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
     /// <summary>Sends <paramref name="reply"/> as the answer to <paramref name="request"/>.</summary>
     public Task ReplyAsync(Message request, Message reply, ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
     {

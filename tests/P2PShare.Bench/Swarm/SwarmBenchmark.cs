@@ -33,7 +33,7 @@ internal sealed class SwarmBenchmark(SwarmSettings settings, TextWriter output)
         double mbps = Rate(Median(_main.Select(f => f.Wall.TotalSeconds)));
         double plain = Median(_plain);
         double rss = _main.Max(f => f.PeakRssMib);
-        Say(Invariant($"medians over {settings.Runs} run(s): download {mbps:0} MB/s, plain TCP {plain:0} MB/s, ratio {mbps / plain:0.00}; downloader CPU {Median(_main.Select(f => f.CpuSeconds)):0.00} s; highest downloader peak RSS {rss:0} MiB"));
+        Say(Invariant($"medians over {settings.Runs} run(s): download {mbps:0} MB/s, plain TCP {plain:0} MB/s, ratio {mbps / plain:0.00}; downloader CPU {Median(_main.Select(f => f.CpuSeconds)):0.00} s, tracker+seeders CPU {Median(_main.Select(f => f.ServerCpuSeconds)):0.00} s; highest downloader peak RSS {rss:0} MiB"));
         Say(Invariant($"swarm: MBps={mbps:0} plain_tcp_MBps={plain:0} ratio={mbps / plain:0.00} downloader_peak_rss_mib={rss:0}"));
         return 0;
     }
@@ -100,7 +100,7 @@ internal sealed class SwarmBenchmark(SwarmSettings settings, TextWriter output)
     }
 
     private string Describe(DownloadFigures f) =>
-        Invariant($"{f.Wall.TotalSeconds:0.00} s wall = {Rate(f.Wall.TotalSeconds):0} MB/s (transfer alone {f.Transfer.TotalSeconds:0.00} s = {Rate(f.Transfer.TotalSeconds):0} MB/s), peak RSS {f.PeakRssMib:0} MiB, CPU {f.CpuSeconds:0.00} s");
+        Invariant($"{f.Wall.TotalSeconds:0.00} s wall = {Rate(f.Wall.TotalSeconds):0} MB/s (transfer alone {f.Transfer.TotalSeconds:0.00} s = {Rate(f.Transfer.TotalSeconds):0} MB/s), peak RSS {f.PeakRssMib:0} MiB, CPU {f.CpuSeconds:0.00} s, tracker+seeders CPU {f.ServerCpuSeconds:0.00} s");
 
     private double Rate(double seconds) => settings.SizeBytes / seconds / 1e6;
 

@@ -75,6 +75,7 @@ internal sealed partial class SwarmSession : IDisposable
     public async Task<IReadOnlyList<DownloadFigures>> DownloadAsync(int count)
     {
         var repos = Enumerable.Range(0, count).Select(_ => Path.Combine(Root, $"downloader{++_downloads}")).ToList();
+        double serverCpuBefore = _servers.Sum(s => s.CpuSeconds);
         var running = repos.Select(repo =>
         {
             Directory.CreateDirectory(repo);
@@ -84,6 +85,8 @@ internal sealed partial class SwarmSession : IDisposable
         try
         {
             var exits = await Task.WhenAll(running.Select(p => p.WaitForExitAsync(_settings.Timeout)));
+            await Task.Delay(50); // one more CPU sample of the servers (taken every 20 ms)
+            double serverCpu = _servers.Sum(s => s.CpuSeconds) - serverCpuBefore;
             var figures = new List<DownloadFigures>();
             for (int i = 0; i < count; i++)
             {
@@ -94,7 +97,7 @@ internal sealed partial class SwarmSession : IDisposable
                 if (!BenchFiles.SameContent(Source, result))
                     throw new InvalidOperationException($"{p.Name}: {result} differs from the source");
                 var pieces = PiecesFrom().Matches(p.Output).ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), StringComparer.Ordinal);
-                figures.Add(new DownloadFigures(p.Wall, p.Wall - (p.LineTime("Downloading") ?? TimeSpan.Zero), p.PeakRssMib, p.CpuSeconds, pieces));
+                figures.Add(new DownloadFigures(p.Wall, p.Wall - (p.LineTime("Downloading") ?? TimeSpan.Zero), p.PeakRssMib, p.CpuSeconds, pieces, serverCpu));
             }
             return figures;
         }

@@ -149,6 +149,22 @@ public sealed class PieceServerTests
         Assert.Equal(data.AsSpan(4096), held.Payload.Span);
     }
 
+    [Fact]
+    public async Task A_shared_file_cut_short_after_sharing_gets_a_clear_error_and_the_connection_goes_on()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+        await using var link = await server.FetchAsync();
+        string path = server.Repository.Files.Single().FinalPath!;
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
+            file.SetLength(5000); // someone edits the shared file: piece 2 (bytes 8192..9999) is gone
+
+        var lost = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetPieceAsync(server.SharedId, 2, CancellationToken.None).WaitAsync(Deadline));
+        using var first = await link.GetPieceAsync(server.SharedId, 0, CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal(ErrorCodes.Failed, lost.Code);
+        Assert.Equal(TestPieceServer.Content.AsSpan(0, 4096), first.Payload.Span);
+    }
+
     // The freed slot is released when the server notices the close; a fetcher may race it.
     private static async Task<T> RetryAsync<T>(Func<Task<T>> attempt)
     {

@@ -57,6 +57,62 @@ public sealed class MessageChannelTests
     }
 
     [Fact]
+    public async Task A_reply_whose_payload_the_caller_sends_itself_arrives_whole_between_ordinary_frames()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var payload = PayloadFor(300);
+        var serverLoop = pair.Server.RunAsync(async (incoming, ct) =>
+        {
+            using (incoming)
+            {
+                var request = Assert.IsType<GetPiece>(incoming.Message);
+                // As a seeder does with sendfile: the head from the channel, the payload from elsewhere, on the same socket.
+                var socket = pair.ServerSocket.GetStream();
+                await pair.Server.ReplyAsync(request, new PieceReply(request.File, request.Piece), payload.Length, async (head, token) =>
+                {
+                    await socket.WriteAsync(head, token);
+                    await socket.WriteAsync(payload, token);
+                }, ct);
+            }
+        }, Idle);
+        var clientLoop = pair.Client.RunAsync(Ignore, Idle);
+
+        for (int piece = 0; piece < 3; piece++)
+        {
+            var (reply, raw) = await pair.Client.RequestAsync<PieceReply>(new GetPiece(A, piece), Timeout).WaitAsync(Timeout);
+            using (raw)
+            {
+                Assert.Equal(piece, reply.Piece);
+                Assert.Equal(payload, raw.Payload.ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_caller_sent_payload_that_fails_midway_closes_the_channel()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var serverLoop = pair.Server.RunAsync(async (incoming, ct) =>
+        {
+            using (incoming)
+            {
+                var request = Assert.IsType<GetPiece>(incoming.Message);
+                var socket = pair.ServerSocket.GetStream();
+                await pair.Server.ReplyAsync(request, new PieceReply(request.File, request.Piece), 1000, async (head, token) =>
+                {
+                    await socket.WriteAsync(head, token);
+                    throw new IOException("the file vanished"); // half a frame is out: the stream cannot be used again
+                }, ct);
+            }
+        }, Idle);
+        var clientLoop = pair.Client.RunAsync(Ignore, Idle);
+
+        await Assert.ThrowsAsync<IOException>(() => pair.Client.RequestAsync<PieceReply>(new GetPiece(A, 0), Timeout).WaitAsync(Timeout));
+        Assert.True(pair.Server.Closed.IsCancellationRequested);
+        await serverLoop.WaitAsync(Timeout); // the read loop ends with the channel
+    }
+
+    [Fact]
     public async Task Error_reply_throws_RemoteErrorException_with_code_and_text()
     {
         await using var pair = await ChannelPair.ConnectAsync();
