@@ -64,7 +64,8 @@ internal sealed class BenchProcess : IDisposable
         }
     }
 
-    public static BenchProcess Start(string name, string program, params string[] args)
+    /// <summary>Starts <c>dotnet FOLDER/PROGRAM.dll ARGS</c>.</summary>
+    public static BenchProcess Start(string name, string folder, string program, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -73,7 +74,7 @@ internal sealed class BenchProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program + ".dll"));
+        info.ArgumentList.Add(Path.Combine(folder, program + ".dll"));
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info };

@@ -18,7 +18,7 @@ internal sealed class SwarmBenchmark(SwarmSettings settings, TextWriter output)
         Say($"swarm: {Mib(settings.SizeBytes)} MiB, {settings.Seeders} seeder(s)"
             + (settings.Leechers > 0 ? $", {settings.Leechers} downloaders together" : "")
             + (settings.SlowSeederMbps > 0 ? $", plus one seeder throttled to {settings.SlowSeederMbps} MB/s" : "")
-            + $", {settings.Runs} run(s), in {session.Root}");
+            + $", {settings.Runs} run(s), in {session.Root}; programs from {settings.ProgramsFolder}");
         await session.StartTrackerAsync();
         for (int i = 1; i <= settings.Seeders; i++)
             Say($"seeder{i} serving on {await session.StartSeederAsync($"seeder{i}")}");

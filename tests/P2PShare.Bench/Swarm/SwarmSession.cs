@@ -36,7 +36,7 @@ internal sealed partial class SwarmSession : IDisposable
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Source)!);
         BenchFiles.WriteRandom(Source, _settings.SizeBytes);
-        var tracker = Started(BenchProcess.Start("tracker", "P2PShare.Tracker", "--port", "0", "--host", "127.0.0.1", "--log-level", "Warning"));
+        var tracker = Started(BenchProcess.Start("tracker", _settings.ProgramsFolder, "P2PShare.Tracker", "--port", "0", "--host", "127.0.0.1", "--log-level", "Warning"));
         string line = await tracker.WaitForLineAsync("listening on", _settings.Timeout);
         _tracker = line[(line.LastIndexOf(' ') + 1)..];
     }
@@ -51,7 +51,7 @@ internal sealed partial class SwarmSession : IDisposable
             args.AddRange(["--piece-length", pieceLength.ToString(CultureInfo.InvariantCulture)]);
         if (throttleMbps > 0)
             args.AddRange(["--test-only-serve-mbps", throttleMbps.ToString(CultureInfo.InvariantCulture)]);
-        var seeder = Started(BenchProcess.Start(name, "P2PShare.Peer", [.. args]));
+        var seeder = Started(BenchProcess.Start(name, _settings.ProgramsFolder, "P2PShare.Peer", [.. args]));
         string line = await seeder.WaitForLineAsync("Sharing", _settings.Timeout);
         string endpoint = ServingOn().Match(line).Groups[1].Value;
         _seederEndpoints.Add(endpoint);
@@ -79,7 +79,7 @@ internal sealed partial class SwarmSession : IDisposable
         var running = repos.Select(repo =>
         {
             Directory.CreateDirectory(repo);
-            return BenchProcess.Start(Path.GetFileName(repo), "P2PShare.Peer",
+            return BenchProcess.Start(Path.GetFileName(repo), _settings.ProgramsFolder, "P2PShare.Peer",
                 ["get", FileName, "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", _tracker, "--log-level", "Warning", .. _settings.DownloaderArgs]);
         }).ToList();
         try

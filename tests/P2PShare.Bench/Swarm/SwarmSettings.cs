@@ -27,6 +27,9 @@ internal sealed record SwarmSettings
     /// <summary>Folder for the temporary files (deleted afterwards).</summary>
     public string TempRoot { get; init; } = Path.GetTempPath();
 
+    /// <summary>Where P2PShare.Peer.dll and P2PShare.Tracker.dll are run from: the benchmark's own build, or a <c>dotnet publish</c> output.</summary>
+    public string ProgramsFolder { get; init; } = AppContext.BaseDirectory;
+
     /// <summary>Longest any one process may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 }
