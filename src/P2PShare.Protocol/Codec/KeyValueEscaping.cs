@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace P2PShare.Protocol.Codec;
@@ -9,12 +10,22 @@ namespace P2PShare.Protocol.Codec;
 /// </summary>
 public static class KeyValueEscaping
 {
+    private static readonly SearchValues<char> Specials = SearchValues.Create("\\;:\n\r");
+
     /// <summary>Appends <paramref name="text"/> escaped.</summary>
     public static void Append(StringBuilder builder, string text)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(text);
-        foreach (char c in text)
+        // Most names and values need no escape: append what precedes the first special character in one go.
+        int plain = text.AsSpan().IndexOfAny(Specials);
+        if (plain < 0)
+        {
+            builder.Append(text);
+            return;
+        }
+        builder.Append(text.AsSpan(0, plain));
+        foreach (char c in text.AsSpan(plain))
         {
             switch (c)
             {

@@ -48,7 +48,7 @@ internal sealed class ClientSession : IDisposable
     {
         try
         {
-            RunAsync().GetAwaiter().GetResult();
+            ClientThreadContext.Run(RunAsync); // its continuations run here, not on the shared pool
         }
 #pragma warning disable CA1031 // Last line of defence for a dedicated thread: log whatever it is and end this client only.
         catch (Exception e)

@@ -8,7 +8,8 @@ namespace P2PShare.Tracker.Registry;
 /// <summary>
 /// Who holds which file: keyed by <see cref="FileId"/>, each file with its holders (client id →
 /// serving endpoint, name, pieces). A plain thread-safe class with no I/O; every method takes one
-/// lock, so an answer never mixes two states. Piece sets handed out are copies.
+/// lock, so an answer never mixes two states (an announce is recorded whole; only the checks of
+/// each entry on its own run outside the lock). Piece sets handed out are copies.
 /// </summary>
 /// <remarks>
 /// A holder is listed (in <see cref="List"/> counts and <see cref="WhoHas"/>) only when it can serve
@@ -78,6 +79,10 @@ public sealed class FileRegistry
     public AnnounceResult Announce(long clientId, IReadOnlyList<FileEntry> files)
     {
         ArgumentNullException.ThrowIfNull(files);
+        // What an entry says about itself is checked before the lock: lookups wait only for the recording.
+        var problems = new string?[files.Count];
+        for (int i = 0; i < files.Count; i++)
+            problems[i] = Check(files[i]);
         var rejections = new List<string>();
         int accepted = 0;
         lock (_lock)
@@ -85,9 +90,10 @@ public sealed class FileRegistry
             if (!_clients.TryGetValue(clientId, out var client))
                 return new AnnounceResult(0, [], ClientKnown: false);
             DropHoldings(clientId, client);
-            foreach (var entry in files)
+            for (int i = 0; i < files.Count; i++)
             {
-                string? problem = Check(entry) ?? Record(clientId, client, entry);
+                var entry = files[i];
+                string? problem = problems[i] ?? Record(clientId, client, entry);
                 if (problem is null)
                     accepted++;
                 else
