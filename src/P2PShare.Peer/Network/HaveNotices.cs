@@ -48,9 +48,9 @@ public sealed class HaveNotices : IDisposable
             if (_interval > TimeSpan.Zero)
                 await Task.Delay(_interval, _disposed.Token);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
-            return;
+            return; // the peer is leaving; the next announce carries these pieces
         }
         FileId[] files;
         lock (_gate)
