@@ -70,4 +70,10 @@ internal static partial class PeerLog
 
     [LoggerMessage(400, LogLevel.Error, "Connection from {Remote} failed unexpectedly")]
     public static partial void ServeCrashed(ILogger logger, string remote, Exception exception);
+
+    [LoggerMessage(741, LogLevel.Debug, "Dropped queued request {Request}: the fetcher cancelled it")]
+    public static partial void ServeCancelled(ILogger logger, long request);
+
+    [LoggerMessage(742, LogLevel.Debug, "Cancelled the request for piece {Piece} of '{File}' at {Peer}: it came from another peer first")]
+    public static partial void DuplicateCancelled(ILogger logger, string peer, int piece, string file);
 }

@@ -112,7 +112,18 @@ public sealed class PieceServer : IAsyncDisposable
                 return;
             }
             PeerLog.ServeAccepted(_logger, remote);
-            await channel.RunAsync((incoming, ct) => HandleAsync(channel, client.Client, incoming, ct), _options.IdleTimeout, cancellationToken);
+            using var queue = new ServeQueue();
+            var serving = ServeQueuedAsync(channel, client.Client, queue, remote, cancellationToken);
+            try
+            {
+                await channel.RunAsync((incoming, ct) => HandleAsync(channel, queue, incoming, ct), _options.IdleTimeout, cancellationToken);
+            }
+            finally
+            {
+                queue.Complete();
+                channel.Close(); // the pieces still queued are for a fetcher that is gone
+                await serving;
+            }
         }
         catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -152,15 +163,36 @@ public sealed class PieceServer : IAsyncDisposable
         }
     }
 
-    private async Task HandleAsync(MessageChannel channel, Socket socket, Incoming incoming, CancellationToken cancellationToken)
+    // Pieces are served by their own loop, in order, so the read loop can read ahead and act on cancels.
+    private async Task ServeQueuedAsync(MessageChannel channel, Socket socket, ServeQueue queue, string remote, CancellationToken cancellationToken)
     {
+        try
+        {
+            await queue.RunAsync((incoming, ct) => ServePieceAsync(channel, socket, (GetPiece)incoming.Message, ct), cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or ProtocolException)
+        {
+            if (!cancellationToken.IsCancellationRequested && !channel.Closed.IsCancellationRequested)
+                PeerLog.ServeFailed(_logger, remote, e.Message);
+            channel.Close(); // a reply cut short: the read loop ends too
+        }
+    }
+
+    private async Task HandleAsync(MessageChannel channel, ServeQueue queue, Incoming incoming, CancellationToken cancellationToken)
+    {
+        if (incoming.Message is GetPiece)
+        {
+            await queue.EnqueueAsync(incoming, cancellationToken); // the queue owns it now
+            return;
+        }
         using (incoming)
         {
             var message = incoming.Message;
             switch (message)
             {
-                case GetPiece request:
-                    await ServePieceAsync(channel, socket, request, cancellationToken);
+                case CancelRequest cancel:
+                    if (queue.Cancel(cancel.Request))
+                        PeerLog.ServeCancelled(_logger, cancel.Request);
                     break;
                 case GetManifest request:
                     if (_repository.TryGet(request.File, out var file) && file is not null)

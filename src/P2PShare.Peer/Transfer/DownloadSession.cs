@@ -28,6 +28,7 @@ public sealed partial class DownloadSession
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _piecesByPeer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _dropped = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Peer, int Piece), CancellationTokenSource> _requests = []; // to cancel end-game duplicates
     private readonly Stopwatch _clock = new();
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
     private TaskCompletionSource _changed = NewSignal();
@@ -213,7 +214,7 @@ public sealed partial class DownloadSession
     private async Task RunWorkerAsync(PeerLink link, LocalFile file, CancellationToken cancellationToken)
     {
         string peer = link.Endpoint;
-        var outstanding = new List<(int Piece, Task<Incoming> Reply)>();
+        var outstanding = new List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)>();
         var lastHaveRefresh = Stopwatch.StartNew();
         int timeouts = 0;
         var depth = new PeerDepth(_options.RequestsInFlightPerPeer);
@@ -248,11 +249,14 @@ public sealed partial class DownloadSession
                 if (finished == _allVerified.Task)
                     return;
                 int index = outstanding.FindIndex(o => o.Reply == finished);
-                var replyTask = outstanding[index].Reply;
-                int done = outstanding[index].Piece;
+                var (done, replyTask, cancel) = outstanding[index];
                 outstanding.RemoveAt(index);
                 lock (_gate)
+                {
                     _inFlight--;
+                    _requests.Remove((peer, done));
+                }
+                using var disposeCancel = cancel;
                 // Ask for the next piece before verifying and writing this one, so the peer never waits on our disk or hash.
                 TopUp(link, outstanding, depth.Depth, cancellationToken);
                 try
@@ -261,6 +265,7 @@ public sealed partial class DownloadSession
                     timeouts = 0;
                     depth.Replied(reply.Payload.Length, file.Manifest.PieceLength);
                     var written = file.WritePiece(done, reply.Payload.Span);
+                    List<CancellationTokenSource>? duplicates = null;
                     lock (_gate)
                     {
                         if (written == PieceWriteResult.HashMismatch)
@@ -269,7 +274,7 @@ public sealed partial class DownloadSession
                         }
                         else
                         {
-                            _picker!.Received(peer, done);
+                            duplicates = DuplicatesOf(_picker!.Received(peer, done), done);
                             if (_picker.IsComplete)
                                 _allVerified.TrySetResult();
                             _sinceProgress.Restart();
@@ -281,6 +286,7 @@ public sealed partial class DownloadSession
                         }
                     }
                     Signal();
+                    CancelAll(duplicates);
                     if (written == PieceWriteResult.HashMismatch)
                     {
                         PeerLog.CorruptPiece(_logger, peer, done, Name);
@@ -294,6 +300,14 @@ public sealed partial class DownloadSession
                     PeerLog.PieceNotFound(_logger, peer, done, Name);
                     lock (_gate)
                         _picker!.PeerLacks(peer, done);
+                    Signal();
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // An end-game duplicate: the piece came verified from another peer first, and our request was cancelled on the wire.
+                    PeerLog.DuplicateCancelled(_logger, peer, done, Name);
+                    lock (_gate)
+                        _picker!.Released(peer, done);
                     Signal();
                 }
                 catch (TimeoutException)
@@ -323,10 +337,12 @@ public sealed partial class DownloadSession
                 _picker!.RemovePeer(peer);
                 _inFlight -= outstanding.Count;
                 _activePeers--;
+                foreach (var (piece, _, _) in outstanding)
+                    _requests.Remove((peer, piece));
             }
             Signal();
             await link.DisposeAsync();
-            foreach (var (_, reply) in outstanding)
+            foreach (var (_, reply, cancel) in outstanding)
             {
                 try
                 {
@@ -336,6 +352,7 @@ public sealed partial class DownloadSession
                 {
                     // The link is closed; these requests failed as expected.
                 }
+                cancel.Dispose();
             }
         }
     }
@@ -347,8 +364,34 @@ public sealed partial class DownloadSession
         PeerDropped?.Invoke(peer, reason);
     }
 
+    // Called under _gate: the requests other peers still have in flight for a piece just verified.
+    private List<CancellationTokenSource> DuplicatesOf(IReadOnlyList<string> peers, int piece)
+    {
+        var found = new List<CancellationTokenSource>(peers.Count);
+        foreach (var other in peers)
+            if (_requests.TryGetValue((other, piece), out var cancel))
+                found.Add(cancel);
+        return found;
+    }
+
+    // Outside _gate: cancelling runs the requests' callbacks on this thread.
+    private static void CancelAll(List<CancellationTokenSource>? requests)
+    {
+        foreach (var request in requests ?? [])
+        {
+            try
+            {
+                request.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Its own copy arrived meanwhile and its worker is done with it.
+            }
+        }
+    }
+
     /// <summary>Sends requests until <paramref name="outstanding"/> holds the per-peer depth; says whether the file is complete and whether nothing is left to do anywhere.</summary>
-    private (bool Complete, bool Stalled) TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply)> outstanding, int depth, CancellationToken cancellationToken)
+    private (bool Complete, bool Stalled) TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)> outstanding, int depth, CancellationToken cancellationToken)
     {
         var picks = new List<int>();
         bool complete, stalled;
@@ -361,7 +404,12 @@ public sealed partial class DownloadSession
             stalled = outstanding.Count + picks.Count == 0 && _inFlight == 0 && !AnyPeerHasWork();
         }
         foreach (int piece in picks)
-            outstanding.Add((piece, link.GetPieceAsync(Id, piece, cancellationToken)));
+        {
+            var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            lock (_gate)
+                _requests[(link.Endpoint, piece)] = cancel;
+            outstanding.Add((piece, link.GetPieceAsync(Id, piece, cancel.Token), cancel));
+        }
         return (complete, stalled);
     }
 

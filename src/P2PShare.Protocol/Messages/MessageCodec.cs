@@ -49,6 +49,7 @@ public static class MessageCodec
             GetPiece.TypeName => GetPiece.Read(header),
             PieceReply.TypeName => PieceReply.Read(header),
             GetHave.TypeName => GetHave.Read(header),
+            CancelRequest.TypeName => CancelRequest.Read(header),
             HaveMap.TypeName => HaveMap.Read(header, limits),
             _ => new UnknownMessage(header.Type),
         };

@@ -100,11 +100,34 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
         }
         catch (TimeoutException)
         {
+            _pending.TryRemove(id, out _);
+            CancelQuietly(id);
             throw new TimeoutException($"no reply to '{request.Type}' within {timeout.TotalSeconds:0.#} s");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !_closed.IsCancellationRequested)
+        {
+            _pending.TryRemove(id, out _);
+            CancelQuietly(id);
+            throw;
         }
         finally
         {
             _pending.TryRemove(id, out _);
+        }
+    }
+
+    // The other side may drop a request nobody waits for any more; best effort, a reply that still comes is discarded.
+    private void CancelQuietly(long id) => _ = SendQuietlyAsync(new CancelRequest(id));
+
+    private async Task SendQuietlyAsync(Message message)
+    {
+        try
+        {
+            await SendAsync(message, default, _closed.Token);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException)
+        {
+            // The connection is closing: nothing to cancel any more.
         }
     }
 

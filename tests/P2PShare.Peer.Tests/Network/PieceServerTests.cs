@@ -1,3 +1,4 @@
+using P2PShare.Tracker.Tests.Support;
 using System.Net;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Auth;
@@ -163,6 +164,51 @@ public sealed class PieceServerTests
 
         Assert.Equal(ErrorCodes.Failed, lost.Code);
         Assert.Equal(TestPieceServer.Content.AsSpan(0, 4096), first.Payload.Span);
+    }
+
+    [Fact]
+    public async Task A_cancelled_request_still_queued_is_dropped_and_the_ones_around_it_are_served()
+    {
+        var firstPieceHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var logger = new ListLogger();
+        var options = TestPieceServer.Defaults with
+        {
+            TestFaults = new PeerTestFaults
+            {
+                BeforeServingPiece = async ct =>
+                {
+                    firstPieceHeld.TrySetResult();
+                    await release.Task.WaitAsync(ct); // holds the serve loop on the first piece
+                },
+            },
+        };
+        await using var server = await TestPieceServer.StartAsync(options, logger);
+        using var tcp = await server.OpenAsync();
+        using var channel = await TestPieceServer.GreetAsync(tcp);
+
+        for (int piece = 0; piece < 3; piece++)
+            await channel.SendAsync(new GetPiece(server.SharedId, piece) { RequestId = 10 + piece }).WaitAsync(Deadline);
+        await firstPieceHeld.Task.WaitAsync(Deadline);
+        await channel.SendAsync(new CancelRequest(11)).WaitAsync(Deadline);
+        await CancelLoggedAsync(logger);
+        release.SetResult();
+
+        using var first = await channel.ReceiveAsync(Deadline) ?? throw new IOException("closed");
+        using var third = await channel.ReceiveAsync(Deadline) ?? throw new IOException("closed");
+        Assert.Equal((10L, 0), (first.Message.ReplyTo, Assert.IsType<PieceReply>(first.Message).Piece));
+        Assert.Equal((12L, 2), (third.Message.ReplyTo, Assert.IsType<PieceReply>(third.Message).Piece));
+        Assert.Equal(TestPieceServer.Content.AsSpan(8192), third.Payload.Span);
+    }
+
+    private static async Task CancelLoggedAsync(ListLogger logger)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!logger.Has(Microsoft.Extensions.Logging.LogLevel.Debug, "Dropped queued request 11"))
+        {
+            Assert.True(DateTime.UtcNow < until, "the server never took the cancel");
+            await Task.Delay(10);
+        }
     }
 
     // The freed slot is released when the server notices the close; a fetcher may race it.

@@ -128,6 +128,22 @@ public sealed class TrackerMessageTests
     public void Have_set_with_a_bad_bitfield_is_a_protocol_error(string tail) =>
         Assert.Throws<ProtocolException>(() => MessageCodec.Decode("type::have_set;file::" + AHex + ";" + tail));
 
+    // ---- cancel ----
+
+    [Fact]
+    public void Cancel_encodes_to_its_golden_text_and_round_trips()
+    {
+        Assert.Equal("type::cancel;request::42;", MessageCodec.Encode(new CancelRequest(42)));
+        Assert.Equal(new CancelRequest(42), MessageCodec.Decode("type::cancel;request::42;"));
+    }
+
+    [Theory]
+    [InlineData("type::cancel;")]
+    [InlineData("type::cancel;request::0;")]
+    [InlineData("type::cancel;request::x;")]
+    public void Cancel_without_a_request_id_is_a_protocol_error(string text) =>
+        Assert.Throws<ProtocolException>(() => MessageCodec.Decode(text));
+
     // ---- list ----
 
     private const string ListText = @"type::list;id::9;name::a\;b\:\:c\\d\ne\rf Ünïcødé 文件 🎉;";

@@ -113,6 +113,39 @@ public sealed class MessageChannelTests
     }
 
     [Fact]
+    public async Task A_request_its_caller_gives_up_on_is_cancelled_on_the_wire_and_a_late_reply_is_dropped()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var asked = new TaskCompletionSource<GetPiece>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource<CancelRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serverLoop = pair.Server.RunAsync(async (incoming, ct) =>
+        {
+            using (incoming)
+            {
+                if (incoming.Message is GetPiece { Piece: 2 } second)
+                    await pair.Server.ReplyAsync(second, new PieceReply(A, 2), PayloadFor(2), ct);
+                else if (incoming.Message is GetPiece get)
+                    asked.TrySetResult(get);
+                else if (incoming.Message is CancelRequest cancel)
+                    cancelled.TrySetResult(cancel);
+            }
+        }, Idle);
+        var clientLoop = pair.Client.RunAsync(Ignore, Idle);
+        using var giveUp = new CancellationTokenSource();
+
+        var request = pair.Client.RequestAsync(new GetPiece(A, 1), Timeout, giveUp.Token);
+        var get = await asked.Task.WaitAsync(Timeout);
+        await giveUp.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request.WaitAsync(Timeout));
+        Assert.Equal(get.RequestId, (await cancelled.Task.WaitAsync(Timeout)).Request);
+        await pair.Server.ReplyAsync(get, new PieceReply(A, 1), PayloadFor(1)); // too late: nobody waits for it
+        var (after, raw) = await pair.Client.RequestAsync<PieceReply>(new GetPiece(A, 2), Timeout).WaitAsync(Timeout);
+        using (raw)
+            Assert.Equal(2, after.Piece); // the late reply was dropped, and the connection goes on
+    }
+
+    [Fact]
     public async Task Error_reply_throws_RemoteErrorException_with_code_and_text()
     {
         await using var pair = await ChannelPair.ConnectAsync();
