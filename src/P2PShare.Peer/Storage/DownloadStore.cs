@@ -7,7 +7,8 @@ namespace P2PShare.Peer.Storage;
 /// <summary>
 /// The downloads in progress on disk, in <c>.p2pshare/downloads</c> (<see cref="DownloadPaths"/>,
 /// <see cref="PartState"/>). The state file's bitfield is trusted on load (pieces were verified
-/// before they were recorded); a damaged state costs that download its progress, never a crash.
+/// before they were recorded), and pieces written but not yet recorded are found by hashing
+/// (<see cref="PartRecovery"/>); a damaged state costs that download its progress, never a crash.
 /// </summary>
 internal sealed class DownloadStore(string root, string directory, ILogger logger, TimeSpan persistInterval, Action<string>? beforeWrite = null)
 {
