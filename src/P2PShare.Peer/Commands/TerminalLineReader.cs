@@ -14,9 +14,13 @@ public sealed class TerminalLineReader : TextReader
     private readonly string _prompt;
     private readonly Func<ConsoleKeyInfo> _readKey;
     private readonly SemaphoreSlim _wanted = new(0);
+    private readonly CancellationTokenSource _closing = new();
     private readonly Channel<string?> _lines = Channel.CreateUnbounded<string?>();
     private readonly List<string> _history = [];
     private Thread? _thread;
+
+    /// <summary>The thread that reads keys, once the first line was asked for (tests join it).</summary>
+    internal Thread? InputThread => _thread;
 
     /// <summary>Reads keys with <paramref name="readKey"/> (normally <c>() =&gt; Console.ReadKey(intercept: true)</c>).</summary>
     public TerminalLineReader(UserOutput output, string prompt, Func<ConsoleKeyInfo> readKey)
@@ -43,9 +47,17 @@ public sealed class TerminalLineReader : TextReader
 
     private void ReadLines()
     {
+        var closing = _closing.Token;
         while (true)
         {
-            _wanted.Wait();
+            try
+            {
+                _wanted.Wait(closing);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // disposed: nobody wants lines any more
+            }
             string? line;
             try
             {
@@ -108,7 +120,12 @@ public sealed class TerminalLineReader : TextReader
     protected override void Dispose(bool disposing)
     {
         if (disposing)
-            _wanted.Dispose();
+        {
+            // The key thread may be inside ReadKey and wait on _wanted afterwards: it is stopped, and
+            // the semaphore left to the GC, since a wait on a disposed one would kill the process.
+            _closing.Cancel();
+            _lines.Writer.TryComplete();
+        }
         base.Dispose(disposing);
     }
 }

@@ -53,4 +53,20 @@ public sealed class TerminalLineReaderTests
         using (reader)
             Assert.Null(await reader.ReadLineAsync(CancellationToken.None).AsTask().WaitAsync(Deadline));
     }
+
+    [Fact]
+    public async Task Disposing_while_a_key_is_awaited_ends_the_key_thread_quietly()
+    {
+        var keys = new BlockingCollection<ConsoleKeyInfo>();
+        var written = new StringWriter();
+        var reader = new TerminalLineReader(new UserOutput(written, written, () => 60), "p2p> ", () => keys.Take());
+        var pending = reader.ReadLineAsync(CancellationToken.None).AsTask();
+        var thread = reader.InputThread!;
+
+        reader.Dispose();   // the command loop ends while the key thread sits in ReadKey
+        keys.Add(Key('\r')); // the key arrives afterwards; the thread must not touch disposed state
+
+        Assert.True(thread.Join(Deadline), "the key thread did not end");
+        await Assert.ThrowsAnyAsync<Exception>(() => pending.WaitAsync(Deadline)); // the reader is closed: no line for anybody
+    }
 }
