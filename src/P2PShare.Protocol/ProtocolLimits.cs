@@ -29,7 +29,13 @@ public sealed record ProtocolLimits
     /// least 0.3 MB/s). Bounds a connection held by half a frame, whatever the idle timeout
     /// (the tracker's is infinite). <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
     /// </summary>
-    public TimeSpan FrameTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan FrameTimeout
+    {
+        get;
+        init => field = value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(FrameTimeout), value, "must be positive or infinite");
+    } = TimeSpan.FromSeconds(30);
 
     /// <summary>The defaults.</summary>
     public static ProtocolLimits Default { get; } = new();

@@ -101,4 +101,12 @@ public sealed class FrameReaderTests
         var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => FrameReader.ReadAsync(receiver.GetStream(), limits, CancellationToken.None).AsTask().WaitAsync(Timeout));
         Assert.Contains("did not arrive within 0.3 s of its first byte", timedOut.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_zero_or_negative_frame_timeout_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProtocolLimits.Default with { FrameTimeout = TimeSpan.Zero });
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProtocolLimits.Default with { FrameTimeout = TimeSpan.FromSeconds(-5) });
+        Assert.Equal(System.Threading.Timeout.InfiniteTimeSpan, (ProtocolLimits.Default with { FrameTimeout = System.Threading.Timeout.InfiniteTimeSpan }).FrameTimeout);
+    }
 }
