@@ -1,7 +1,7 @@
 namespace P2PShare.Protocol;
 
 /// <summary>
-/// Every size limit of the wire format, with its default. Limits are checked before anything is
+/// Every size limit of the wire format, and the time a frame may take, with its default. Limits are checked before anything is
 /// allocated, so a hostile length prefix costs the receiver nothing.
 /// </summary>
 public sealed record ProtocolLimits
@@ -23,6 +23,19 @@ public sealed record ProtocolLimits
 
     /// <summary>Most entries in one list message (files, holders).</summary>
     public int MaxListEntries { get; init; } = 100_000;
+
+    /// <summary>
+    /// Longest a frame may take from its first byte to its last: 30 s (an 8 MiB piece then needs at
+    /// least 0.3 MB/s). Bounds a connection held by half a frame, whatever the idle timeout
+    /// (the tracker's is infinite). <see cref="Timeout.InfiniteTimeSpan"/> turns it off.
+    /// </summary>
+    public TimeSpan FrameTimeout
+    {
+        get;
+        init => field = value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(FrameTimeout), value, "must be positive or infinite");
+    } = TimeSpan.FromSeconds(30);
 
     /// <summary>The defaults.</summary>
     public static ProtocolLimits Default { get; } = new();

@@ -29,13 +29,15 @@ public sealed class CrashTests
         using (var first = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, get))
         {
             await first.WaitForLineAsync("Downloading 'big.bin'", Deadline);
-            await Eventually.TrueAsync(() => Task.FromResult(DownloadOnDisk.Verified(repo, manifest.Id, manifest.PieceCount).Present == 6),
-                "the 6 pieces the seeder lets through are recorded", Deadline);
+            // Killed as soon as the 6 pieces the seeder lets through are in the .part, typically before
+            // the batched state (every 0.5 s) records them: the restart must find them by hashing.
+            await Eventually.TrueAsync(() => Task.FromResult(DownloadOnDisk.PiecesInPart(repo, manifest, content) == 6),
+                "the 6 pieces the seeder lets through are written", Deadline);
             await first.KillAsync(Deadline);
         }
 
         Assert.False(File.Exists(Path.Combine(repo, "big.bin")));
-        Assert.Equal(6, DownloadOnDisk.AssertClaimsAreTrue(repo, manifest, content));
+        Assert.InRange(DownloadOnDisk.AssertClaimsAreTrue(repo, manifest, content), 0, 6);
         gate.Open();
         using var second = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, get);
         Assert.Equal(0, await second.WaitForExitAsync(Deadline));

@@ -7,7 +7,8 @@ namespace P2PShare.Peer.Storage;
 /// <summary>
 /// The downloads in progress on disk, in <c>.p2pshare/downloads</c> (<see cref="DownloadPaths"/>,
 /// <see cref="PartState"/>). The state file's bitfield is trusted on load (pieces were verified
-/// before they were recorded); a damaged state costs that download its progress, never a crash.
+/// before they were recorded), and pieces written but not yet recorded are found by hashing
+/// (<see cref="PartRecovery"/>); a damaged state costs that download its progress, never a crash.
 /// </summary>
 internal sealed class DownloadStore(string root, string directory, ILogger logger, TimeSpan persistInterval, Action<string>? beforeWrite = null)
 {
@@ -125,7 +126,9 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
             }
             if (RandomAccess.GetLength(handle) != manifest.Length)
                 RandomAccess.SetLength(handle, manifest.Length);
-            if (!resumed)
+            if (resumed)
+                state = RecoverUnrecorded(state, paths, handle);
+            else
             {
                 beforeWrite?.Invoke(paths.State);
                 // Manifest first: a state file is only ever found beside its manifest.
@@ -144,6 +147,38 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
         else
             StorageLog.Created(logger, state.Name, manifest.Id.ShortText, manifest.PieceCount, manifest.Length);
         return new LocalFile(root, state, paths, handle, logger, persistInterval, beforeWrite);
+    }
+
+    /// <summary>
+    /// Adds the pieces a crash left written but unrecorded (<see cref="PartRecovery"/>) and records
+    /// them, data flushed first as for every state write. Anything failing here only costs those
+    /// pieces a download again: the state as it was listed is kept.
+    /// </summary>
+    private PartState RecoverUnrecorded(PartState state, DownloadPaths paths, SafeFileHandle handle)
+    {
+        if (state.Verified.IsComplete)
+            return state;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var verified = state.Verified.Clone();
+        try
+        {
+            var outcome = PartRecovery.Recover(handle, state.Manifest, verified, paths.Part);
+            if (!outcome.RangesKnown)
+                StorageLog.DataRangesUnknown(logger, paths.Part, outcome.Checked);
+            if (outcome.Recovered == 0)
+                return state;
+            var recovered = state with { Verified = verified };
+            RandomAccess.FlushToDisk(handle);
+            beforeWrite?.Invoke(paths.State);
+            AtomicFile.Write(paths.State, recovered.ToBytes());
+            StorageLog.RecoveredPieces(logger, state.Name, state.Manifest.Id.ShortText, outcome.Recovered, outcome.Checked, (long)clock.Elapsed.TotalMilliseconds);
+            return recovered;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            StorageLog.RecoveryFailed(logger, state.Name, paths.Part, StorageException.Cause(e));
+            return state;
+        }
     }
 
     private static bool TryParseId(string path, string extension, out FileId id)

@@ -8,7 +8,8 @@ namespace P2PShare.Peer.Storage;
 /// One file the repository holds: either complete (a shared file, or a finished download) or a
 /// download in progress, whose verified pieces live in <c>.p2pshare/downloads/ID.part</c> and whose
 /// state (<see cref="PartState"/>) is rewritten crash-safely after every piece, or at most once per
-/// persist interval (a crash then loses at most that interval's pieces; closing writes it). Readers
+/// persist interval (closing writes it; pieces a crash left unrecorded are found again by hashing
+/// when the download is reopened, <see cref="PartRecovery"/>). Readers
 /// and writers of different pieces run concurrently with positional I/O.
 /// </summary>
 public sealed class LocalFile : IDisposable

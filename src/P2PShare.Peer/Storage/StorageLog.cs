@@ -47,6 +47,15 @@ internal static partial class StorageLog
     [LoggerMessage(300, LogLevel.Warning, "Could not write the download state {Path} ({Reason}); trying again shortly")]
     public static partial void StateWriteFailed(ILogger logger, string path, string reason);
 
+    [LoggerMessage(720, LogLevel.Information, "Recovered {Recovered} pieces of '{Name}' ({Id}) written before a crash but not yet recorded ({Checked} checked against the manifest in {Milliseconds} ms)")]
+    public static partial void RecoveredPieces(ILogger logger, string name, string id, int recovered, int @checked, long milliseconds);
+
+    [LoggerMessage(721, LogLevel.Warning, "Could not recover the unrecorded pieces of '{Name}' from {Path} ({Reason}); they will be downloaded again")]
+    public static partial void RecoveryFailed(ILogger logger, string name, string path, string reason);
+
+    [LoggerMessage(722, LogLevel.Debug, "The file system does not report the written ranges of {Path}; read all {Checked} unrecorded pieces to find those written before a crash")]
+    public static partial void DataRangesUnknown(ILogger logger, string path, int @checked);
+
     [LoggerMessage(130, LogLevel.Warning, "Could not remove {Path}: {Reason}")]
     public static partial void CleanupFailed(ILogger logger, string path, string reason);
 }

@@ -9,15 +9,34 @@ public static class FrameReader
     /// <summary>
     /// Reads the next frame. Returns null when the stream ends cleanly between frames; throws
     /// <see cref="EndOfStreamException"/> when it ends inside one and <see cref="ProtocolException"/>
-    /// for a malformed frame. Cancel <paramref name="cancellationToken"/> to time the read out.
+    /// for a malformed frame, <see cref="TimeoutException"/> when a frame, once begun, does not complete
+    /// within <see cref="ProtocolLimits.FrameTimeout"/>. Cancel <paramref name="cancellationToken"/> to time the wait for a frame out.
     /// </summary>
     public static async ValueTask<Frame?> ReadAsync(Stream stream, ProtocolLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
         var prefix = new byte[FrameLayout.PrefixLength];
-        int got = await stream.ReadAtLeastAsync(prefix, prefix.Length, throwOnEndOfStream: false, cancellationToken);
+        int got = await stream.ReadAtLeastAsync(prefix, 1, throwOnEndOfStream: false, cancellationToken);
         if (got == 0)
             return null;
+        // From its first byte on, the rest of the frame has FrameTimeout to arrive, however long the idle
+        // timeout: a client that sends half a frame and stops must not hold its connection slot.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limits.FrameTimeout);
+        try
+        {
+            return await ReadRestAsync(stream, prefix, got, limits, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"the rest of a frame did not arrive within {limits.FrameTimeout.TotalSeconds:0.#} s of its first byte");
+        }
+    }
+
+    private static async ValueTask<Frame?> ReadRestAsync(Stream stream, byte[] prefix, int got, ProtocolLimits limits, CancellationToken cancellationToken)
+    {
+        if (got < prefix.Length)
+            got += await stream.ReadAtLeastAsync(prefix.AsMemory(got), prefix.Length - got, throwOnEndOfStream: false, cancellationToken);
         if (got < prefix.Length)
             throw new EndOfStreamException($"connection closed inside a frame prefix ({got} of {prefix.Length} bytes)");
         var (headerLength, payloadLength) = FrameLayout.ReadPrefix(prefix, limits);

@@ -227,4 +227,28 @@ public sealed class PieceServerTests
             }
         }
     }
+
+    [Fact]
+    public async Task A_fetcher_that_stops_inside_a_frame_is_closed_after_the_frame_deadline_and_others_are_still_served()
+    {
+        var logger = new P2PShare.Tracker.Tests.Support.ListLogger();
+        var frameTimeout = TimeSpan.FromSeconds(1);
+        var options = TestPieceServer.Defaults with { Limits = ProtocolLimits.Default with { FrameTimeout = frameTimeout } };
+        Assert.True(options.IdleTimeout > Deadline); // only the frame deadline can close it in time
+        await using var server = await TestPieceServer.StartAsync(options, logger);
+        using var tcp = await server.OpenAsync();
+        using var channel = await TestPieceServer.GreetAsync(tcp);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await tcp.GetStream().WriteAsync(new byte[] { 0, 0 }); // half a frame prefix, then silence
+
+        Assert.True(await TestPieceServer.ClosedByServerAsync(tcp), "the half frame kept its connection open");
+        Assert.InRange(clock.Elapsed, frameTimeout * 0.9, Deadline);
+        // The socket closes before the server logs why.
+        await P2PShare.Tracker.Tests.Support.Eventually.TrueAsync(() => Task.FromResult(logger.Has(Microsoft.Extensions.Logging.LogLevel.Warning, "the rest of a frame did not arrive within 1 s")),
+            "the piece server logs why it closed the connection", Deadline);
+        await using var link = await server.FetchAsync();
+        using var piece = await link.GetPieceAsync(server.SharedId, 1, CancellationToken.None).WaitAsync(Deadline);
+        Assert.Equal(TestPieceServer.Content.AsSpan(4096, 4096), piece.Payload.Span);
+    }
 }

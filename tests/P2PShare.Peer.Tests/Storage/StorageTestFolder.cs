@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PShare.Peer.Storage;
 using P2PShare.Protocol.Files;
@@ -21,9 +22,9 @@ public sealed class StorageTestFolder : IDisposable
     public string DownloadsFolder => Path.Combine(Root, Repository.StateDirectoryName, "downloads");
 
     /// <summary>A repository on this folder, disposed with the folder.</summary>
-    public Repository Open(int? pieceLength = null, TimeSpan statePersistInterval = default)
+    public Repository Open(int? pieceLength = null, TimeSpan statePersistInterval = default, ILogger? logger = null)
     {
-        var repository = new Repository(Root, NullLogger.Instance, pieceLength, statePersistInterval);
+        var repository = new Repository(Root, logger ?? NullLogger.Instance, pieceLength, statePersistInterval);
         _repositories.Add(repository);
         return repository;
     }

@@ -77,4 +77,36 @@ public sealed class FrameReaderTests
         using var stream = new MemoryStream(FrameWriter.Encode("type::x;bad", []));
         await Assert.ThrowsAsync<ProtocolException>(() => FrameReader.ReadAsync(stream, ProtocolLimits.Default, CancellationToken.None).AsTask().WaitAsync(Timeout));
     }
+
+    [Fact]
+    public async Task A_frame_begun_but_not_finished_within_the_frame_timeout_throws_TimeoutException()
+    {
+        var limits = ProtocolLimits.Default with { FrameTimeout = TimeSpan.FromMilliseconds(300) };
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        using var sender = new System.Net.Sockets.TcpClient();
+        await sender.ConnectAsync(System.Net.IPAddress.Loopback, ((System.Net.IPEndPoint)listener.LocalEndpoint).Port).WaitAsync(Timeout);
+        using var receiver = await listener.AcceptTcpClientAsync().WaitAsync(Timeout);
+        byte[] frame = FrameWriter.Encode("type::piece;", [9, 8, 7]);
+
+        // Sent in two parts inside the deadline: read whole.
+        await sender.GetStream().WriteAsync(frame.AsMemory(0, 6));
+        var read = FrameReader.ReadAsync(receiver.GetStream(), limits, CancellationToken.None).AsTask();
+        await sender.GetStream().WriteAsync(frame.AsMemory(6));
+        using (var whole = await read.WaitAsync(Timeout))
+            Assert.Equal([9, 8, 7], whole!.Payload.ToArray());
+
+        // Then half a frame and silence; the idle wait (no token here) is unbounded, the frame is not.
+        await sender.GetStream().WriteAsync(frame.AsMemory(0, 2));
+        var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => FrameReader.ReadAsync(receiver.GetStream(), limits, CancellationToken.None).AsTask().WaitAsync(Timeout));
+        Assert.Contains("did not arrive within 0.3 s of its first byte", timedOut.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_zero_or_negative_frame_timeout_is_refused()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProtocolLimits.Default with { FrameTimeout = TimeSpan.Zero });
+        Assert.Throws<ArgumentOutOfRangeException>(() => ProtocolLimits.Default with { FrameTimeout = TimeSpan.FromSeconds(-5) });
+        Assert.Equal(System.Threading.Timeout.InfiniteTimeSpan, (ProtocolLimits.Default with { FrameTimeout = System.Threading.Timeout.InfiniteTimeSpan }).FrameTimeout);
+    }
 }
