@@ -27,6 +27,9 @@ internal sealed record LoadOptions
     /// <summary>Time limit for the whole run; past it the run stops and reports what it has.</summary>
     public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>Where P2PShare.Tracker.dll is run from: the benchmark's own build, or a <c>dotnet publish</c> output.</summary>
+    public string ProgramsFolder { get; init; } = AppContext.BaseDirectory;
+
     /// <summary>Connect each peer from its own loopback address (127.1.x.y; Linux routes all of 127/8) instead of all from 127.0.0.1.</summary>
     public bool SpreadAddresses { get; init; } = OperatingSystem.IsLinux();
 }

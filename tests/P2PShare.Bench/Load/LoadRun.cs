@@ -28,8 +28,8 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
         runDeadline.CancelAfter(options.RunTimeout);
         var token = runDeadline.Token;
         var pool = FilePool();
-        using var tracker = await TrackerProcess.StartAsync(options.RequestTimeout);
-        output.WriteLine($"load: tracker pid {tracker.Id} on {tracker.EndPoint}; {options.Peers} peers x {options.FilesPerPeer} files ({pool.Length} distinct, {options.HoldersPerFile} holders each), {options.Askers} askers every {options.LookupInterval.TotalMilliseconds:0} ms");
+        using var tracker = await TrackerProcess.StartAsync(options.ProgramsFolder, options.RequestTimeout);
+        output.WriteLine($"load: tracker pid {tracker.Id} on {tracker.EndPoint} from {options.ProgramsFolder}; {options.Peers} peers x {options.FilesPerPeer} files ({pool.Length} distinct, {options.HoldersPerFile} holders each), {options.Askers} askers every {options.LookupInterval.TotalMilliseconds:0} ms");
         var peers = new SimulatedPeer?[options.Peers];
         try
         {

@@ -21,7 +21,7 @@ internal sealed partial class TrackerProcess : IDisposable
     public int Id => _process.Id;
 
     /// <summary>Starts the tracker and waits (at most <paramref name="timeout"/>) for its "listening on" line.</summary>
-    public static async Task<TrackerProcess> StartAsync(TimeSpan timeout)
+    public static async Task<TrackerProcess> StartAsync(string folder, TimeSpan timeout)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -29,7 +29,7 @@ internal sealed partial class TrackerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "P2PShare.Tracker.dll"), "--port", "0", "--host", "127.0.0.1", "--log-level", "Warning" })
+        foreach (var arg in new[] { Path.Combine(folder, "P2PShare.Tracker.dll"), "--port", "0", "--host", "127.0.0.1", "--log-level", "Warning" })
             info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the tracker");
         process.ErrorDataReceived += (_, e) =>
