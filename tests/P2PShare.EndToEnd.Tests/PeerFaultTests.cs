@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using P2PShare.Peer;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
+using Microsoft.Extensions.Logging;
 using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.EndToEnd.Tests;
@@ -70,6 +71,31 @@ public sealed class PeerFaultTests
         string shown = screen.ToString();
         Assert.Contains($"Dropped peer {liarEndpoint} for '{FileName}': it sent a corrupt piece", shown, StringComparison.Ordinal);
         Assert.Contains($"dropped {liarEndpoint} (it sent a corrupt piece", Report.Result(result), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task End_game_duplicates_still_queued_at_a_stalled_holder_are_cancelled_on_the_wire()
+    {
+        var log = new ListLogger();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(new ListLoggerProvider(log)).SetMinimumLevel(LogLevel.Debug));
+        await using var net = new PeerNetwork { Loggers = loggers };
+        await net.StartTrackerAsync();
+        var stalled = new PieceGate(free: 0); // takes requests, never answers until the end
+        await StartSeederAsync(net, "stalled", new PeerTestFaults { BeforeServingPiece = stalled.WaitAsync });
+        var fast = await StartSeederAsync(net, "fast", new PeerTestFaults());
+        var downloader = await net.StartPeerAsync(net.Options("c"));
+
+        var download = await downloader.RequestAsync(FileName, CancellationToken.None);
+        var result = await download.Completion.WaitAsync(Deadline);
+
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
+        Assert.Equal(Pieces, result.PiecesByPeer[Endpoint(fast)]);
+        // The pieces asked of the stalled holder came from the fast one in the end-game; those requests
+        // were cancelled, and the stalled holder dropped the ones still waiting in its queue.
+        Assert.True(log.Has(LogLevel.Debug, "it came from another peer first"), "the downloader cancelled its duplicates");
+        await Eventually.TrueAsync(() => Task.FromResult(log.Has(LogLevel.Debug, "the fetcher cancelled it")), "the stalled holder dropped queued duplicates", Deadline);
+        stalled.Open();
     }
 
     [Fact]

@@ -20,7 +20,8 @@ internal sealed class PeerNetwork : IAsyncDisposable
 
     public TrackerServer Tracker => _tracker!;
 
-    public ILoggerFactory Loggers { get; } = NullLoggerFactory.Instance;
+    /// <summary>Where the peers log (nowhere unless a test wants to read it).</summary>
+    public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 
     public async Task StartTrackerAsync(int port = 0)
     {
