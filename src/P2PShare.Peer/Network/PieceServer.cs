@@ -238,8 +238,7 @@ public sealed class PieceServer : IAsyncDisposable
             {
                 await using (region)
                     await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), length, region.SenderOn(socket), cancellationToken);
-                Interlocked.Increment(ref _piecesServed);
-                Interlocked.Add(ref _bytesServed, length);
+                CountServed(length);
                 return;
             }
         }
@@ -253,8 +252,7 @@ public sealed class PieceServer : IAsyncDisposable
             if (_throttle is not null)
                 await _throttle.WaitAsync(read, cancellationToken);
             await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), buffer.AsMemory(0, read), cancellationToken);
-            Interlocked.Increment(ref _piecesServed);
-            Interlocked.Add(ref _bytesServed, read);
+            CountServed(read);
         }
         catch (StorageException e)
         {
@@ -264,6 +262,12 @@ public sealed class PieceServer : IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    private void CountServed(int bytes)
+    {
+        Interlocked.Increment(ref _piecesServed);
+        Interlocked.Add(ref _bytesServed, bytes);
     }
 
     private static ErrorReply NotFound(string text) => new(ErrorCodes.NotFound, text);

@@ -29,20 +29,11 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     public CancellationToken Closed => _closed.Token;
 
     /// <summary>Sends a message that expects no reply (a notification or a reply of our own).</summary>
-    public async Task SendAsync(Message message, ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
+    public Task SendAsync(Message message, ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         string header = MessageCodec.Encode(message);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
-        await _sendLock.WaitAsync(linked.Token);
-        try
-        {
-            await FrameWriter.WriteAsync(_stream, header, payload, _limits, linked.Token);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
+        return WriteLockedAsync(token => FrameWriter.WriteAsync(_stream, header, payload, _limits, token), cancellationToken);
     }
 
     /// <summary>
@@ -56,16 +47,25 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(reply);
         string header = MessageCodec.Encode(reply with { ReplyTo = request.RequestId });
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
-        await _sendLock.WaitAsync(linked.Token);
         try
         {
-            await FrameWriter.WriteAsync(header, payloadLength, sendFrame, _limits, linked.Token);
+            await WriteLockedAsync(token => FrameWriter.WriteAsync(header, payloadLength, sendFrame, _limits, token), cancellationToken);
         }
         catch (Exception e) when (e is not ProtocolException)
         {
             Close();
             throw;
+        }
+    }
+
+    // One frame at a time on the stream; the write ends when the caller gives up or the channel closes.
+    private async Task WriteLockedAsync(Func<CancellationToken, ValueTask> write, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        await _sendLock.WaitAsync(linked.Token);
+        try
+        {
+            await write(linked.Token);
         }
         finally
         {
@@ -100,7 +100,7 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
         }
         catch (TimeoutException)
         {
-            _pending.TryRemove(id, out _);
+            _pending.TryRemove(id, out _); // before the cancel goes out: a reply racing it is dropped, not leaked
             CancelQuietly(id);
             throw new TimeoutException($"no reply to '{request.Type}' within {timeout.TotalSeconds:0.#} s");
         }
