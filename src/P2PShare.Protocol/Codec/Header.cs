@@ -27,30 +27,47 @@ public sealed class Header
     /// <summary>Parses UTF-8 header text. Throws <see cref="ProtocolException"/> on anything malformed.</summary>
     public static Header Parse(ReadOnlySpan<byte> utf8)
     {
-        string text;
+        // Decoded into a pooled buffer, not a string: only the keys and values are kept, and an
+        // announce's header is tens of kilobytes.
+        char[] chars = ArrayPool<char>.Shared.Rent(StrictUtf8.GetMaxCharCount(utf8.Length));
         try
         {
-            text = StrictUtf8.GetString(utf8);
+            int length;
+            try
+            {
+                length = StrictUtf8.GetChars(utf8, chars);
+            }
+            catch (DecoderFallbackException e)
+            {
+                throw new ProtocolException("message header is not valid UTF-8", e);
+            }
+            return Parse(chars.AsSpan(0, length), utf8.Count((byte)';'));
         }
-        catch (DecoderFallbackException e)
+        finally
         {
-            throw new ProtocolException("message header is not valid UTF-8", e);
+            ArrayPool<char>.Shared.Return(chars);
         }
-        return Parse(text);
     }
 
     /// <summary>Parses header text. Throws <see cref="ProtocolException"/> on anything malformed.</summary>
     public static Header Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        return Parse(text, text.AsSpan().Count(';'));
+    }
+
+    // Every pair ends with ';' (escaped ones too, so this may overcount): sizing the table once spares
+    // an announce of a hundred files the garbage of growing it through nine sizes.
+    private static Header Parse(ReadOnlySpan<char> text, int pairsAtMost)
+    {
+        var pairs = new Dictionary<string, string>(Math.Min(pairsAtMost, MaxPresizedPairs), StringComparer.Ordinal);
         string? type = null;
-        var token = new StringBuilder();
+        StringBuilder? token = null;
         int i = 0;
         while (i < text.Length)
         {
-            string key = ReadToken(text, ref i, token, isKey: true);
-            string value = ReadToken(text, ref i, token, isKey: false);
+            string key = ReadToken(text, ref i, ref token, isKey: true);
+            string value = ReadToken(text, ref i, ref token, isKey: false);
             if (type is null)
             {
                 if (key != HeaderKeys.Type)
@@ -65,28 +82,31 @@ public sealed class Header
         return type is null ? throw new ProtocolException("message header is empty") : new Header(type, pairs);
     }
 
+    // A frame's header is bounded by ProtocolLimits; this only caps what one table reserves up front.
+    private const int MaxPresizedPairs = 64 * 1024;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly SearchValues<char> Specials = SearchValues.Create("\\:;");
 
     // A key ends at an unescaped "::", a value at an unescaped ';'.
-    private static string ReadToken(string text, ref int i, StringBuilder token, bool isKey)
+    private static string ReadToken(ReadOnlySpan<char> text, ref int i, ref StringBuilder? token, bool isKey)
     {
         int start = i;
         // Most tokens hold no escape: cut them out at once (an announce has hundreds) instead of char by char.
-        int end = text.AsSpan(i).IndexOfAny(Specials);
+        int end = text[i..].IndexOfAny(Specials);
         if (end >= 0)
         {
             int at = i + end;
             bool ends = isKey ? text[at] == ':' && at + 1 < text.Length && text[at + 1] == ':' : text[at] == ';';
             if (ends)
             {
-                string plain = text.Substring(i, end);
+                string plain = new(text.Slice(i, end));
                 i = at + (isKey ? 2 : 1);
                 return isKey ? CheckKey(plain, start) : plain;
             }
         }
-        token.Clear();
+        token = token?.Clear() ?? new StringBuilder();
         while (i < text.Length)
         {
             char c = text[i];
@@ -154,9 +174,36 @@ public sealed class Header
         _pairs.TryGetValue(key, out var text) ? ParseInt64(key, text, min, max) : fallback;
 
     /// <summary>A required base64 value.</summary>
-    public byte[] RequiredBase64(string key)
+    public byte[] RequiredBase64(string key) => DecodeBase64(key, Required(key));
+
+    /// <summary>True when the entry field <paramref name="key"/> is present.</summary>
+    internal bool Has(EntryKey key) => TryGet(key, out _);
+
+    /// <summary>The value of the entry field <paramref name="key"/>; throws if absent.</summary>
+    internal string Required(EntryKey key) =>
+        TryGet(key, out var value) ? value : throw new ProtocolException($"message '{Type}' lacks the required key '{key}'");
+
+    /// <summary>A required decimal integer within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    internal long RequiredInt64(EntryKey key, long min = 0, long max = long.MaxValue) => ParseInt64(key, Required(key), min, max);
+
+    /// <summary>A required decimal integer within [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    internal int RequiredInt32(EntryKey key, int min = 0, int max = int.MaxValue) => (int)ParseInt64(key, Required(key), min, max);
+
+    /// <summary>A required base64 value.</summary>
+    internal byte[] RequiredBase64(EntryKey key) => DecodeBase64(key, Required(key));
+
+    // Looks the key up by its characters alone: no string is made for it.
+    private bool TryGet(EntryKey key, out string value)
     {
-        var text = Required(key);
+        Span<char> buffer = stackalloc char[key.MaxLength];
+        int length = key.Format(buffer);
+        return _pairs.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(buffer[..length], out value!);
+    }
+
+    // The key is only named in an error, so it is turned into text only then.
+    private byte[] DecodeBase64<TKey>(TKey key, string text)
+        where TKey : notnull
+    {
         try
         {
             return Convert.FromBase64String(text);
@@ -167,7 +214,8 @@ public sealed class Header
         }
     }
 
-    private long ParseInt64(string key, string text, long min, long max)
+    private long ParseInt64<TKey>(TKey key, string text, long min, long max)
+        where TKey : notnull
     {
         if (text.Length == 0 || text.Length > 20 || !long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
             throw new ProtocolException($"message '{Type}' key '{key}' is not an integer: '{(text.Length > 40 ? text[..40] + "..." : text)}'");

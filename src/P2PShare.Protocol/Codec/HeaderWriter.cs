@@ -8,10 +8,20 @@ namespace P2PShare.Protocol.Codec;
 /// </summary>
 public sealed class HeaderWriter
 {
-    private readonly StringBuilder _text = new();
+    private readonly StringBuilder _text;
 
     /// <summary>Starts a header whose first pair is <c>type::<paramref name="type"/>;</c>.</summary>
-    public HeaderWriter(string type) => Add(HeaderKeys.Type, type);
+    public HeaderWriter(string type)
+        : this(type, new StringBuilder())
+    {
+    }
+
+    /// <summary>Starts a header in <paramref name="text"/>, cleared first (a builder the caller reuses).</summary>
+    internal HeaderWriter(string type, StringBuilder text)
+    {
+        _text = text.Clear();
+        Add(HeaderKeys.Type, type);
+    }
 
     /// <summary>Appends <c>key::value;</c>.</summary>
     public HeaderWriter Add(string key, string value)
@@ -24,10 +34,38 @@ public sealed class HeaderWriter
     }
 
     /// <summary>Appends a decimal integer.</summary>
-    public HeaderWriter Add(string key, long value) => Add(key, value.ToString(CultureInfo.InvariantCulture));
+    public HeaderWriter Add(string key, long value)
+    {
+        KeyValueEscaping.Append(_text, key);
+        _text.Append(CultureInfo.InvariantCulture, $"::{value};"); // digits and '-' need no escape
+        return this;
+    }
 
     /// <summary>Appends a value as base64 (used for bitfields).</summary>
     public HeaderWriter AddBase64(string key, ReadOnlySpan<byte> value) => Add(key, Convert.ToBase64String(value));
+
+    /// <summary>Appends the entry field <paramref name="key"/> (plain, see <see cref="EntryKey"/>) with <paramref name="value"/>.</summary>
+    internal HeaderWriter Add(EntryKey key, string value)
+    {
+        AppendKey(key);
+        KeyValueEscaping.Append(_text, value);
+        _text.Append(';');
+        return this;
+    }
+
+    /// <summary>Appends the entry field <paramref name="key"/> with a decimal integer.</summary>
+    internal HeaderWriter Add(EntryKey key, long value)
+    {
+        AppendKey(key);
+        _text.Append(CultureInfo.InvariantCulture, $"{value};");
+        return this;
+    }
+
+    /// <summary>Appends the entry field <paramref name="key"/> with a value as base64.</summary>
+    internal HeaderWriter AddBase64(EntryKey key, ReadOnlySpan<byte> value) => Add(key, Convert.ToBase64String(value));
+
+    private void AppendKey(EntryKey key) =>
+        _text.Append(CultureInfo.InvariantCulture, $"{key.Prefix}.{key.Index}.{key.Field}::");
 
     /// <summary>The header text.</summary>
     public override string ToString() => _text.ToString();

@@ -13,7 +13,7 @@ internal static class ListFields
 
     public static int ReadCount(Header h, ProtocolLimits limits) => h.RequiredInt32("count", 0, limits.MaxListEntries);
 
-    public static string Key(string prefix, int index, string field) => $"{prefix}.{index}.{field}";
+    public static EntryKey Key(string prefix, int index, string field) => new(prefix, index, field);
 
     public static void WriteFileMeta(HeaderWriter w, string prefix, int i, FileId id, string name, long length, int pieceLength) =>
         w.Add(Key(prefix, i, "id"), id.ToString())
@@ -34,17 +34,30 @@ internal static class ListFields
     }
 
     /// <summary>Writes a bitfield unless the set is null or complete (absence means "all").</summary>
-    public static void WriteHave(HeaderWriter w, string key, PieceSet? have)
+    public static void WriteHave(HeaderWriter w, EntryKey key, PieceSet? have)
     {
-        if (have is not null && !have.IsComplete)
-            w.AddBase64(key, have.ToBytes());
+        if (Sent(have) is { } bytes)
+            w.AddBase64(key, bytes);
     }
 
-    public static PieceSet? ReadHave(Header h, string key, int pieceCount)
+    /// <inheritdoc cref="WriteHave(HeaderWriter, EntryKey, PieceSet?)" />
+    public static void WriteHave(HeaderWriter w, string key, PieceSet? have)
     {
-        if (!h.Has(key))
-            return null;
-        var set = PieceSet.FromBytes(pieceCount, h.RequiredBase64(key));
+        if (Sent(have) is { } bytes)
+            w.AddBase64(key, bytes);
+    }
+
+    public static PieceSet? ReadHave(Header h, EntryKey key, int pieceCount) =>
+        h.Has(key) ? Received(pieceCount, h.RequiredBase64(key)) : null;
+
+    public static PieceSet? ReadHave(Header h, string key, int pieceCount) =>
+        h.Has(key) ? Received(pieceCount, h.RequiredBase64(key)) : null;
+
+    private static byte[]? Sent(PieceSet? have) => have is not null && !have.IsComplete ? have.ToBytes() : null;
+
+    private static PieceSet? Received(int pieceCount, byte[] bytes)
+    {
+        var set = PieceSet.FromBytes(pieceCount, bytes);
         return set.IsComplete ? null : set;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using P2PShare.Protocol.Codec;
 
 namespace P2PShare.Protocol.Messages;
@@ -9,14 +10,27 @@ public static class MessageCodec
     public static string Encode(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var writer = new HeaderWriter(message.Type);
+        // Each thread reuses one builder: a tracker encodes a reply per lookup, and growing a fresh
+        // builder chunk by chunk cost more garbage than the header text itself.
+        var builder = t_builder ?? new StringBuilder(1024);
+        t_builder = null; // taken; an encode that re-enters on this thread grows its own
+        var writer = new HeaderWriter(message.Type, builder);
         if (message.RequestId != 0)
             writer.Add(HeaderKeys.Id, message.RequestId);
         if (message.ReplyTo != 0)
             writer.Add(HeaderKeys.ReplyTo, message.ReplyTo);
         message.WriteFields(writer);
-        return writer.ToString();
+        string text = writer.ToString();
+        if (builder.Capacity <= MaxKeptBuilderCapacity)
+            t_builder = builder;
+        return text;
     }
+
+    // An announce of thousands of files grows a large builder; such a one is left to the GC rather than kept per thread.
+    private const int MaxKeptBuilderCapacity = 64 * 1024;
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
 
     /// <summary>
     /// The message a header describes. Unknown types decode to <see cref="UnknownMessage"/>;

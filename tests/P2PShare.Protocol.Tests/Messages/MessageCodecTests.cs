@@ -71,4 +71,27 @@ public sealed class MessageCodecTests
         "have_map" => $"type::have_map;file::{AHex};pieces::0;",
         _ => $"type::{type};",
     };
+
+    [Fact]
+    public void List_entries_beyond_the_first_ten_are_written_and_found_by_their_full_index()
+    {
+        var files = Enumerable.Range(0, 12).Select(i => new FileEntry(i % 2 == 0 ? A : B, $"f{i}.bin", 1000 + i, 256, null)).ToList();
+        string text = MessageCodec.Encode(new Announce(files));
+        Assert.Contains("file.11.name::f11.bin;file.11.length::1011;", text, StringComparison.Ordinal);
+        var decoded = RoundTrip.Of(new Announce(files));
+        Assert.Equal(files.Select(f => (f.Name, f.Length)), decoded.Files.Select(f => (f.Name, f.Length)));
+    }
+
+    [Fact]
+    public void Encoding_a_large_header_leaves_nothing_behind_for_the_next_one_on_the_same_thread()
+    {
+        // The codec reuses one text builder per thread; each header must start from nothing.
+        var many = Enumerable.Range(0, 2000).Select(i => new FileEntry(A, $"name-{i:D5}.bin", i + 1, 256, null)).ToList();
+        string large = MessageCodec.Encode(new Announce(many));
+        Assert.True(large.Length > 64 * 1024, "large enough that its builder is not kept");
+        Assert.Equal("type::bye;", MessageCodec.Encode(new Bye()));
+        Assert.Equal("type::get_piece;file::" + AHex + ";piece::1;", MessageCodec.Encode(new GetPiece(A, 1)));
+        Assert.Equal("type::bye;", MessageCodec.Encode(new Bye()));
+        Assert.Equal(large, MessageCodec.Encode(new Announce(many)));
+    }
 }
