@@ -12,7 +12,7 @@ public static class MessageCodec
         ArgumentNullException.ThrowIfNull(message);
         // Each thread reuses one builder: a tracker encodes a reply per lookup, and growing a fresh
         // builder chunk by chunk cost more garbage than the header text itself.
-        var builder = t_builder ?? new StringBuilder(1024);
+        var builder = t_builder ?? new StringBuilder(256);
         t_builder = null; // taken; an encode that re-enters on this thread grows its own
         var writer = new HeaderWriter(message.Type, builder);
         if (message.RequestId != 0)
@@ -26,8 +26,9 @@ public static class MessageCodec
         return text;
     }
 
-    // An announce of thousands of files grows a large builder; such a one is left to the GC rather than kept per thread.
-    private const int MaxKeptBuilderCapacity = 64 * 1024;
+    // A tracker has a thread per client, so what each keeps must stay small: a reply to a lookup fits,
+    // a builder grown by an announce or a long file list is left to the GC.
+    private const int MaxKeptBuilderCapacity = 4 * 1024;
 
     [ThreadStatic]
     private static StringBuilder? t_builder;
