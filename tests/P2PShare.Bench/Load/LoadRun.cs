@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
 
@@ -30,39 +31,44 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
         var pool = FilePool();
         using var tracker = await TrackerProcess.StartAsync(options.ProgramsFolder, options.RequestTimeout);
         output.WriteLine($"load: tracker pid {tracker.Id} on {tracker.EndPoint} from {options.ProgramsFolder}; {options.Peers} peers x {options.FilesPerPeer} files ({pool.Length} distinct, {options.HoldersPerFile} holders each), {options.Askers} askers every {options.LookupInterval.TotalMilliseconds:0} ms");
-        var peers = new SimulatedPeer?[options.Peers];
+        int askerCount = Math.Min(options.Askers, options.Peers);
+        var askers = new List<BlockingAsker>();
+        var peers = new SimulatedPeer?[options.Peers - askerCount];
         try
         {
             // The askers join first, so lookups run while everyone else joins.
-            int askers = Math.Min(options.Askers, options.Peers);
-            for (int i = 0; i < askers; i++)
-                peers[i] = await JoinAsync(i, tracker.EndPoint, pool, token);
+            for (int i = 0; i < askerCount; i++)
+            {
+                var asker = JoinAsker(i, tracker.EndPoint, pool);
+                if (asker is not null)
+                    askers.Add(asker);
+            }
             using var stopLookups = CancellationTokenSource.CreateLinkedTokenSource(token);
-            var lookups = Enumerable.Range(0, askers).Where(i => peers[i] is not null)
-                .Select(i => AskAsync(peers[i]!, pool, new Random(i), stopLookups.Token)).ToList();
+            var lookups = askers.Select((asker, i) => StartAsking(asker, pool, new Random(i), stopLookups.Token)).ToList();
 
             using var stopProbe = new CancellationTokenSource();
             var probe = Task.Run(() => ProbeLagAsync(stopProbe.Token), CancellationToken.None);
             var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(askers, options.Peers - askers).Select(async i => peers[i] = await JoinAsync(i, tracker.EndPoint, pool, token)));
+            await Task.WhenAll(Enumerable.Range(0, peers.Length).Select(async i => peers[i] = await JoinAsync(askerCount + i, tracker.EndPoint, pool, token)));
             var joinTime = clock.Elapsed;
             _joining = false;
             await stopProbe.CancelAsync();
             await probe;
-            output.WriteLine($"load: {peers.Count(p => p is not null)} of {options.Peers} peers joined and announced in {joinTime.TotalSeconds:0.00} s; holding {options.Hold.TotalSeconds:0} s");
+            output.WriteLine($"load: {askers.Count + peers.Count(p => p is not null)} of {options.Peers} peers joined and announced in {joinTime.TotalSeconds:0.00} s; holding {options.Hold.TotalSeconds:0} s");
 
             await Task.Delay(options.Hold, token);
             long? rssKiB = tracker.Status("VmRSS");
             long? peakKiB = tracker.Status("VmHWM");
             long? threads = tracker.Status("Threads");
             await stopLookups.CancelAsync();
-            await Task.WhenAll(lookups);
-            int held = await CountHeldAsync(peers);
+            foreach (var thread in lookups)
+                thread.Join();
+            int held = await CountHeldAsync(peers) + askers.Count(IsAnswering);
 
-            int failed = options.Peers - peers.Count(p => p is not null);
+            int failed = options.Peers - askers.Count - peers.Count(p => p is not null);
             foreach (var (reason, count) in _failures.OrderByDescending(kv => kv.Value))
                 output.WriteLine($"load: {count} failed: {reason}");
-            output.WriteLine($"load: lookups while joining: {_duringJoin.Count}, p50 {_duringJoin.Percentile(50):0.00} ms, p99 {_duringJoin.Percentile(99):0.00} ms; the benchmark's own scheduling lag meanwhile p50 {_generatorLag.Percentile(50):0.0} ms, p99 {_generatorLag.Percentile(99):0.0} ms");
+            output.WriteLine($"load: lookups while joining: {_duringJoin.Count}, p50 {_duringJoin.Percentile(50):0.00} ms, p99 {_duringJoin.Percentile(99):0.00} ms; the simulated peers' thread-pool lag meanwhile (the askers run on threads of their own) p50 {_generatorLag.Percentile(50):0.0} ms, p99 {_generatorLag.Percentile(99):0.0} ms");
             output.WriteLine($"load: lookups while holding: {_steady.Count}, p50 {_steady.Percentile(50):0.00} ms, p99 {_steady.Percentile(99):0.00} ms; lookup errors {_lookupErrors}");
             output.WriteLine($"load: tracker threads {threads?.ToString(CultureInfo.InvariantCulture) ?? "?"}, peak RSS {Mib(peakKiB)} MiB; open files limit here {OpenFilesLimit()}");
             var all = new Latencies();
@@ -75,54 +81,98 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
         }
         finally
         {
+            askers.ForEach(a => a.Dispose());
             await Task.WhenAll(peers.OfType<SimulatedPeer>().Select(p => p.DisposeAsync().AsTask()));
         }
     }
 
     private async Task<SimulatedPeer?> JoinAsync(int index, IPEndPoint tracker, FileEntry[] pool, CancellationToken cancellationToken)
     {
-        var local = options.SpreadAddresses ? new IPAddress([127, 1, (byte)(index / 250), (byte)(index % 250 + 1)]) : IPAddress.Loopback;
-        var files = Enumerable.Range(0, options.FilesPerPeer).Select(j => pool[(int)(((long)index * options.FilesPerPeer + j) % pool.Length)]).ToList();
         try
         {
-            return await SimulatedPeer.JoinAsync(local, tracker, 20000 + index % 40000, files, options.RequestTimeout, cancellationToken);
+            return await SimulatedPeer.JoinAsync(LocalAddress(index), tracker, ListenPort(index), FilesOf(index, pool), options.RequestTimeout, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _failures.AddOrUpdate($"{e.GetType().Name}: {e.Message}", 1, (_, n) => n + 1);
+            CountFailure(e);
             return null;
         }
     }
 
-    // Who-has for a random file, or list by a random name, every LookupInterval, until stopped.
-    private async Task AskAsync(SimulatedPeer asker, FileEntry[] pool, Random random, CancellationToken stop)
+    private BlockingAsker? JoinAsker(int index, IPEndPoint tracker, FileEntry[] pool)
     {
-        using var timer = new PeriodicTimer(options.LookupInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(stop))
+            return BlockingAsker.Join(LocalAddress(index), tracker, ListenPort(index), FilesOf(index, pool), options.RequestTimeout);
+        }
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or P2PShare.Protocol.ProtocolException or P2PShare.Protocol.Rpc.RemoteErrorException)
+        {
+            CountFailure(e);
+            return null;
+        }
+    }
+
+    private void CountFailure(Exception e) => _failures.AddOrUpdate($"{e.GetType().Name}: {e.Message}", 1, (_, n) => n + 1);
+
+    private IPAddress LocalAddress(int index) =>
+        options.SpreadAddresses ? new IPAddress([127, 1, (byte)(index / 250), (byte)(index % 250 + 1)]) : IPAddress.Loopback;
+
+    private static int ListenPort(int index) => 20000 + index % 40000;
+
+    private List<FileEntry> FilesOf(int index, FileEntry[] pool) =>
+        Enumerable.Range(0, options.FilesPerPeer).Select(j => pool[(int)(((long)index * options.FilesPerPeer + j) % pool.Length)]).ToList();
+
+    // Who-has for a random file, or list by a random name, every LookupInterval, until stopped;
+    // on a thread of its own (see BlockingAsker). A tick missed while a lookup ran is skipped, not made up.
+    private Thread StartAsking(BlockingAsker asker, FileEntry[] pool, Random random, CancellationToken stop)
+    {
+        var thread = new Thread(() =>
+        {
+            long interval = (long)(options.LookupInterval.TotalSeconds * Stopwatch.Frequency);
+            long next = Stopwatch.GetTimestamp();
+            while (asker.IsOpen)
             {
+                next += interval;
+                long now = Stopwatch.GetTimestamp();
+                if (next < now)
+                    next = now + interval - (now - next) % interval;
+                if (stop.WaitHandle.WaitOne(Stopwatch.GetElapsedTime(now, next)))
+                    return;
                 var file = pool[random.Next(pool.Length)];
                 Message request = random.Next(2) == 0 ? new WhoHas(file.Id) : new ListFiles(file.Name);
                 bool joining = _joining;
                 try
                 {
-                    var latency = await asker.LookupAsync(request, options.RequestTimeout);
-                    (joining ? _duringJoin : _steady).Add(latency);
+                    (joining ? _duringJoin : _steady).Add(asker.Lookup(request));
                 }
-                catch (Exception e) when (e is IOException or TimeoutException or P2PShare.Protocol.ProtocolException or P2PShare.Protocol.Rpc.RemoteErrorException)
+                catch (Exception e) when (e is IOException or SocketException or TimeoutException or P2PShare.Protocol.ProtocolException or P2PShare.Protocol.Rpc.RemoteErrorException)
                 {
                     Interlocked.Increment(ref _lookupErrors);
                 }
             }
-        }
-        catch (OperationCanceledException)
+        })
+        { IsBackground = true, Name = "load asker" };
+        thread.Start();
+        return thread;
+    }
+
+    private bool IsAnswering(BlockingAsker asker)
+    {
+        if (!asker.IsOpen)
+            return false;
+        try
         {
-            // Stopped.
+            asker.Lookup(new WhoHas(HeldCheck));
+            return true;
+        }
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or P2PShare.Protocol.ProtocolException or P2PShare.Protocol.Rpc.RemoteErrorException)
+        {
+            return false;
         }
     }
 
-    // How late a 10 ms timer fires here while the peers join: the part of a lookup's latency that is the load generator's, not the tracker's.
+    // How late a 10 ms timer fires on this process's thread pool while the peers join: how saturated the
+    // simulated peers keep it. The askers' own threads do not queue there (BlockingAsker).
     private async Task ProbeLagAsync(CancellationToken stop)
     {
         var interval = TimeSpan.FromMilliseconds(10);
