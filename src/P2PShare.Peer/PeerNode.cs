@@ -29,9 +29,7 @@ public sealed class PeerNode : IAsyncDisposable
     private readonly CancellationTokenSource _leaving = new();
     private Repository? _repository;
     private PieceServer? _server;
-    private volatile TrackerClient? _tracker;
-    private Task _trackerWatch = Task.CompletedTask;
-    private CancellationTokenSource? _watchStop;
+    private volatile TrackerLink? _link;
     private readonly HaveNotices _haveNotices;
     private int _disposed;
 
@@ -60,7 +58,7 @@ public sealed class PeerNode : IAsyncDisposable
     public IPEndPoint ServingEndPoint => _server?.LocalEndPoint ?? throw new InvalidOperationException("the peer is not serving yet");
 
     /// <summary>The tracker we are joined to, if any.</summary>
-    public string? TrackerEndpoint => _tracker is { IsConnected: true } t ? t.Endpoint : null;
+    public string? TrackerEndpoint => _link?.Client is { IsConnected: true } t ? t.Endpoint : null;
 
     /// <summary>The downloads under way.</summary>
     public IReadOnlyList<ActiveDownload> Downloads
@@ -113,26 +111,15 @@ public sealed class PeerNode : IAsyncDisposable
         endpoint ??= _options.DefaultTracker;
         if (!EndpointParser.TryParse(endpoint, 12500, out var host, out var port, out var error))
             throw new PeerCommandException($"'{endpoint}' is not a tracker address: {error}. Write it as HOST:PORT, e.g. 127.0.0.1:12500.");
-        if (_watchStop is { } watchStop)
+        if (_link is { } old)
         {
-            await watchStop.CancelAsync();
-            await _trackerWatch;
-            watchStop.Dispose();
-            _watchStop = null;
-        }
-        if (_tracker is { } old)
-        {
-            _tracker = null;
+            _link = null;
             await old.DisposeAsync();
         }
         try
         {
-            var tracker = await TrackerClient.ConnectAsync(host, port, ServingEndPoint.Port, CurrentFiles, _options,
-                _loggers.CreateLogger("P2PShare.Peer.Tracker"), cancellationToken);
-            _tracker = tracker;
-            _watchStop = CancellationTokenSource.CreateLinkedTokenSource(_leaving.Token);
-            var stopWatching = _watchStop.Token;
-            _trackerWatch = Task.Run(() => KeepTrackerAsync(tracker, host, port, stopWatching), CancellationToken.None);
+            var hooks = new TrackerLinkHooks(() => ServingEndPoint.Port, CurrentFiles, () => Downloads.Count > 0, Tell);
+            _link = await TrackerLink.ConnectAsync(host, port, _options, _loggers.CreateLogger("P2PShare.Peer.Tracker"), hooks, _leaving.Token, cancellationToken);
         }
         catch (RemoteErrorException e) when (e.Code == ErrorCodes.Auth)
         {
@@ -213,7 +200,7 @@ public sealed class PeerNode : IAsyncDisposable
     // Holders that appeared since the download began: other peers downloading it at the same time.
     private async Task<IReadOnlyList<HolderEntry>> FindHoldersAsync(FileId file, CancellationToken cancellationToken)
     {
-        var tracker = _tracker;
+        var tracker = _link?.Client;
         if (tracker is not { IsConnected: true })
             return [];
         return (await tracker.WhoHasAsync(file, cancellationToken))?.Peers ?? [];
@@ -237,7 +224,8 @@ public sealed class PeerNode : IAsyncDisposable
             }
             stop.Dispose();
         }
-        await AnnounceQuietlyAsync();
+        if (_link is { } link)
+            await link.AnnounceQuietlyAsync();
         DownloadFinished?.Invoke(result);
         return result;
     }
@@ -245,14 +233,14 @@ public sealed class PeerNode : IAsyncDisposable
     // Other peers may fetch pieces we have verified while we are still downloading.
     private void OnPieceVerified(FileId file, int piece)
     {
-        var tracker = _tracker;
-        if (tracker is null)
+        var link = _link;
+        if (link is null)
             return;
         bool first;
         lock (_gate)
             first = _announcedPartial.Add(file);
         if (first)
-            _ = AnnounceQuietlyAsync();
+            _ = link.AnnounceQuietlyAsync();
         else
             _haveNotices.Gained(file);
     }
@@ -261,73 +249,7 @@ public sealed class PeerNode : IAsyncDisposable
         _repository is { } repository && repository.TryGet(file, out var local) && local is not null ? local.Snapshot() : null;
 
     private Task SendHaveSetAsync(FileId file, PieceSet pieces) =>
-        _tracker is { } tracker ? tracker.SendHaveSetAsync(file, pieces) : Task.CompletedTask;
-
-    private async Task AnnounceQuietlyAsync()
-    {
-        var tracker = _tracker;
-        if (tracker is not { IsConnected: true })
-            return;
-        try
-        {
-            await tracker.AnnounceAsync(CancellationToken.None);
-        }
-        catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or OperationCanceledException)
-        {
-            PeerLog.TrackerLost(_logger, tracker.Endpoint, e.Message);
-        }
-    }
-
-    /// <summary>
-    /// Watches the tracker connection; when it is lost (tracker restarted, network cut) rather than
-    /// left on purpose, tells the user and reconnects with <see cref="ReconnectBackoff"/> until it is
-    /// back, re-reporting every file (downloads in progress with their verified pieces). Ends when
-    /// the peer leaves or <c>start</c> picks a tracker again.
-    /// </summary>
-    private async Task KeepTrackerAsync(TrackerClient client, string host, int port, CancellationToken leaving)
-    {
-        var logger = _loggers.CreateLogger("P2PShare.Peer.Tracker");
-        while (true)
-        {
-            await client.Completion.WaitAsync(leaving).ContinueWith(_ => { }, TaskScheduler.Default);
-            if (leaving.IsCancellationRequested || _tracker != client)
-                return; // left on purpose, or replaced by `start`
-            Tell($"Lost the tracker at {client.Endpoint}: {client.CloseReason}. Reconnecting by itself in the background; serving and downloads go on.");
-            var backoff = new ReconnectBackoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay, new Random());
-            TrackerClient? fresh = null;
-            while (fresh is null)
-            {
-                var wait = backoff.Next();
-                PeerLog.ReconnectWaiting(logger, client.Endpoint, wait.TotalMilliseconds, backoff.Attempts);
-                try
-                {
-                    await Task.Delay(wait, leaving);
-                    fresh = await TrackerClient.ConnectAsync(host, port, ServingEndPoint.Port, CurrentFiles, _options, logger, leaving);
-                }
-                catch (OperationCanceledException) when (leaving.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
-                {
-                    PeerLog.ReconnectFailed(logger, backoff.Attempts, client.Endpoint, e.Message);
-                }
-                if (leaving.IsCancellationRequested)
-                {
-                    if (fresh is not null)
-                        await fresh.DisposeAsync();
-                    return; // leaving, or `start` is joining a tracker meanwhile
-                }
-            }
-            _tracker = fresh;
-            client = fresh;
-            PeerLog.Reconnected(logger, fresh.Endpoint, backoff.Attempts);
-            // A piece verified while we reconnected went to the old connection; one more announce repairs it.
-            if (Downloads.Count > 0)
-                await AnnounceQuietlyAsync();
-            Tell($"Reconnected to the tracker at {fresh.Endpoint}; re-reported {Commands.Report.Plural(CurrentFiles().Count, "file")}.");
-        }
-    }
+        _link is { } link ? link.Client.SendHaveSetAsync(file, pieces) : Task.CompletedTask;
 
     // A notice is news, not a command's answer: a subscriber that cannot write it must not stop the peer.
     private void Tell(string line)
@@ -371,14 +293,14 @@ public sealed class PeerNode : IAsyncDisposable
     public async Task<IReadOnlyList<DownloadResult>> WaitForDownloadsAsync(CancellationToken cancellationToken) =>
         await Task.WhenAll(Downloads.Select(d => d.Completion)).WaitAsync(cancellationToken);
 
-    private IReadOnlyList<FileEntry> CurrentFiles() =>
+    private List<FileEntry> CurrentFiles() =>
         _repository is null ? [] : _repository.Files
             .Select(f => new FileEntry(f.Id, f.Name, f.Manifest.Length, f.Manifest.PieceLength, f.IsComplete ? null : f.Snapshot()))
             .ToList();
 
     private async Task<T> CallTrackerAsync<T>(Func<TrackerClient, Task<T>> call, string what)
     {
-        var tracker = _tracker;
+        var tracker = _link?.Client;
         if (tracker is null)
             throw new PeerCommandException("not joined to a tracker yet: type `start` first (it looks for one on the LAN), or `start HOST:PORT`.");
         if (!tracker.IsConnected)
@@ -401,10 +323,8 @@ public sealed class PeerNode : IAsyncDisposable
         await _leaving.CancelAsync();
         await StopDownloadsAsync();
         _haveNotices.Dispose();
-        if (_tracker is { } tracker)
-            await tracker.DisposeAsync();
-        await _trackerWatch;
-        _watchStop?.Dispose();
+        if (_link is { } link)
+            await link.DisposeAsync();
         _leaving.Dispose();
         if (_server is { } server)
             await server.DisposeAsync();

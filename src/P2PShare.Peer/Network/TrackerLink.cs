@@ -1,0 +1,133 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.Peer.Network;
+
+/// <summary>
+/// A peer's connection to one tracker, kept up: when it is lost (tracker restarted, network cut)
+/// rather than left on purpose, the user is told and it reconnects with <see cref="ReconnectBackoff"/>
+/// until the tracker is back, re-reporting every file (downloads in progress with their verified
+/// pieces). <c>start</c> with another tracker disposes the link and makes a new one.
+/// </summary>
+internal sealed class TrackerLink : IAsyncDisposable
+{
+    private readonly string _host;
+    private readonly int _port;
+    private readonly PeerOptions _options;
+    private readonly ILogger _logger;
+    private readonly TrackerLinkHooks _peer;
+    private readonly CancellationTokenSource _stop;
+    private volatile TrackerClient _client;
+    private Task _watch = Task.CompletedTask;
+
+    private TrackerLink(string host, int port, TrackerClient client, PeerOptions options, ILogger logger, TrackerLinkHooks peer, CancellationToken leaving)
+    {
+        _host = host;
+        _port = port;
+        _client = client;
+        _options = options;
+        _logger = logger;
+        _peer = peer;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(leaving);
+    }
+
+    /// <summary>The connection now: after a reconnect, a new one.</summary>
+    public TrackerClient Client => _client;
+
+    /// <summary>
+    /// Joins the tracker at <paramref name="host"/>:<paramref name="port"/> and keeps the connection
+    /// up until disposed or <paramref name="leaving"/> is cancelled. Throws what
+    /// <see cref="TrackerClient.ConnectAsync"/> throws when the first connection fails.
+    /// </summary>
+    public static async Task<TrackerLink> ConnectAsync(string host, int port, PeerOptions options, ILogger logger, TrackerLinkHooks peer,
+        CancellationToken leaving, CancellationToken cancellationToken)
+    {
+        var client = await TrackerClient.ConnectAsync(host, port, peer.ServingPort(), peer.CurrentFiles, options, logger, cancellationToken);
+        var link = new TrackerLink(host, port, client, options, logger, peer, leaving);
+        link._watch = Task.Run(link.KeepAsync, CancellationToken.None);
+        return link;
+    }
+
+    /// <summary>Reports every file again; a failure is logged, not thrown (the watch reconnects).</summary>
+    public async Task AnnounceQuietlyAsync()
+    {
+        var client = _client;
+        if (!client.IsConnected)
+            return;
+        try
+        {
+            await client.AnnounceAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or OperationCanceledException)
+        {
+            PeerLog.TrackerLost(_logger, client.Endpoint, e.Message);
+        }
+    }
+
+    private async Task KeepAsync()
+    {
+        var stop = _stop.Token;
+        while (true)
+        {
+            var client = _client;
+            await client.Completion.WaitAsync(stop).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (stop.IsCancellationRequested)
+                return; // left on purpose, or replaced by `start`
+            _peer.Tell($"Lost the tracker at {client.Endpoint}: {client.CloseReason}. Reconnecting by itself in the background; serving and downloads go on.");
+            var backoff = new ReconnectBackoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay, new Random());
+            var fresh = await ReconnectAsync(client.Endpoint, backoff, stop);
+            if (fresh is null)
+                return;
+            _client = fresh;
+            PeerLog.Reconnected(_logger, fresh.Endpoint, backoff.Attempts);
+            // A piece verified while we reconnected went to the old connection; one more announce repairs it.
+            if (_peer.Downloading())
+                await AnnounceQuietlyAsync();
+            _peer.Tell($"Reconnected to the tracker at {fresh.Endpoint}; re-reported {Commands.Report.Plural(_peer.CurrentFiles().Count, "file")}.");
+        }
+    }
+
+    // Tries until it connects (the new connection) or is stopped (null).
+    private async Task<TrackerClient?> ReconnectAsync(string endpoint, ReconnectBackoff backoff, CancellationToken stop)
+    {
+        while (true)
+        {
+            var wait = backoff.Next();
+            PeerLog.ReconnectWaiting(_logger, endpoint, wait.TotalMilliseconds, backoff.Attempts);
+            TrackerClient? fresh = null;
+            try
+            {
+                await Task.Delay(wait, stop);
+                fresh = await TrackerClient.ConnectAsync(_host, _port, _peer.ServingPort(), _peer.CurrentFiles, _options, _logger, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return null;
+            }
+            catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
+            {
+                PeerLog.ReconnectFailed(_logger, backoff.Attempts, endpoint, e.Message);
+            }
+            if (stop.IsCancellationRequested)
+            {
+                if (fresh is not null)
+                    await fresh.DisposeAsync();
+                return null; // leaving, or `start` is joining a tracker meanwhile
+            }
+            if (fresh is not null)
+                return fresh;
+        }
+    }
+
+    /// <summary>Stops reconnecting and leaves the tracker.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _watch;
+        await _client.DisposeAsync();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,14 @@
+using P2PShare.Protocol.Messages;
+
+namespace P2PShare.Peer.Network;
+
+/// <summary>What a <see cref="TrackerLink"/> asks of its peer when it (re)connects and reports.</summary>
+/// <param name="ServingPort">The port the peer serves pieces on.</param>
+/// <param name="CurrentFiles">Every file the peer has, with the pieces of those still downloading.</param>
+/// <param name="Downloading">Whether a download is under way.</param>
+/// <param name="Tell">Shows the user a line of news.</param>
+internal sealed record TrackerLinkHooks(
+    Func<int> ServingPort,
+    Func<IReadOnlyList<FileEntry>> CurrentFiles,
+    Func<bool> Downloading,
+    Action<string> Tell);
