@@ -33,5 +33,9 @@ internal readonly record struct EntryKey
             ? written
             : throw new ArgumentException("too short for the key", nameof(destination));
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Prefix}.{Index}.{Field}");
+    public override string ToString()
+    {
+        Span<char> buffer = stackalloc char[MaxLength];
+        return new string(buffer[..Format(buffer)]);
+    }
 }

@@ -86,7 +86,7 @@ public sealed class Header
     private const int MaxPresizedPairs = 64 * 1024;
 
     // Not ArrayPool.Shared: it keeps a returned array in a cache per thread, and a tracker has a thread
-    // per client, so a thousand clients' announces left a thousand 32 KB buffers resident (+40 MiB RSS
+    // per client, so a thousand clients' announces left a thousand 32 KB buffers resident (about +30 MiB RSS
     // in the load benchmark). This pool's buffers are shared by all threads.
     private static readonly ArrayPool<char> DecodeBuffers = ArrayPool<char>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 16);
 

@@ -64,8 +64,11 @@ public sealed class HeaderWriter
     /// <summary>Appends the entry field <paramref name="key"/> with a value as base64.</summary>
     internal HeaderWriter AddBase64(EntryKey key, ReadOnlySpan<byte> value) => Add(key, Convert.ToBase64String(value));
 
-    private void AppendKey(EntryKey key) =>
-        _text.Append(CultureInfo.InvariantCulture, $"{key.Prefix}.{key.Index}.{key.Field}::");
+    private void AppendKey(EntryKey key)
+    {
+        Span<char> buffer = stackalloc char[key.MaxLength];
+        _text.Append(buffer[..key.Format(buffer)]).Append("::");
+    }
 
     /// <summary>The header text.</summary>
     public override string ToString() => _text.ToString();
