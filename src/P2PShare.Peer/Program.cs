@@ -18,6 +18,8 @@ var discoveryPort = new Option<int>("--discovery-port") { Description = "The UDP
 var noDiscovery = new Option<bool>("--no-discovery") { Description = "Do not look for a tracker; `start` with no address goes to --tracker or 127.0.0.1:12500.", Recursive = true };
 var secret = new Option<string?>("--secret") { Description = $"The network's shared secret (prefer --secret-file or {SecretSources.EnvironmentVariable}: this one shows in shell history and process lists).", Recursive = true };
 var secretFile = new Option<FileInfo?>("--secret-file") { Description = "File holding the network's shared secret (surrounding whitespace ignored).", Recursive = true };
+var reconnectDelay = new Option<double>("--reconnect-delay") { Description = "Seconds before the first attempt to reconnect to a lost tracker; the wait doubles (with jitter) after each failed attempt.", DefaultValueFactory = _ => new PeerOptions().ReconnectInitialDelay.TotalSeconds, Recursive = true };
+var reconnectMaxDelay = new Option<double>("--reconnect-max-delay") { Description = "Longest wait, in seconds, between attempts to reconnect to a lost tracker.", DefaultValueFactory = _ => new PeerOptions().ReconnectMaxDelay.TotalSeconds, Recursive = true };
 // Test only (the swarm benchmark's slow seeder): hidden from help and the README's option table.
 var testOnlyServeMbps = new Option<double>("--test-only-serve-mbps") { Description = "TEST ONLY: serve at most this many MB/s.", Hidden = true, Recursive = true };
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
@@ -27,7 +29,8 @@ var get = new Command("get", "Download one file, print a summary, exit 0 once it
 var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop.\n\n"
     + CommandLoop.HelpText() + "\n\nExample: dotnet run --project src/P2PShare.Peer -- --port 12666, then type `start`.")
 {
-    port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, secret, secretFile, testOnlyServeMbps, serve, get,
+    port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, secret, secretFile, reconnectDelay, reconnectMaxDelay,
+    testOnlyServeMbps, serve, get,
 };
 
 PeerOptions Options(ParseResult parse)
@@ -40,6 +43,7 @@ PeerOptions Options(ParseResult parse)
         throw new PeerCommandException($"--discovery-target '{target}' is not an IP address");
     if (parse.GetValue(discoveryPort) is < 1 or > IPEndPoint.MaxPort)
         throw new PeerCommandException($"--discovery-port {parse.GetValue(discoveryPort)} is not a port (1-65535)");
+    var (firstWait, longestWait) = ReconnectDelays(parse);
     var shared = Secret(parse);
     return new PeerOptions
     {
@@ -51,8 +55,21 @@ PeerOptions Options(ParseResult parse)
         Secret = shared,
         // A configured --tracker wins over discovery, as a typed address does.
         Discovery = parse.GetValue(tracker) is not null || parse.GetValue(noDiscovery) ? null : new DiscoveryOptions { Target = targetAddress, Port = parse.GetValue(discoveryPort), Secret = shared },
+        ReconnectInitialDelay = firstWait,
+        ReconnectMaxDelay = longestWait,
         TestOnlyServeBytesPerSecond = (long)(parse.GetValue(testOnlyServeMbps) * 1e6),
     };
+}
+
+(TimeSpan First, TimeSpan Longest) ReconnectDelays(ParseResult parse)
+{
+    double first = parse.GetValue(reconnectDelay), longest = parse.GetValue(reconnectMaxDelay);
+    const double Day = 86400;
+    if (!(first >= 0.01 && first <= Day))
+        throw new PeerCommandException($"--reconnect-delay {first} is not a wait in seconds from 0.01 to {Day} (a day)");
+    if (!(longest >= first && longest <= Day))
+        throw new PeerCommandException($"--reconnect-max-delay {longest} must be at least --reconnect-delay ({first}) and at most {Day} seconds (a day)");
+    return (TimeSpan.FromSeconds(first), TimeSpan.FromSeconds(longest));
 }
 
 SharedSecret? Secret(ParseResult parse)

@@ -52,6 +52,20 @@ public sealed partial class ProcessTests
         Assert.Contains("no file named 'no-such-file.txt'", getter.Errors, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0", "30", "--reconnect-delay 0 is not a wait")]
+    [InlineData("10", "5", "--reconnect-max-delay 5 must be at least --reconnect-delay (10)")]
+    [InlineData("NaN", "30", "--reconnect-delay NaN is not a wait")]
+    public async Task A_reconnect_delay_out_of_range_is_refused_with_exit_code_2_and_a_reason(string first, string longest, string reason)
+    {
+        using var folder = new TempFolder();
+        using var peer = RunningProcess.Start("P2PShare.Peer", folder.Path, "serve", "--port", "0", "--bind", "127.0.0.1", "--repo", folder.Sub("p"),
+            "--no-discovery", "--reconnect-delay", first, "--reconnect-max-delay", longest);
+
+        Assert.Equal(2, await peer.WaitForExitAsync(Deadline));
+        Assert.Contains(reason, peer.Errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task End_of_input_ends_the_command_loop_cleanly()
     {
