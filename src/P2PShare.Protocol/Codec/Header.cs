@@ -85,10 +85,7 @@ public sealed class Header
     // A frame's header is bounded by ProtocolLimits; this only caps what one table reserves up front.
     private const int MaxPresizedPairs = 64 * 1024;
 
-    // Not ArrayPool.Shared: it keeps a returned array in a cache per thread, and a tracker has a thread
-    // per client, so a thousand clients' announces left a thousand 32 KB buffers resident (about +30 MiB RSS
-    // in the load benchmark). This pool's buffers are shared by all threads.
-    private static readonly ArrayPool<char> DecodeBuffers = ArrayPool<char>.Create(maxArrayLength: 1024 * 1024, maxArraysPerBucket: 16);
+    private static ArrayPool<char> DecodeBuffers => CharBuffers.Pool;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

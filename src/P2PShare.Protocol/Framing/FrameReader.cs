@@ -29,11 +29,14 @@ public static class FrameReader
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"the rest of a frame did not arrive within {limits.FrameTimeout.TotalSeconds:0.#} s of its first byte");
+            throw FrameTimedOut(limits);
         }
     }
 
-    private static async ValueTask<Frame?> ReadRestAsync(Stream stream, byte[] prefix, int got, ProtocolLimits limits, CancellationToken cancellationToken)
+    internal static TimeoutException FrameTimedOut(ProtocolLimits limits) =>
+        new($"the rest of a frame did not arrive within {limits.FrameTimeout.TotalSeconds:0.#} s of its first byte");
+
+    internal static async ValueTask<Frame?> ReadRestAsync(Stream stream, byte[] prefix, int got, ProtocolLimits limits, CancellationToken cancellationToken)
     {
         if (got < prefix.Length)
             got += await stream.ReadAtLeastAsync(prefix.AsMemory(got), prefix.Length - got, throwOnEndOfStream: false, cancellationToken);

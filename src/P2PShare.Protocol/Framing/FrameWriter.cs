@@ -6,6 +6,9 @@ namespace P2PShare.Protocol.Framing;
 /// <summary>Writes frames to a stream.</summary>
 public static class FrameWriter
 {
+    // A payload up to this size is copied behind the header and goes out in the same write.
+    private const int InlinePayloadLimit = 16 * 1024;
+
     /// <summary>The bytes of a whole frame (used by tests and small messages).</summary>
     public static byte[] Encode(string header, ReadOnlySpan<byte> payload)
     {
@@ -26,20 +29,8 @@ public static class FrameWriter
     public static async ValueTask WriteAsync(Stream stream, string header, ReadOnlyMemory<byte> payload, ProtocolLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        bool inline = payload.Length <= 16 * 1024;
-        var head = RentHead(header, payload.Length, limits, inline ? payload.Length : 0);
-        try
-        {
-            if (inline)
-                payload.Span.CopyTo(head.Buffer.AsSpan(head.Length - payload.Length));
-            await stream.WriteAsync(head.Buffer.AsMemory(0, head.Length), cancellationToken);
-            if (!inline)
-                await stream.WriteAsync(payload, cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(head.Buffer);
-        }
+        ArgumentNullException.ThrowIfNull(header);
+        await WriteAsync(stream, RentHead(header, payload, limits), payload, cancellationToken);
     }
 
     /// <summary>
@@ -49,22 +40,55 @@ public static class FrameWriter
     /// </summary>
     public static async ValueTask WriteAsync(string header, int payloadLength, FrameSender writeFrame, ProtocolLimits limits, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(writeFrame);
-        var head = RentHead(header, payloadLength, limits, 0);
+        await WriteAsync(RentHead(header, payloadLength, limits), writeFrame, cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="head"/>, then the payload unless the head holds it; returns the head to its pool.</summary>
+    internal static async ValueTask WriteAsync(Stream stream, FrameHead head, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
         try
         {
-            await writeFrame(head.Buffer.AsMemory(0, head.Length), cancellationToken);
+            await stream.WriteAsync(head.Bytes, cancellationToken);
+            if (!head.HoldsPayload)
+                await stream.WriteAsync(payload, cancellationToken);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(head.Buffer);
+            head.Return();
         }
     }
 
-    /// <summary>A pooled buffer holding prefix and header, with <paramref name="room"/> bytes to spare after them; checks the limits.</summary>
-    private static (byte[] Buffer, int Length) RentHead(string header, int payloadLength, ProtocolLimits limits, int room)
+    /// <summary>Hands <paramref name="head"/> to <paramref name="writeFrame"/>; returns it to its pool.</summary>
+    internal static async ValueTask WriteAsync(FrameHead head, FrameSender writeFrame, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(header);
+        try
+        {
+            await writeFrame(head.Bytes, cancellationToken);
+        }
+        finally
+        {
+            head.Return();
+        }
+    }
+
+    /// <summary>Prefix and header in a pooled buffer, with <paramref name="payload"/> behind them when it is small; checks the limits.</summary>
+    internal static FrameHead RentHead(ReadOnlySpan<char> header, ReadOnlyMemory<byte> payload, ProtocolLimits limits)
+    {
+        bool inline = payload.Length <= InlinePayloadLimit;
+        var head = RentHead(header, payload.Length, limits, inline ? payload.Length : 0);
+        if (!inline)
+            return head;
+        payload.Span.CopyTo(head.Buffer.AsSpan(head.Length - payload.Length));
+        return head with { HoldsPayload = true };
+    }
+
+    /// <summary>Prefix and header in a pooled buffer, for a payload of <paramref name="payloadLength"/> bytes sent separately; checks the limits.</summary>
+    internal static FrameHead RentHead(ReadOnlySpan<char> header, int payloadLength, ProtocolLimits limits) => RentHead(header, payloadLength, limits, 0);
+
+    private static FrameHead RentHead(ReadOnlySpan<char> header, int payloadLength, ProtocolLimits limits, int room)
+    {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
         int headerLength = Encoding.UTF8.GetByteCount(header);
@@ -77,6 +101,6 @@ public static class FrameWriter
         byte[] buffer = ArrayPool<byte>.Shared.Rent(length);
         FrameLayout.WritePrefix(buffer, headerLength, payloadLength);
         Encoding.UTF8.GetBytes(header, buffer.AsSpan(FrameLayout.PrefixLength));
-        return (buffer, length);
+        return new FrameHead(buffer, length, HoldsPayload: false);
     }
 }

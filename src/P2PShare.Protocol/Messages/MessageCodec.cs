@@ -1,5 +1,6 @@
 using System.Text;
 using P2PShare.Protocol.Codec;
+using P2PShare.Protocol.Framing;
 
 namespace P2PShare.Protocol.Messages;
 
@@ -8,6 +9,47 @@ public static class MessageCodec
 {
     /// <summary>The header text of <paramref name="message"/>: type, then id and re when set, then its fields.</summary>
     public static string Encode(Message message)
+    {
+        var builder = Build(message);
+        string text = builder.ToString();
+        Release(builder);
+        return text;
+    }
+
+    /// <summary>
+    /// <paramref name="message"/> as a frame ready to send (see <see cref="FrameWriter.RentHead(ReadOnlySpan{char}, ReadOnlyMemory{byte}, ProtocolLimits)"/>),
+    /// its header encoded straight into the frame's pooled buffer: no header string is made.
+    /// </summary>
+    internal static FrameHead EncodeFrame(Message message, ReadOnlyMemory<byte> payload, ProtocolLimits limits) =>
+        EncodeFrame(message, static (header, payload, limits) => FrameWriter.RentHead(header, payload, limits), payload, limits);
+
+    /// <summary>
+    /// <paramref name="message"/> as the head of a frame whose <paramref name="payloadLength"/> payload
+    /// bytes the caller sends itself, its header encoded straight into the frame's pooled buffer.
+    /// </summary>
+    internal static FrameHead EncodeFrame(Message message, int payloadLength, ProtocolLimits limits) =>
+        EncodeFrame(message, static (header, payloadLength, limits) => FrameWriter.RentHead(header, payloadLength, limits), payloadLength, limits);
+
+    private static FrameHead EncodeFrame<TPayload>(Message message, HeadFactory<TPayload> rentHead, TPayload payload, ProtocolLimits limits)
+    {
+        var builder = Build(message);
+        char[] text = CharBuffers.Pool.Rent(builder.Length);
+        try
+        {
+            builder.CopyTo(0, text, builder.Length);
+            return rentHead(text.AsSpan(0, builder.Length), payload, limits);
+        }
+        finally
+        {
+            CharBuffers.Pool.Return(text);
+            Release(builder);
+        }
+    }
+
+    private delegate FrameHead HeadFactory<TPayload>(ReadOnlySpan<char> header, TPayload payload, ProtocolLimits limits);
+
+    // The header in this thread's builder (see t_builder); hand it back with Release.
+    private static StringBuilder Build(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
         // Each thread reuses one builder: a tracker encodes a reply per lookup, and growing a fresh
@@ -20,10 +62,13 @@ public static class MessageCodec
         if (message.ReplyTo != 0)
             writer.Add(HeaderKeys.ReplyTo, message.ReplyTo);
         message.WriteFields(writer);
-        string text = writer.ToString();
+        return builder;
+    }
+
+    private static void Release(StringBuilder builder)
+    {
         if (builder.Capacity <= MaxKeptBuilderCapacity)
             t_builder = builder;
-        return text;
     }
 
     // A tracker has a thread per client, so what each keeps must stay small: a reply to a lookup fits,

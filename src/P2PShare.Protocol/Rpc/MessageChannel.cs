@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using P2PShare.Protocol.Framing;
 using P2PShare.Protocol.Messages;
@@ -11,6 +12,7 @@ namespace P2PShare.Protocol.Rpc;
 public sealed class MessageChannel : IAsyncDisposable, IDisposable
 {
     private readonly Stream _stream;
+    private readonly FrameStreamReader _reader;
     private readonly ProtocolLimits _limits;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<Incoming>> _pending = new();
@@ -23,6 +25,7 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
         _limits = limits ?? ProtocolLimits.Default;
+        _reader = new FrameStreamReader(stream, _limits);
     }
 
     /// <summary>Cancelled once the channel is closed, by either side.</summary>
@@ -32,8 +35,16 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     public Task SendAsync(Message message, ReadOnlyMemory<byte> payload = default, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        string header = MessageCodec.Encode(message);
-        return WriteLockedAsync(token => FrameWriter.WriteAsync(_stream, header, payload, _limits, token), cancellationToken);
+        FrameHead head;
+        try
+        {
+            head = MessageCodec.EncodeFrame(message, payload, _limits);
+        }
+        catch (ProtocolException e)
+        {
+            return Task.FromException(e); // over a limit: reported through the task, as a failed write is
+        }
+        return WriteLockedAsync(head, token => FrameWriter.WriteAsync(_stream, head, payload, token), cancellationToken);
     }
 
     /// <summary>
@@ -46,10 +57,10 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(reply);
-        string header = MessageCodec.Encode(reply with { ReplyTo = request.RequestId });
+        var head = MessageCodec.EncodeFrame(reply with { ReplyTo = request.RequestId }, payloadLength, _limits);
         try
         {
-            await WriteLockedAsync(token => FrameWriter.WriteAsync(header, payloadLength, sendFrame, _limits, token), cancellationToken);
+            await WriteLockedAsync(head, token => FrameWriter.WriteAsync(head, sendFrame, token), cancellationToken);
         }
         catch (Exception e) when (e is not ProtocolException)
         {
@@ -59,17 +70,28 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     }
 
     // One frame at a time on the stream; the write ends when the caller gives up or the channel closes.
-    private async Task WriteLockedAsync(Func<CancellationToken, ValueTask> write, CancellationToken cancellationToken)
+    // `write` returns `head` to its pool; if the write never starts, this does.
+    private async Task WriteLockedAsync(FrameHead head, Func<CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
-        await _sendLock.WaitAsync(linked.Token);
+        bool started = false;
         try
         {
-            await write(linked.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+            await _sendLock.WaitAsync(linked.Token);
+            try
+            {
+                started = true;
+                await write(linked.Token);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
         }
         finally
         {
-            _sendLock.Release();
+            if (!started)
+                head.Return();
         }
     }
 
@@ -161,9 +183,17 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
         deadline.CancelAfter(timeout);
+        return await ReceiveAsync(timeout, deadline.Token, cancellationToken);
+    }
+
+    // One message, waiting until `wait` fires: the caller's cancellation, the channel's closing, or the timeout.
+    // Pooled like the frame read under it: the read loop waits here for every message.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Incoming?> ReceiveAsync(TimeSpan timeout, CancellationToken wait, CancellationToken cancellationToken)
+    {
         try
         {
-            var frame = await FrameReader.ReadAsync(_stream, _limits, deadline.Token);
+            var frame = await _reader.ReadAsync(wait);
             if (frame is null)
                 return null;
             try
@@ -192,11 +222,22 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(handler);
         using var loop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+        // One idle timer for the whole loop, stopped while a message is handled and started again for
+        // the next wait: a timer and token source per message were most of a lookup's garbage.
+        var idle = CancellationTokenSource.CreateLinkedTokenSource(loop.Token);
         try
         {
             while (true)
             {
-                var incoming = await ReceiveAsync(idleTimeout, loop.Token);
+                idle.CancelAfter(idleTimeout);
+                var incoming = await ReceiveAsync(idleTimeout, idle.Token, loop.Token);
+                idle.CancelAfter(Timeout.Infinite);
+                if (idle.IsCancellationRequested)
+                {
+                    // The timeout fell just as the message arrived: it still counts, and the next wait starts afresh.
+                    idle.Dispose();
+                    idle = CancellationTokenSource.CreateLinkedTokenSource(loop.Token);
+                }
                 if (incoming is null)
                     return;
                 if (incoming.Message.ReplyTo != 0)
@@ -215,6 +256,7 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
         }
         finally
         {
+            idle.Dispose();
             Close();
         }
     }

@@ -9,6 +9,9 @@ internal sealed class ClientRecord(IPEndPoint servingEndPoint)
     /// <summary>The address seen on its socket and the port its hello named (0: it serves nothing).</summary>
     public IPEndPoint ServingEndPoint { get; } = servingEndPoint;
 
+    /// <summary>The address as text, made once: every who-has answer that lists this client names it.</summary>
+    public string ServingHost { get; } = servingEndPoint.Address.ToString();
+
     public bool Serves => ServingEndPoint.Port != 0;
 
     public HashSet<FileId> Files { get; } = [];

@@ -195,7 +195,7 @@ public sealed class FileRegistry
         {
             if (!_files.TryGetValue(file, out var record))
                 return null;
-            var peers = new List<HolderEntry>();
+            var peers = new List<HolderEntry>(Math.Min(record.Holders.Count, _limits.MaxListEntries));
             string? name = null;
             foreach (var (clientId, holding) in record.Holders)
             {
@@ -203,7 +203,7 @@ public sealed class FileRegistry
                 if (clientId == askerId || !CanServe(client, holding) || peers.Count >= _limits.MaxListEntries)
                     continue;
                 name ??= holding.Name;
-                peers.Add(new HolderEntry(client.ServingEndPoint.Address.ToString(), client.ServingEndPoint.Port, holding.Have?.Clone()));
+                peers.Add(new HolderEntry(client.ServingHost, client.ServingEndPoint.Port, holding.Have?.Clone()));
             }
             return name is null ? null : new Holders(file, name, record.Length, record.PieceLength, peers);
         }

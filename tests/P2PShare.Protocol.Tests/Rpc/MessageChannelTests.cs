@@ -374,4 +374,25 @@ public sealed class MessageChannelTests
         var e = await Assert.ThrowsAsync<ProtocolException>(() => loop.WaitAsync(Timeout));
         Assert.Contains("4294967295", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_message_over_the_header_limit_fails_its_send_and_the_channel_goes_on()
+    {
+        await using var pair = await ChannelPair.ConnectAsync(ProtocolLimits.Default with { MaxHeaderLength = 200 });
+        var got = new TaskCompletionSource<HavePiece>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = pair.Server.RunAsync((incoming, _) =>
+        {
+            using (incoming)
+                got.TrySetResult(Assert.IsType<HavePiece>(incoming.Message));
+            return Task.CompletedTask;
+        }, Idle);
+
+        // Refused as a failed send (the task), not thrown at the call, and nothing reaches the wire.
+        var refused = pair.Client.SendAsync(new ListFiles(new string('x', 500)));
+        var e = await Assert.ThrowsAsync<ProtocolException>(() => refused.WaitAsync(Timeout));
+        Assert.Contains("limit", e.Message, StringComparison.Ordinal);
+
+        await pair.Client.SendAsync(new HavePiece(A, 3)).WaitAsync(Timeout);
+        Assert.Equal(3, (await got.Task.WaitAsync(Timeout)).Piece);
+    }
 }
