@@ -49,9 +49,11 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
             using var stopProbe = new CancellationTokenSource();
             var probe = Task.Run(() => ProbeLagAsync(stopProbe.Token), CancellationToken.None);
             var clock = Stopwatch.StartNew();
+            var (pausedBefore, collectionsBefore) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
             await Task.WhenAll(Enumerable.Range(0, peers.Length).Select(async i => peers[i] = await JoinAsync(askerCount + i, tracker.EndPoint, pool, token)));
             var joinTime = clock.Elapsed;
             _joining = false;
+            var (joinPaused, joinCollections) = (GC.GetTotalPauseDuration() - pausedBefore, GC.CollectionCount(0) - collectionsBefore);
             await stopProbe.CancelAsync();
             await probe;
             output.WriteLine($"load: {askers.Count + peers.Count(p => p is not null)} of {options.Peers} peers joined and announced in {joinTime.TotalSeconds:0.00} s; holding {options.Hold.TotalSeconds:0} s");
@@ -68,7 +70,7 @@ internal sealed class LoadRun(LoadOptions options, TextWriter output)
             int failed = options.Peers - askers.Count - peers.Count(p => p is not null);
             foreach (var (reason, count) in _failures.OrderByDescending(kv => kv.Value))
                 output.WriteLine($"load: {count} failed: {reason}");
-            output.WriteLine($"load: lookups while joining: {_duringJoin.Count}, p50 {_duringJoin.Percentile(50):0.00} ms, p99 {_duringJoin.Percentile(99):0.00} ms; the simulated peers' thread-pool lag meanwhile (the askers run on threads of their own) p50 {_generatorLag.Percentile(50):0.0} ms, p99 {_generatorLag.Percentile(99):0.0} ms");
+            output.WriteLine($"load: lookups while joining: {_duringJoin.Count}, p50 {_duringJoin.Percentile(50):0.00} ms, p99 {_duringJoin.Percentile(99):0.00} ms; the simulated peers' thread-pool lag meanwhile (the askers run on threads of their own) p50 {_generatorLag.Percentile(50):0.0} ms, p99 {_generatorLag.Percentile(99):0.0} ms; its own garbage collections stopped the askers too: {joinCollections} taking {joinPaused.TotalMilliseconds:0} ms in all");
             output.WriteLine($"load: lookups while holding: {_steady.Count}, p50 {_steady.Percentile(50):0.00} ms, p99 {_steady.Percentile(99):0.00} ms; lookup errors {_lookupErrors}");
             output.WriteLine($"load: tracker threads {threads?.ToString(CultureInfo.InvariantCulture) ?? "?"}, peak RSS {Mib(peakKiB)} MiB; open files limit here {OpenFilesLimit()}");
             var all = new Latencies();
