@@ -225,7 +225,7 @@ public sealed partial class DownloadSession
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var (complete, stalled) = TopUp(link, outstanding, depth.Depth, cancellationToken);
+                var (complete, stalled) = TopUp(link, outstanding, depth, cancellationToken);
 
                 if (outstanding.Count == 0)
                 {
@@ -258,7 +258,7 @@ public sealed partial class DownloadSession
                 }
                 using var disposeCancel = cancel;
                 // Ask for the next piece before verifying and writing this one, so the peer never waits on our disk or hash.
-                TopUp(link, outstanding, depth.Depth, cancellationToken);
+                TopUp(link, outstanding, depth, cancellationToken);
                 try
                 {
                     using var reply = await replyTask;
@@ -390,14 +390,17 @@ public sealed partial class DownloadSession
         }
     }
 
-    /// <summary>Sends requests until <paramref name="outstanding"/> holds the per-peer depth; says whether the file is complete and whether nothing is left to do anywhere.</summary>
-    private (bool Complete, bool Stalled) TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)> outstanding, int depth, CancellationToken cancellationToken)
+    /// <summary>
+    /// Once <paramref name="depth"/> says to refill, sends requests until <paramref name="outstanding"/>
+    /// holds the per-peer depth; says whether the file is complete and whether nothing is left to do anywhere.
+    /// </summary>
+    private (bool Complete, bool Stalled) TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)> outstanding, PeerDepth depth, CancellationToken cancellationToken)
     {
         var picks = new List<int>();
         bool complete, stalled;
         lock (_gate)
         {
-            while (outstanding.Count + picks.Count < depth && _picker!.Pick(link.Endpoint) is int piece)
+            while (depth.ShouldRefill(outstanding.Count) && outstanding.Count + picks.Count < depth.Depth && _picker!.Pick(link.Endpoint) is int piece)
                 picks.Add(piece);
             _inFlight += picks.Count;
             complete = _picker!.IsComplete;

@@ -28,6 +28,14 @@ public sealed class PeerDepth
     /// <summary>The depth to keep now; the maximum until the first reply is measured.</summary>
     public int Depth { get; private set; }
 
+    /// <summary>
+    /// Whether to send more requests with <paramref name="outstanding"/> in flight: only once half the
+    /// window has drained, and then to fill it. Sent one per reply, each request woke the serving peer
+    /// for one piece; in batches the holders used about a tenth less CPU and a 1 GiB download from
+    /// three of them took about a tenth less time (measured).
+    /// </summary>
+    public bool ShouldRefill(int outstanding) => outstanding <= Depth / 2;
+
     /// <summary>A reply of <paramref name="bytes"/> arrived; the time since the previous one is that peer's service time.</summary>
     public void Replied(int bytes, int pieceLength)
     {

@@ -36,4 +36,18 @@ public sealed class PeerDepthTests
             depth.Replied(PieceLength, TimeSpan.FromMilliseconds(2), PieceLength);
         Assert.Equal(8, depth.Depth);
     }
+
+    [Theory]
+    [InlineData(8, 5, false)]
+    [InlineData(8, 4, true)]
+    [InlineData(8, 0, true)]
+    [InlineData(2, 2, false)]
+    [InlineData(2, 1, true)]
+    [InlineData(1, 1, false)]
+    [InlineData(1, 0, true)]
+    public void Requests_are_refilled_in_batches_once_half_the_window_has_drained(int maximum, int outstanding, bool refill)
+    {
+        var depth = new PeerDepth(maximum);
+        Assert.Equal(refill, depth.ShouldRefill(outstanding));
+    }
 }
