@@ -17,29 +17,24 @@ internal static class LoadCommand
         var askers = new Option<int>("--askers") { Description = "Peers that also look files up while the others join.", DefaultValueFactory = _ => defaults.Askers };
         var hold = new Option<double>("--hold-seconds") { Description = "Seconds every connection is held after the last join (1-600).", DefaultValueFactory = _ => defaults.Hold.TotalSeconds };
         var oneAddress = new Option<bool>("--one-address") { Description = "Connect every peer from 127.0.0.1 (default on Linux: each from its own 127.1.x.y)." };
-        var programs = new Option<string?>("--programs") { Description = "Run the tracker from this folder (a `dotnet publish` output, precompiled) instead of the benchmark's own build." };
+        var programs = new Option<string?>("--programs") { Description = BenchPrograms.OptionHelp };
         var command = new Command("load", "Connect many simulated peers to one tracker while lookups go on; print latency and memory.")
         {
             peers, files, askers, hold, oneAddress, programs,
         };
-        programs.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<string?>() is { } dir && !File.Exists(Path.Combine(dir, "P2PShare.Tracker.dll")))
-                r.AddError($"--programs: {dir} holds no P2PShare.Tracker.dll (dotnet publish -c Release src/P2PShare.Tracker -o {dir})");
-        });
         peers.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, 20000, "--peers"));
         files.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, 10000, "--files"));
         askers.Validators.Add(r => Range(r, r.GetValueOrDefault<int>(), 1, 1000, "--askers"));
         hold.Validators.Add(r => Range(r, r.GetValueOrDefault<double>(), 1, 600, "--hold-seconds"));
-        command.SetAction((parse, ct) => new LoadRun(defaults with
+        command.SetAction((parse, ct) => BenchPrograms.RunWithAsync(parse.GetValue(programs), "load", folder => new LoadRun(defaults with
         {
             Peers = parse.GetValue(peers),
             FilesPerPeer = parse.GetValue(files),
             Askers = parse.GetValue(askers),
             Hold = TimeSpan.FromSeconds(parse.GetValue(hold)),
             SpreadAddresses = defaults.SpreadAddresses && !parse.GetValue(oneAddress),
-            ProgramsFolder = Path.GetFullPath(parse.GetValue(programs) ?? AppContext.BaseDirectory),
-        }, Console.Out).RunAsync(ct));
+            ProgramsFolder = folder,
+        }, Console.Out).RunAsync(ct), ct));
         return command;
     }
 

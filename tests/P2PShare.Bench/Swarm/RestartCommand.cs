@@ -16,10 +16,11 @@ internal static class RestartCommand
         var sizeMib = new Option<int>("--size-mib") { Description = "Size of the generated file in MiB.", DefaultValueFactory = _ => 4096 };
         var runs = new Option<int>("--runs") { Description = "Restarts after the first start; the median is printed.", DefaultValueFactory = _ => 3 };
         var tempRoot = new Option<string>("--temp") { Description = "Folder for the temporary files (deleted afterwards).", DefaultValueFactory = _ => Path.GetTempPath() };
-        var command = new Command("restart", "Time a seeder's first start (hashing) and its restarts (manifest cache) on one generated file.") { sizeMib, runs, tempRoot };
-        command.SetAction(async (parse, _) =>
+        var programs = new Option<string?>("--programs") { Description = BenchPrograms.OptionHelp };
+        var command = new Command("restart", "Time a seeder's first start (hashing) and its restarts (manifest cache) on one generated file.") { sizeMib, runs, tempRoot, programs };
+        command.SetAction((parse, cancellationToken) => BenchPrograms.RunWithAsync(parse.GetValue(programs), "restart", async folder =>
         {
-            var settings = new SwarmSettings { SizeBytes = parse.GetValue(sizeMib) * 1024L * 1024, TempRoot = parse.GetValue(tempRoot)! };
+            var settings = new SwarmSettings { SizeBytes = parse.GetValue(sizeMib) * 1024L * 1024, TempRoot = parse.GetValue(tempRoot)!, ProgramsFolder = folder };
             using var session = new SwarmSession(settings);
             Console.WriteLine($"restart: {parse.GetValue(sizeMib)} MiB in {session.Root}");
             await session.StartTrackerAsync();
@@ -35,7 +36,7 @@ internal static class RestartCommand
             double median = again.Order().ElementAt(again.Count / 2);
             Console.WriteLine(Invariant($"restart: first_s={first:0.00} restart_s={median:0.00}"));
             return 0;
-        });
+        }, cancellationToken));
         return command;
     }
 

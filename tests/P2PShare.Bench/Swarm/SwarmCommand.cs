@@ -14,14 +14,14 @@ internal static class SwarmCommand
         var pieceLength = new Option<int?>("--piece-length") { Description = "Piece length in bytes for the seeders (default: the peer's choice by file size)." };
         var runs = new Option<int>("--runs") { Description = "Repeat the whole measurement; medians are printed.", DefaultValueFactory = _ => 1 };
         var tempRoot = new Option<string>("--temp") { Description = "Folder for the temporary files (deleted afterwards).", DefaultValueFactory = _ => Path.GetTempPath() };
-        var programs = new Option<string?>("--programs") { Description = "Run the peer and tracker from this folder (a `dotnet publish` output, precompiled) instead of the benchmark's own build." };
+        var programs = new Option<string?>("--programs") { Description = BenchPrograms.OptionHelp };
         var downloaderArgs = new Option<string[]>("--downloader-arg") { Description = "Extra argument for every downloader (repeatable), e.g. a tuning option under test.", AllowMultipleArgumentsPerToken = false };
 
         var command = new Command("swarm", "Download a generated file from N seeding peers (real processes on 127.0.0.1) and compare with a plain loopback TCP copy.")
         {
             sizeMib, seeders, leechers, slowSeeder, pieceLength, runs, tempRoot, programs, downloaderArgs,
         };
-        command.SetAction(async (parse, _) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             int leecherCount = parse.GetValue(leechers);
             var settings = new SwarmSettings
@@ -34,19 +34,14 @@ internal static class SwarmCommand
                 Runs = Math.Max(1, parse.GetValue(runs)),
                 TempRoot = parse.GetValue(tempRoot)!,
                 DownloaderArgs = parse.GetValue(downloaderArgs) ?? [],
-                ProgramsFolder = Path.GetFullPath(parse.GetValue(programs) ?? AppContext.BaseDirectory),
             };
-            if (!File.Exists(Path.Combine(settings.ProgramsFolder, "P2PShare.Peer.dll")) || !File.Exists(Path.Combine(settings.ProgramsFolder, "P2PShare.Tracker.dll")))
-            {
-                await Console.Error.WriteLineAsync($"swarm: {settings.ProgramsFolder} holds no P2PShare.Peer.dll and P2PShare.Tracker.dll (publish both there: dotnet publish -c Release src/P2PShare.Peer -o DIR, and the same for src/P2PShare.Tracker)");
-                return 2;
-            }
             if (settings.Seeders < 1 || settings.Leechers < 0 || settings.SizeBytes <= 0)
             {
                 await Console.Error.WriteLineAsync("swarm: need --seeders ≥ 1, --leechers ≥ 0 and --size-mib > 0");
                 return 2;
             }
-            return await new SwarmBenchmark(settings, Console.Out).RunAsync();
+            return await BenchPrograms.RunWithAsync(parse.GetValue(programs), "swarm",
+                folder => new SwarmBenchmark(settings with { ProgramsFolder = folder }, Console.Out).RunAsync(), cancellationToken);
         });
         return command;
     }

@@ -110,13 +110,13 @@ internal sealed partial class SwarmSession : IDisposable
         }
     }
 
-    /// <summary>The baseline copy of the source over plain TCP; the copy is deleted afterwards.</summary>
-    public async Task<TimeSpan> PlainCopyAsync()
+    /// <summary>The baseline copy of the source over plain TCP (<see cref="PlainTcpCopy"/>); the copy is deleted afterwards.</summary>
+    public async Task<TimeSpan> PlainCopyAsync(PlainCopyWork work = PlainCopyWork.None)
     {
         string copy = Path.Combine(Root, "plain-copy.bin");
         try
         {
-            return await PlainTcpCopy.RunAsync(Source, copy, CancellationToken.None);
+            return await PlainTcpCopy.RunAsync(Source, copy, work, CancellationToken.None);
         }
         finally
         {

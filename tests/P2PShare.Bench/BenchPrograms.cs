@@ -1,0 +1,165 @@
+using System.Diagnostics;
+
+namespace P2PShare.Bench;
+
+/// <summary>
+/// Where a benchmark runs P2PShare.Peer.dll and P2PShare.Tracker.dll from. By default it publishes
+/// them from this source tree into a temporary folder first (precompiled, as README's "Running it for
+/// speed" deploys them): a benchmark of the JIT-compiling build measures the compiler as much as the
+/// program (about a fifth of a downloader's CPU). <c>build</c> runs the benchmark's own build output,
+/// any other value is a folder already holding a publish output.
+/// </summary>
+internal sealed class BenchPrograms : IDisposable
+{
+    /// <summary>The <c>--programs</c> value that runs the benchmark's own (JIT-compiled) build.</summary>
+    public const string OwnBuild = "build";
+
+    private readonly string? _temporary;
+
+    private BenchPrograms(string folder, string description, string? temporary)
+    {
+        Folder = folder;
+        Description = description;
+        _temporary = temporary;
+    }
+
+    /// <summary>The folder holding both programs.</summary>
+    public string Folder { get; }
+
+    /// <summary>What was run, for the benchmark's first line.</summary>
+    public string Description { get; }
+
+    /// <summary>The help text of a <c>--programs</c> option.</summary>
+    public static string OptionHelp =>
+        $"Run the peer and tracker from this folder (a `dotnet publish` output), or '{OwnBuild}' for the benchmark's own build; default: publish them from this source tree into a temporary folder first.";
+
+    /// <summary>
+    /// Prepares the programs <paramref name="choice"/> names (see <see cref="PrepareAsync"/>), says which
+    /// on stdout, runs <paramref name="benchmark"/> with their folder and returns its exit code; 2 with the
+    /// reason on stderr when they cannot be prepared. A published temporary folder is deleted afterwards.
+    /// </summary>
+    public static async Task<int> RunWithAsync(string? choice, string name, Func<string, Task<int>> benchmark, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(benchmark);
+        BenchPrograms prepared;
+        try
+        {
+            prepared = await PrepareAsync(choice, Console.Out, cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync($"{name}: {e.Message}");
+            return 2;
+        }
+        using (prepared)
+        {
+            Console.WriteLine($"{name}: programs {prepared.Description}");
+            return await benchmark(prepared.Folder);
+        }
+    }
+
+    /// <summary>
+    /// Resolves <paramref name="choice"/> (null: publish). Throws <see cref="InvalidOperationException"/>
+    /// with the reason when the folder lacks a program or publishing fails.
+    /// </summary>
+    public static async Task<BenchPrograms> PrepareAsync(string? choice, TextWriter progress, CancellationToken cancellationToken)
+    {
+        if (string.Equals(choice, OwnBuild, StringComparison.Ordinal))
+            return Checked(new BenchPrograms(AppContext.BaseDirectory, $"the benchmark's own build in {AppContext.BaseDirectory} (JIT-compiled)", null));
+        if (choice is not null)
+        {
+            string folder = Path.GetFullPath(choice);
+            return Checked(new BenchPrograms(folder, $"{folder}", null));
+        }
+
+        string source = SourceTree() ?? throw new InvalidOperationException(
+            $"cannot find P2PShare.sln above {AppContext.BaseDirectory} to publish from; pass --programs DIR (a publish output) or --programs {OwnBuild}");
+        string temporary = Path.Combine(Path.GetTempPath(), $"p2pshare-bench-programs-{Environment.ProcessId}");
+        try
+        {
+            foreach (var project in new[] { "P2PShare.Peer", "P2PShare.Tracker" })
+            {
+                await progress.WriteLineAsync($"publishing {project} (Release, precompiled) into {temporary}, before anything is timed");
+                await PublishAsync(Path.Combine(source, "src", project, project + ".csproj"), temporary, cancellationToken);
+            }
+            return Checked(new BenchPrograms(temporary, $"published from {source} into {temporary} (ReadyToRun)", temporary));
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_temporary is not null)
+            TryDelete(_temporary);
+    }
+
+    private static BenchPrograms Checked(BenchPrograms programs)
+    {
+        foreach (var program in new[] { "P2PShare.Peer.dll", "P2PShare.Tracker.dll" })
+        {
+            if (!File.Exists(Path.Combine(programs.Folder, program)))
+            {
+                programs.Dispose();
+                throw new InvalidOperationException(
+                    $"{programs.Folder} holds no {program} (publish both there: dotnet publish -c Release src/P2PShare.Peer -o DIR, and the same for src/P2PShare.Tracker)");
+            }
+        }
+        return programs;
+    }
+
+    private static string? SourceTree()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "P2PShare.sln")))
+                return dir.FullName;
+        }
+        return null;
+    }
+
+    private static async Task PublishAsync(string project, string output, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet" })
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start `dotnet publish`");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromMinutes(10));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"`dotnet publish {Path.GetFileName(project)}` did not finish within 10 minutes");
+        }
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"`dotnet publish {Path.GetFileName(project)}` failed (exit code {process.ExitCode}):\n{await stdout}{await stderr}");
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+                Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"bench: could not delete {folder}: {e.Message}");
+        }
+    }
+}
