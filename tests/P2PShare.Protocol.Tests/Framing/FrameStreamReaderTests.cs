@@ -32,10 +32,8 @@ public sealed class FrameStreamReaderTests
     public async Task Each_frame_gets_the_whole_frame_timeout_and_half_a_frame_then_silence_times_out()
     {
         var limits = ProtocolLimits.Default with { FrameTimeout = TimeSpan.FromMilliseconds(400) };
-        var (sender, receiver) = await ConnectedPairAsync();
-        using var _ = sender;
-        using var __ = receiver;
-        using var reader = new FrameStreamReader(receiver.GetStream(), limits);
+        using var pair = await ReaderPair.ConnectAsync(limits);
+        var (sender, reader) = (pair.Sender, pair.Reader);
         byte[] frame = FrameWriter.Encode("type::piece;", [9, 8, 7]);
 
         // Several frames, each sent in two parts: the deadline is started afresh for each, not spent by the first.
@@ -56,10 +54,8 @@ public sealed class FrameStreamReaderTests
     [Fact]
     public async Task A_wait_cancelled_between_frames_leaves_the_reader_usable()
     {
-        var (sender, receiver) = await ConnectedPairAsync();
-        using var _ = sender;
-        using var __ = receiver;
-        using var reader = new FrameStreamReader(receiver.GetStream(), ProtocolLimits.Default);
+        using var pair = await ReaderPair.ConnectAsync(ProtocolLimits.Default);
+        var (sender, reader) = (pair.Sender, pair.Reader);
 
         using (var idle = new CancellationTokenSource(TimeSpan.FromMilliseconds(100)))
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reader.ReadAsync(idle.Token).AsTask().WaitAsync(Timeout));
@@ -72,10 +68,8 @@ public sealed class FrameStreamReaderTests
     [Fact]
     public async Task The_callers_cancellation_inside_a_frame_is_a_cancellation_not_a_timeout()
     {
-        var (sender, receiver) = await ConnectedPairAsync();
-        using var _ = sender;
-        using var __ = receiver;
-        using var reader = new FrameStreamReader(receiver.GetStream(), ProtocolLimits.Default);
+        using var pair = await ReaderPair.ConnectAsync(ProtocolLimits.Default);
+        var (sender, reader) = (pair.Sender, pair.Reader);
         using var stop = new CancellationTokenSource();
 
         await sender.GetStream().WriteAsync(FrameWriter.Encode("type::piece;", [1, 2, 3]).AsMemory(0, 5));
@@ -118,13 +112,36 @@ public sealed class FrameStreamReaderTests
         return allocated;
     }
 
-    private static async Task<(TcpClient Sender, TcpClient Receiver)> ConnectedPairAsync()
+    // A loopback connection with a reader on its receiving end.
+    private sealed class ReaderPair : IDisposable
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var sender = new TcpClient();
-        await sender.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port).WaitAsync(Timeout);
-        var receiver = await listener.AcceptTcpClientAsync().WaitAsync(Timeout);
-        return (sender, receiver);
+        private readonly TcpClient _receiver;
+
+        private ReaderPair(TcpClient sender, TcpClient receiver, ProtocolLimits limits)
+        {
+            Sender = sender;
+            _receiver = receiver;
+            Reader = new FrameStreamReader(receiver.GetStream(), limits);
+        }
+
+        public TcpClient Sender { get; }
+
+        public FrameStreamReader Reader { get; }
+
+        public static async Task<ReaderPair> ConnectAsync(ProtocolLimits limits)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var sender = new TcpClient();
+            await sender.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port).WaitAsync(Timeout);
+            return new ReaderPair(sender, await listener.AcceptTcpClientAsync().WaitAsync(Timeout), limits);
+        }
+
+        public void Dispose()
+        {
+            Reader.Dispose();
+            _receiver.Dispose();
+            Sender.Dispose();
+        }
     }
 }
