@@ -29,9 +29,20 @@ internal sealed class BenchPrograms : IDisposable
     /// <summary>What was run, for the benchmark's first line.</summary>
     public string Description { get; }
 
+    /// <summary>
+    /// Where <paramref name="program"/> (e.g. P2PShare.Peer) lies in <paramref name="folder"/>: in a
+    /// subfolder of its own name if there is one (self-contained publishes with a composite image each
+    /// need a folder of their own), else in the folder itself.
+    /// </summary>
+    public static string PathOf(string folder, string program)
+    {
+        string own = Path.Combine(folder, program, program + ".dll");
+        return File.Exists(own) ? own : Path.Combine(folder, program + ".dll");
+    }
+
     /// <summary>The help text of a <c>--programs</c> option.</summary>
     public static string OptionHelp =>
-        $"Run the peer and tracker from this folder (a `dotnet publish` output), or '{OwnBuild}' for the benchmark's own build; default: publish them from this source tree into a temporary folder first.";
+        $"Run the peer and tracker from this folder (a `dotnet publish` output of both, or one subfolder per program named after it), or '{OwnBuild}' for the benchmark's own build; default: publish them from this source tree into a temporary folder first.";
 
     /// <summary>
     /// Prepares the programs <paramref name="choice"/> names (see <see cref="PrepareAsync"/>), says which
@@ -100,13 +111,13 @@ internal sealed class BenchPrograms : IDisposable
 
     private static BenchPrograms Checked(BenchPrograms programs)
     {
-        foreach (var program in new[] { "P2PShare.Peer.dll", "P2PShare.Tracker.dll" })
+        foreach (var program in new[] { "P2PShare.Peer", "P2PShare.Tracker" })
         {
-            if (!File.Exists(Path.Combine(programs.Folder, program)))
+            if (!File.Exists(PathOf(programs.Folder, program)))
             {
                 programs.Dispose();
                 throw new InvalidOperationException(
-                    $"{programs.Folder} holds no {program} (publish both there: dotnet publish -c Release src/P2PShare.Peer -o DIR, and the same for src/P2PShare.Tracker)");
+                    $"{programs.Folder} holds no {program}.dll, in itself or in a subfolder {program} (publish both there: dotnet publish -c Release src/P2PShare.Peer -o DIR, and the same for src/P2PShare.Tracker)");
             }
         }
         return programs;

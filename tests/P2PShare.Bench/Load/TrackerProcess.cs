@@ -29,7 +29,7 @@ internal sealed partial class TrackerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Path.Combine(folder, "P2PShare.Tracker.dll"), "--port", "0", "--host", "127.0.0.1", "--log-level", "Warning" })
+        foreach (var arg in new[] { BenchPrograms.PathOf(folder, "P2PShare.Tracker"), "--port", "0", "--host", "127.0.0.1", "--log-level", "Warning" })
             info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the tracker");
         process.ErrorDataReceived += (_, e) =>

@@ -74,7 +74,7 @@ internal sealed class BenchProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(folder, program + ".dll"));
+        info.ArgumentList.Add(BenchPrograms.PathOf(folder, program));
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info };
