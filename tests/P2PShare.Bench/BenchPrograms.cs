@@ -14,6 +14,8 @@ internal sealed class BenchPrograms : IDisposable
     /// <summary>The <c>--programs</c> value that runs the benchmark's own (JIT-compiled) build.</summary>
     public const string OwnBuild = "build";
 
+    private static readonly string[] Programs = ["P2PShare.Peer", "P2PShare.Tracker"];
+
     private readonly string? _temporary;
 
     private BenchPrograms(string folder, string description, string? temporary)
@@ -80,7 +82,7 @@ internal sealed class BenchPrograms : IDisposable
         if (choice is not null)
         {
             string folder = Path.GetFullPath(choice);
-            return Checked(new BenchPrograms(folder, $"{folder}", null));
+            return Checked(new BenchPrograms(folder, folder, null));
         }
 
         string source = SourceTree() ?? throw new InvalidOperationException(
@@ -88,7 +90,7 @@ internal sealed class BenchPrograms : IDisposable
         string temporary = Path.Combine(Path.GetTempPath(), $"p2pshare-bench-programs-{Environment.ProcessId}");
         try
         {
-            foreach (var project in new[] { "P2PShare.Peer", "P2PShare.Tracker" })
+            foreach (var project in Programs)
             {
                 await progress.WriteLineAsync($"publishing {project} (Release, precompiled) into {temporary}, before anything is timed");
                 await PublishAsync(Path.Combine(source, "src", project, project + ".csproj"), temporary, cancellationToken);
@@ -111,7 +113,7 @@ internal sealed class BenchPrograms : IDisposable
 
     private static BenchPrograms Checked(BenchPrograms programs)
     {
-        foreach (var program in new[] { "P2PShare.Peer", "P2PShare.Tracker" })
+        foreach (var program in Programs)
         {
             if (!File.Exists(PathOf(programs.Folder, program)))
             {

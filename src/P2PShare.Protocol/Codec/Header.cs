@@ -29,7 +29,7 @@ public sealed class Header
     {
         // Decoded into a pooled buffer, not a string: only the keys and values are kept, and an
         // announce's header is tens of kilobytes.
-        char[] chars = DecodeBuffers.Rent(StrictUtf8.GetMaxCharCount(utf8.Length));
+        char[] chars = CharBuffers.Pool.Rent(StrictUtf8.GetMaxCharCount(utf8.Length));
         try
         {
             int length;
@@ -45,7 +45,7 @@ public sealed class Header
         }
         finally
         {
-            DecodeBuffers.Return(chars);
+            CharBuffers.Pool.Return(chars);
         }
     }
 
@@ -84,8 +84,6 @@ public sealed class Header
 
     // A frame's header is bounded by ProtocolLimits; this only caps what one table reserves up front.
     private const int MaxPresizedPairs = 64 * 1024;
-
-    private static ArrayPool<char> DecodeBuffers => CharBuffers.Pool;
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 

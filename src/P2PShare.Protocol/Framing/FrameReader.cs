@@ -14,27 +14,10 @@ public static class FrameReader
     /// </summary>
     public static async ValueTask<Frame?> ReadAsync(Stream stream, ProtocolLimits limits, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        var prefix = new byte[FrameLayout.PrefixLength];
-        int got = await stream.ReadAtLeastAsync(prefix, 1, throwOnEndOfStream: false, cancellationToken);
-        if (got == 0)
-            return null;
-        // From its first byte on, the rest of the frame has FrameTimeout to arrive, however long the idle
-        // timeout: a client that sends half a frame and stops must not hold its connection slot.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(limits.FrameTimeout);
-        try
-        {
-            return await ReadRestAsync(stream, prefix, got, limits, deadline.Token);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw FrameTimedOut(limits);
-        }
+        // A reader for one frame: the deadline rules live in one place (FrameStreamReader).
+        using var reader = new FrameStreamReader(stream, limits);
+        return await reader.ReadAsync(cancellationToken);
     }
-
-    internal static TimeoutException FrameTimedOut(ProtocolLimits limits) =>
-        new($"the rest of a frame did not arrive within {limits.FrameTimeout.TotalSeconds:0.#} s of its first byte");
 
     internal static async ValueTask<Frame?> ReadRestAsync(Stream stream, byte[] prefix, int got, ProtocolLimits limits, CancellationToken cancellationToken)
     {

@@ -36,6 +36,8 @@ public sealed class FrameStreamReader : IDisposable
             _deadline.Dispose();
             _deadline = new CancellationTokenSource();
         }
+        // From its first byte on, the rest of the frame has FrameTimeout to arrive, however long the idle
+        // timeout: a client that sends half a frame and stops must not hold its connection slot.
         _deadline.CancelAfter(_limits.FrameTimeout);
         // The caller's token reaches the rest of the frame through the deadline. Its source keeps the
         // freed registration for the next frame, so this allocates nothing after the first.
@@ -46,7 +48,7 @@ public sealed class FrameStreamReader : IDisposable
         }
         catch (OperationCanceledException) when (_deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw FrameReader.FrameTimedOut(_limits);
+            throw new TimeoutException($"the rest of a frame did not arrive within {_limits.FrameTimeout.TotalSeconds:0.#} s of its first byte");
         }
         finally
         {

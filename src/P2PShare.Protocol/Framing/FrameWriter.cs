@@ -33,18 +33,6 @@ public static class FrameWriter
         await WriteAsync(stream, RentHead(header, payload, limits), payload, cancellationToken);
     }
 
-    /// <summary>
-    /// Writes one frame whose payload of <paramref name="payloadLength"/> bytes the caller sends
-    /// itself (from a file, say): <paramref name="writeFrame"/> gets the prefix and header and
-    /// must send them and then exactly that many bytes, or throw.
-    /// </summary>
-    public static async ValueTask WriteAsync(string header, int payloadLength, FrameSender writeFrame, ProtocolLimits limits, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(header);
-        ArgumentNullException.ThrowIfNull(writeFrame);
-        await WriteAsync(RentHead(header, payloadLength, limits), writeFrame, cancellationToken);
-    }
-
     /// <summary>Writes <paramref name="head"/>, then the payload unless the head holds it; returns the head to its pool.</summary>
     internal static async ValueTask WriteAsync(Stream stream, FrameHead head, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
@@ -60,7 +48,11 @@ public static class FrameWriter
         }
     }
 
-    /// <summary>Hands <paramref name="head"/> to <paramref name="writeFrame"/>; returns it to its pool.</summary>
+    /// <summary>
+    /// Writes one frame whose payload the caller sends itself (from a file, say): <paramref name="writeFrame"/>
+    /// gets the prefix and header in <paramref name="head"/> and must send them and then exactly the
+    /// payload length the head names, or throw. Returns the head to its pool.
+    /// </summary>
     internal static async ValueTask WriteAsync(FrameHead head, FrameSender writeFrame, CancellationToken cancellationToken)
     {
         try
