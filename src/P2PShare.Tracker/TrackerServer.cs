@@ -168,7 +168,11 @@ public sealed class TrackerServer : IAsyncDisposable
         ClientSession session;
         try
         {
-            session = new ClientSession(id, tcp, remote, _context);
+            session = new ClientSession(id, tcp, remote, _context, () =>
+            {
+                _quota.Release(address); // first: whoever sees ConnectionCount drop must find the slot free
+                _sessions.TryRemove(id, out var _);
+            });
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or ObjectDisposedException)
         {
@@ -177,12 +181,7 @@ public sealed class TrackerServer : IAsyncDisposable
             tcp.Dispose();
             return;
         }
-        _sessions[id] = session;
-        session.Completion.ContinueWith(_ =>
-        {
-            _quota.Release(address); // first: whoever sees ConnectionCount drop must find the slot free
-            _sessions.TryRemove(id, out var _);
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _sessions[id] = session; // before the thread starts, so the session's end always finds it here
         new Thread(session.Run) { Name = $"tracker-client {remote}", IsBackground = true }.Start();
     }
 

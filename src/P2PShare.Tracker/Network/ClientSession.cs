@@ -19,11 +19,14 @@ internal sealed class ClientSession : IDisposable
     private readonly MessageChannel _channel;
     private readonly SessionContext _context;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action _ended;
     private volatile string? _closeReason;
 
-    public ClientSession(long id, TcpClient tcp, IPEndPoint remote, SessionContext context)
+    /// <summary>A session for <paramref name="tcp"/>; <paramref name="ended"/> runs on its thread when it ends, before <see cref="Completion"/>.</summary>
+    public ClientSession(long id, TcpClient tcp, IPEndPoint remote, SessionContext context, Action ended)
     {
         Id = id;
+        _ended = ended;
         _tcp = tcp;
         Remote = remote;
         Label = remote.ToString();
@@ -40,7 +43,7 @@ internal sealed class ClientSession : IDisposable
     /// <summary>The remote address and port, for logs.</summary>
     public string Label { get; }
 
-    /// <summary>Completes when the session has ended and cleaned up.</summary>
+    /// <summary>Completes when the session has ended and cleaned up, its owner's cleanup included.</summary>
     public Task Completion => _done.Task;
 
     /// <summary>The thread body. Never throws: an exception escaping a thread would end the process.</summary>
@@ -58,7 +61,15 @@ internal sealed class ClientSession : IDisposable
         }
         finally
         {
-            _done.TrySetResult();
+            // The owner's cleanup first, so whoever awaits Completion sees it done.
+            try
+            {
+                _ended();
+            }
+            finally
+            {
+                _done.TrySetResult();
+            }
         }
     }
 
