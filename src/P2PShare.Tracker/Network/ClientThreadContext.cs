@@ -5,7 +5,7 @@ namespace P2PShare.Tracker.Network;
 /// awaits post comes back here instead of running on the shared thread pool. The pool has one
 /// FIFO queue; with a thousand peers joining at once a lookup waited there behind every announce
 /// queued before it. On their own threads the OS scheduler shares the cores between clients, so a
-/// client that was idle runs soon after its request arrives (DESIGN.md: one thread per client).
+/// client that was idle runs soon after its request arrives.
 /// </summary>
 internal sealed class ClientThreadContext : SynchronizationContext
 {
