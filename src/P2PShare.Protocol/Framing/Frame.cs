@@ -1,4 +1,3 @@
-using System.Buffers;
 using P2PShare.Protocol.Codec;
 
 namespace P2PShare.Protocol.Framing;
@@ -39,7 +38,7 @@ public sealed class Frame : IDisposable
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is null)
             return;
-        ArrayPool<byte>.Shared.Return(buffer);
+        FrameBuffer.ReturnArray(buffer, _budget);
         if (_charged != 0)
             _budget?.Release(_charged);
     }

@@ -14,6 +14,14 @@ internal sealed class FrameBuffer
     /// <summary>The first allocation for a frame body larger than it (and the whole of a smaller one).</summary>
     internal const int FirstStep = 16 * 1024;
 
+    /// <summary>
+    /// Largest buffer a budgeted reader takes from (and gives back to) the shared pool. The pool keeps
+    /// what it is given, per core and per thread, for a minute or more: 64 connections' worth of 16 MiB
+    /// buffers would stay after the connections closed. A server's larger buffers are plain arrays the
+    /// GC takes back; a client's (no budget: a downloader's pieces) stay pooled, as they are reused at once.
+    /// </summary>
+    internal const int PooledLimit = 1024 * 1024;
+
     private readonly FrameMemoryBudget? _budget;
     private byte[]? _array;
     private int _capacity;
@@ -58,25 +66,35 @@ internal sealed class FrameBuffer
         var array = _array;
         _array = null;
         if (array is not null)
-            ArrayPool<byte>.Shared.Return(array);
+            ReturnArray(array, _budget);
         Release();
     }
+
+    /// <summary>Gives back an array this class rented for a reader with <paramref name="budget"/>.</summary>
+    internal static void ReturnArray(byte[] array, FrameMemoryBudget? budget)
+    {
+        if (budget is null || array.Length <= PooledLimit)
+            ArrayPool<byte>.Shared.Return(array);
+    }
+
+    private static byte[] RentArray(int length, FrameMemoryBudget? budget) =>
+        budget is null || length <= PooledLimit ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
 
     private void GrowTo(int length, int filled)
     {
         // Rent first, then charge what was really rented (the pool rounds up); a refused charge keeps the old array.
-        byte[] next = ArrayPool<byte>.Shared.Rent(length);
+        byte[] next = RentArray(length, _budget);
         long more = next.Length - Charged;
         if (_budget is not null && !_budget.TryReserve(more))
         {
-            ArrayPool<byte>.Shared.Return(next);
+            ReturnArray(next, _budget);
             throw new FrameMemoryExhaustedException(
                 $"no memory for a frame to grow to {next.Length} bytes: frames on all connections hold {_budget.InUse} of the {_budget.MaxBytes} bytes allowed");
         }
         if (_array is not null)
         {
             _array.AsSpan(0, filled).CopyTo(next);
-            ArrayPool<byte>.Shared.Return(_array);
+            ReturnArray(_array, _budget);
         }
         _array = next;
         _capacity = next.Length;

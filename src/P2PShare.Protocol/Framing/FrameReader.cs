@@ -11,10 +11,14 @@ public static class FrameReader
     /// for a malformed frame, <see cref="TimeoutException"/> when a frame, once begun, does not complete
     /// within <see cref="ProtocolLimits.FrameTimeout"/>. Cancel <paramref name="cancellationToken"/> to time the wait for a frame out.
     /// </summary>
-    public static async ValueTask<Frame?> ReadAsync(Stream stream, ProtocolLimits limits, CancellationToken cancellationToken)
+    public static ValueTask<Frame?> ReadAsync(Stream stream, ProtocolLimits limits, CancellationToken cancellationToken) =>
+        ReadAsync(stream, limits, TimeProvider.System, cancellationToken);
+
+    /// <summary>As <see cref="ReadAsync(Stream, ProtocolLimits, CancellationToken)"/>, timing the frame by <paramref name="clock"/>.</summary>
+    public static async ValueTask<Frame?> ReadAsync(Stream stream, ProtocolLimits limits, TimeProvider clock, CancellationToken cancellationToken)
     {
         // A reader for one frame: the deadline rules live in one place (FrameStreamReader).
-        using var reader = new FrameStreamReader(stream, limits);
+        using var reader = new FrameStreamReader(stream, limits, null, clock);
         return await reader.ReadAsync(cancellationToken);
     }
 

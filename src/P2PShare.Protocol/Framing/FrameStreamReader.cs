@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace P2PShare.Protocol.Framing;
 
 /// <summary>
-/// Reads one connection's frames in turn, as <see cref="FrameReader.ReadAsync"/> does, but with one
+/// Reads one connection's frames in turn, as <see cref="FrameReader.ReadAsync(Stream, ProtocolLimits, CancellationToken)"/> does, but with one
 /// prefix buffer and one frame-deadline timer for the whole connection instead of new ones per
 /// frame: a tracker reads thousands of frames a second, and each timer and token source was garbage
 /// whose collection paused every client. One read at a time, as a stream allows. Does not own the stream.
@@ -37,7 +37,7 @@ public sealed class FrameStreamReader : IDisposable
     /// </summary>
     public bool BeforeHandshake { get; set; }
 
-    /// <summary>The next frame, with the same results and exceptions as <see cref="FrameReader.ReadAsync"/>.</summary>
+    /// <summary>The next frame, with the same results and exceptions as <see cref="FrameReader.ReadAsync(Stream, ProtocolLimits, CancellationToken)"/>.</summary>
     // Pooled: every read waits for the peer, so an unpooled state machine would be one more object per frame.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken)
