@@ -17,6 +17,9 @@ internal static partial class PeerLog
     [LoggerMessage(203, LogLevel.Warning, "Refused connection from {Remote}: {Reason}")]
     public static partial void ServeRefused(ILogger logger, string remote, string reason);
 
+    [LoggerMessage(205, LogLevel.Warning, "Closing the connection from {Remote}: frames on all connections hold as much memory as allowed ({Reason})")]
+    public static partial void ServeFrameMemoryExhausted(ILogger logger, string remote, string reason);
+
     [LoggerMessage(204, LogLevel.Warning, "Accepting connections failed: {Reason}")]
     public static partial void AcceptFailed(ILogger logger, string reason);
 

@@ -89,6 +89,12 @@ public sealed record PeerOptions
     /// <summary>Wire-format limits.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
 
+    /// <summary>
+    /// Most bytes that frames being read by the piece server may hold across all its connections; a
+    /// connection whose frame would go over it is closed with a warning (see <see cref="P2PShare.Protocol.Framing.FrameMemoryBudget"/>).
+    /// </summary>
+    public long MaxServeFrameMemory { get; init; } = P2PShare.Protocol.Framing.FrameMemoryBudget.DefaultServerBytes;
+
     /// <summary>The repository folder actually used for a server on <paramref name="port"/>.</summary>
     public string ResolveRepository(int port) => Path.GetFullPath(RepositoryPath ?? $"repo_{port}");
 }

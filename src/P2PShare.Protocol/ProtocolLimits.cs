@@ -12,6 +12,13 @@ public sealed record ProtocolLimits
     /// <summary>Largest frame accepted (header plus payload): 16 MiB, room for the largest piece plus its header.</summary>
     public int MaxFrameLength { get; init; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest frame accepted before the handshake completes: 64 KiB. A hello, challenge, proof or
+    /// welcome needs a few hundred bytes; until the other side has proved its secret (or, on an open
+    /// network, said hello) it may not make us hold a 16 MiB frame.
+    /// </summary>
+    public int MaxHandshakeFrameLength { get; init; } = 64 * 1024;
+
     /// <summary>Largest text header accepted: 4 MiB, enough for a list of tens of thousands of files.</summary>
     public int MaxHeaderLength { get; init; } = 4 * 1024 * 1024;
 

@@ -53,6 +53,9 @@ internal static partial class TrackerLog
     [LoggerMessage(25, LogLevel.Warning, "Closing the connection from {Remote}: malformed message ({Reason})")]
     public static partial void Malformed(ILogger logger, string remote, string reason);
 
+    [LoggerMessage(27, LogLevel.Warning, "Closing the connection from {Remote}: frames on all connections hold as much memory as allowed ({Reason})")]
+    public static partial void FrameMemoryExhausted(ILogger logger, string remote, string reason);
+
     [LoggerMessage(26, LogLevel.Error, "Connection from {Remote} failed unexpectedly")]
     public static partial void Failed(ILogger logger, string remote, Exception exception);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Auth;
+using P2PShare.Protocol.Framing;
 using P2PShare.Tracker.Discovery;
 
 namespace P2PShare.Tracker;
@@ -65,6 +66,12 @@ public sealed record TrackerOptions
     /// <summary>Frame and list limits of the wire format.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
 
+    /// <summary>
+    /// Most bytes that frames being read may hold across all clients together; a client whose frame
+    /// would go over it is disconnected with a warning (see <see cref="FrameMemoryBudget"/>).
+    /// </summary>
+    public long MaxFrameMemory { get; init; } = FrameMemoryBudget.DefaultServerBytes;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first value out of range.</summary>
     public void Validate()
     {
@@ -74,6 +81,7 @@ public sealed record TrackerOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, IPEndPoint.MaxPort, nameof(Port));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxClients, 1, nameof(MaxClients));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxClientsPerAddress, 1, nameof(MaxClientsPerAddress));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameMemory, Limits.MaxHandshakeFrameLength, nameof(MaxFrameMemory));
         RequirePositive(HandshakeTimeout, nameof(HandshakeTimeout));
         RequirePositive(RequestTimeout, nameof(RequestTimeout));
         RequirePositive(UpdateWait, nameof(UpdateWait));

@@ -65,6 +65,9 @@ public sealed class TrackerServer : IAsyncDisposable
     /// <summary>Connections being served now, handshakes included.</summary>
     public int ConnectionCount => _sessions.Count;
 
+    /// <summary>What the frames of all clients hold now, against their cap.</summary>
+    internal Protocol.Framing.FrameMemoryBudget FrameMemory => _context.FrameMemory;
+
     /// <summary>Binds the listener and starts accepting. Throws <see cref="SocketException"/> when the address cannot be bound.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using P2PShare.Peer.Storage;
 using P2PShare.Protocol;
+using P2PShare.Protocol.Framing;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
 
@@ -23,6 +24,7 @@ public sealed class PieceServer : IAsyncDisposable
     private readonly HashSet<MessageChannel> _connections = [];
     private readonly ConnectionQuota _quota;
     private readonly ServeThrottle? _throttle;
+    private readonly FrameMemoryBudget _frameMemory;
     private Task _acceptLoop = Task.CompletedTask;
     private long _piecesServed;
     private long _bytesServed;
@@ -40,6 +42,7 @@ public sealed class PieceServer : IAsyncDisposable
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _quota = new ConnectionQuota(options.MaxServeConnections, options.MaxServeConnectionsPerAddress);
+        _frameMemory = new FrameMemoryBudget(options.MaxServeFrameMemory);
         if (options.TestOnlyServeBytesPerSecond > 0)
             _throttle = new ServeThrottle(options.TestOnlyServeBytesPerSecond);
     }
@@ -92,7 +95,7 @@ public sealed class PieceServer : IAsyncDisposable
         var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address;
         string observed = (address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address)?.ToString() ?? "";
         client.NoDelay = true;
-        var channel = new MessageChannel(client.GetStream(), _options.Limits);
+        var channel = new MessageChannel(client.GetStream(), _options.Limits, _frameMemory);
         if (_quota.TryAdmit(observed) is { } full)
         {
             PeerLog.ServeRefused(_logger, remote, full);
@@ -124,6 +127,10 @@ public sealed class PieceServer : IAsyncDisposable
                 channel.Close(); // the pieces still queued are for a fetcher that is gone
                 await serving;
             }
+        }
+        catch (FrameMemoryExhaustedException e)
+        {
+            PeerLog.ServeFrameMemoryExhausted(_logger, remote, e.Message);
         }
         catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or SocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using P2PShare.Protocol.Codec;
 
 namespace P2PShare.Protocol.Framing;
@@ -12,13 +11,17 @@ public sealed class Frame : IDisposable
     private byte[]? _buffer;
     private readonly int _payloadOffset;
     private readonly int _payloadLength;
+    private readonly FrameMemoryBudget? _budget;
+    private readonly long _charged;
 
-    internal Frame(Header header, byte[]? buffer, int payloadOffset, int payloadLength)
+    internal Frame(Header header, byte[]? buffer, int payloadOffset, int payloadLength, FrameMemoryBudget? budget = null, long charged = 0)
     {
         Header = header;
         _buffer = buffer;
         _payloadOffset = payloadOffset;
         _payloadLength = payloadLength;
+        _budget = budget;
+        _charged = charged;
     }
 
     /// <summary>The parsed text header.</summary>
@@ -29,11 +32,14 @@ public sealed class Frame : IDisposable
         _payloadLength == 0 ? ReadOnlyMemory<byte>.Empty
         : new(_buffer ?? throw new ObjectDisposedException(nameof(Frame)), _payloadOffset, _payloadLength);
 
-    /// <summary>Returns the payload buffer to the pool.</summary>
+    /// <summary>Returns the payload buffer to the pool and its bytes to the frame memory budget it was charged to.</summary>
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);
-        if (buffer is not null)
-            ArrayPool<byte>.Shared.Return(buffer);
+        if (buffer is null)
+            return;
+        FrameBuffer.ReturnArray(buffer, _budget);
+        if (_charged != 0)
+            _budget?.Release(_charged);
     }
 }

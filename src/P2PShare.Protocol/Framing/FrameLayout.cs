@@ -19,9 +19,19 @@ public static class FrameLayout
     public static (int HeaderLength, int PayloadLength) ReadPrefix(ReadOnlySpan<byte> prefix, ProtocolLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
+        return ReadPrefix(prefix, limits, limits.MaxFrameLength, null);
+    }
+
+    /// <summary>
+    /// As <see cref="ReadPrefix(ReadOnlySpan{byte}, ProtocolLimits)"/> with a frame length limit of
+    /// <paramref name="maxFrameLength"/> (lower than the limits' own before a handshake completes);
+    /// <paramref name="why"/> says where that lower limit comes from, for the error message.
+    /// </summary>
+    internal static (int HeaderLength, int PayloadLength) ReadPrefix(ReadOnlySpan<byte> prefix, ProtocolLimits limits, int maxFrameLength, string? why)
+    {
         uint frameLength = BinaryPrimitives.ReadUInt32BigEndian(prefix);
-        if (frameLength > (uint)limits.MaxFrameLength)
-            throw new ProtocolException($"frame of {frameLength} bytes exceeds the limit of {limits.MaxFrameLength}");
+        if (frameLength > (uint)maxFrameLength)
+            throw new ProtocolException($"frame of {frameLength} bytes exceeds the limit of {maxFrameLength}{why}");
         if (frameLength < 4)
             throw new ProtocolException($"frame of {frameLength} bytes is too short to hold its header length");
         uint headerLength = BinaryPrimitives.ReadUInt32BigEndian(prefix[4..]);

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace P2PShare.Protocol.Framing;
 
 /// <summary>
-/// Reads one connection's frames in turn, as <see cref="FrameReader.ReadAsync"/> does, but with one
+/// Reads one connection's frames in turn, as <see cref="FrameReader.ReadAsync(Stream, ProtocolLimits, CancellationToken)"/> does, but with one
 /// prefix buffer and one frame-deadline timer for the whole connection instead of new ones per
 /// frame: a tracker reads thousands of frames a second, and each timer and token source was garbage
 /// whose collection paused every client. One read at a time, as a stream allows. Does not own the stream.
@@ -12,17 +12,32 @@ public sealed class FrameStreamReader : IDisposable
 {
     private readonly Stream _stream;
     private readonly ProtocolLimits _limits;
+    private readonly FrameMemoryBudget? _budget;
+    private readonly TimeProvider _clock;
     private readonly byte[] _prefix = new byte[FrameLayout.PrefixLength];
-    private CancellationTokenSource _deadline = new();
+    private CancellationTokenSource _deadline;
 
-    /// <summary>Reads from <paramref name="stream"/> within <paramref name="limits"/>.</summary>
-    public FrameStreamReader(Stream stream, ProtocolLimits limits)
+    /// <summary>
+    /// Reads from <paramref name="stream"/> within <paramref name="limits"/>, charging frame buffers to
+    /// <paramref name="budget"/> when there is one, and timing <see cref="ProtocolLimits.FrameTimeout"/>
+    /// by <paramref name="clock"/> (the system clock unless a test brings its own).
+    /// </summary>
+    public FrameStreamReader(Stream stream, ProtocolLimits limits, FrameMemoryBudget? budget = null, TimeProvider? clock = null)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
         _limits = limits ?? throw new ArgumentNullException(nameof(limits));
+        _budget = budget;
+        _clock = clock ?? TimeProvider.System;
+        _deadline = NewDeadline();
     }
 
-    /// <summary>The next frame, with the same results and exceptions as <see cref="FrameReader.ReadAsync"/>.</summary>
+    /// <summary>
+    /// While true, frames longer than <see cref="ProtocolLimits.MaxHandshakeFrameLength"/> are refused:
+    /// before the other side has proved anything, it may not make us hold more than a handshake needs.
+    /// </summary>
+    public bool BeforeHandshake { get; set; }
+
+    /// <summary>The next frame, with the same results and exceptions as <see cref="FrameReader.ReadAsync(Stream, ProtocolLimits, CancellationToken)"/>.</summary>
     // Pooled: every read waits for the peer, so an unpooled state machine would be one more object per frame.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken)
@@ -34,7 +49,7 @@ public sealed class FrameStreamReader : IDisposable
         {
             // Spent by an earlier frame that timed out or was cancelled; the caller chose to read on.
             _deadline.Dispose();
-            _deadline = new CancellationTokenSource();
+            _deadline = NewDeadline();
         }
         // From its first byte on, the rest of the frame has FrameTimeout to arrive, however long the idle
         // timeout: a client that sends half a frame and stops must not hold its connection slot.
@@ -44,7 +59,10 @@ public sealed class FrameStreamReader : IDisposable
         var link = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), _deadline);
         try
         {
-            return await FrameReader.ReadRestAsync(_stream, _prefix, got, _limits, _deadline.Token);
+            var rules = BeforeHandshake
+                ? new FrameRules(_limits, Math.Min(_limits.MaxHandshakeFrameLength, _limits.MaxFrameLength), " allowed before the handshake completes", _budget)
+                : new FrameRules(_limits, _limits.MaxFrameLength, null, _budget);
+            return await FrameReader.ReadRestAsync(_stream, _prefix, got, rules, _deadline.Token);
         }
         catch (OperationCanceledException) when (_deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -59,4 +77,7 @@ public sealed class FrameStreamReader : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _deadline.Dispose();
+
+    // The deadline's timer comes from the clock, so a test's fake clock decides when a frame is late.
+    private CancellationTokenSource NewDeadline() => new(Timeout.InfiniteTimeSpan, _clock);
 }

@@ -24,6 +24,8 @@ public static class Handshake
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(hello);
+        // Until welcomed, the other side has proved nothing: no frame larger than a handshake needs.
+        channel.BeforeHandshake = true;
         byte[]? clientNonce = secret is null ? null : SharedSecret.NewNonce();
         hello = hello with
         {
@@ -43,11 +45,14 @@ public static class Handshake
             var welcome = CheckWelcome(await ReceiveReplyAsync(channel, timeout, cancellationToken));
             if (welcome.Proof is null || !secret.Verify(Convert.FromHexString(welcome.Proof), AuthDirection.Server, hello.Role, hello.Version, clientNonce, serverNonce))
                 throw new ProtocolException("the other side could not prove it knows the shared secret (a different secret, or an impostor); closing");
+            channel.BeforeHandshake = false;
             return welcome;
         }
         if (secret is not null && reply is Welcome)
             throw new ProtocolException("the other side runs without a secret (an open network, or an older version); we require one, so we do not trust it");
-        return CheckWelcome(reply);
+        var accepted = CheckWelcome(reply);
+        channel.BeforeHandshake = false;
+        return accepted;
     }
 
     private static async Task<Message> ReceiveReplyAsync(MessageChannel channel, TimeSpan timeout, CancellationToken cancellationToken)
@@ -89,6 +94,9 @@ public static class Handshake
         Action<Hello>? accepted, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
+        // Until it has said hello (and proved the secret, if there is one) a connection may send only
+        // handshake-sized frames: a stranger must not make us hold 16 MiB for each connection it opens.
+        channel.BeforeHandshake = true;
         Message hello;
         using (var first = await channel.ReceiveAsync(timeout, cancellationToken))
         {
@@ -119,6 +127,7 @@ public static class Handshake
             (answered, proof) = (request, serverProof);
         }
         accepted?.Invoke(greeting);
+        channel.BeforeHandshake = false; // read again only once this returns, so no frame sees the switch half-done
         await channel.ReplyAsync(answered, new Welcome(ProtocolLimits.CurrentVersion, observedAddress) { Proof = proof }, default, cancellationToken);
         return new HandshakeResult(greeting, null);
     }

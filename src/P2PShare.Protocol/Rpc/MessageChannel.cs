@@ -20,12 +20,28 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     private long _nextId;
     private int _disposed;
 
-    /// <summary>Wraps <paramref name="stream"/>; the channel disposes it.</summary>
-    public MessageChannel(Stream stream, ProtocolLimits? limits = null)
+    /// <summary>
+    /// Wraps <paramref name="stream"/>; the channel disposes it. A server passes its
+    /// <paramref name="budget"/> so that frames on all its connections together hold a bounded amount of memory.
+    /// </summary>
+    public MessageChannel(Stream stream, ProtocolLimits? limits = null, FrameMemoryBudget? budget = null)
     {
         _stream = stream ?? throw new ArgumentNullException(nameof(stream));
         _limits = limits ?? ProtocolLimits.Default;
-        _reader = new FrameStreamReader(stream, _limits);
+        _reader = new FrameStreamReader(stream, _limits, budget);
+    }
+
+    /// <summary>The limits frames are held to.</summary>
+    public ProtocolLimits Limits => _limits;
+
+    /// <summary>
+    /// While true, frames over <see cref="ProtocolLimits.MaxHandshakeFrameLength"/> are refused;
+    /// <see cref="Handshake"/> sets it for the exchange and clears it once the other side is accepted.
+    /// </summary>
+    public bool BeforeHandshake
+    {
+        get => _reader.BeforeHandshake;
+        set => _reader.BeforeHandshake = value;
     }
 
     /// <summary>Cancelled once the channel is closed, by either side.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using P2PShare.Protocol;
+using P2PShare.Protocol.Framing;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
 using P2PShare.Tracker.Registry;
@@ -31,7 +32,7 @@ internal sealed class ClientSession : IDisposable
         Remote = remote;
         Label = remote.ToString();
         _context = context;
-        _channel = new MessageChannel(tcp.GetStream(), context.Options.Limits);
+        _channel = new MessageChannel(tcp.GetStream(), context.Options.Limits, context.FrameMemory);
     }
 
     /// <summary>Unique for the tracker's lifetime; also the client's key in the registry.</summary>
@@ -116,6 +117,10 @@ internal sealed class ClientSession : IDisposable
                 _context.Registry.Leave(Id);
             }
             TrackerLog.Left(logger, Label, _closeReason);
+        }
+        catch (FrameMemoryExhaustedException e)
+        {
+            TrackerLog.FrameMemoryExhausted(logger, Label, e.Message);
         }
         catch (ProtocolException e)
         {

@@ -1,13 +1,18 @@
 using Microsoft.Extensions.Logging;
+using P2PShare.Protocol.Framing;
 using P2PShare.Tracker.Registry;
 
 namespace P2PShare.Tracker.Network;
 
-/// <summary>What every client session shares: the options, the registry, the other clients, the stop signal.</summary>
+/// <summary>What every client session shares: the options, the registry, the other clients, the stop signal, the frame memory.</summary>
 internal sealed record SessionContext(
     TrackerOptions Options,
     FileRegistry Registry,
     ConnectedClients Clients,
     BackgroundWork Background,
     ILogger Logger,
-    CancellationToken Shutdown);
+    CancellationToken Shutdown)
+{
+    /// <summary>What the frames of all clients may hold together.</summary>
+    public FrameMemoryBudget FrameMemory { get; } = new(Options.MaxFrameMemory);
+}

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Buffers.Binary;
 using P2PShare.Protocol.Framing;
 
@@ -81,25 +82,35 @@ public sealed class FrameReaderTests
     [Fact]
     public async Task A_frame_begun_but_not_finished_within_the_frame_timeout_throws_TimeoutException()
     {
-        var limits = ProtocolLimits.Default with { FrameTimeout = TimeSpan.FromMilliseconds(300) };
+        // The deadline runs on a clock the test moves: how loaded the machine is cannot decide the outcome.
+        var clock = new FakeTimeProvider();
+        var limits = ProtocolLimits.Default with { FrameTimeout = TimeSpan.FromSeconds(30) };
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         using var sender = new System.Net.Sockets.TcpClient();
         await sender.ConnectAsync(System.Net.IPAddress.Loopback, ((System.Net.IPEndPoint)listener.LocalEndpoint).Port).WaitAsync(Timeout);
         using var receiver = await listener.AcceptTcpClientAsync().WaitAsync(Timeout);
+        using var watched = new WatchedStream(receiver.GetStream());
         byte[] frame = FrameWriter.Encode("type::piece;", [9, 8, 7]);
 
-        // Sent in two parts inside the deadline: read whole.
+        // Sent in two parts with all but a millisecond of the deadline between them: read whole.
+        var begun = watched.WaitingAfterAsync(6);
         await sender.GetStream().WriteAsync(frame.AsMemory(0, 6));
-        var read = FrameReader.ReadAsync(receiver.GetStream(), limits, CancellationToken.None).AsTask();
+        var read = FrameReader.ReadAsync(watched, limits, clock, CancellationToken.None).AsTask();
+        await begun.WaitAsync(Timeout);
+        clock.Advance(limits.FrameTimeout - TimeSpan.FromMilliseconds(1));
         await sender.GetStream().WriteAsync(frame.AsMemory(6));
         using (var whole = await read.WaitAsync(Timeout))
             Assert.Equal([9, 8, 7], whole!.Payload.ToArray());
 
         // Then half a frame and silence; the idle wait (no token here) is unbounded, the frame is not.
+        var half = watched.WaitingAfterAsync(frame.Length + 2);
         await sender.GetStream().WriteAsync(frame.AsMemory(0, 2));
-        var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => FrameReader.ReadAsync(receiver.GetStream(), limits, CancellationToken.None).AsTask().WaitAsync(Timeout));
-        Assert.Contains("did not arrive within 0.3 s of its first byte", timedOut.Message, StringComparison.Ordinal);
+        var stalled = FrameReader.ReadAsync(watched, limits, clock, CancellationToken.None).AsTask();
+        await half.WaitAsync(Timeout);
+        clock.Advance(limits.FrameTimeout);
+        var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => stalled.WaitAsync(Timeout));
+        Assert.Contains("did not arrive within 30 s of its first byte", timedOut.Message, StringComparison.Ordinal);
     }
 
     [Fact]

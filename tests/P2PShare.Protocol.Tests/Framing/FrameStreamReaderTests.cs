@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Net.Sockets;
 using P2PShare.Protocol.Framing;
@@ -31,24 +32,34 @@ public sealed class FrameStreamReaderTests
     [Fact]
     public async Task Each_frame_gets_the_whole_frame_timeout_and_half_a_frame_then_silence_times_out()
     {
-        var limits = ProtocolLimits.Default with { FrameTimeout = TimeSpan.FromMilliseconds(400) };
-        using var pair = await ReaderPair.ConnectAsync(limits);
+        // The deadline runs on a clock the test moves: how loaded the machine is cannot decide the outcome.
+        var clock = new FakeTimeProvider();
+        var limits = ProtocolLimits.Default with { FrameTimeout = TimeSpan.FromSeconds(30) };
+        using var pair = await ReaderPair.ConnectAsync(limits, clock);
         var (sender, reader) = (pair.Sender, pair.Reader);
         byte[] frame = FrameWriter.Encode("type::piece;", [9, 8, 7]);
 
-        // Several frames, each sent in two parts: the deadline is started afresh for each, not spent by the first.
+        // Several frames, each sent in two parts with all but a millisecond of the deadline between them:
+        // together they take three deadlines, so each frame's starts afresh rather than being spent by the first.
         for (int i = 0; i < 3; i++)
         {
+            var begun = pair.Watched.WaitingAfterAsync(i * frame.Length + 6);
             await sender.GetStream().WriteAsync(frame.AsMemory(0, 6));
             var read = reader.ReadAsync(CancellationToken.None).AsTask();
+            await begun.WaitAsync(Timeout);
+            clock.Advance(limits.FrameTimeout - TimeSpan.FromMilliseconds(1));
             await sender.GetStream().WriteAsync(frame.AsMemory(6));
             using var whole = await read.WaitAsync(Timeout);
             Assert.Equal([9, 8, 7], whole!.Payload.ToArray());
         }
 
+        var half = pair.Watched.WaitingAfterAsync(3 * frame.Length + 2);
         await sender.GetStream().WriteAsync(frame.AsMemory(0, 2));
-        var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Timeout));
-        Assert.Contains("did not arrive within 0.4 s of its first byte", timedOut.Message, StringComparison.Ordinal);
+        var stalled = reader.ReadAsync(CancellationToken.None).AsTask();
+        await half.WaitAsync(Timeout);
+        clock.Advance(limits.FrameTimeout);
+        var timedOut = await Assert.ThrowsAsync<TimeoutException>(() => stalled.WaitAsync(Timeout));
+        Assert.Contains("did not arrive within 30 s of its first byte", timedOut.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,6 +108,115 @@ public sealed class FrameStreamReaderTests
         Assert.True(reused + 100 < fresh, $"a reused reader allocated {reused} bytes per frame, a fresh deadline per frame {fresh}");
     }
 
+    [Fact]
+    public async Task A_declared_16_MiB_frame_holds_only_about_the_bytes_that_arrived()
+    {
+        var budget = new FrameMemoryBudget(1L << 30);
+        using var pair = await ReaderPair.ConnectAsync(ProtocolLimits.Default, budget: budget);
+        byte[] header = System.Text.Encoding.UTF8.GetBytes("type::piece;");
+        byte[] prefix = new byte[FrameLayout.PrefixLength];
+        FrameLayout.WritePrefix(prefix, header.Length, ProtocolLimits.Default.MaxFrameLength - 4 - header.Length);
+        var read = pair.Reader.ReadAsync(CancellationToken.None).AsTask();
+
+        // 10 kB of the claimed 16 MiB: the reader holds its first 16 KiB step, not the claim.
+        long sent = await SendAsync(pair, (byte[])[.. prefix, .. header, .. new byte[10_000]]);
+        Assert.Equal(16 * 1024, budget.InUse);
+
+        // 300 kB more: it grew by doubling to hold them, so at most twice what arrived.
+        sent += await SendAsync(pair, new byte[300_000]);
+        Assert.InRange(budget.InUse, sent, 2 * sent);
+        Assert.False(read.IsCompleted);
+
+        // The sender gives up: the partial frame's memory is given back.
+        pair.Sender.Client.Shutdown(SocketShutdown.Send);
+        await Assert.ThrowsAsync<EndOfStreamException>(() => read.WaitAsync(Timeout));
+        Assert.Equal(0, budget.InUse);
+    }
+
+    [Fact]
+    public async Task A_whole_frame_keeps_its_bytes_charged_until_it_is_disposed()
+    {
+        var budget = new FrameMemoryBudget(1L << 30);
+        using var pair = await ReaderPair.ConnectAsync(ProtocolLimits.Default, budget: budget);
+        await pair.Sender.GetStream().WriteAsync(FrameWriter.Encode("type::piece;", new byte[100_000]));
+
+        var frame = await pair.Reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(100_000, frame!.Payload.Length);
+        Assert.InRange(budget.InUse, 100_000, 2 * 100_000);
+        frame.Dispose();
+        Assert.Equal(0, budget.InUse);
+    }
+
+    [Fact]
+    public async Task A_frame_that_would_overdraw_the_shared_budget_ends_its_connection_and_others_go_on()
+    {
+        var budget = new FrameMemoryBudget(3 * 512 * 1024);
+        using var greedy = await ReaderPair.ConnectAsync(ProtocolLimits.Default, budget: budget);
+        using var modest = await ReaderPair.ConnectAsync(ProtocolLimits.Default, budget: budget);
+
+        // One connection's unfinished frame takes 1 MiB of the 1.5 MiB...
+        var pending = greedy.Reader.ReadAsync(CancellationToken.None).AsTask();
+        byte[] big = FrameWriter.Encode("type::piece;", new byte[2_000_000]);
+        await SendAsync(greedy, big.AsMemory(0, 600_000));
+        Assert.Equal(1024 * 1024, budget.InUse);
+
+        // ...so another's 600 kB frame cannot grow past a quarter of its size: that connection is refused, with the numbers.
+        var modestRead = modest.Reader.ReadAsync(CancellationToken.None).AsTask();
+        _ = modest.Sender.GetStream().WriteAsync(FrameWriter.Encode("type::piece;", new byte[600_000])).AsTask()
+            .ContinueWith(static t => t.Exception, TaskScheduler.Default); // it may be cut off mid-write
+        var refused = await Assert.ThrowsAsync<FrameMemoryExhaustedException>(() => modestRead.WaitAsync(Timeout));
+        Assert.Contains($"of the {budget.MaxBytes} bytes allowed", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(1024 * 1024, budget.InUse);
+
+        // The first frame's end gives the budget back.
+        greedy.Sender.Client.Shutdown(SocketShutdown.Send);
+        await Assert.ThrowsAsync<EndOfStreamException>(() => pending.WaitAsync(Timeout));
+        Assert.Equal(0, budget.InUse);
+    }
+
+    [Fact]
+    public async Task Before_the_handshake_a_frame_over_the_handshake_limit_is_refused_before_its_body_arrives()
+    {
+        var budget = new FrameMemoryBudget(1L << 30);
+        var limits = ProtocolLimits.Default;
+        using var pair = await ReaderPair.ConnectAsync(limits, budget: budget);
+        pair.Reader.BeforeHandshake = true;
+
+        // A whole handshake-sized frame is fine.
+        await pair.Sender.GetStream().WriteAsync(FrameWriter.Encode("type::hello;", new byte[limits.MaxHandshakeFrameLength - 16]));
+        using (var fits = await pair.Reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Timeout))
+            Assert.Equal("hello", fits!.Header.Type);
+
+        // One byte more is refused on its prefix alone.
+        byte[] prefix = new byte[FrameLayout.PrefixLength];
+        FrameLayout.WritePrefix(prefix, 12, limits.MaxHandshakeFrameLength - 4 - 12 + 1);
+        await pair.Sender.GetStream().WriteAsync(prefix);
+        var refused = await Assert.ThrowsAsync<ProtocolException>(() => pair.Reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Timeout));
+        Assert.Contains($"exceeds the limit of {limits.MaxHandshakeFrameLength} allowed before the handshake completes", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, budget.InUse);
+    }
+
+    [Fact]
+    public async Task After_the_handshake_frames_up_to_the_full_limit_are_read()
+    {
+        using var pair = await ReaderPair.ConnectAsync(ProtocolLimits.Default);
+        pair.Reader.BeforeHandshake = true;
+        pair.Reader.BeforeHandshake = false;
+        await pair.Sender.GetStream().WriteAsync(FrameWriter.Encode("type::piece;", new byte[1_000_000]));
+        using var frame = await pair.Reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(1_000_000, frame!.Payload.Length);
+    }
+
+    // Sends `bytes` and returns once the reader has taken them all and waits for more.
+    private static async Task<long> SendAsync(ReaderPair pair, ReadOnlyMemory<byte> bytes)
+    {
+        var taken = pair.Watched.WaitingAfterAsync(pair.Sent + bytes.Length);
+        await pair.Sender.GetStream().WriteAsync(bytes);
+        pair.Sent += bytes.Length;
+        await taken.WaitAsync(Timeout);
+        return bytes.Length;
+    }
+
     // Bytes allocated on this thread reading `count` frames; a MemoryStream completes every read synchronously.
     private static async Task<long> ReadFramesAsync(Func<ValueTask<Frame?>> read, int count)
     {
@@ -117,29 +237,37 @@ public sealed class FrameStreamReaderTests
     {
         private readonly TcpClient _receiver;
 
-        private ReaderPair(TcpClient sender, TcpClient receiver, ProtocolLimits limits)
+        private ReaderPair(TcpClient sender, TcpClient receiver, ProtocolLimits limits, FrameMemoryBudget? budget, TimeProvider? clock)
         {
             Sender = sender;
             _receiver = receiver;
-            Reader = new FrameStreamReader(receiver.GetStream(), limits);
+            Watched = new WatchedStream(receiver.GetStream());
+            Reader = new FrameStreamReader(Watched, limits, budget, clock);
         }
 
         public TcpClient Sender { get; }
 
+        // The receiving stream, to learn when the reader has taken some bytes and waits for more.
+        public WatchedStream Watched { get; }
+
+        // Bytes sent through SendAsync so far.
+        public long Sent { get; set; }
+
         public FrameStreamReader Reader { get; }
 
-        public static async Task<ReaderPair> ConnectAsync(ProtocolLimits limits)
+        public static async Task<ReaderPair> ConnectAsync(ProtocolLimits limits, TimeProvider? clock = null, FrameMemoryBudget? budget = null)
         {
             using var listener = new TcpListener(IPAddress.Loopback, 0);
             listener.Start();
             var sender = new TcpClient();
             await sender.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port).WaitAsync(Timeout);
-            return new ReaderPair(sender, await listener.AcceptTcpClientAsync().WaitAsync(Timeout), limits);
+            return new ReaderPair(sender, await listener.AcceptTcpClientAsync().WaitAsync(Timeout), limits, budget, clock);
         }
 
         public void Dispose()
         {
             Reader.Dispose();
+            Watched.Dispose();
             _receiver.Dispose();
             Sender.Dispose();
         }

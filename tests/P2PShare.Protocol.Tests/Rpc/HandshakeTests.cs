@@ -57,6 +57,37 @@ public sealed class HandshakeTests
     }
 
     [Fact]
+    public async Task A_first_frame_larger_than_a_handshake_needs_is_refused_on_its_prefix()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var accept = Handshake.AcceptAsync(pair.Server, PeerRole.Peer, "", Timeout, CancellationToken.None);
+        // A hello with a large payload attached: nothing before the handshake may be that big.
+        await pair.Client.SendAsync(new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 1, "") { RequestId = 1 }, new byte[ProtocolLimits.Default.MaxHandshakeFrameLength]).WaitAsync(Timeout);
+        var refused = await Assert.ThrowsAsync<ProtocolException>(() => accept.WaitAsync(Timeout));
+        Assert.Contains($"exceeds the limit of {ProtocolLimits.Default.MaxHandshakeFrameLength} allowed before the handshake completes", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Once_welcomed_both_sides_take_full_size_frames()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var accept = Handshake.AcceptAsync(pair.Server, PeerRole.Peer, "", Timeout, CancellationToken.None);
+        await Handshake.GreetAsync(pair.Client, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 1, ""), Timeout, CancellationToken.None).WaitAsync(Timeout);
+        Assert.NotNull(await accept.WaitAsync(Timeout));
+
+        // Each receive is waiting before its send: 4 MiB does not fit the sockets' buffers.
+        byte[] piece = new byte[4 * 1024 * 1024];
+        var serverGets = pair.Server.ReceiveAsync(Timeout);
+        await pair.Client.SendAsync(new PieceReply(TestIds.A, 0) { ReplyTo = 7 }, piece).WaitAsync(Timeout);
+        using (var toServer = await serverGets.WaitAsync(Timeout))
+            Assert.Equal(piece.Length, toServer!.Payload.Length);
+        var clientGets = pair.Client.ReceiveAsync(Timeout);
+        await pair.Server.SendAsync(new PieceReply(TestIds.A, 0) { ReplyTo = 7 }, piece).WaitAsync(Timeout);
+        using var toClient = await clientGets.WaitAsync(Timeout);
+        Assert.Equal(piece.Length, toClient!.Payload.Length);
+    }
+
+    [Fact]
     public async Task Silent_acceptor_times_the_greeting_out()
     {
         await using var pair = await ChannelPair.ConnectAsync();
