@@ -250,7 +250,10 @@ internal sealed class ClientSession : IDisposable
         TrackerLog.Announced(_context.Logger, Label, result.Accepted, announce.Files.Count);
         int logged = Math.Min(result.Rejections.Count, _context.Options.MaxRefusalsListed);
         for (int i = 0; i < logged; i++)
-            TrackerLog.AnnounceRejected(_context.Logger, Label, result.Rejections[i].Reason);
+        {
+            var refused = result.Rejections[i];
+            TrackerLog.AnnounceRejected(_context.Logger, Label, $"file '{announce.Files[refused.Index].Name}' ({refused.File.ShortText}) rejected: {refused.Reason}");
+        }
         if (result.Rejections.Count > logged)
             TrackerLog.AnnounceRejectedMore(_context.Logger, Label, result.Rejections.Count - logged);
         return result;

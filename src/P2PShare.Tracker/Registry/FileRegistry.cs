@@ -110,7 +110,7 @@ public sealed class FileRegistry
                 if (problem is null)
                     accepted++;
                 else
-                    rejections.Add(new AnnounceRefusal(i, entry.Id, $"file '{entry.Name}' ({entry.Id.ShortText}) rejected: {problem}"));
+                    rejections.Add(new AnnounceRefusal(i, entry.Id, problem));
             }
         }
         return new AnnounceResult(accepted, rejections);
