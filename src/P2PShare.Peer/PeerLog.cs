@@ -79,4 +79,16 @@ internal static partial class PeerLog
 
     [LoggerMessage(742, LogLevel.Debug, "Cancelled the request for piece {Piece} of '{File}' at {Peer}: it came from another peer first")]
     public static partial void DuplicateCancelled(ILogger logger, string peer, int piece, string file);
+
+    [LoggerMessage(225, LogLevel.Warning, "Tracker {Tracker}: {Line}")]
+    public static partial void AnnounceRefused(ILogger logger, string tracker, string line);
+
+    [LoggerMessage(226, LogLevel.Debug, "Tracker {Tracker}: the list came in pages, {Count} files in all")]
+    public static partial void ListPaged(ILogger logger, string tracker, int count);
+
+    [LoggerMessage(227, LogLevel.Information, "Holders of {File} claim {Shapes} shapes; its manifest says {Length} bytes in pieces of {PieceLength}")]
+    public static partial void ShapeSettled(ILogger logger, string file, int shapes, long length, int pieceLength);
+
+    [LoggerMessage(228, LogLevel.Debug, "No manifest of {File} from {Holder}: {Reason}")]
+    public static partial void ShapeProbeFailed(ILogger logger, string holder, string file, string reason);
 }

@@ -166,13 +166,17 @@ public sealed class PeerNode : IAsyncDisposable
 
     /// <summary>
     /// Finds <paramref name="nameOrId"/> in the network (a name, or at least 6 hex digits of an id),
-    /// asks the tracker who holds it and starts downloading from all of them.
+    /// asks the tracker who holds it and starts downloading from all of them. A name is looked up
+    /// by name alone, so a request never depends on the whole network's list.
     /// </summary>
     public async Task<ActiveDownload> RequestAsync(string nameOrId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(nameOrId);
-        var files = await ListAsync(cancellationToken);
-        var target = Resolve(nameOrId, files);
+        var files = await CallTrackerAsync(t => t.ListAsync(nameOrId, cancellationToken), "list");
+        if (files.Count == 0 && LooksLikeId(nameOrId))
+            files = await ListAsync(cancellationToken);
+        var shapes = Resolve(nameOrId, files);
+        var target = shapes[0];
         lock (_gate)
         {
             if (_downloads.Any(d => d.Session.Id == target.Id))
@@ -180,13 +184,14 @@ public sealed class PeerNode : IAsyncDisposable
         }
         if (Repository.TryGet(target.Id, out var local) && local is { IsComplete: true })
             throw new PeerCommandException($"'{target.Name}' ({target.Id.ShortText}) is already in the repository as {local.FinalPath}.");
-        var holders = await CallTrackerAsync(t => t.WhoHasAsync(target.Id, cancellationToken), "who-has")
+        var holders = await CallTrackerAsync(t => FindShapeHoldersAsync(t, shapes, cancellationToken), "who-has")
             ?? throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}) any more; try `update`.");
         if (holders.Peers.Count == 0)
             throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}); try `update`.");
 
-        var session = new DownloadSession(target.Id, target.Name, target.Length, holders.Peers, Repository, _options, ServingEndPoint.Port,
-            _loggers.CreateLogger("P2PShare.Peer.Download"), ct => FindHoldersAsync(target.Id, ct));
+        var shape = new FileShape(holders.Length, holders.PieceLength);
+        var session = new DownloadSession(target.Id, target.Name, holders.Length, holders.Peers, Repository, _options, ServingEndPoint.Port,
+            _loggers.CreateLogger("P2PShare.Peer.Download"), ct => FindHoldersAsync(target.Id, shape, ct));
         session.PieceVerified += OnPieceVerified;
         session.PeerDropped += (peer, reason) => Tell(Commands.Report.PeerDropped(session.Name, peer, reason));
         var stop = new CancellationTokenSource();
@@ -197,13 +202,61 @@ public sealed class PeerNode : IAsyncDisposable
         return download;
     }
 
+    private static bool LooksLikeId(string text) => text.Length >= 6 && text.All(Uri.IsHexDigit);
+
+    /// <summary>
+    /// The holders of the file in its true shape. Holders of one id may claim different shapes (a
+    /// client announced the id with a wrong length, to lock the honest holders out); the tracker
+    /// cannot tell which is true, but a manifest that hashes to the id can: then the first
+    /// holder, of any claimed shape, that sends one settles it. Null when nobody holds it.
+    /// </summary>
+    private async Task<Holders?> FindShapeHoldersAsync(TrackerClient tracker, List<NetworkFile> shapes, CancellationToken cancellationToken)
+    {
+        var id = shapes[0].Id;
+        if (shapes.Count == 1)
+            return await tracker.WhoHasAsync(id, Shape(shapes[0]), cancellationToken);
+        foreach (var claimed in shapes)
+        {
+            var holders = await tracker.WhoHasAsync(id, Shape(claimed), cancellationToken);
+            foreach (var holder in holders?.Peers.Take(MaxShapeProbes) ?? [])
+            {
+                if (await ProbeManifestAsync(holder, id, cancellationToken) is not { } manifest)
+                    continue;
+                var truth = new FileShape(manifest.Length, manifest.PieceLength);
+                PeerLog.ShapeSettled(_logger, id.ShortText, shapes.Count, truth.Length, truth.PieceLength);
+                return truth == Shape(claimed) ? holders : await tracker.WhoHasAsync(id, truth, cancellationToken);
+            }
+        }
+        return null;
+    }
+
+    // Holders asked for a manifest per claimed shape: enough to get past a few liars, few enough to stay quick.
+    private const int MaxShapeProbes = 3;
+
+    private static FileShape Shape(NetworkFile file) => new(file.Length, file.PieceLength);
+
+    // The file's manifest from one holder, checked against the id; null when it has none (or a false one).
+    private async Task<Manifest?> ProbeManifestAsync(HolderEntry holder, FileId id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var link = await PeerLink.ConnectAsync(holder.Host, holder.Port, ServingEndPoint.Port, _options, cancellationToken);
+            return await link.GetManifestAsync(id, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
+        {
+            PeerLog.ShapeProbeFailed(_logger, holder.Endpoint, id.ShortText, e.Message);
+            return null;
+        }
+    }
+
     // Holders that appeared since the download began: other peers downloading it at the same time.
-    private async Task<IReadOnlyList<HolderEntry>> FindHoldersAsync(FileId file, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<HolderEntry>> FindHoldersAsync(FileId file, FileShape shape, CancellationToken cancellationToken)
     {
         var tracker = _link?.Client;
         if (tracker is not { IsConnected: true })
             return [];
-        return (await tracker.WhoHasAsync(file, cancellationToken))?.Peers ?? [];
+        return (await tracker.WhoHasAsync(file, shape, cancellationToken))?.Peers ?? [];
     }
 
     private async Task<DownloadResult> RunDownloadAsync(DownloadSession session, CancellationTokenSource stop)
@@ -264,19 +317,24 @@ public sealed class PeerNode : IAsyncDisposable
         }
     }
 
-    private static NetworkFile Resolve(string nameOrId, IReadOnlyList<NetworkFile> files)
+    // The entries of the one file meant, the shape most holders claim first; several ids under the name is the user's choice.
+    private static List<NetworkFile> Resolve(string nameOrId, IReadOnlyList<NetworkFile> files)
     {
         var byName = files.Where(f => f.Name == nameOrId).ToList();
-        if (byName.Count == 0 && nameOrId.Length >= 6 && nameOrId.All(Uri.IsHexDigit))
+        if (byName.Count == 0 && LooksLikeId(nameOrId))
             byName = files.Where(f => f.Id.ToString().StartsWith(nameOrId.ToLowerInvariant(), StringComparison.Ordinal)).ToList();
-        return byName.Count switch
+        // One id listed in several shapes is one file: some holder lies about its length, and the manifest will say which.
+        var byId = byName.GroupBy(f => f.Id)
+            .Select(g => g.OrderByDescending(f => f.CompleteHolders).ThenByDescending(f => f.CompleteHolders + f.PartialHolders).ToList())
+            .ToList();
+        return byId.Count switch
         {
-            1 => byName[0],
+            1 => byId[0],
             0 => throw new PeerCommandException($"no file named '{nameOrId}' in the network. `list` shows what there is; `update` refreshes it."),
             _ => throw new PeerCommandException(
-                $"{byName.Count} different files are called '{nameOrId}': " +
-                string.Join("; ", byName.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Id.ShortText} ({Units.Bytes(f.Length)}, {f.CompleteHolders + f.PartialHolders} holder(s))"))) +
-                $". Request one by its id, e.g. `request {byName[0].Id.ShortText}`."),
+                $"{byId.Count} different files are called '{nameOrId}': " +
+                string.Join("; ", byId.Select(g => g[0]).Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Id.ShortText} ({Units.Bytes(f.Length)}, {f.CompleteHolders + f.PartialHolders} holder(s))"))) +
+                $". Request one by its id, e.g. `request {byId[0][0].Id.ShortText}`."),
         };
     }
 

@@ -16,6 +16,7 @@ var secret = new Option<string?>("--secret") { Description = $"Shared secret eve
 var secretFile = new Option<FileInfo?>("--secret-file") { Description = "File holding the shared secret (surrounding whitespace ignored)." };
 var maxClients = new Option<int>("--max-clients") { Description = "Connections served at once.", DefaultValueFactory = _ => new TrackerOptions().MaxClients };
 var maxPerAddress = new Option<int>("--max-clients-per-address") { Description = "Connections served at once from one IP address.", DefaultValueFactory = _ => new TrackerOptions().MaxClientsPerAddress };
+var maxFilesPerPeer = new Option<int>("--max-files-per-peer") { Description = "Files one peer may share through this tracker; more are refused (and the peer told).", DefaultValueFactory = _ => new TrackerOptions().MaxFilesPerPeer };
 
 port.Validators.Add(r =>
 {
@@ -38,7 +39,7 @@ updateWait.Validators.Add(r =>
         r.AddError("--update-wait must be more than 0 and at most 3600 seconds");
 });
 
-foreach (var limit in new[] { maxClients, maxPerAddress })
+foreach (var limit in new[] { maxClients, maxPerAddress, maxFilesPerPeer })
 {
     limit.Validators.Add(r =>
     {
@@ -49,7 +50,7 @@ foreach (var limit in new[] { maxClients, maxPerAddress })
 
 var root = new RootCommand("P2PShare tracker: knows which peer on the LAN holds which file. Runs until Ctrl+C.")
 {
-    port, host, logLevel, updateWait, discoveryPort, noDiscovery, secret, secretFile, maxClients, maxPerAddress,
+    port, host, logLevel, updateWait, discoveryPort, noDiscovery, secret, secretFile, maxClients, maxPerAddress, maxFilesPerPeer,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -75,6 +76,7 @@ root.SetAction(async (parse, ct) =>
             Discovery = parse.GetValue(noDiscovery) ? null : new DiscoveryResponderOptions { Port = parse.GetValue(discoveryPort), Secret = shared },
             MaxClients = parse.GetValue(maxClients),
             MaxClientsPerAddress = parse.GetValue(maxPerAddress),
+            MaxFilesPerPeer = parse.GetValue(maxFilesPerPeer),
         },
         parse.GetValue(logLevel), Console.Out, ct);
 });

@@ -65,6 +65,12 @@ internal static partial class TrackerLog
     [LoggerMessage(31, LogLevel.Warning, "{Remote}: {Rejection}")]
     public static partial void AnnounceRejected(ILogger logger, string remote, string rejection);
 
+    [LoggerMessage(36, LogLevel.Warning, "{Remote}: {More} more entries rejected, not logged one by one")]
+    public static partial void AnnounceRejectedMore(ILogger logger, string remote, int more);
+
+    [LoggerMessage(37, LogLevel.Debug, "{Remote}: refused a 'list' with the cursor '{After}', which is not one this tracker made")]
+    public static partial void BadCursor(ILogger logger, string remote, string after);
+
     [LoggerMessage(32, LogLevel.Debug, "{Remote}: ignored 'have' for piece {Piece} of {File}: {Result}")]
     public static partial void HaveIgnored(ILogger logger, string remote, int piece, string file, string result);
 

@@ -3,6 +3,7 @@ using P2PShare.Protocol;
 using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Framing;
 using P2PShare.Tracker.Discovery;
+using P2PShare.Tracker.Registry;
 
 namespace P2PShare.Tracker;
 
@@ -63,6 +64,25 @@ public sealed record TrackerOptions
     /// <summary>The network's shared secret; null runs an open network (anyone who reaches the port may join).</summary>
     public SharedSecret? Secret { get; init; }
 
+    /// <summary>
+    /// Files one peer may have the tracker record; entries past it are refused (and reported), not
+    /// the peer. Bounds what one client adds to every other peer's list.
+    /// </summary>
+    public int MaxFilesPerPeer { get; init; } = AnnounceLimits.Default.MaxFiles;
+
+    /// <summary>UTF-8 bytes of file names one peer may have the tracker record, together; entries past it are refused.</summary>
+    public long MaxNameBytesPerPeer { get; init; } = AnnounceLimits.Default.MaxNameBytes;
+
+    /// <summary>
+    /// Largest header of a <c>files</c> or <c>holders</c> reply: a longer list is paged (<c>files</c>)
+    /// or cut to its oldest holders (<c>holders</c>). At most <see cref="ProtocolLimits.MaxHeaderLength"/>;
+    /// smaller keeps one list from holding a client's connection for long.
+    /// </summary>
+    public int MaxReplyHeaderBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Refused announce entries named one by one in the answer (and the log); the rest are counted.</summary>
+    public int MaxRefusalsListed { get; init; } = 100;
+
     /// <summary>Frame and list limits of the wire format.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
 
@@ -82,6 +102,12 @@ public sealed record TrackerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxClients, 1, nameof(MaxClients));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxClientsPerAddress, 1, nameof(MaxClientsPerAddress));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFrameMemory, Limits.MaxHandshakeFrameLength, nameof(MaxFrameMemory));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFilesPerPeer, 0, nameof(MaxFilesPerPeer));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxNameBytesPerPeer, 0, nameof(MaxNameBytesPerPeer));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRefusalsListed, 0, nameof(MaxRefusalsListed));
+        // A page always holds one entry of the longest name, and never breaks the header limit.
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxReplyHeaderBytes, 16 * 1024, nameof(MaxReplyHeaderBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxReplyHeaderBytes, Limits.MaxHeaderLength, nameof(MaxReplyHeaderBytes));
         RequirePositive(HandshakeTimeout, nameof(HandshakeTimeout));
         RequirePositive(RequestTimeout, nameof(RequestTimeout));
         RequirePositive(UpdateWait, nameof(UpdateWait));

@@ -44,7 +44,7 @@ public sealed class TrackerServer : IAsyncDisposable
         options.Validate();
         _options = options;
         _logger = logger;
-        Registry = new FileRegistry(options.Limits);
+        Registry = new FileRegistry(options.Limits, new AnnounceLimits(options.MaxFilesPerPeer, options.MaxNameBytesPerPeer));
         _quota = new ConnectionQuota(options.MaxClients, options.MaxClientsPerAddress);
         _context = new SessionContext(options, Registry, _clients, _background, logger, _shutdown.Token);
     }

@@ -16,9 +16,15 @@ public sealed class TrackerClient : IAsyncDisposable
     private readonly PeerOptions _options;
     private readonly ILogger _logger;
     private readonly Func<IReadOnlyList<FileEntry>> _currentFiles;
+    private readonly Action<string> _tell;
     private readonly Task _readLoop;
+    private readonly Lock _refusalGate = new();
+    private string _lastRefusals = "";
 
-    private TrackerClient(MessageChannel channel, string endpoint, string observedAddress, PeerOptions options, ILogger logger, Func<IReadOnlyList<FileEntry>> currentFiles)
+    /// <summary>Most files a listing gathers over all its pages, so a tracker that pages forever cannot make us hold it all.</summary>
+    public const int MaxListedFiles = 1_000_000;
+
+    private TrackerClient(MessageChannel channel, string endpoint, string observedAddress, PeerOptions options, ILogger logger, Func<IReadOnlyList<FileEntry>> currentFiles, Action<string> tell)
     {
         _channel = channel;
         Endpoint = endpoint;
@@ -26,6 +32,7 @@ public sealed class TrackerClient : IAsyncDisposable
         _options = options;
         _logger = logger;
         _currentFiles = currentFiles;
+        _tell = tell;
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -46,18 +53,20 @@ public sealed class TrackerClient : IAsyncDisposable
 
     /// <summary>
     /// Connects, says hello and announces our files. <paramref name="currentFiles"/> is asked again
-    /// whenever the tracker wants a refresh.
+    /// whenever the tracker wants a refresh; <paramref name="tell"/> shows the user a line for each
+    /// file the tracker refused to list (the others are shared all the same).
     /// </summary>
     public static async Task<TrackerClient> ConnectAsync(string host, int port, int listenPort, Func<IReadOnlyList<FileEntry>> currentFiles,
-        PeerOptions options, ILogger logger, CancellationToken cancellationToken)
+        PeerOptions options, ILogger logger, Action<string> tell, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tell);
         var tcp = await TcpConnector.ConnectAsync(host, port, options.ConnectTimeout, cancellationToken);
         var channel = new MessageChannel(tcp.GetStream(), options.Limits);
         try
         {
             var welcome = await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "P2PShare.Peer/1"), options.Secret, options.HandshakeTimeout, cancellationToken);
-            var client = new TrackerClient(channel, TcpConnector.Format(host, port), welcome.ObservedAddress, options, logger, currentFiles);
+            var client = new TrackerClient(channel, TcpConnector.Format(host, port), welcome.ObservedAddress, options, logger, currentFiles, tell);
             await client.AnnounceAsync(cancellationToken);
             PeerLog.TrackerJoined(logger, client.Endpoint);
             return client;
@@ -111,36 +120,85 @@ public sealed class TrackerClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Reports our whole repository (replacing what we reported before).</summary>
+    /// <summary>
+    /// Reports our whole repository (replacing what we reported before). Files the tracker refused
+    /// (a name it will not take, past its limit per peer) are told to the user, once per change,
+    /// and the rest are shared.
+    /// </summary>
     public async Task AnnounceAsync(CancellationToken cancellationToken)
     {
-        var (_, raw) = await _channel.RequestAsync<Ok>(new Announce(_currentFiles()), _options.RequestTimeout, cancellationToken);
+        var files = _currentFiles();
+        var (reply, raw) = await _channel.RequestAsync<Ok>(new Announce(files), _options.RequestTimeout, cancellationToken);
         raw.Dispose();
+        TellRefusals(reply, files);
     }
 
-    /// <summary>Every file in the network, or only those named <paramref name="name"/>.</summary>
+    // One line per refused file, then how many more; the same refusals again (every announce repeats them) are not news.
+    private void TellRefusals(Ok reply, IReadOnlyList<FileEntry> sent)
+    {
+        var lines = Commands.RefusalReport.Lines(reply, sent);
+        string all = string.Join('\n', lines);
+        lock (_refusalGate)
+        {
+            if (all == _lastRefusals)
+                return;
+            _lastRefusals = all;
+        }
+        foreach (var line in lines)
+        {
+            PeerLog.AnnounceRefused(_logger, Endpoint, line);
+            _tell(line);
+        }
+    }
+
+    /// <summary>
+    /// Every file in the network, or only those named <paramref name="name"/>: every page of the
+    /// tracker's list (at most <see cref="MaxListedFiles"/> files).
+    /// </summary>
     public async Task<IReadOnlyList<NetworkFile>> ListAsync(string? name, CancellationToken cancellationToken)
     {
-        var (reply, raw) = await _channel.RequestAsync<FileList>(new ListFiles(name), _options.RequestTimeout, cancellationToken);
+        var (first, raw) = await _channel.RequestAsync<FileList>(new ListFiles(name), _options.RequestTimeout, cancellationToken);
         raw.Dispose();
-        return reply.Files;
+        return await RestAsync(first, name, cancellationToken);
     }
 
-    /// <summary>Has every peer re-report, then returns the fresh network-wide list.</summary>
+    /// <summary>Has every peer re-report, then returns the fresh network-wide list (every page of it).</summary>
     public async Task<IReadOnlyList<NetworkFile>> UpdateAsync(CancellationToken cancellationToken)
     {
         await AnnounceAsync(cancellationToken);
-        var (reply, raw) = await _channel.RequestAsync<FileList>(new UpdateRequest(), _options.UpdateTimeout, cancellationToken);
+        var (first, raw) = await _channel.RequestAsync<FileList>(new UpdateRequest(), _options.UpdateTimeout, cancellationToken);
         raw.Dispose();
-        return reply.Files;
+        return await RestAsync(first, null, cancellationToken);
     }
 
-    /// <summary>The other peers holding <paramref name="file"/>; null when nobody does.</summary>
-    public async Task<Holders?> WhoHasAsync(FileId file, CancellationToken cancellationToken)
+    // The pages after `page`, asked for with its cursor until the last (a tracker that does not page sends one).
+    private async Task<IReadOnlyList<NetworkFile>> RestAsync(FileList page, string? name, CancellationToken cancellationToken)
+    {
+        if (page.Next is null)
+            return page.Files;
+        var files = new List<NetworkFile>(page.Files);
+        while (page.Next is { } next && files.Count < MaxListedFiles)
+        {
+            var (reply, raw) = await _channel.RequestAsync<FileList>(new ListFiles(name, next), _options.RequestTimeout, cancellationToken);
+            raw.Dispose();
+            if (reply.Next == next)
+                throw new ProtocolException($"the tracker answered the list after '{next}' with the same cursor again");
+            files.AddRange(reply.Files);
+            page = reply;
+        }
+        PeerLog.ListPaged(_logger, Endpoint, files.Count);
+        return files;
+    }
+
+    /// <summary>
+    /// The other peers holding <paramref name="file"/> as <paramref name="shape"/> (the length and
+    /// piece length picked from the list; null: the tracker picks); null when nobody does.
+    /// </summary>
+    public async Task<Holders?> WhoHasAsync(FileId file, FileShape? shape, CancellationToken cancellationToken)
     {
         try
         {
-            var (reply, raw) = await _channel.RequestAsync<Holders>(new WhoHas(file), _options.RequestTimeout, cancellationToken);
+            var (reply, raw) = await _channel.RequestAsync<Holders>(new WhoHas(file) { Shape = shape }, _options.RequestTimeout, cancellationToken);
             raw.Dispose();
             return reply;
         }

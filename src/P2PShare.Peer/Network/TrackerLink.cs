@@ -45,7 +45,7 @@ internal sealed class TrackerLink : IAsyncDisposable
     public static async Task<TrackerLink> ConnectAsync(string host, int port, PeerOptions options, ILogger logger, TrackerLinkHooks peer,
         CancellationToken leaving, CancellationToken cancellationToken)
     {
-        var client = await TrackerClient.ConnectAsync(host, port, peer.ServingPort(), peer.CurrentFiles, options, logger, cancellationToken);
+        var client = await TrackerClient.ConnectAsync(host, port, peer.ServingPort(), peer.CurrentFiles, options, logger, peer.Tell, cancellationToken);
         var link = new TrackerLink(host, port, client, options, logger, peer, leaving);
         link._watch = Task.Run(link.KeepAsync, CancellationToken.None);
         return link;
@@ -101,7 +101,7 @@ internal sealed class TrackerLink : IAsyncDisposable
             try
             {
                 await Task.Delay(wait, stop);
-                fresh = await TrackerClient.ConnectAsync(_host, _port, _peer.ServingPort(), _peer.CurrentFiles, _options, _logger, stop);
+                fresh = await TrackerClient.ConnectAsync(_host, _port, _peer.ServingPort(), _peer.CurrentFiles, _options, _logger, _peer.Tell, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

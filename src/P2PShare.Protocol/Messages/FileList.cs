@@ -3,20 +3,53 @@ using P2PShare.Protocol.Codec;
 namespace P2PShare.Protocol.Messages;
 
 /// <summary>
-/// The files in the network. Reply to <see cref="ListFiles"/> and <see cref="UpdateRequest"/>.
-/// Grammar: <c>type::files;re::N;count::K;file.I.id::HEX;file.I.name::NAME;file.I.length::L;file.I.piece_length::P;file.I.complete::C;file.I.partial::Q;</c>
+/// The files in the network, or one page of them. Reply to <see cref="ListFiles"/> and <see cref="UpdateRequest"/>.
+/// Grammar: <c>type::files;re::N;[more::M;next::CURSOR;]count::K;file.I.id::HEX;file.I.name::NAME;file.I.length::L;file.I.piece_length::P;file.I.complete::C;file.I.partial::Q;</c>
 /// </summary>
+/// <remarks>
+/// A tracker pages a list that would not fit in one frame: <see cref="More"/> entries follow this
+/// page, and a <see cref="ListFiles"/> with <c>after</c> = <see cref="Next"/> (and the same name)
+/// asks for them. A reader that knows nothing of pages sees a shorter, well-formed list.
+/// </remarks>
 public sealed record FileList(IReadOnlyList<NetworkFile> Files) : Message
 {
     /// <summary>Wire type name.</summary>
     public const string TypeName = "files";
 
+    /// <summary>Entries left out of this page (0: it is the last page).</summary>
+    public long More { get; init; }
+
+    /// <summary>The cursor to ask for the next page with; null on the last page.</summary>
+    public string? Next { get; init; }
+
     /// <inheritdoc />
     public override string Type => TypeName;
+
+    /// <summary>
+    /// At most how many header bytes <paramref name="file"/> adds to a <c>files</c> message, at
+    /// any index: a tracker fills a page until the next entry might not fit. Every escaped
+    /// character takes at most twice its UTF-8 bytes.
+    /// </summary>
+    public static int EntrySizeBound(NetworkFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return EntryFixedBytes + 2 * System.Text.Encoding.UTF8.GetByteCount(file.Name);
+    }
+
+    /// <summary>At most how many header bytes a <c>files</c> message takes besides its entries, with a <c>next</c> cursor of <paramref name="cursorChars"/> characters.</summary>
+    public static int HeadSizeBound(int cursorChars) => HeadFixedBytes + 3 * 2 * cursorChars;
+
+    // Six keys "file.I.FIELD::" (I ≤ 10 digits) with their ";", the id, and four numbers of ≤ 20 digits.
+    private const int EntryFixedBytes = 6 * (5 + 10 + 1 + 2 + 1) + 2 + 4 + 6 + 12 + 8 + 7 + 64 + 4 * 20;
+
+    // "type::files;re::N;more::M;next::;count::K;" with every number ≤ 20 digits.
+    private const int HeadFixedBytes = 64 + 4 * 20;
 
     /// <inheritdoc />
     protected internal override void WriteFields(HeaderWriter writer)
     {
+        if (Next is not null)
+            writer.Add("more", More).Add("next", Next);
         ListFields.WriteCount(writer, Files.Count);
         for (int i = 0; i < Files.Count; i++)
         {
@@ -38,6 +71,11 @@ public sealed record FileList(IReadOnlyList<NetworkFile> Files) : Message
                 h.RequiredInt32(ListFields.Key("file", i, "complete")),
                 h.RequiredInt32(ListFields.Key("file", i, "partial"))));
         }
-        return new FileList(files);
+        string? next = h.Optional("next");
+        if (next is null)
+            return new FileList(files);
+        if (next.Length == 0)
+            throw new ProtocolException("message 'files': an empty 'next' cursor");
+        return new FileList(files) { Next = next, More = h.RequiredInt64("more", 1) };
     }
 }

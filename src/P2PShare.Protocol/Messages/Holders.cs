@@ -15,6 +15,20 @@ public sealed record Holders(FileId File, string Name, long Length, int PieceLen
     /// <inheritdoc />
     public override string Type => TypeName;
 
+    /// <summary>
+    /// At most how many header bytes <paramref name="holder"/> adds to a <c>holders</c> message, at
+    /// any index (escaping at most doubles a character's UTF-8 bytes).
+    /// </summary>
+    public static int EntrySizeBound(HolderEntry holder)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        int have = holder.Have is { IsComplete: false } set ? 4 * ((set.Count + 7) / 8 + 2) / 3 : 0;
+        return 3 * (7 + 10 + 1 + 4 + 3) + 10 + 2 * System.Text.Encoding.UTF8.GetByteCount(holder.Host) + have;
+    }
+
+    /// <summary>At most how many header bytes a <c>holders</c> message takes besides its holders (a name is at most 255 UTF-8 bytes).</summary>
+    public const int HeadSizeBound = 64 + 64 + 2 * 255 + 5 * 20 + 64;
+
     /// <summary>Pieces in the file.</summary>
     public int PieceCount => Manifest.CountPieces(Length, PieceLength);
 

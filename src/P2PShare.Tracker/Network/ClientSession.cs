@@ -198,11 +198,14 @@ internal sealed class ClientSession : IDisposable
                         TrackerLog.HaveSetIgnored(_context.Logger, Label, haveSet.Have.Present, haveSet.File.ShortText, added.ToString());
                     break;
                 case ListFiles list:
-                    await ReplyAsync(list, new FileList(_context.Registry.List(list.Name)), cancellationToken);
+                    await HandleListAsync(list, cancellationToken);
                     break;
                 case WhoHas whoHas:
                     await ReplyAsync(whoHas,
-                        (Message?)_context.Registry.WhoHas(Id, whoHas.File) ?? new ErrorReply(ErrorCodes.NotFound, $"no peer holds file {whoHas.File.ShortText}"),
+                        (Message?)_context.Registry.WhoHas(Id, whoHas.File, whoHas.Shape, _context.Options.MaxReplyHeaderBytes)
+                            ?? new ErrorReply(ErrorCodes.NotFound, whoHas.Shape is { } shape
+                                ? $"no peer holds file {whoHas.File.ShortText} as {shape.Length} bytes in pieces of {shape.PieceLength}"
+                                : $"no peer holds file {whoHas.File.ShortText}"),
                         cancellationToken);
                     break;
                 case UpdateRequest update:
@@ -227,12 +230,21 @@ internal sealed class ClientSession : IDisposable
         }
     }
 
+    // A list that would not fit in a frame is paged, so no number of files (or any one client's) makes it fail.
+    private async Task HandleListAsync(ListFiles list, CancellationToken cancellationToken)
+    {
+        var page = _context.Registry.ListPage(list.Name, list.After, _context.Options.MaxReplyHeaderBytes);
+        if (page is null)
+            TrackerLog.BadCursor(_context.Logger, Label, list.After!);
+        await ReplyAsync(list, (Message?)page ?? new ErrorReply(ErrorCodes.BadRequest, "'after' is not a cursor this tracker gave out; list again from the start"), cancellationToken);
+    }
+
+    // Refused entries do not fail the announce: the rest are shared, and the answer names what was refused.
     private async Task HandleAnnounceAsync(Announce announce, CancellationToken cancellationToken)
     {
         var result = RecordAnnounce(announce);
-        Message reply = result.AllAccepted
-            ? new Ok()
-            : new ErrorReply(ErrorCodes.BadRequest, $"{announce.Files.Count - result.Accepted} of {announce.Files.Count} files rejected; {string.Join("; ", result.Rejections)}");
+        var listed = result.Rejections.Take(_context.Options.MaxRefusalsListed).ToList();
+        var reply = result.AllAccepted ? new Ok() : new Ok { Refusals = listed, RefusedCount = result.Rejections.Count };
         await ReplyAsync(announce, reply, cancellationToken);
     }
 
@@ -241,8 +253,14 @@ internal sealed class ClientSession : IDisposable
     {
         var result = _context.Registry.Announce(Id, announce.Files);
         TrackerLog.Announced(_context.Logger, Label, result.Accepted, announce.Files.Count);
-        foreach (var rejection in result.Rejections)
-            TrackerLog.AnnounceRejected(_context.Logger, Label, rejection);
+        int logged = Math.Min(result.Rejections.Count, _context.Options.MaxRefusalsListed);
+        for (int i = 0; i < logged; i++)
+        {
+            var refused = result.Rejections[i];
+            TrackerLog.AnnounceRejected(_context.Logger, Label, $"file '{announce.Files[refused.Index].Name}' ({refused.File.ShortText}) rejected: {refused.Reason}");
+        }
+        if (result.Rejections.Count > logged)
+            TrackerLog.AnnounceRejectedMore(_context.Logger, Label, result.Rejections.Count - logged);
         return result;
     }
 

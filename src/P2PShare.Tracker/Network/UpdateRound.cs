@@ -23,9 +23,10 @@ internal static class UpdateRound
             deadline.CancelAfter(wait);
             var refreshes = others.Select(peer => peer.RefreshAsync(wait, deadline.Token, context.Shutdown)).ToArray();
             int answered = (await Task.WhenAll(refreshes)).Count(answeredInTime => answeredInTime);
-            var files = context.Registry.List();
-            await asker.ReplyAsync(request, new FileList(files), context.Shutdown);
-            TrackerLog.UpdateFinished(logger, asker.Label, answered, others.Count, files.Count);
+            // The first page; the asker pages on with `list` (a fresh round per page would refresh everyone again).
+            var page = context.Registry.ListPage(null, null, context.Options.MaxReplyHeaderBytes)!;
+            await asker.ReplyAsync(request, page, context.Shutdown);
+            TrackerLog.UpdateFinished(logger, asker.Label, answered, others.Count, page.Files.Count + (int)Math.Min(page.More, int.MaxValue));
         }
         catch (OperationCanceledException) when (context.Shutdown.IsCancellationRequested)
         {

@@ -3,7 +3,7 @@ using P2PShare.Protocol.Files;
 
 namespace P2PShare.Tracker.Registry;
 
-/// <summary>A joined client: where it serves pieces and which file ids it holds.</summary>
+/// <summary>A joined client: where it serves pieces and which files it holds.</summary>
 internal sealed class ClientRecord(IPEndPoint servingEndPoint)
 {
     /// <summary>The address seen on its socket and the port its hello named (0: it serves nothing).</summary>
@@ -14,5 +14,6 @@ internal sealed class ClientRecord(IPEndPoint servingEndPoint)
 
     public bool Serves => ServingEndPoint.Port != 0;
 
-    public HashSet<FileId> Files { get; } = [];
+    /// <summary>Its holdings by id: one shape per id and client (an honest holder knows the true one).</summary>
+    public Dictionary<FileId, FileRecord> Files { get; } = [];
 }

@@ -1,20 +1,20 @@
 using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
 
 namespace P2PShare.Tracker.Registry;
 
 /// <summary>
-/// One file id in the registry: its shape (fixed by the first holder, since the id is a manifest
-/// hash every honest holder agrees on it) and who holds it. Guarded by the registry's lock.
+/// One file id in one claimed shape, and who holds it so. Guarded by the registry's lock.
 /// </summary>
-internal sealed class FileRecord(FileId id, long length, int pieceLength)
+internal sealed class FileRecord(FileKey key)
 {
-    public FileId Id { get; } = id;
+    public FileKey Key { get; } = key;
 
-    public long Length { get; } = length;
+    public FileId Id => Key.Id;
 
-    public int PieceLength { get; } = pieceLength;
+    public FileShape Shape => Key.Shape;
 
-    public int PieceCount { get; } = Manifest.CountPieces(length, pieceLength);
+    public int PieceCount { get; } = Manifest.CountPieces(key.Shape.Length, key.Shape.PieceLength);
 
     /// <summary>Holders by client id; client ids grow with connection time, so the oldest comes first.</summary>
     public SortedDictionary<long, Holding> Holders { get; } = [];

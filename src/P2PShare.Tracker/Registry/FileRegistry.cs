@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
@@ -6,26 +7,36 @@ using P2PShare.Protocol.Messages;
 namespace P2PShare.Tracker.Registry;
 
 /// <summary>
-/// Who holds which file: keyed by <see cref="FileId"/>, each file with its holders (client id →
-/// serving endpoint, name, pieces). A plain thread-safe class with no I/O; every method takes one
-/// lock, so an answer never mixes two states (an announce is recorded whole; only the checks of
-/// each entry on its own run outside the lock). Piece sets handed out are copies.
+/// Who holds which file: keyed by <see cref="FileId"/> and claimed shape (<see cref="FileKey"/>),
+/// each with its holders (client id → serving endpoint, name, pieces). A plain thread-safe class
+/// with no I/O; every method takes one lock, so an answer never mixes two states (an announce is
+/// recorded whole; only the checks of each entry on its own run outside the lock). Piece sets
+/// handed out are copies.
 /// </summary>
 /// <remarks>
 /// A holder is listed (in <see cref="List"/> counts and <see cref="WhoHas"/>) only when it can serve
 /// something: it named a listening port in its hello and holds at least one piece.
+/// No client has power over another's entries: the first to announce an id fixes nothing (a
+/// holder claiming another shape of the id is another entry), and each client's share of the
+/// registry is bounded by <see cref="AnnounceLimits"/>.
 /// </remarks>
 public sealed class FileRegistry
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<FileId, FileRecord> _files = [];
+    // Every claimed shape of an id; nearly always one.
+    private readonly Dictionary<FileId, List<FileRecord>> _files = [];
     private readonly Dictionary<long, ClientRecord> _clients = [];
-    // name → ids some holder calls by it, with how many holders do: `list NAME` then costs what matches, not every file.
-    private readonly Dictionary<string, Dictionary<FileId, int>> _byName = new(StringComparer.Ordinal);
+    // name → files some holder calls by it, with how many holders do: `list NAME` then costs what matches, not every file.
+    private readonly Dictionary<string, Dictionary<FileKey, int>> _byName = new(StringComparer.Ordinal);
     private readonly ProtocolLimits _limits;
+    private readonly AnnounceLimits _announceLimits;
 
-    /// <summary>Creates an empty registry that checks entries against <paramref name="limits"/>.</summary>
-    public FileRegistry(ProtocolLimits? limits = null) => _limits = limits ?? ProtocolLimits.Default;
+    /// <summary>Creates an empty registry that checks entries against <paramref name="limits"/> and bounds each client by <paramref name="announceLimits"/>.</summary>
+    public FileRegistry(ProtocolLimits? limits = null, AnnounceLimits? announceLimits = null)
+    {
+        _limits = limits ?? ProtocolLimits.Default;
+        _announceLimits = announceLimits ?? AnnounceLimits.Default;
+    }
 
     /// <summary>Clients joined now.</summary>
     public int ClientCount
@@ -72,9 +83,10 @@ public sealed class FileRegistry
 
     /// <summary>
     /// Replaces the client's whole holding set with <paramref name="files"/>. Each entry is checked on
-    /// its own: a bad name, a piece map that does not fit the length, or a length / piece length
-    /// that differs from what other holders of the same id announced (an id is a manifest hash, so
-    /// one of them lies) rejects that entry, and the rest are kept. A client that has left records nothing.
+    /// its own: a bad name, a piece map that does not fit the length, one id in two shapes in one
+    /// announce, or an entry past the client's <see cref="AnnounceLimits"/> rejects that entry, and
+    /// the rest are kept. What other clients announced never rejects an entry. A client that has
+    /// left records nothing.
     /// </summary>
     public AnnounceResult Announce(long clientId, IReadOnlyList<FileEntry> files)
     {
@@ -83,8 +95,9 @@ public sealed class FileRegistry
         var problems = new string?[files.Count];
         for (int i = 0; i < files.Count; i++)
             problems[i] = Check(files[i]);
-        var rejections = new List<string>();
+        var rejections = new List<AnnounceRefusal>();
         int accepted = 0;
+        long nameBytes = 0;
         lock (_lock)
         {
             if (!_clients.TryGetValue(clientId, out var client))
@@ -93,11 +106,11 @@ public sealed class FileRegistry
             for (int i = 0; i < files.Count; i++)
             {
                 var entry = files[i];
-                string? problem = problems[i] ?? Record(clientId, client, entry);
+                string? problem = problems[i] ?? Record(clientId, client, entry, ref nameBytes);
                 if (problem is null)
                     accepted++;
                 else
-                    rejections.Add($"file '{entry.Name}' ({entry.Id.ShortText}) rejected: {problem}");
+                    rejections.Add(new AnnounceRefusal(i, entry.Id, problem));
             }
         }
         return new AnnounceResult(accepted, rejections);
@@ -108,9 +121,9 @@ public sealed class FileRegistry
     {
         lock (_lock)
         {
-            if (!_clients.ContainsKey(clientId))
+            if (!_clients.TryGetValue(clientId, out var client))
                 return PieceMarkResult.UnknownClient;
-            if (!_files.TryGetValue(file, out var record) || !record.Holders.TryGetValue(clientId, out var holding))
+            if (!client.Files.TryGetValue(file, out var record) || !record.Holders.TryGetValue(clientId, out var holding))
                 return PieceMarkResult.NotAnnounced;
             if (piece < 0 || piece >= record.PieceCount)
                 return PieceMarkResult.OutOfRange;
@@ -128,9 +141,9 @@ public sealed class FileRegistry
         ArgumentNullException.ThrowIfNull(pieces);
         lock (_lock)
         {
-            if (!_clients.ContainsKey(clientId))
+            if (!_clients.TryGetValue(clientId, out var client))
                 return PieceMarkResult.UnknownClient;
-            if (!_files.TryGetValue(file, out var record) || !record.Holders.TryGetValue(clientId, out var holding))
+            if (!client.Files.TryGetValue(file, out var record) || !record.Holders.TryGetValue(clientId, out var holding))
                 return PieceMarkResult.NotAnnounced;
             if (pieces.Count != record.PieceCount)
                 return PieceMarkResult.OutOfRange;
@@ -143,74 +156,138 @@ public sealed class FileRegistry
     }
 
     /// <summary>
-    /// The files someone can serve, sorted by name then id, with complete and partial holder counts.
-    /// With <paramref name="name"/>, only files some holder calls by that exact name (and that name
-    /// is the one reported). Files with one name but different ids are separate entries.
+    /// Every file someone can serve, sorted by name, id and shape, with complete and partial holder
+    /// counts (at most <see cref="ProtocolLimits.MaxListEntries"/>; a reply pages them with
+    /// <see cref="ListPage"/>). With <paramref name="name"/>, only files some holder calls by that
+    /// exact name (and that name is the one reported). Files with one name but different ids, or
+    /// one id in different claimed shapes, are separate entries.
     /// </summary>
     public IReadOnlyList<NetworkFile> List(string? name = null)
     {
-        var result = new List<NetworkFile>();
-        lock (_lock)
-        {
-            IEnumerable<FileRecord> candidates = name is null
-                ? _files.Values
-                : _byName.TryGetValue(name, out var ids) ? ids.Keys.Select(id => _files[id]) : [];
-            foreach (var record in candidates)
-            {
-                int complete = 0, partial = 0;
-                string? firstName = null;
-                bool named = name is null;
-                foreach (var (clientId, holding) in record.Holders)
-                {
-                    if (!CanServe(_clients[clientId], holding))
-                        continue;
-                    firstName ??= holding.Name;
-                    named |= holding.Name == name;
-                    if (holding.IsComplete)
-                        complete++;
-                    else
-                        partial++;
-                }
-                if (firstName is not null && named)
-                    result.Add(new NetworkFile(record.Id, name ?? firstName, record.Length, record.PieceLength, complete, partial));
-            }
-        }
-        result.Sort(static (a, b) =>
-        {
-            int byName = string.CompareOrdinal(a.Name, b.Name);
-            return byName != 0 ? byName : string.CompareOrdinal(a.Id.ToString(), b.Id.ToString());
-        });
+        var result = Collect(name, after: null);
         if (result.Count > _limits.MaxListEntries)
             result.RemoveRange(_limits.MaxListEntries, result.Count - _limits.MaxListEntries);
         return result;
     }
 
     /// <summary>
-    /// Every client other than <paramref name="askerId"/> that can serve (some of) <paramref name="file"/>,
-    /// oldest connection first; null when there is none.
+    /// One page of <see cref="List"/>: the entries after <paramref name="after"/> (a <see cref="FileList.Next"/>
+    /// this registry made; null: from the start), as many as fit in <paramref name="maxHeaderBytes"/>
+    /// of header, with how many are left and the cursor to ask for them. Null when
+    /// <paramref name="after"/> is not a cursor.
     /// </summary>
-    public Holders? WhoHas(long askerId, FileId file)
+    public FileList? ListPage(string? name, string? after, int maxHeaderBytes)
+    {
+        ListCursor? start = null;
+        if (after is not null)
+        {
+            if (!ListCursor.TryParse(after, out var cursor))
+                return null;
+            start = cursor;
+        }
+        var all = Collect(name, start);
+        int bytes = FileList.HeadSizeBound(0), taken = 0;
+        while (taken < all.Count && taken < _limits.MaxListEntries)
+        {
+            int next = FileList.EntrySizeBound(all[taken]);
+            // Room for the cursor, which names the last entry taken, too.
+            if (bytes + next + FileList.HeadSizeBound(CursorChars(all[taken])) - FileList.HeadSizeBound(0) > maxHeaderBytes && taken > 0)
+                break;
+            bytes += next;
+            taken++;
+        }
+        if (taken == all.Count)
+            return new FileList(all);
+        var page = all.GetRange(0, taken);
+        return new FileList(page) { More = all.Count - taken, Next = ListCursor.Of(page[^1]).ToString() };
+    }
+
+    private static int CursorChars(NetworkFile file) => 64 + 3 + 20 + 10 + file.Name.Length;
+
+    private List<NetworkFile> Collect(string? name, ListCursor? after)
+    {
+        var result = new List<NetworkFile>();
+        lock (_lock)
+        {
+            IEnumerable<FileRecord> candidates = name is null
+                ? _files.Values.SelectMany(shapes => shapes)
+                : _byName.TryGetValue(name, out var keys) ? keys.Keys.Select(Find) : [];
+            foreach (var record in candidates)
+            {
+                if (Summarize(record, name) is not { } file)
+                    continue;
+                if (after is { } cursor && ListCursor.Compare(ListCursor.Of(file), cursor) <= 0)
+                    continue;
+                result.Add(file);
+            }
+        }
+        result.Sort(ListCursor.Compare);
+        return result;
+    }
+
+    // The record's list entry, or null when nobody can serve it (or, with a name, no server calls it that).
+    private NetworkFile? Summarize(FileRecord record, string? name)
+    {
+        int complete = 0, partial = 0;
+        string? firstName = null;
+        bool named = name is null;
+        foreach (var (clientId, holding) in record.Holders)
+        {
+            if (!CanServe(_clients[clientId], holding))
+                continue;
+            firstName ??= holding.Name;
+            named |= holding.Name == name;
+            if (holding.IsComplete)
+                complete++;
+            else
+                partial++;
+        }
+        return firstName is not null && named
+            ? new NetworkFile(record.Id, name ?? firstName, record.Shape.Length, record.Shape.PieceLength, complete, partial)
+            : null;
+    }
+
+    /// <summary>
+    /// Every client other than <paramref name="askerId"/> that can serve (some of) <paramref name="file"/>
+    /// in <paramref name="shape"/>, oldest connection first, as many as fit in
+    /// <paramref name="maxHeaderBytes"/> of header; null when there is none. Without a shape, the one
+    /// most holders claim (ties: the one whose holder came first).
+    /// </summary>
+    public Holders? WhoHas(long askerId, FileId file, FileShape? shape = null, int maxHeaderBytes = int.MaxValue)
     {
         lock (_lock)
         {
-            if (!_files.TryGetValue(file, out var record))
+            if (!_files.TryGetValue(file, out var shapes))
+                return null;
+            var record = shape is { } wanted
+                ? shapes.Find(r => r.Shape == wanted)
+                : shapes.MaxBy(r => (r.Holders.Count(h => h.Key != askerId && CanServe(_clients[h.Key], h.Value)), -r.Holders.Keys.FirstOrDefault()));
+            if (record is null)
                 return null;
             var peers = new List<HolderEntry>(Math.Min(record.Holders.Count, _limits.MaxListEntries));
             string? name = null;
+            int bytes = Holders.HeadSizeBound;
             foreach (var (clientId, holding) in record.Holders)
             {
                 var client = _clients[clientId];
-                if (clientId == askerId || !CanServe(client, holding) || peers.Count >= _limits.MaxListEntries)
+                if (clientId == askerId || !CanServe(client, holding))
                     continue;
+                var peer = new HolderEntry(client.ServingHost, client.ServingEndPoint.Port, holding.Have);
+                bytes += Holders.EntrySizeBound(peer);
+                // The oldest holders fit; a downloader asks again as it goes, and the first it reaches suffice.
+                if (peers.Count >= _limits.MaxListEntries || (bytes > maxHeaderBytes && peers.Count > 0))
+                    break;
                 name ??= holding.Name;
-                peers.Add(new HolderEntry(client.ServingHost, client.ServingEndPoint.Port, holding.Have?.Clone()));
+                peers.Add(peer with { Have = holding.Have?.Clone() });
             }
-            return name is null ? null : new Holders(file, name, record.Length, record.PieceLength, peers);
+            return name is null ? null : new Holders(file, name, record.Shape.Length, record.Shape.PieceLength, peers);
         }
     }
 
     private static bool CanServe(ClientRecord client, Holding holding) =>
         client.Serves && (holding.Have is null || holding.Have.Present > 0);
+
+    private FileRecord Find(FileKey key) => _files[key.Id].Find(r => r.Key == key)!;
 
     private string? Check(FileEntry entry)
     {
@@ -228,31 +305,34 @@ public sealed class FileRegistry
         return null;
     }
 
-    private string? Record(long clientId, ClientRecord client, FileEntry entry)
+    private string? Record(long clientId, ClientRecord client, FileEntry entry, ref long nameBytes)
     {
-        if (_files.TryGetValue(entry.Id, out var record))
-        {
-            if (record.Length != entry.Length || record.PieceLength != entry.PieceLength)
-                return $"this id is held as {record.Length} bytes in pieces of {record.PieceLength}, not {entry.Length} in pieces of {entry.PieceLength}; an id names one manifest";
-        }
-        else
-        {
-            record = new FileRecord(entry.Id, entry.Length, entry.PieceLength);
-            _files.Add(entry.Id, record);
-        }
-
+        var key = new FileKey(entry.Id, new FileShape(entry.Length, entry.PieceLength));
         var have = entry.Have is null || entry.Have.IsComplete ? null : entry.Have.Clone();
-        if (record.Holders.TryGetValue(clientId, out var existing))
+        if (client.Files.TryGetValue(entry.Id, out var mine))
         {
+            if (mine.Key != key)
+                return $"this announce already lists this id as {mine.Shape.Length} bytes in pieces of {mine.Shape.PieceLength}; an id names one manifest";
             // The same content under two names in one repository: it holds the union.
+            var existing = mine.Holders[clientId];
             existing.Have = Union(existing.Have, have);
+            return null;
         }
-        else
-        {
-            record.Holders.Add(clientId, new Holding(entry.Name, have));
-            client.Files.Add(entry.Id);
-            IndexName(entry.Name, entry.Id, +1);
-        }
+        if (client.Files.Count >= _announceLimits.MaxFiles)
+            return $"over this tracker's limit of {_announceLimits.MaxFiles} files per peer";
+        int bytes = Encoding.UTF8.GetByteCount(entry.Name);
+        if (nameBytes + bytes > _announceLimits.MaxNameBytes)
+            return $"over this tracker's limit of {_announceLimits.MaxNameBytes} bytes of file names per peer";
+        nameBytes += bytes;
+
+        if (!_files.TryGetValue(entry.Id, out var shapes))
+            _files.Add(entry.Id, shapes = new List<FileRecord>(1));
+        var record = shapes.Find(r => r.Key == key);
+        if (record is null)
+            shapes.Add(record = new FileRecord(key));
+        record.Holders.Add(clientId, new Holding(entry.Name, have));
+        client.Files.Add(entry.Id, record);
+        IndexName(entry.Name, key, +1);
         return null;
     }
 
@@ -265,27 +345,30 @@ public sealed class FileRegistry
         return a.IsComplete ? null : a;
     }
 
-    private void IndexName(string name, FileId id, int change)
+    private void IndexName(string name, FileKey key, int change)
     {
-        if (!_byName.TryGetValue(name, out var ids))
-            _byName[name] = ids = [];
-        int count = ids.GetValueOrDefault(id) + change;
+        if (!_byName.TryGetValue(name, out var keys))
+            _byName[name] = keys = [];
+        int count = keys.GetValueOrDefault(key) + change;
         if (count > 0)
-            ids[id] = count;
-        else if (ids.Remove(id) && ids.Count == 0)
+            keys[key] = count;
+        else if (keys.Remove(key) && keys.Count == 0)
             _byName.Remove(name);
     }
 
     private void DropHoldings(long clientId, ClientRecord client)
     {
-        foreach (var id in client.Files)
+        foreach (var record in client.Files.Values)
         {
-            if (!_files.TryGetValue(id, out var record) || !record.Holders.TryGetValue(clientId, out var holding))
+            if (!record.Holders.Remove(clientId, out var holding))
                 continue;
-            record.Holders.Remove(clientId);
-            IndexName(holding.Name, id, -1);
-            if (record.Holders.Count == 0)
-                _files.Remove(id);
+            IndexName(holding.Name, record.Key, -1);
+            if (record.Holders.Count > 0)
+                continue;
+            var shapes = _files[record.Id];
+            shapes.Remove(record);
+            if (shapes.Count == 0)
+                _files.Remove(record.Id);
         }
         client.Files.Clear();
     }

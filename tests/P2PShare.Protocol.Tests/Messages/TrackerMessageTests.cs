@@ -85,6 +85,53 @@ public sealed class TrackerMessageTests
         Assert.True(back.Files[0].IsComplete);
     }
 
+    // ---- ok answering an announce ----
+
+    private const string AnnounceOkText =
+        "type::ok;re::3;refused::2;count::1;" +
+        "refusal.0.index::1;refusal.0.id::" + BHex + @";refusal.0.reason::over this tracker's limit of 1 files per peer\; sorry;";
+
+    private static Ok AnnounceOkMessage() => new()
+    {
+        ReplyTo = 3,
+        RefusedCount = 2,
+        Refusals = [new AnnounceRefusal(1, B, "over this tracker's limit of 1 files per peer; sorry")],
+    };
+
+    [Fact]
+    public void Ok_with_refusals_encodes_to_its_golden_text() => Assert.Equal(AnnounceOkText, MessageCodec.Encode(AnnounceOkMessage()));
+
+    [Fact]
+    public void Ok_with_refusals_decodes_from_its_golden_text()
+    {
+        var ok = Assert.IsType<Ok>(MessageCodec.Decode(AnnounceOkText));
+        Assert.Equal((3L, 2), (ok.ReplyTo, ok.RefusedCount));
+        Assert.Equal(AnnounceOkMessage().Refusals, ok.Refusals);
+    }
+
+    [Fact]
+    public void Ok_with_refusals_round_trips()
+    {
+        var back = RoundTrip.Of(AnnounceOkMessage());
+        Assert.Equal(AnnounceOkMessage().RefusedCount, back.RefusedCount);
+        Assert.Equal(AnnounceOkMessage().Refusals, back.Refusals);
+    }
+
+    [Fact]
+    public void A_plain_ok_has_no_refusals_and_stays_two_pairs()
+    {
+        Assert.Equal("type::ok;re::3;", MessageCodec.Encode(new Ok { ReplyTo = 3 }));
+        var ok = Assert.IsType<Ok>(MessageCodec.Decode("type::ok;re::3;"));
+        Assert.Equal((0, null), (ok.RefusedCount, ok.Refusals));
+    }
+
+    [Theory]
+    [InlineData("refused::1;count::2;")]                                               // more listed than refused
+    [InlineData("refused::1;count::1;refusal.0.index::0;refusal.0.reason::x;")]        // no id
+    [InlineData("refused::-1;count::0;")]
+    public void Ok_with_malformed_refusals_is_a_protocol_error(string tail) =>
+        Assert.Throws<ProtocolException>(() => MessageCodec.Decode("type::ok;re::3;" + tail));
+
     // ---- have ----
 
     private static readonly string HaveText = "type::have;file::" + AHex + ";piece::7;";
@@ -165,6 +212,18 @@ public sealed class TrackerMessageTests
         Assert.Null(Assert.IsType<ListFiles>(MessageCodec.Decode("type::list;id::9;")).Name);
     }
 
+    private const string ListPageText = "type::list;id::10;name::a.txt;after::" + AHex + ".10.4.a.txt;";
+    private static readonly ListFiles ListPageMessage = new("a.txt", AHex + ".10.4.a.txt") { RequestId = 10 };
+
+    [Fact]
+    public void List_after_a_cursor_encodes_to_its_golden_text() => Assert.Equal(ListPageText, MessageCodec.Encode(ListPageMessage));
+
+    [Fact]
+    public void List_after_a_cursor_decodes_from_its_golden_text() => Assert.Equal(ListPageMessage, MessageCodec.Decode(ListPageText));
+
+    [Fact]
+    public void List_after_a_cursor_round_trips() => Assert.Equal(ListPageMessage, RoundTrip.Of(ListPageMessage));
+
     // ---- update ----
 
     private const string UpdateText = "type::update;id::4;";
@@ -220,6 +279,55 @@ public sealed class TrackerMessageTests
     [Fact]
     public void Files_round_trips() => Assert.Equal(FilesMessage().Files, RoundTrip.Of(FilesMessage()).Files);
 
+    private const string FilesPageText =
+        "type::files;re::10;more::7;next::" + AHex + @".10.4.report\;v1\:\:final.txt;count::1;" +
+        "file.0.id::" + AHex + @";file.0.name::report\;v1\:\:final.txt;file.0.length::10;file.0.piece_length::4;file.0.complete::2;file.0.partial::1;";
+
+    private static FileList FilesPageMessage() => new([new NetworkFile(A, AwkwardName, 10, 4, 2, 1)])
+    {
+        ReplyTo = 10,
+        More = 7,
+        Next = AHex + ".10.4." + AwkwardName,
+    };
+
+    [Fact]
+    public void Files_page_encodes_to_its_golden_text() => Assert.Equal(FilesPageText, MessageCodec.Encode(FilesPageMessage()));
+
+    [Fact]
+    public void Files_page_decodes_from_its_golden_text()
+    {
+        var page = Assert.IsType<FileList>(MessageCodec.Decode(FilesPageText));
+        Assert.Equal((10L, 7L, FilesPageMessage().Next), (page.ReplyTo, page.More, page.Next));
+        Assert.Equal(FilesPageMessage().Files, page.Files);
+    }
+
+    [Fact]
+    public void Files_page_round_trips()
+    {
+        var back = RoundTrip.Of(FilesPageMessage());
+        Assert.Equal((FilesPageMessage().More, FilesPageMessage().Next), (back.More, back.Next));
+        Assert.Equal(FilesPageMessage().Files, back.Files);
+    }
+
+    [Fact]
+    public void The_last_page_has_no_cursor_and_nothing_more() =>
+        Assert.Equal((0L, null), (RoundTrip.Of(FilesMessage()).More, RoundTrip.Of(FilesMessage()).Next));
+
+    [Theory]
+    [InlineData("next::abc;count::0;")]            // a cursor without how many are left
+    [InlineData("more::0;next::abc;count::0;")]    // a cursor with nothing left
+    [InlineData("more::3;next::;count::0;")]       // an empty cursor
+    public void Files_with_a_malformed_page_is_a_protocol_error(string tail) =>
+        Assert.Throws<ProtocolException>(() => MessageCodec.Decode("type::files;re::1;" + tail));
+
+    [Fact]
+    public void Every_entry_of_a_files_message_fits_its_size_bound()
+    {
+        var worst = new NetworkFile(A, new string(';', 255), long.MaxValue, int.MaxValue, int.MaxValue, int.MaxValue);
+        var list = new FileList(Enumerable.Repeat(worst, 3).ToList()) { ReplyTo = long.MaxValue, More = long.MaxValue, Next = new string(':', 300) };
+        Assert.True(System.Text.Encoding.UTF8.GetByteCount(MessageCodec.Encode(list)) <= FileList.HeadSizeBound(300) + 3 * FileList.EntrySizeBound(worst));
+    }
+
     // ---- who_has ----
 
     private const string WhoHasText = "type::who_has;id::5;file::" + AHex + ";";
@@ -237,6 +345,26 @@ public sealed class TrackerMessageTests
     [Fact]
     public void WhoHas_accepts_an_uppercase_file_id_and_writes_it_back_lowercase() =>
         Assert.Equal(WhoHasText, MessageCodec.Encode(MessageCodec.Decode("type::who_has;id::5;file::" + AHex.ToUpperInvariant() + ";")));
+
+    private const string WhoHasShapeText = "type::who_has;id::5;file::" + AHex + ";length::20;piece_length::4;";
+    private static readonly WhoHas WhoHasShapeMessage = new(A) { RequestId = 5, Shape = new FileShape(20, 4) };
+
+    [Fact]
+    public void WhoHas_with_a_shape_encodes_to_its_golden_text() => Assert.Equal(WhoHasShapeText, MessageCodec.Encode(WhoHasShapeMessage));
+
+    [Fact]
+    public void WhoHas_with_a_shape_decodes_from_its_golden_text() => Assert.Equal(WhoHasShapeMessage, MessageCodec.Decode(WhoHasShapeText));
+
+    [Fact]
+    public void WhoHas_with_a_shape_round_trips() => Assert.Equal(WhoHasShapeMessage, RoundTrip.Of(WhoHasShapeMessage));
+
+    [Theory]
+    [InlineData("length::20;")]                  // half a shape
+    [InlineData("piece_length::4;")]
+    [InlineData("length::20;piece_length::0;")]
+    [InlineData("length::-1;piece_length::4;")]
+    public void WhoHas_with_a_malformed_shape_is_a_protocol_error(string tail) =>
+        Assert.Throws<ProtocolException>(() => MessageCodec.Decode("type::who_has;id::5;file::" + AHex + ";" + tail));
 
     // ---- holders ----
 

@@ -77,20 +77,19 @@ public sealed class QueryTests
     }
 
     [Fact]
-    public async Task An_announce_contradicting_another_holder_is_answered_bad_request_naming_the_file()
+    public async Task An_announce_with_refused_entries_is_answered_ok_naming_them_and_the_rest_are_shared()
     {
         await using var tracker = await TestTracker.StartAsync();
-        await using var honest = await TestPeer.JoinAsync(tracker, 7001);
-        await using var liar = await TestPeer.JoinAsync(tracker, 7002);
-        await honest.AnnounceAsync(Files.Complete("movie.mkv", "movie"));
+        await using var peer = await TestPeer.JoinAsync(tracker, 7001);
+        var id = Files.Id("movie");
 
-        var reply = await liar.RequestAsync(new Announce([new FileEntry(Files.Id("movie"), "movie.mkv", 77, 256, null), Files.Complete("fine.txt", "fine")]));
+        var ok = await peer.AnnounceAsync(Files.Complete("movie.mkv", "movie"), new FileEntry(id, "movie copy.mkv", 77, 256, null), Files.Complete("fine.txt", "fine"));
 
-        var error = Assert.IsType<ErrorReply>(reply);
-        Assert.Equal(ErrorCodes.BadRequest, error.Code);
-        Assert.Contains("'movie.mkv'", error.Text, StringComparison.Ordinal);
-        Assert.Equal(1, Assert.Single(await honest.ListAsync("movie.mkv")).CompleteHolders);
-        Assert.Single(await honest.ListAsync("fine.txt"));
+        Assert.Equal(1, ok.RefusedCount);
+        var refusal = Assert.Single(ok.Refusals!);
+        Assert.Equal((1, id), (refusal.Index, refusal.File));
+        Assert.Contains("an id names one manifest", refusal.Reason, StringComparison.Ordinal);
+        Assert.Equal(["fine.txt", "movie.mkv"], (await peer.ListAsync()).Select(f => f.Name));
     }
 
     [Fact]

@@ -45,24 +45,85 @@ public sealed class FileRegistryTests
     }
 
     [Fact]
-    public void An_entry_whose_shape_contradicts_other_holders_of_the_id_is_rejected_and_the_rest_kept()
+    public void A_client_that_claims_an_id_first_with_a_wrong_length_cannot_keep_its_honest_holders_out()
     {
-        var registry = WithClients(5001, 5002);
-        registry.Announce(1, [Files.Complete("a.bin", "a")]);
+        var registry = WithClients(5001, 5002, 5003);
         var honestId = Files.Id("a");
-        var liar = new FileEntry(honestId, "a.bin", 999_999, 256, null);
+        var squat = registry.Announce(1, [new FileEntry(honestId, "a.bin", 999_999, 256, null)]);
 
-        var result = registry.Announce(2, [liar, Files.Complete("b.bin", "b")]);
+        var honest = registry.Announce(2, [Files.Complete("a.bin", "a"), Files.Complete("b.bin", "b")]);
 
-        Assert.False(result.AllAccepted);
-        Assert.Equal(1, result.Accepted);
-        var rejection = Assert.Single(result.Rejections);
-        Assert.Contains("'a.bin'", rejection, StringComparison.Ordinal);
-        Assert.Contains(honestId.ShortText, rejection, StringComparison.Ordinal);
-        var holders = Assert.IsType<Holders>(registry.WhoHas(0, honestId));
-        Assert.Equal([5001], holders.Peers.Select(p => p.Port));
-        Assert.Equal(1000, holders.Length);
-        Assert.NotNull(registry.WhoHas(0, Files.Id("b")));
+        Assert.True(squat.AllAccepted);
+        Assert.True(honest.AllAccepted);
+        Assert.Equal(2, honest.Accepted);
+        // The squatter's claim is just another entry: the list shows both shapes, who_has answers each apart.
+        Assert.Equal([(1000L, 1), (999_999L, 1)], registry.List("a.bin").Select(f => (f.Length, f.CompleteHolders)));
+        var holders = Assert.IsType<Holders>(registry.WhoHas(3, honestId, new FileShape(1000, 256)));
+        Assert.Equal(1000L, holders.Length);
+        Assert.Equal([5002], holders.Peers.Select(p => p.Port));
+        Assert.Equal([5001], Assert.IsType<Holders>(registry.WhoHas(3, honestId, new FileShape(999_999, 256))).Peers.Select(p => p.Port));
+        Assert.Null(registry.WhoHas(3, honestId, new FileShape(1000, 512)));
+    }
+
+    [Fact]
+    public void Who_has_without_a_shape_answers_the_shape_most_holders_claim()
+    {
+        var registry = WithClients(5001, 5002, 5003);
+        var id = Files.Id("a");
+        registry.Announce(1, [new FileEntry(id, "a.bin", 999_999, 256, null)]);
+        registry.Announce(2, [Files.Complete("a.bin", "a")]);
+        registry.Announce(3, [Files.Complete("a.bin", "a")]);
+
+        var holders = Assert.IsType<Holders>(registry.WhoHas(0, id));
+
+        Assert.Equal(1000L, holders.Length);
+        Assert.Equal([5002, 5003], holders.Peers.Select(p => p.Port));
+    }
+
+    [Fact]
+    public void One_id_in_two_shapes_in_one_announce_keeps_the_first_and_refuses_the_second()
+    {
+        var registry = WithClients(5001);
+        var id = Files.Id("a");
+
+        var result = registry.Announce(1, [Files.Complete("a.bin", "a"), new FileEntry(id, "a2.bin", 5, 256, null)]);
+
+        var refusal = Assert.Single(result.Rejections);
+        Assert.Equal((1, id), (refusal.Index, refusal.File));
+        Assert.Contains("already lists this id as 1000 bytes", refusal.Reason, StringComparison.Ordinal);
+        Assert.Equal(1000, Assert.Single(registry.List()).Length);
+    }
+
+    [Fact]
+    public void Entries_past_a_clients_file_limit_are_refused_one_by_one_and_the_rest_kept()
+    {
+        var registry = new FileRegistry(announceLimits: new AnnounceLimits(MaxFiles: 3, MaxNameBytes: 1_000_000));
+        registry.Join(1, new IPEndPoint(IPAddress.Loopback, 5001));
+        registry.Join(2, new IPEndPoint(IPAddress.Loopback, 5002));
+        var many = Enumerable.Range(0, 5).Select(i => Files.Complete($"f{i}.bin", $"f{i}")).ToArray();
+
+        var result = registry.Announce(1, many);
+        var other = registry.Announce(2, many);
+
+        Assert.Equal(3, result.Accepted);
+        Assert.Equal([3, 4], result.Rejections.Select(r => r.Index));
+        Assert.All(result.Rejections, r => Assert.Contains("limit of 3 files per peer", r.Reason, StringComparison.Ordinal));
+        Assert.Equal(3, other.Accepted); // a limit per client: the first one's share takes nothing from the second's
+        Assert.Equal(["f0.bin", "f1.bin", "f2.bin"], registry.List().Select(f => f.Name));
+    }
+
+    [Fact]
+    public void Entries_past_a_clients_name_bytes_limit_are_refused()
+    {
+        var registry = new FileRegistry(announceLimits: new AnnounceLimits(MaxFiles: 100, MaxNameBytes: 20));
+        registry.Join(1, new IPEndPoint(IPAddress.Loopback, 5001));
+
+        var result = registry.Announce(1, [Files.Complete("0123456789.bin", "a"), Files.Complete("abcdefghij.bin", "b"), Files.Complete("c", "c")]);
+
+        Assert.Equal(2, result.Accepted);
+        var refusal = Assert.Single(result.Rejections);
+        Assert.Equal(1, refusal.Index);
+        Assert.Contains("limit of 20 bytes of file names per peer", refusal.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -102,7 +163,7 @@ public sealed class FileRegistryTests
 
         var result = registry.Announce(1, [entry]);
 
-        Assert.Contains("covers 9 pieces", Assert.Single(result.Rejections), StringComparison.Ordinal);
+        Assert.Contains("covers 9 pieces", Assert.Single(result.Rejections).Reason, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -118,7 +179,7 @@ public sealed class FileRegistryTests
 
         var result = registry.Announce(1, [entry, Files.Complete("ok.bin", "ok")]);
 
-        Assert.Contains(why, Assert.Single(result.Rejections), StringComparison.Ordinal);
+        Assert.Contains(why, Assert.Single(result.Rejections).Reason, StringComparison.Ordinal);
         Assert.Equal(1, result.Accepted);
     }
 

@@ -92,11 +92,13 @@ internal sealed class TestPeer : IAsyncDisposable
         }
     }
 
-    public async Task AnnounceAsync(params FileEntry[] files)
+    /// <summary>Announces <paramref name="files"/>; the answer says which the tracker refused, if any.</summary>
+    public async Task<Ok> AnnounceAsync(params FileEntry[] files)
     {
         Files = files;
-        var (_, raw) = await Channel.RequestAsync<Ok>(new Announce(files), Deadline).WaitAsync(Deadline);
+        var (ok, raw) = await Channel.RequestAsync<Ok>(new Announce(files), Deadline).WaitAsync(Deadline);
         raw.Dispose();
+        return ok;
     }
 
     public async Task<Message> RequestAsync(Message request)
@@ -108,7 +110,26 @@ internal sealed class TestPeer : IAsyncDisposable
     public async Task<IReadOnlyList<NetworkFile>> ListAsync(string? name = null) =>
         Assert.IsType<FileList>(await RequestAsync(new ListFiles(name))).Files;
 
-    public Task<Message> WhoHasAsync(FileId file) => RequestAsync(new WhoHas(file));
+    public Task<Message> WhoHasAsync(FileId file, FileShape? shape = null) => RequestAsync(new WhoHas(file) { Shape = shape });
+
+    /// <summary>One page of the list, as the tracker sends it.</summary>
+    public async Task<FileList> ListPageAsync(string? name = null, string? after = null) =>
+        Assert.IsType<FileList>(await RequestAsync(new ListFiles(name, after)));
+
+    /// <summary>Every page of the list, following the cursors.</summary>
+    public async Task<List<NetworkFile>> ListAllAsync(string? name = null)
+    {
+        var files = new List<NetworkFile>();
+        string? after = null;
+        do
+        {
+            var page = await ListPageAsync(name, after);
+            files.AddRange(page.Files);
+            after = page.Next;
+        }
+        while (after is not null);
+        return files;
+    }
 
     public async Task<IReadOnlyList<NetworkFile>> UpdateAsync() =>
         Assert.IsType<FileList>(await RequestAsync(new UpdateRequest())).Files;
