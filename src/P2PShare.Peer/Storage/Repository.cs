@@ -168,6 +168,30 @@ public sealed class Repository : IDisposable
         }
     }
 
+    /// <summary>
+    /// Forgets the download of <paramref name="id"/> and deletes its files if it holds no verified
+    /// piece (a download that failed or was stopped before its first piece): nothing would be kept,
+    /// so nothing stays on disk. True if it was removed.
+    /// </summary>
+    public bool ReleaseIfEmpty(FileId id)
+    {
+        lock (_openGate)
+        {
+            LocalFile? file;
+            lock (_gate)
+            {
+                if (_disposed || !_files.TryGetValue(id, out file) || file.IsComplete)
+                    return false;
+            }
+            if (!file.DiscardIfEmpty())
+                return false;
+            lock (_gate)
+                _files.Remove(id);
+            StorageLog.ReleasedEmpty(_logger, file.Name, id.ShortText);
+            return true;
+        }
+    }
+
     /// <summary>Closes every file. Downloads in progress keep their state on disk.</summary>
     public void Dispose()
     {
