@@ -182,15 +182,21 @@ public sealed class PeerNode : IAsyncDisposable
             if (_downloads.Any(d => d.Session.Id == target.Id))
                 throw new PeerCommandException($"'{target.Name}' ({target.Id.ShortText}) is already downloading; `status` shows how far it is.");
         }
-        if (Repository.TryGet(target.Id, out var local) && local is { IsComplete: true })
-            throw new PeerCommandException($"'{target.Name}' ({target.Id.ShortText}) is already in the repository as {local.FinalPath}.");
-        var holders = await CallTrackerAsync(t => FindShapeHoldersAsync(t, shapes, cancellationToken), "who-has")
-            ?? throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}) any more; try `update`.");
-        if (holders.Peers.Count == 0)
-            throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}); try `update`.");
+        // Already here and verified (hashed, or cached while its stamp is unchanged): that is success, not an
+        // error, e.g. the same `get` run twice or a crash just after the final rename; the session says so.
+        IReadOnlyList<HolderEntry> peers = [];
+        var shape = Shape(target);
+        if (!(Repository.TryGet(target.Id, out var local) && local is { IsComplete: true }))
+        {
+            var holders = await CallTrackerAsync(t => FindShapeHoldersAsync(t, shapes, cancellationToken), "who-has")
+                ?? throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}) any more; try `update`.");
+            if (holders.Peers.Count == 0)
+                throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}); try `update`.");
+            peers = holders.Peers;
+            shape = new FileShape(holders.Length, holders.PieceLength);
+        }
 
-        var shape = new FileShape(holders.Length, holders.PieceLength);
-        var session = new DownloadSession(target.Id, target.Name, holders.Length, holders.Peers, Repository, _options, ServingEndPoint.Port,
+        var session = new DownloadSession(target.Id, target.Name, shape.Length, peers, Repository, _options, ServingEndPoint.Port,
             _loggers.CreateLogger("P2PShare.Peer.Download"), ct => FindHoldersAsync(target.Id, shape, ct));
         session.PieceVerified += OnPieceVerified;
         session.PeerDropped += (peer, reason) => Tell(Commands.Report.PeerDropped(session.Name, peer, reason));
@@ -277,6 +283,9 @@ public sealed class PeerNode : IAsyncDisposable
             }
             stop.Dispose();
         }
+        // A download that ends with nothing verified keeps nothing: its sparse .part and state go.
+        if (result.Outcome != DownloadOutcome.Completed)
+            _repository?.ReleaseIfEmpty(session.Id);
         if (_link is { } link)
             await link.AnnounceQuietlyAsync();
         DownloadFinished?.Invoke(result);

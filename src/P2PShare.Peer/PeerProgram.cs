@@ -47,7 +47,8 @@ public static class PeerProgram
                 default:
                     await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken);
                     var download = await node.RequestAsync(file!, cancellationToken);
-                    output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}) into {node.Repository.Root}");
+                    if (!(node.Repository.TryGet(download.Session.Id, out var held) && held is { IsComplete: true }))
+                        output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}) into {node.Repository.Root}");
                     var result = await WithProgressAsync(node, output, TimeSpan.FromMilliseconds(live ? 250 : 500),
                         () => download.Completion.WaitAsync(cancellationToken), cancellationToken);
                     output.WriteLine(Report.Result(result));

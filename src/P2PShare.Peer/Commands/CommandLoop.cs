@@ -102,7 +102,8 @@ public sealed class CommandLoop
                     if (args.Count != 1)
                         throw new PeerCommandException("request needs exactly one file name or id; quote a name with spaces, e.g. request \"my file.txt\"");
                     var download = await _node.RequestAsync(args[0], cancellationToken);
-                    _output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}). `status` shows progress; `wait` waits for it.");
+                    if (!(_node.Repository.TryGet(download.Session.Id, out var held) && held is { IsComplete: true })) // else the result says "Already have"
+                        _output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}). `status` shows progress; `wait` waits for it.");
                     break;
                 case "status":
                     RequireArgs(command, args, 0, 0);

@@ -98,11 +98,12 @@ public static class Report
             ? ""
             : $" from {Plural(r.PiecesByPeer.Count, "peer")}: " + string.Join(", ", r.PiecesByPeer.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} ({Plural(kv.Value, "piece")})"));
         string resumed = r.ResumedPieces > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({r.ResumedPieces} of {r.TotalPieces} pieces were already verified on disk)") : "";
+        resumed += Damaged(r);
         resumed += Dropped(r.DroppedPeers);
         return r.Outcome switch
         {
             DownloadOutcome.Completed when r.BytesReceived == 0 && r.PiecesByPeer.Count == 0 && r.Reason is not null =>
-                $"'{r.Name}' is already complete: {r.FinalPath}",
+                $"Already have '{r.Name}': {r.FinalPath} is complete and matches its manifest; nothing to download.",
             DownloadOutcome.Completed =>
                 $"Downloaded '{r.Name}' ({Units.Bytes(r.BytesReceived)} in {Units.Duration(r.Elapsed)}, {Units.Rate(r.Elapsed.TotalSeconds > 0 ? r.BytesReceived / r.Elapsed.TotalSeconds : 0)}){from}{resumed}. Saved as {r.FinalPath}",
             DownloadOutcome.Stopped =>
@@ -110,6 +111,12 @@ public static class Report
             _ => $"Download of '{r.Name}' failed: {r.Reason}{from}.",
         };
     }
+
+    // Pieces the state claimed but whose bytes had changed on disk: the user must know the disk lost data.
+    private static string Damaged(DownloadResult r) => r.DamagedPieces == 0
+        ? ""
+        : string.Create(CultureInfo.InvariantCulture,
+            $"; {(r.DamagedPieces == 1 ? "1 piece" : $"{r.DamagedPieces} pieces")} recorded as verified no longer matched and {(r.Outcome == DownloadOutcome.Completed ? "were fetched again" : "will be fetched again")}");
 
     /// <summary>The line the user sees the moment a holder is dropped from a download.</summary>
     public static string PeerDropped(string file, string peer, string reason) =>

@@ -34,4 +34,20 @@ internal static class LibC
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     public static extern int Close(int fd);
+
+    /// <summary>AT_FDCWD: a relative path in <see cref="StatX"/> is taken from the working directory.</summary>
+    public const int AtFdCwd = -100;
+
+    /// <summary>AT_EMPTY_PATH: <see cref="StatX"/> describes the descriptor itself.</summary>
+    public const int AtEmptyPath = 0x1000;
+
+    /// <summary>STATX_BASIC_STATS: every field of the classic stat.</summary>
+    public const uint StatXBasicStats = 0x7ff;
+
+    /// <summary>Size of struct statx, the same on every Linux architecture (which is why statx is used rather than stat).</summary>
+    public const int StatXSize = 256;
+
+    /// <summary>Linux only (glibc 2.28 and later); <paramref name="buffer"/> is <see cref="StatXSize"/> bytes.</summary>
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    public static extern int StatX(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
 }

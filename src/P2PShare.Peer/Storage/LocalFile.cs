@@ -21,6 +21,7 @@ public sealed class LocalFile : IDisposable
     private readonly string? _root;
     private readonly DownloadPaths? _paths;
     private readonly Action<string>? _beforeWrite;  // test seam: throws to simulate a full disk
+    private readonly DownloadLock? _lock;          // held while this process owns the download; released on dispose or completion
     private readonly PieceSet _verified;       // guarded by _gate
     private volatile string _name;
     private volatile string _dataPath;         // the .part, or the final file once complete
@@ -33,6 +34,7 @@ public sealed class LocalFile : IDisposable
     private volatile Exception? _persistFailure; // why the last delayed rewrite failed; the next write reports it
     private volatile int _recordedCount;       // pieces the state on disk claims
     private bool _disposed;                    // guarded by _gate
+    private int _damagedOnOpen;                // recorded pieces that no longer matched when the download was reopened
 
     /// <summary>A complete file at <paramref name="path"/>.</summary>
     internal LocalFile(string name, Manifest manifest, string path, ILogger logger)
@@ -50,8 +52,11 @@ public sealed class LocalFile : IDisposable
     /// <paramref name="persistInterval"/> above zero the state is rewritten (and the data flushed) at most
     /// that often, off the writer's thread: fsyncs per piece would cap a download at the disk's sync rate.
     /// </summary>
-    internal LocalFile(string root, PartState state, DownloadPaths paths, SafeFileHandle partHandle, ILogger logger, TimeSpan persistInterval = default, Action<string>? beforeWrite = null)
+    internal LocalFile(string root, PartState state, DownloadPaths paths, SafeFileHandle partHandle, ILogger logger, TimeSpan persistInterval = default, Action<string>? beforeWrite = null,
+        DownloadLock? downloadLock = null, int damagedOnOpen = 0)
     {
+        _lock = downloadLock;
+        _damagedOnOpen = damagedOnOpen;
         _persistInterval = persistInterval;
         _beforeWrite = beforeWrite;
         _root = root;
@@ -92,6 +97,12 @@ public sealed class LocalFile : IDisposable
 
     /// <summary>Pieces the state on disk claims: what a crash, a full disk or <c>stop</c> keeps.</summary>
     public int RecordedCount => IsComplete ? VerifiedCount : _recordedCount;
+
+    /// <summary>
+    /// Pieces the state recorded as verified whose bytes no longer matched the manifest when this
+    /// download was reopened (they are fetched again); reading it resets it, so the user hears it once.
+    /// </summary>
+    public int TakeDamagedOnOpen() => Interlocked.Exchange(ref _damagedOnOpen, 0);
 
     /// <summary>Raised (on the writer's thread, after the piece is recorded on disk) for every newly verified piece.</summary>
     public event Action<LocalFile, int>? PieceVerified;
@@ -263,6 +274,7 @@ public sealed class LocalFile : IDisposable
                     if (!AtomicFile.TryDelete(path))
                         StorageLog.CleanupFailed(_logger, path, "the file could not be deleted");
                 }
+                _lock?.Release(delete: true);
             }
             StorageLog.Completed(_logger, Name, Id.ShortText, final);
             Completed?.Invoke(this);
@@ -283,6 +295,35 @@ public sealed class LocalFile : IDisposable
             _handle = null;
         }
         handle?.Dispose();
+        if (_finalPath is null)
+            _lock?.Release(delete: false);
+    }
+
+    /// <summary>
+    /// Closes a download that holds no verified piece and deletes its files (the sparse .part, its
+    /// state and manifest, its lock): a failed start keeps nothing on disk. False (nothing done) if it
+    /// is complete or holds a verified piece.
+    /// </summary>
+    internal bool DiscardIfEmpty()
+    {
+        lock (_completeGate)
+        {
+            lock (_persistGate)
+            {
+                SafeFileHandle? handle;
+                lock (_gate)
+                {
+                    if (_finalPath is not null || _paths is null || _lock is null || _verified.Present > 0)
+                        return false;
+                    _disposed = true;
+                    handle = _handle;
+                    _handle = null;
+                }
+                handle?.Dispose();
+                DownloadStore.DeleteFiles(_paths, _lock, _logger);
+                return true;
+            }
+        }
     }
 
     private SafeFileHandle AcquireHandle()

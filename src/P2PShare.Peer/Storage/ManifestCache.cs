@@ -5,18 +5,22 @@ using P2PShare.Protocol.Files;
 namespace P2PShare.Peer.Storage;
 
 /// <summary>
-/// The manifests of shared files, keyed by name and checked against length and last-write time,
-/// so that a restart does not re-hash an unchanged repository. Not thread-safe; the repository locks.
+/// The manifests of shared files, keyed by name and checked against the file's whole
+/// <see cref="FileStamp"/> (length, modification and change time, inode, device), so that a restart
+/// does not re-hash an unchanged repository, and a file whose content changed is re-hashed even if
+/// its length and modification time were put back (<c>touch -r</c>): the change time cannot be.
+/// Not thread-safe; the repository locks.
 /// </summary>
 /// <remarks>
-/// Format (a <see cref="BinaryRecord"/>, magic <c>P2PSMANI</c>, version 1): u32 entry count, then per
-/// entry: name (u16 length + UTF-8) | i64 length | i64 last-write time (UTC ticks) | manifest
-/// (u32 length + canonical bytes) | SHA-256 of all of it.
+/// Format (a <see cref="BinaryRecord"/>, magic <c>P2PSMANI</c>, version 2): u32 entry count, then per
+/// entry: name (u16 length + UTF-8) | i64 length | i64 modification time | i64 change time (both ns
+/// since 1970) | u64 inode | u64 device | manifest (u32 length + canonical bytes) | SHA-256 of all of it.
+/// A version 1 cache (length and modification time only) is not trusted: every file is hashed once.
 /// </remarks>
 internal sealed class ManifestCache
 {
     private const string Magic = "P2PSMANI";
-    private const ushort Version = 1;
+    private const ushort Version = 2;
 
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -26,17 +30,15 @@ internal sealed class ManifestCache
     public int Count => _entries.Count;
 
     /// <summary>
-    /// The cached manifest, if the file is unchanged (same length and last-write time). Whatever piece
-    /// length it was hashed with, it stays: the file's id is stable across restarts.
+    /// The cached manifest, if the file is unchanged (the same stamp). Whatever piece length it was
+    /// hashed with, it stays: the file's id is stable across restarts.
     /// </summary>
-    public Manifest? Find(string name, long length, long lastWriteTicks) =>
-        _entries.TryGetValue(name, out var e) && e.Length == length && e.LastWriteTicks == lastWriteTicks
-            ? e.Manifest
-            : null;
+    public Manifest? Find(string name, FileStamp stamp) =>
+        _entries.TryGetValue(name, out var e) && e.Stamp == stamp ? e.Manifest : null;
 
-    public void Set(string name, long length, long lastWriteTicks, Manifest manifest)
+    public void Set(string name, FileStamp stamp, Manifest manifest)
     {
-        var entry = new Entry(length, lastWriteTicks, manifest);
+        var entry = new Entry(stamp, manifest);
         if (_entries.TryGetValue(name, out var old) && old == entry)
             return;
         _entries[name] = entry;
@@ -63,8 +65,11 @@ internal sealed class ManifestCache
         foreach (var (name, entry) in _entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             record.WriteString(name);
-            record.WriteInt64(entry.Length);
-            record.WriteInt64(entry.LastWriteTicks);
+            record.WriteInt64(entry.Stamp.Length);
+            record.WriteInt64(entry.Stamp.LastWriteNanos);
+            record.WriteInt64(entry.Stamp.ChangeNanos);
+            record.WriteInt64(unchecked((long)entry.Stamp.Inode));
+            record.WriteInt64(unchecked((long)entry.Stamp.Device));
             record.WriteBlob(entry.Manifest.ToBytes());
         }
         AtomicFile.Write(path, record.ToArray());
@@ -112,7 +117,10 @@ internal sealed class ManifestCache
         {
             string name = reader.ReadString();
             long length = reader.ReadInt64();
-            long ticks = reader.ReadInt64();
+            long mtime = reader.ReadInt64();
+            long ctime = reader.ReadInt64();
+            ulong inode = unchecked((ulong)reader.ReadInt64());
+            ulong device = unchecked((ulong)reader.ReadInt64());
             Manifest manifest;
             try
             {
@@ -124,12 +132,12 @@ internal sealed class ManifestCache
             }
             if (manifest.Length != length)
                 throw new InvalidDataException($"entry '{name}' lists {length} bytes but its manifest {manifest.Length}");
-            cache._entries[name] = new Entry(length, ticks, manifest);
+            cache._entries[name] = new Entry(new FileStamp(length, mtime, ctime, inode, device), manifest);
         }
         if (!reader.AtEnd)
             throw new InvalidDataException("trailing bytes");
         return cache;
     }
 
-    private sealed record Entry(long Length, long LastWriteTicks, Manifest Manifest);
+    private sealed record Entry(FileStamp Stamp, Manifest Manifest);
 }

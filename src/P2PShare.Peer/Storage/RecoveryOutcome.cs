@@ -1,4 +1,8 @@
 namespace P2PShare.Peer.Storage;
 
-/// <summary>What <see cref="PartRecovery.Recover"/> did: pieces read and hashed, pieces that matched, and whether the file system reported data ranges (false: every unlisted piece was read).</summary>
-internal sealed record RecoveryOutcome(int Checked, int Recovered, bool RangesKnown);
+/// <summary>
+/// What <see cref="PartRecovery.Check"/> did: pieces read and hashed, unrecorded pieces that matched
+/// (recovered), recorded pieces that no longer matched (damaged), and whether the file system reported
+/// data ranges (false: every unrecorded piece was read).
+/// </summary>
+internal sealed record RecoveryOutcome(int Checked, int Recovered, int Damaged, bool RangesKnown);

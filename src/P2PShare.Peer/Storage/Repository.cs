@@ -108,7 +108,7 @@ public sealed class Repository : IDisposable
                 _cache ??= ManifestCache.Load(_cachePath, _logger);
                 foreach (var file in found)
                 {
-                    file.Manifest = _cache.Find(file.Name, file.Length, file.LastWriteTicks);
+                    file.Manifest = _cache.Find(file.Name, file.Stamp);
                     cached += file.Manifest is null ? 0 : 1;
                 }
             }
@@ -126,7 +126,7 @@ public sealed class Repository : IDisposable
             lock (_cacheGate)
             {
                 foreach (var file in shared)
-                    _cache!.Set(file.Name, file.Length, file.LastWriteTicks, file.Manifest!);
+                    _cache!.Set(file.Name, file.Stamp, file.Manifest!);
                 _cache!.RetainOnly(shared.Select(f => f.Name).ToHashSet(StringComparer.Ordinal));
                 _cache.TrySave(_cachePath, _logger);
             }
@@ -165,6 +165,30 @@ public sealed class Repository : IDisposable
             var file = _downloads.OpenOrCreate(manifest, checkedName);
             Register(file);
             return file;
+        }
+    }
+
+    /// <summary>
+    /// Forgets the download of <paramref name="id"/> and deletes its files if it holds no verified
+    /// piece (a download that failed or was stopped before its first piece): nothing would be kept,
+    /// so nothing stays on disk. True if it was removed.
+    /// </summary>
+    public bool ReleaseIfEmpty(FileId id)
+    {
+        lock (_openGate)
+        {
+            LocalFile? file;
+            lock (_gate)
+            {
+                if (_disposed || !_files.TryGetValue(id, out file) || file.IsComplete)
+                    return false;
+            }
+            if (!file.DiscardIfEmpty())
+                return false;
+            lock (_gate)
+                _files.Remove(id);
+            StorageLog.ReleasedEmpty(_logger, file.Name, id.ShortText);
+            return true;
         }
     }
 
@@ -264,16 +288,19 @@ public sealed class Repository : IDisposable
     {
         try
         {
-            var info = new FileInfo(file.FinalPath!);
-            if (!info.Exists)
-                return;
+            string name = Path.GetFileName(file.FinalPath!);
+            var stamp = FileStamp.Of(file.FinalPath!);
             lock (_cacheGate)
             {
                 _cache ??= ManifestCache.Load(_cachePath, _logger);
-                if (_cache.Find(info.Name, info.Length, info.LastWriteTimeUtc.Ticks) is null)
-                    _cache.Set(info.Name, info.Length, info.LastWriteTimeUtc.Ticks, file.Manifest);
+                if (_cache.Find(name, stamp) is null)
+                    _cache.Set(name, stamp, file.Manifest);
                 _cache.TrySave(_cachePath, _logger);
             }
+        }
+        catch (FileNotFoundException)
+        {
+            // Moved or deleted already: the next scan sees what is there.
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -8,15 +8,16 @@ namespace P2PShare.Peer.Storage;
 internal static class ShareScan
 {
     /// <summary>A file found in the repository; <see cref="Manifest"/> is filled from the cache or by hashing.</summary>
-    internal sealed class Found(string name, string path, long length, long lastWriteTicks)
+    internal sealed class Found(string name, string path, FileStamp stamp)
     {
         public string Name { get; } = name;
 
         public string Path { get; } = path;
 
-        public long Length { get; } = length;
+        public long Length => Stamp.Length;
 
-        public long LastWriteTicks { get; } = lastWriteTicks;
+        /// <summary>The file as listed: the cache is consulted with it, and hashing checks nothing changed it meanwhile.</summary>
+        public FileStamp Stamp { get; } = stamp;
 
         public Manifest? Manifest { get; set; }
     }
@@ -49,7 +50,17 @@ internal static class ShareScan
                 StorageLog.SkippedFile(logger, info.Name, "it is a symbolic link; only regular files are shared");
                 continue;
             }
-            found.Add(new Found(info.Name, info.FullName, info.Length, info.LastWriteTimeUtc.Ticks));
+            FileStamp stamp;
+            try
+            {
+                stamp = FileStamp.Of(info.FullName);
+            }
+            catch (IOException e)
+            {
+                StorageLog.SkippedFile(logger, info.Name, $"its attributes cannot be read ({e.Message})");
+                continue;
+            }
+            found.Add(new Found(info.Name, info.FullName, stamp));
         }
         found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return found;
@@ -70,8 +81,7 @@ internal static class ShareScan
         try
         {
             var manifest = FileHasher.Hash(file.Path, file.Length, pieceLength, cancellationToken);
-            var after = new FileInfo(file.Path);
-            if (!after.Exists || after.Length != file.Length || after.LastWriteTimeUtc.Ticks != file.LastWriteTicks)
+            if (FileStamp.Of(file.Path) != file.Stamp)
             {
                 StorageLog.SkippedFile(logger, file.Name, "it changed while it was being hashed; the next scan will pick it up");
                 return false;

@@ -56,6 +56,21 @@ internal static partial class StorageLog
     [LoggerMessage(722, LogLevel.Debug, "The file system does not report the written ranges of {Path}; read all {Checked} unrecorded pieces to find those written before a crash")]
     public static partial void DataRangesUnknown(ILogger logger, string path, int @checked);
 
+    [LoggerMessage(127, LogLevel.Warning, "{Damaged} of the {Recorded} pieces of '{Name}' ({Id}) recorded as verified no longer match the manifest (their bytes in {Path} changed after they were verified: lost writes, bit rot or another program); they will be fetched again")]
+    public static partial void DamagedPieces(ILogger logger, string name, string id, int damaged, int recorded, string path);
+
+    [LoggerMessage(128, LogLevel.Information, "{Path} is {Actual} bytes long instead of {Expected}; keeping every piece that still matches the manifest")]
+    public static partial void PartResized(ILogger logger, string path, long actual, long expected);
+
+    [LoggerMessage(129, LogLevel.Information, "Another process has the download locked by {Path} open; leaving it to that process")]
+    public static partial void DownloadLockedElsewhere(ILogger logger, string path);
+
+    [LoggerMessage(131, LogLevel.Information, "Removed the download of '{Name}' ({Id}): it ended with no verified piece, so nothing is kept on disk")]
+    public static partial void ReleasedEmpty(ILogger logger, string name, string id);
+
+    [LoggerMessage(723, LogLevel.Debug, "Checked {Checked} pieces of '{Name}' ({Id}) against the manifest on reopening it, in {Milliseconds} ms")]
+    public static partial void PartChecked(ILogger logger, string name, string id, int @checked, long milliseconds);
+
     [LoggerMessage(130, LogLevel.Warning, "Could not remove {Path}: {Reason}")]
     public static partial void CleanupFailed(ILogger logger, string path, string reason);
 }

@@ -23,4 +23,7 @@ public sealed record DownloadResult(
 {
     /// <summary>Holders dropped for this file (a corrupt piece, a lost connection, silence), with why.</summary>
     public IReadOnlyDictionary<string, string> DroppedPeers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Pieces the download's state recorded as verified whose bytes no longer matched the manifest when it was reopened: fetched again, and the user is told.</summary>
+    public int DamagedPieces { get; init; }
 }

@@ -168,7 +168,7 @@ public sealed partial class DownloadSession
         {
             return new DownloadResult(Name, outcome, path, new Dictionary<string, int>(_piecesByPeer, StringComparer.Ordinal),
                 resumed, total, _bytesReceived, _clock.Elapsed, reason)
-            { DroppedPeers = new Dictionary<string, string>(_dropped, StringComparer.Ordinal) };
+            { DroppedPeers = new Dictionary<string, string>(_dropped, StringComparer.Ordinal), DamagedPieces = _file?.TakeDamagedOnOpen() ?? 0 };
         }
     }
 

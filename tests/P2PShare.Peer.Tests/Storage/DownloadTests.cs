@@ -344,7 +344,7 @@ public sealed class DownloadTests : IDisposable
         await repository.ScanAsync(CancellationToken.None);
 
         Assert.False(File.Exists(orphan));
-        Assert.Equal(3, Directory.EnumerateFiles(_folder.DownloadsFolder).Count()); // the live download's part, state, manifest
+        Assert.Equal(4, Directory.EnumerateFiles(_folder.DownloadsFolder).Count()); // the live download's part, state, manifest, lock
         Assert.Same(live, Assert.Single(repository.Files));
     }
 

@@ -98,6 +98,40 @@ public sealed class RepositoryScanTests : IDisposable
     }
 
     [Fact]
+    public async Task File_changed_in_place_with_its_size_and_modification_time_put_back_is_rehashed_and_gets_a_new_id()
+    {
+        string path = _folder.Write("a.bin", StorageTestFolder.Bytes(3000, 10));
+        var mtime = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc); // whole .NET ticks, so it can be put back exactly
+        File.SetLastWriteTimeUtc(path, mtime);
+        var first = _folder.Open(PieceLength);
+        var before = Assert.Single(await first.ScanAsync(CancellationToken.None)).Id;
+        first.Dispose();
+        var listed = FileStamp.Of(path);
+
+        // What `touch -r` does after an edit: same size, same modification time, different content.
+        var changed = StorageTestFolder.Bytes(3000, 11);
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
+            stream.Write(changed);
+        File.SetLastWriteTimeUtc(path, mtime);
+        // The change time moves with the kernel's clock tick; wait for a tick that differs (a deadline, not a sleep for ordering).
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (FileStamp.Of(path).ChangeNanos == listed.ChangeNanos)
+        {
+            await Task.Delay(1, deadline.Token);
+            File.SetLastWriteTimeUtc(path, mtime);
+        }
+        Assert.Equal((listed.Length, listed.LastWriteNanos, listed.Inode), (FileStamp.Of(path).Length, FileStamp.Of(path).LastWriteNanos, FileStamp.Of(path).Inode));
+
+        using var restarted = _folder.Open(PieceLength);
+        var after = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+
+        Assert.Equal(1, restarted.HashedFileCount);
+        Assert.NotEqual(before, after.Id);
+        Assert.Equal(StorageTestFolder.ManifestOf(changed, PieceLength).Id, after.Id);
+        Assert.False(restarted.TryGet(before, out _));
+    }
+
+    [Fact]
     public async Task Empty_file_is_shared_with_zero_pieces()
     {
         _folder.Write("empty.txt", []);
