@@ -149,9 +149,9 @@ public sealed class HolderPool
     /// <summary>The connection ended because the download did (complete or stopped).</summary>
     public void Finished(string endpoint, TimeSpan now) => Close(endpoint, now, null).State = HolderState.Done;
 
-    /// <summary>The holders not connected now that failed or were dropped, in the order first listed, with the latest reason.</summary>
+    /// <summary>The holders not connected now that failed or were dropped since they last were, in the order first listed, with the latest reason.</summary>
     public IReadOnlyList<(string Endpoint, string Reason)> Failures() =>
-        _inOrder.Where(h => h.Reason is not null && h.State is HolderState.Waiting or HolderState.Banned)
+        _inOrder.Where(h => h.Reason is not null && h.State != HolderState.Connected)
             .Select(h => (h.Entry.Endpoint, h.Reason!))
             .ToList();
 
@@ -163,7 +163,7 @@ public sealed class HolderPool
         if (holder.State == HolderState.Connected && --ConnectedCount == 0)
             NoneConnectedSince = now;
         OpenCount--;
-        holder.Reason = reason;
+        holder.Reason = reason ?? holder.Reason; // a dial cut short by the download's end keeps the failure before it
         return holder;
     }
 
