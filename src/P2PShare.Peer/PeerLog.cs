@@ -50,6 +50,15 @@ internal static partial class PeerLog
     [LoggerMessage(301, LogLevel.Debug, "New holder {Peer} of {File} found while downloading; fetching from it too")]
     public static partial void HolderAdded(ILogger logger, string peer, string file);
 
+    [LoggerMessage(260, LogLevel.Debug, "Connected to holder {Peer} of {File}")]
+    public static partial void HolderConnected(ILogger logger, string peer, string file);
+
+    [LoggerMessage(261, LogLevel.Warning, "Lost holder {Peer} of {File}: {Reason}; dialling it again in {Milliseconds:0} ms")]
+    public static partial void HolderLost(ILogger logger, string peer, string file, string reason, double milliseconds);
+
+    [LoggerMessage(262, LogLevel.Debug, "Holder {Peer} of {File} unreachable: {Reason}; dialling it again in {Milliseconds:0} ms")]
+    public static partial void HolderUnreachable(ILogger logger, string peer, string file, string reason, double milliseconds);
+
     [LoggerMessage(224, LogLevel.Warning, "Download of {File} failed: {Reason}")]
     public static partial void DownloadFailed(ILogger logger, string file, string reason);
 

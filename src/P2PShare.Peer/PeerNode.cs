@@ -200,6 +200,7 @@ public sealed class PeerNode : IAsyncDisposable
             _loggers.CreateLogger("P2PShare.Peer.Download"), ct => FindHoldersAsync(target.Id, shape, ct));
         session.PieceVerified += OnPieceVerified;
         session.PeerDropped += (peer, reason) => Tell(Commands.Report.PeerDropped(session.Name, peer, reason));
+        session.PeerLost += (peer, reason) => Tell(Commands.Report.PeerLost(session.Name, peer, reason));
         var stop = new CancellationTokenSource();
         var completion = RunDownloadAsync(session, stop);
         var download = new ActiveDownload(session, stop, completion);

@@ -44,6 +44,21 @@ public sealed record PeerOptions
     /// <summary>How long a download may make no progress (no holder has a missing piece) before it gives up.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a download waits while no holder is reachable (every one dropped for a connection
+    /// fault, refusing, or restarting) before it fails; dropped holders are dialled again meanwhile.
+    /// </summary>
+    public TimeSpan HolderWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most holders of one download connected or being dialled at once; more are dialled as others drop.</summary>
+    public int MaxHolderConnections { get; init; } = 50;
+
+    /// <summary>First wait before dialling again a holder lost to a connection fault; doubles (with jitter) after each failed dial.</summary>
+    public TimeSpan HolderRetryInitialDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Longest wait between dials of a lost holder (a holder the tracker lists again is dialled at once).</summary>
+    public TimeSpan HolderRetryMaxDelay { get; init; } = TimeSpan.FromSeconds(4);
+
     /// <summary>Piece requests kept in flight on one connection.</summary>
     public int RequestsInFlightPerPeer { get; init; } = 8;
 

@@ -20,6 +20,18 @@ var secret = new Option<string?>("--secret") { Description = $"The network's sha
 var secretFile = new Option<FileInfo?>("--secret-file") { Description = "File holding the network's shared secret (surrounding whitespace ignored).", Recursive = true };
 var reconnectDelay = new Option<double>("--reconnect-delay") { Description = "Seconds before the first attempt to reconnect to a lost tracker; the wait doubles (with jitter) after each failed attempt.", DefaultValueFactory = _ => new PeerOptions().ReconnectInitialDelay.TotalSeconds, Recursive = true };
 var reconnectMaxDelay = new Option<double>("--reconnect-max-delay") { Description = "Longest wait, in seconds, between attempts to reconnect to a lost tracker.", DefaultValueFactory = _ => new PeerOptions().ReconnectMaxDelay.TotalSeconds, Recursive = true };
+var holderWait = new Option<double>("--holder-wait") { Description = "Seconds a download goes on while no holder is reachable (lost holders are dialled again meanwhile) before it fails and names the missing pieces.", DefaultValueFactory = _ => new PeerOptions().HolderWait.TotalSeconds, Recursive = true };
+var maxHolderConnections = new Option<int>("--max-holder-connections") { Description = "Most holders one download is connected to (or dialling) at once; more are dialled as others drop.", DefaultValueFactory = _ => new PeerOptions().MaxHolderConnections, Recursive = true };
+holderWait.Validators.Add(r =>
+{
+    if (r.GetValueOrDefault<double>() is not (>= 0.1 and <= 86400))
+        r.AddError($"--holder-wait {r.GetValueOrDefault<double>()} is not a wait in seconds from 0.1 to 86400 (a day)");
+});
+maxHolderConnections.Validators.Add(r =>
+{
+    if (r.GetValueOrDefault<int>() is < 1 or > 10_000)
+        r.AddError($"--max-holder-connections {r.GetValueOrDefault<int>()} is not from 1 to 10000");
+});
 // Test only (the swarm benchmark's slow seeder): hidden from help and the README's option table.
 var testOnlyServeMbps = new Option<double>("--test-only-serve-mbps") { Description = "TEST ONLY: serve at most this many MB/s.", Hidden = true, Recursive = true };
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
@@ -30,6 +42,7 @@ var root = new RootCommand("P2PShare peer: share a folder with the LAN and downl
     + CommandLoop.HelpText() + "\n\nExample: dotnet run --project src/P2PShare.Peer -- --port 12666, then type `start`.")
 {
     port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, secret, secretFile, reconnectDelay, reconnectMaxDelay,
+    holderWait, maxHolderConnections,
     testOnlyServeMbps, serve, get,
 };
 
@@ -57,6 +70,8 @@ PeerOptions Options(ParseResult parse)
         Discovery = parse.GetValue(tracker) is not null || parse.GetValue(noDiscovery) ? null : new DiscoveryOptions { Target = targetAddress, Port = parse.GetValue(discoveryPort), Secret = shared },
         ReconnectInitialDelay = firstWait,
         ReconnectMaxDelay = longestWait,
+        HolderWait = TimeSpan.FromSeconds(parse.GetValue(holderWait)),
+        MaxHolderConnections = parse.GetValue(maxHolderConnections),
         TestOnlyServeBytesPerSecond = (long)(parse.GetValue(testOnlyServeMbps) * 1e6),
     };
 }

@@ -122,8 +122,22 @@ public static class Report
     public static string PeerDropped(string file, string peer, string reason) =>
         $"Dropped peer {peer} for '{file}': {reason}. Its pieces are fetched from the other holders.";
 
-    private static string Dropped(IReadOnlyDictionary<string, string> dropped) =>
-        dropped.Count == 0 ? "" : "; dropped " + string.Join(", ", dropped.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} ({kv.Value})"));
+    /// <summary>The line the user sees when the connection to a holder is lost (not its fault as far as we know): it is dialled again.</summary>
+    public static string PeerLost(string file, string peer, string reason) =>
+        $"Lost peer {peer} for '{file}': {reason}. Dialling it again in the background; the other holders serve its pieces meanwhile.";
+
+    // A tracker may list thousands of holders: name a few, count the rest.
+    private const int DroppedListedAtMost = 5;
+
+    private static string Dropped(IReadOnlyDictionary<string, string> dropped)
+    {
+        if (dropped.Count == 0)
+            return "";
+        string listed = string.Join(", ", dropped.OrderBy(kv => kv.Key, StringComparer.Ordinal).Take(DroppedListedAtMost).Select(kv => $"{kv.Key} ({kv.Value})"));
+        return dropped.Count > DroppedListedAtMost
+            ? string.Create(CultureInfo.InvariantCulture, $"; dropped {listed} and {dropped.Count - DroppedListedAtMost} more")
+            : $"; dropped {listed}";
+    }
 
     /// <summary>"1 peer", "2 peers".</summary>
     public static string Plural(int count, string noun) =>

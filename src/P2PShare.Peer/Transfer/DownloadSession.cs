@@ -20,19 +20,23 @@ public sealed partial class DownloadSession
     private static readonly TimeSpan HaveRefreshInterval = TimeSpan.FromSeconds(2);
 
     private readonly Repository _repository;
-    private readonly List<HolderEntry> _holders;             // guarded by _gate once workers run
+    private readonly HolderPool _pool;                        // guarded by _gate
     private readonly Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>>? _findHolders;
     private readonly PeerOptions _options;
     private readonly int _ourPort;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _piecesByPeer = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _dropped = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _dropped = new(StringComparer.Ordinal); // holders not connected now, with why
     private readonly Dictionary<(string Peer, int Piece), CancellationTokenSource> _requests = []; // to cancel end-game duplicates
+    private readonly Stopwatch _time = Stopwatch.StartNew(); // the pool's clock
     private readonly Stopwatch _clock = new();
-    private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
+    private readonly Stopwatch _sinceUseful = Stopwatch.StartNew(); // since a piece arrived or a connected holder had one to give
     private TaskCompletionSource _changed = NewSignal();
     private readonly TaskCompletionSource _allVerified = NewSignal();
+    private readonly TaskCompletionSource<Manifest> _manifest = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<LocalFile> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<SwarmEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PiecePicker? _picker;
     private LocalFile? _file;
     private int _inFlight;
@@ -43,20 +47,22 @@ public sealed partial class DownloadSession
     /// Prepares the download of <paramref name="file"/> from <paramref name="holders"/>. While it runs,
     /// <paramref name="findHolders"/> (the tracker's who-has, if given) is asked every
     /// <see cref="PeerOptions.HolderRefreshInterval"/> for holders that appeared since (other peers
-    /// still downloading it) and for their fresh piece maps.
+    /// still downloading it, holders back after a restart) and for their fresh piece maps.
     /// </summary>
     public DownloadSession(FileId file, string name, long length, IReadOnlyList<HolderEntry> holders, Repository repository, PeerOptions options, int ourPort, ILogger logger,
         Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>>? findHolders = null)
     {
+        ArgumentNullException.ThrowIfNull(holders);
         _findHolders = findHolders;
         Id = file;
         Name = name;
         Length = length;
-        _holders = [.. holders ?? throw new ArgumentNullException(nameof(holders))];
         _repository = repository ?? throw new ArgumentNullException(nameof(repository));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _ourPort = ourPort;
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+        _pool = new HolderPool(options.MaxHolderConnections, options.HolderRetryInitialDelay, options.HolderRetryMaxDelay, new Random(), Now);
+        _pool.Listed(holders, Now);
     }
 
     /// <summary>The file's id.</summary>
@@ -71,8 +77,13 @@ public sealed partial class DownloadSession
     /// <summary>Raised (on a worker thread) when a verified piece is written.</summary>
     public event Action<FileId, int>? PieceVerified;
 
-    /// <summary>Raised when a holder is dropped for this file: its endpoint and why, in plain words.</summary>
+    /// <summary>Raised when a holder is dropped for good (it lied): its endpoint and why, in plain words.</summary>
     public event Action<string, string>? PeerDropped;
+
+    /// <summary>Raised when the connection to a holder is lost (it is dialled again): its endpoint and why, in plain words.</summary>
+    public event Action<string, string>? PeerLost;
+
+    private TimeSpan Now => _time.Elapsed;
 
     /// <summary>The progress so far.</summary>
     public DownloadProgress GetProgress()
@@ -87,54 +98,46 @@ public sealed partial class DownloadSession
         }
     }
 
-    /// <summary>Runs the download until it completes, fails, or <paramref name="cancellationToken"/> stops it.</summary>
+    /// <summary>
+    /// Runs the download until it completes, fails, or <paramref name="cancellationToken"/> stops it.
+    /// It fails only when no holder has been reachable for <see cref="PeerOptions.HolderWait"/>, or the
+    /// reachable ones have had nothing to give for <see cref="PeerOptions.StallTimeout"/>.
+    /// </summary>
     public async Task<DownloadResult> RunAsync(CancellationToken cancellationToken)
     {
         _clock.Start();
-        var links = new List<PeerLink>();
         int resumed = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var swarm = Task.CompletedTask;
         try
         {
             if (_repository.TryGet(Id, out var existing) && existing is { IsComplete: true })
                 return Result(DownloadOutcome.Completed, existing.FinalPath, resumed, existing.Manifest.PieceCount, "already in the repository");
+            if (_pool.Count == 0)
+                return Result(DownloadOutcome.Failed, null, 0, 0, "no peer holds this file");
 
-            links.AddRange(await ConnectAllAsync(cancellationToken));
-            var manifest = existing?.Manifest ?? await FetchManifestAsync(links, cancellationToken);
-            if (manifest is null)
-                return Result(DownloadOutcome.Failed, null, 0, 0, DescribeNoHolder(links.Count));
-
-            var file = _repository.OpenDownload(manifest, Name);
-            resumed = file.VerifiedCount;
-            lock (_gate)
+            var file = existing is null ? null : Open(existing.Manifest);
+            resumed = file?.VerifiedCount ?? 0;
+            if (file is null || !AllVerified(file))
             {
-                _file = file;
-                _picker = new PiecePicker(file.Snapshot(), new Random());
-                foreach (var link in links)
-                    _picker.AddPeer(link.Endpoint, _holders.FirstOrDefault(h => h.Endpoint == link.Endpoint)?.Have);
-            }
-            file.PieceVerified += OnPieceVerified;
-            try
-            {
-                if (!file.IsComplete && file.VerifiedCount < manifest.PieceCount)
+                swarm = RunSwarmAsync(stop.Token);
+                if (file is null)
                 {
-                    if (links.Count == 0)
-                        return Result(DownloadOutcome.Failed, null, resumed, manifest.PieceCount, DescribeNoHolder(0));
-                    await RunWorkersAsync(links, file, cancellationToken);
+                    if (await Task.WhenAny(_manifest.Task, _ended.Task).WaitAsync(cancellationToken) == _ended.Task)
+                    {
+                        await _ended.Task; // rethrows what ended it, if anything did but the holders
+                        return Result(DownloadOutcome.Failed, null, 0, 0, DescribeNoManifest());
+                    }
+                    file = Open(_manifest.Task.Result);
+                    resumed = file.VerifiedCount;
                 }
-            }
-            finally
-            {
-                file.PieceVerified -= OnPieceVerified;
+                await _ended.Task.WaitAsync(cancellationToken);
             }
             cancellationToken.ThrowIfCancellationRequested();
-            if (file.VerifiedCount < manifest.PieceCount)
-            {
-                int missing = manifest.PieceCount - file.VerifiedCount;
-                return Result(DownloadOutcome.Failed, null, resumed, manifest.PieceCount,
-                    $"{missing} of {manifest.PieceCount} pieces could not be fetched from any reachable holder; the verified pieces are kept, `request` again to continue");
-            }
+            if (!AllVerified(file))
+                return Result(DownloadOutcome.Failed, null, resumed, file.Manifest.PieceCount, DescribeMissing(file));
             string path = file.IsComplete ? file.FinalPath! : file.Complete();
-            return Result(DownloadOutcome.Completed, path, resumed, manifest.PieceCount, null);
+            return Result(DownloadOutcome.Completed, path, resumed, file.Manifest.PieceCount, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -149,18 +152,33 @@ public sealed partial class DownloadSession
         }
         finally
         {
-            await Task.WhenAll(links.Select(l => l.DisposeAsync().AsTask()));
+            await stop.CancelAsync();
+            await swarm; // never faults: every holder's connection is closed when it returns
+            if (_file is { } opened)
+                opened.PieceVerified -= OnPieceVerified;
             _clock.Stop();
         }
     }
 
-    private void OnPieceVerified(LocalFile file, int piece) => PieceVerified?.Invoke(file.Id, piece);
+    private static bool AllVerified(LocalFile file) => file.IsComplete || file.VerifiedCount >= file.Manifest.PieceCount;
 
-    private string DescribeNoHolder(int reachable) => _holders.Count == 0
-        ? "no peer holds this file"
-        : reachable == 0
-            ? $"none of the {_holders.Count} holder(s) could be reached ({string.Join(", ", _holders.Select(h => h.Endpoint))})"
-            : "no holder sent a manifest matching the file id";
+    // Opens (or resumes) the .part and lets the holders' connections start fetching pieces.
+    private LocalFile Open(Manifest manifest)
+    {
+        var file = _repository.OpenDownload(manifest, Name);
+        lock (_gate)
+        {
+            _file = file;
+            _picker = new PiecePicker(file.Snapshot(), new Random());
+            if (_picker.IsComplete)
+                _ended.TrySetResult(SwarmEnd.Complete);
+        }
+        file.PieceVerified += OnPieceVerified;
+        _ready.TrySetResult(file);
+        return file;
+    }
+
+    private void OnPieceVerified(LocalFile file, int piece) => PieceVerified?.Invoke(file.Id, piece);
 
     private DownloadResult Result(DownloadOutcome outcome, string? path, int resumed, int total, string? reason)
     {
@@ -172,46 +190,11 @@ public sealed partial class DownloadSession
         }
     }
 
-    private async Task<List<PeerLink>> ConnectAllAsync(CancellationToken cancellationToken)
-    {
-        var attempts = _holders.Select(async holder =>
-        {
-            try
-            {
-                return await PeerLink.ConnectAsync(holder.Host, holder.Port, _ourPort, _options, cancellationToken);
-            }
-            catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or System.Net.Sockets.SocketException)
-            {
-                PeerLog.PeerDropped(_logger, holder.Endpoint, Name, $"could not connect: {e.Message}");
-                Dropped(holder.Endpoint, $"could not connect: {e.Message}");
-                return null;
-            }
-        }).ToList();
-        var links = await Task.WhenAll(attempts);
-        return links.OfType<PeerLink>().ToList();
-    }
-
-    private async Task<Manifest?> FetchManifestAsync(List<PeerLink> links, CancellationToken cancellationToken)
-    {
-        foreach (var link in links.ToList())
-        {
-            try
-            {
-                return await link.GetManifestAsync(Id, cancellationToken);
-            }
-            catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException)
-            {
-                // A holder whose manifest does not hash to the id is lying or broken: never use it.
-                PeerLog.PeerDropped(_logger, link.Endpoint, Name, $"no valid manifest: {e.Message}");
-                Dropped(link.Endpoint, $"no valid manifest: {e.Message}");
-                links.Remove(link);
-                await link.DisposeAsync();
-            }
-        }
-        return null;
-    }
-
-    private async Task RunWorkerAsync(PeerLink link, LocalFile file, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches pieces from one connected holder until the file is complete, the download stops
+    /// (<paramref name="cancellationToken"/>), or the holder fails; says how it ended.
+    /// </summary>
+    private async Task<HolderEnd> RunWorkerAsync(PeerLink link, LocalFile file, CancellationToken cancellationToken)
     {
         string peer = link.Endpoint;
         var outstanding = new List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)>();
@@ -225,12 +208,12 @@ public sealed partial class DownloadSession
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var (complete, stalled) = TopUp(link, outstanding, depth, cancellationToken);
+                bool complete = TopUp(link, outstanding, depth, cancellationToken);
 
                 if (outstanding.Count == 0)
                 {
                     if (complete)
-                        return;
+                        return HolderEnd.Finished;
                     if (PeerMayGain(peer) && lastHaveRefresh.Elapsed >= HaveRefreshInterval)
                     {
                         // A partial holder may have gained pieces since we last looked.
@@ -238,8 +221,7 @@ public sealed partial class DownloadSession
                         lastHaveRefresh.Restart();
                         continue;
                     }
-                    if (stalled && _sinceProgress.Elapsed > _options.StallTimeout)
-                        return;
+                    // Nothing to ask it now; whether the download has stalled is the swarm's call, not this holder's.
                     await WaitForChangeAsync(HaveRefreshInterval, cancellationToken);
                     continue;
                 }
@@ -247,7 +229,7 @@ public sealed partial class DownloadSession
                 // Once every piece is verified, nobody waits for a slow peer's queue: its replies are abandoned.
                 var finished = await Task.WhenAny(outstanding.Select(o => (Task)o.Reply).Append(_allVerified.Task));
                 if (finished == _allVerified.Task)
-                    return;
+                    return HolderEnd.Finished;
                 int index = outstanding.FindIndex(o => o.Reply == finished);
                 var (done, replyTask, cancel) = outstanding[index];
                 outstanding.RemoveAt(index);
@@ -276,8 +258,12 @@ public sealed partial class DownloadSession
                         {
                             duplicates = DuplicatesOf(_picker!.Received(peer, done), done);
                             if (_picker.IsComplete)
+                            {
                                 _allVerified.TrySetResult();
-                            _sinceProgress.Restart();
+                                _ended.TrySetResult(SwarmEnd.Complete);
+                            }
+                            _sinceUseful.Restart();
+                            _pool.Delivered(peer);
                             if (written == PieceWriteResult.Written)
                             {
                                 _piecesByPeer[peer] = _piecesByPeer.GetValueOrDefault(peer) + 1;
@@ -290,8 +276,7 @@ public sealed partial class DownloadSession
                     if (written == PieceWriteResult.HashMismatch)
                     {
                         PeerLog.CorruptPiece(_logger, peer, done, Name);
-                        Dropped(peer, $"it sent a corrupt piece {done} (hash mismatch)");
-                        return;
+                        return HolderEnd.Banned($"it sent a corrupt piece {done} (hash mismatch)");
                     }
                     PeerLog.PieceReceived(_logger, done, Name, peer);
                 }
@@ -316,19 +301,13 @@ public sealed partial class DownloadSession
                         _picker!.Released(peer, done);
                     Signal();
                     if (++timeouts >= 3)
-                    {
-                        PeerLog.PeerDropped(_logger, peer, Name, "stopped answering piece requests");
-                        Dropped(peer, "it stopped answering piece requests");
-                        return;
-                    }
+                        return HolderEnd.Lost("it stopped answering piece requests");
                 }
             }
         }
-        catch (Exception e) when (e is IOException or ProtocolException or RemoteErrorException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (IsConnectionFault(e))
         {
-            PeerLog.PeerDropped(_logger, peer, Name, e.Message);
-            if (!cancellationToken.IsCancellationRequested)
-                Dropped(peer, e.Message);
+            return HolderEnd.Lost(e.Message);
         }
         finally
         {
@@ -357,12 +336,9 @@ public sealed partial class DownloadSession
         }
     }
 
-    private void Dropped(string peer, string reason)
-    {
-        lock (_gate)
-            _dropped[peer] = reason;
-        PeerDropped?.Invoke(peer, reason);
-    }
+    // What ends one connection and not the download: the holder may be back, so it is dialled again.
+    private static bool IsConnectionFault(Exception e) =>
+        e is IOException or TimeoutException or ProtocolException or RemoteErrorException or ObjectDisposedException or System.Net.Sockets.SocketException;
 
     // Called under _gate: the requests other peers still have in flight for a piece just verified.
     private List<CancellationTokenSource> DuplicatesOf(IReadOnlyList<string> peers, int piece)
@@ -392,19 +368,18 @@ public sealed partial class DownloadSession
 
     /// <summary>
     /// Once <paramref name="depth"/> says to refill, sends requests until <paramref name="outstanding"/>
-    /// holds the per-peer depth; says whether the file is complete and whether nothing is left to do anywhere.
+    /// holds the per-peer depth; says whether the file is complete.
     /// </summary>
-    private (bool Complete, bool Stalled) TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)> outstanding, PeerDepth depth, CancellationToken cancellationToken)
+    private bool TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)> outstanding, PeerDepth depth, CancellationToken cancellationToken)
     {
         var picks = new List<int>();
-        bool complete, stalled;
+        bool complete;
         lock (_gate)
         {
             while (depth.ShouldRefill(outstanding.Count) && outstanding.Count + picks.Count < depth.Depth && _picker!.Pick(link.Endpoint) is int piece)
                 picks.Add(piece);
             _inFlight += picks.Count;
             complete = _picker!.IsComplete;
-            stalled = outstanding.Count + picks.Count == 0 && _inFlight == 0 && !AnyPeerHasWork();
         }
         foreach (int piece in picks)
         {
@@ -413,34 +388,20 @@ public sealed partial class DownloadSession
                 _requests[(link.Endpoint, piece)] = cancel;
             outstanding.Add((piece, link.GetPieceAsync(Id, piece, cancel.Token), cancel));
         }
-        return (complete, stalled);
-    }
-
-    private bool AnyPeerHasWork()
-    {
-        // Called under _gate.
-        foreach (var holder in _holders)
-            if (_picker!.HasWorkFor(holder.Endpoint))
-                return true;
-        return false;
+        return complete;
     }
 
     private bool PeerMayGain(string peer)
     {
         lock (_gate)
-            return _holders.FirstOrDefault(h => h.Endpoint == peer) is { Have: not null };
+            return _pool.Entry(peer) is { Have: not null };
     }
 
     private async Task RefreshHaveAsync(PeerLink link, CancellationToken cancellationToken)
     {
         var have = await link.GetHaveAsync(Id, cancellationToken);
         lock (_gate)
-        {
-            var count = _file!.Manifest.PieceCount;
-            for (int i = 0; i < count; i++)
-                if (have is null || have.Contains(i))
-                    _picker!.PeerGained(link.Endpoint, i);
-        }
+            _picker!.PeerHolds(link.Endpoint, have);
     }
 
     private void Signal() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();

@@ -67,6 +67,25 @@ public sealed class PiecePicker
             _availability[piece]++;
     }
 
+    /// <summary>A peer holds at least <paramref name="have"/> (null: every piece); unknown peers are ignored.</summary>
+    public void PeerHolds(string peer, PieceSet? have)
+    {
+        if (!_peers.TryGetValue(peer, out var state))
+            return;
+        for (int i = 0; i < _verified.Count; i++)
+            if ((have is null || have.Contains(i)) && state.Pieces.Add(i))
+                _availability[i]++;
+    }
+
+    /// <summary>True when some peer holds a missing piece we could still ask it for.</summary>
+    public bool HasWorkForAny()
+    {
+        foreach (var peer in _peers.Keys)
+            if (HasWorkFor(peer))
+                return true;
+        return false;
+    }
+
     /// <summary>A peer said it lacks a piece we thought it had (answered not-found); frees the request.</summary>
     public void PeerLacks(string peer, int piece)
     {

@@ -1,0 +1,209 @@
+using P2PShare.Peer.Network;
+using P2PShare.Protocol.Messages;
+
+namespace P2PShare.Peer.Transfer;
+
+/// <summary>
+/// The holders of one download and which of them to dial next. At most <see cref="MaxOpen"/> are
+/// connected or connecting at once (a tracker may list thousands); the rest wait their turn. A holder
+/// lost to a connection fault is dialled again after a backoff (doubling, with jitter, reset once it
+/// delivers a piece), at once when the tracker lists it again after having left it out (it restarted);
+/// a holder that lied (a corrupt piece, a wrong manifest) is never dialled again. No I/O, no locking
+/// and no clock: the download serializes the calls and passes the time.
+/// </summary>
+public sealed class HolderPool
+{
+    private readonly Dictionary<string, Holder> _holders = new(StringComparer.Ordinal);
+    private readonly List<Holder> _inOrder = []; // as first listed: the order failures are reported in
+    private readonly PriorityQueue<(Holder Holder, int Version), (TimeSpan Due, long Order)> _due = new();
+    private readonly TimeSpan _retryInitial;
+    private readonly TimeSpan _retryMax;
+    private readonly Random _random;
+    private long _order;
+
+    /// <summary>An empty pool; <paramref name="now"/> starts the time with no holder connected.</summary>
+    public HolderPool(int maxOpen, TimeSpan retryInitial, TimeSpan retryMax, Random random, TimeSpan now)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxOpen, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retryInitial, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThan(retryMax, retryInitial);
+        MaxOpen = maxOpen;
+        _retryInitial = retryInitial;
+        _retryMax = retryMax;
+        _random = random ?? throw new ArgumentNullException(nameof(random));
+        NoneConnectedSince = now;
+    }
+
+    /// <summary>Most holders connected or connecting at once.</summary>
+    public int MaxOpen { get; }
+
+    /// <summary>Holders known (banned ones included).</summary>
+    public int Count => _holders.Count;
+
+    /// <summary>Holders connected or being dialled.</summary>
+    public int OpenCount { get; private set; }
+
+    /// <summary>Holders connected (handshake done).</summary>
+    public int ConnectedCount { get; private set; }
+
+    /// <summary>Since when no holder has been connected; null while one is.</summary>
+    public TimeSpan? NoneConnectedSince { get; private set; }
+
+    /// <summary>When the next waiting holder is due to be dialled; null when none waits.</summary>
+    public TimeSpan? NextDue
+    {
+        get
+        {
+            DropStale();
+            return _due.TryPeek(out _, out var key) ? key.Due : null;
+        }
+    }
+
+    /// <summary>The holder's latest entry (its piece map as last listed); null if unknown.</summary>
+    public HolderEntry? Entry(string endpoint) => _holders.TryGetValue(endpoint, out var holder) ? holder.Entry : null;
+
+    /// <summary>
+    /// The tracker's current list (or the first one): new holders wait to be dialled at once, known
+    /// ones get their fresh entry, and a waiting holder that had been left out of the previous list
+    /// is due at once. Returns the new ones.
+    /// </summary>
+    public IReadOnlyList<HolderEntry> Listed(IEnumerable<HolderEntry> listed, TimeSpan now)
+    {
+        ArgumentNullException.ThrowIfNull(listed);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var added = new List<HolderEntry>();
+        foreach (var entry in listed)
+        {
+            if (!seen.Add(entry.Endpoint))
+                continue;
+            if (!_holders.TryGetValue(entry.Endpoint, out var holder))
+            {
+                holder = new Holder(entry) { Listed = true };
+                _holders.Add(entry.Endpoint, holder);
+                _inOrder.Add(holder);
+                Schedule(holder, now);
+                added.Add(entry);
+                continue;
+            }
+            holder.Entry = entry;
+            if (!holder.Listed && holder.State == HolderState.Waiting)
+                Schedule(holder, now); // the tracker has it again: it is back, do not wait out the backoff
+            holder.Listed = true;
+        }
+        foreach (var holder in _inOrder)
+            if (!seen.Contains(holder.Entry.Endpoint))
+                holder.Listed = false;
+        return added;
+    }
+
+    /// <summary>
+    /// The next holder to dial, if one is due by <paramref name="now"/> and fewer than
+    /// <see cref="MaxOpen"/> are open; it counts as open from here on.
+    /// </summary>
+    public HolderEntry? TakeNext(TimeSpan now)
+    {
+        if (OpenCount >= MaxOpen)
+            return null;
+        DropStale();
+        if (!_due.TryPeek(out var next, out var key) || key.Due > now)
+            return null;
+        _due.Dequeue();
+        next.Holder.State = HolderState.Connecting;
+        next.Holder.Version++;
+        OpenCount++;
+        return next.Holder.Entry;
+    }
+
+    /// <summary>The dial succeeded: the holder is connected.</summary>
+    public void Connected(string endpoint)
+    {
+        var holder = Get(endpoint);
+        if (holder.State != HolderState.Connecting)
+            throw new InvalidOperationException($"{endpoint} was not being dialled");
+        holder.State = HolderState.Connected;
+        holder.Reason = null;
+        ConnectedCount++;
+        NoneConnectedSince = null;
+    }
+
+    /// <summary>The holder sent a verified piece: its next loss starts the backoff afresh.</summary>
+    public void Delivered(string endpoint) => Get(endpoint).Backoff = null;
+
+    /// <summary>
+    /// The dial failed or the connection was lost (<paramref name="reason"/>, in plain words): it is
+    /// dialled again after the backoff. Returns the wait.
+    /// </summary>
+    public TimeSpan Lost(string endpoint, string reason, TimeSpan now)
+    {
+        var holder = Close(endpoint, now, reason);
+        holder.Backoff ??= new ReconnectBackoff(_retryInitial, _retryMax, _random);
+        var wait = holder.Backoff.Next();
+        holder.State = HolderState.Waiting;
+        Schedule(holder, now + wait);
+        return wait;
+    }
+
+    /// <summary>The holder lied (<paramref name="reason"/>): it is never dialled again for this download.</summary>
+    public void Ban(string endpoint, string reason, TimeSpan now) => Close(endpoint, now, reason).State = HolderState.Banned;
+
+    /// <summary>The connection ended because the download did (complete or stopped).</summary>
+    public void Finished(string endpoint, TimeSpan now) => Close(endpoint, now, null).State = HolderState.Done;
+
+    /// <summary>The holders not connected now that failed or were dropped since they last were, in the order first listed, with the latest reason.</summary>
+    public IReadOnlyList<(string Endpoint, string Reason)> Failures() =>
+        _inOrder.Where(h => h.Reason is not null && h.State != HolderState.Connected)
+            .Select(h => (h.Entry.Endpoint, h.Reason!))
+            .ToList();
+
+    private Holder Close(string endpoint, TimeSpan now, string? reason)
+    {
+        var holder = Get(endpoint);
+        if (holder.State is not (HolderState.Connecting or HolderState.Connected))
+            throw new InvalidOperationException($"{endpoint} is not open");
+        if (holder.State == HolderState.Connected && --ConnectedCount == 0)
+            NoneConnectedSince = now;
+        OpenCount--;
+        holder.Reason = reason ?? holder.Reason; // a dial cut short by the download's end keeps the failure before it
+        return holder;
+    }
+
+    private Holder Get(string endpoint) =>
+        _holders.TryGetValue(endpoint, out var holder) ? holder : throw new InvalidOperationException($"{endpoint} is not a holder of this download");
+
+    private void Schedule(Holder holder, TimeSpan due)
+    {
+        holder.Version++;
+        _due.Enqueue((holder, holder.Version), (due, _order++));
+    }
+
+    // Entries left behind by a holder that was rescheduled, dialled or banned since.
+    private void DropStale()
+    {
+        while (_due.TryPeek(out var next, out _) && (next.Version != next.Holder.Version || next.Holder.State != HolderState.Waiting))
+            _due.Dequeue();
+    }
+
+    private enum HolderState
+    {
+        Waiting,
+        Connecting,
+        Connected,
+        Banned,
+        Done,
+    }
+
+    private sealed class Holder(HolderEntry entry)
+    {
+        public HolderEntry Entry { get; set; } = entry;
+
+        public HolderState State { get; set; } = HolderState.Waiting;
+
+        public bool Listed { get; set; }
+
+        public int Version { get; set; }
+
+        public ReconnectBackoff? Backoff { get; set; }
+
+        public string? Reason { get; set; }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.EndToEnd.Tests;
+
+/// <summary>
+/// A tracker on 127.0.0.1 that knows one file and answers every who-has with the holders it is
+/// given, however many: what a real tracker would need thousands of joined peers to say.
+/// </summary>
+internal sealed class FakeTracker : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly NetworkFile _file;
+    private readonly IReadOnlyList<HolderEntry> _holders;
+    private readonly List<Task> _clients = [];
+    private readonly Task _accepting;
+
+    public FakeTracker(NetworkFile file, IReadOnlyList<HolderEntry> holders)
+    {
+        _file = file;
+        _holders = holders;
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    private async Task AcceptAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var tcp = await _listener.AcceptTcpClientAsync(_stop.Token);
+                lock (_clients)
+                    _clients.Add(ServeAsync(tcp));
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+    }
+
+    private async Task ServeAsync(TcpClient tcp)
+    {
+        using (tcp)
+        using (var channel = new MessageChannel(tcp.GetStream()))
+        {
+            try
+            {
+                if (await Handshake.AcceptAsync(channel, PeerRole.Peer, "127.0.0.1:1", TimeSpan.FromSeconds(10), _stop.Token) is null)
+                    return;
+                await channel.RunAsync(async (incoming, ct) =>
+                {
+                    using (incoming)
+                    {
+                        Message? reply = incoming.Message switch
+                        {
+                            Announce => new Ok(),
+                            ListFiles or UpdateRequest => new FileList([_file]),
+                            WhoHas => new Holders(_file.Id, _file.Name, _file.Length, _file.PieceLength, _holders),
+                            _ => null, // notices (have_set) need no answer
+                        };
+                        if (reply is not null && incoming.Message.RequestId != 0)
+                            await channel.ReplyAsync(incoming.Message, reply, default, ct);
+                    }
+                }, Timeout.InfiniteTimeSpan, _stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or ProtocolException or ObjectDisposedException or SocketException)
+            {
+                // The peer left, or we are stopping.
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accepting;
+        Task[] clients;
+        lock (_clients)
+            clients = [.. _clients];
+        await Task.WhenAll(clients);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,159 @@
+using P2PShare.Peer.Transfer;
+using P2PShare.Protocol.Messages;
+
+namespace P2PShare.Peer.Tests.Transfer;
+
+public sealed class HolderPoolTests
+{
+    private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan RetryMax = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public void At_most_the_cap_is_open_at_once_and_another_is_dialled_as_each_drops()
+    {
+        var pool = Pool(maxOpen: 50);
+        pool.Listed(Holders(3000), T(0));
+
+        var dialled = TakeAll(pool, T(0));
+        Assert.Equal(50, dialled.Count);
+        Assert.Equal(Enumerable.Range(1, 50).Select(Endpoint), dialled); // in the tracker's order
+        Assert.Null(pool.TakeNext(T(0)));
+
+        pool.Lost(dialled[0], "could not connect: refused", T(0));
+        pool.Connected(dialled[1]);
+        pool.Ban(dialled[1], "it sent a corrupt piece 3 (hash mismatch)", T(0));
+        Assert.Equal([Endpoint(51), Endpoint(52)], TakeAll(pool, T(0)));
+        Assert.Equal(50, pool.OpenCount);
+    }
+
+    [Fact]
+    public void A_lost_holder_is_dialled_again_after_its_backoff_and_not_before()
+    {
+        var pool = Pool();
+        pool.Listed(Holders(1), T(0));
+        string holder = pool.TakeNext(T(0))!.Endpoint;
+        pool.Connected(holder);
+
+        var wait = pool.Lost(holder, "connection reset", T(1000));
+
+        Assert.InRange(wait, Retry / 2, Retry);
+        Assert.Equal(T(1000) + wait, pool.NextDue);
+        Assert.Null(pool.TakeNext(T(1000) + wait - TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(holder, pool.TakeNext(T(1000) + wait)?.Endpoint);
+    }
+
+    [Fact]
+    public void The_backoff_doubles_while_dials_fail_and_starts_afresh_once_the_holder_delivers()
+    {
+        var pool = Pool();
+        pool.Listed(Holders(1), T(0));
+        var now = T(0);
+        var waits = new List<TimeSpan>();
+        for (int i = 0; i < 5; i++)
+        {
+            string holder = pool.TakeNext(now)!.Endpoint;
+            waits.Add(pool.Lost(holder, "could not connect: refused", now));
+            now += waits[^1];
+        }
+        Assert.InRange(waits[4], RetryMax / 2, RetryMax); // 100 ms doubled four times, capped at 1 s
+
+        string back = pool.TakeNext(now)!.Endpoint;
+        pool.Connected(back);
+        pool.Delivered(back);
+        Assert.InRange(pool.Lost(back, "connection reset", now), Retry / 2, Retry);
+    }
+
+    [Fact]
+    public void A_waiting_holder_the_tracker_lists_again_after_leaving_it_out_is_due_at_once()
+    {
+        var pool = Pool();
+        pool.Listed(Holders(2), T(0));
+        var first = pool.TakeNext(T(0))!.Endpoint;
+        pool.Connected(first);
+        var wait = pool.Lost(first, "connection reset", T(0));
+        pool.TakeNext(T(0)); // the other one
+
+        pool.Listed(Holders(2).Skip(1), T(10)); // killed: the tracker forgot it
+        Assert.Null(pool.TakeNext(T(10)));
+        pool.Listed(Holders(2), T(20)); // restarted: listed again
+
+        Assert.True(T(20) < wait, "the test needs the backoff to outlast it");
+        Assert.Equal(first, pool.TakeNext(T(20))?.Endpoint);
+    }
+
+    [Fact]
+    public void A_holder_still_listed_waits_out_its_backoff()
+    {
+        var pool = Pool();
+        pool.Listed(Holders(1), T(0));
+        var holder = pool.TakeNext(T(0))!.Endpoint;
+        pool.Lost(holder, "could not connect: refused", T(0));
+
+        pool.Listed(Holders(1), T(10));
+
+        Assert.Null(pool.TakeNext(T(10)));
+    }
+
+    [Fact]
+    public void A_banned_holder_is_never_dialled_again_even_when_listed_again()
+    {
+        var pool = Pool();
+        pool.Listed(Holders(1), T(0));
+        var liar = pool.TakeNext(T(0))!.Endpoint;
+        pool.Connected(liar);
+        pool.Ban(liar, "it sent a corrupt piece 3 (hash mismatch)", T(0));
+
+        pool.Listed([], T(100));
+        pool.Listed(Holders(1), T(200));
+
+        Assert.Null(pool.TakeNext(T(100_000)));
+        Assert.Null(pool.NextDue);
+        Assert.Equal([(liar, "it sent a corrupt piece 3 (hash mismatch)")], pool.Failures());
+    }
+
+    [Fact]
+    public void None_connected_since_is_when_the_last_connection_ended()
+    {
+        var pool = Pool();
+        Assert.Equal(T(0), pool.NoneConnectedSince);
+        pool.Listed(Holders(2), T(0));
+        var a = pool.TakeNext(T(0))!.Endpoint;
+        var b = pool.TakeNext(T(0))!.Endpoint;
+        pool.Lost(a, "could not connect: refused", T(5)); // never connected: changes nothing
+        Assert.Equal(T(0), pool.NoneConnectedSince);
+
+        pool.Connected(b);
+        Assert.Null(pool.NoneConnectedSince);
+        pool.Lost(b, "connection reset", T(40));
+        Assert.Equal(T(40), pool.NoneConnectedSince);
+    }
+
+    [Fact]
+    public void Failures_name_every_holder_not_connected_with_its_latest_reason_in_the_order_listed()
+    {
+        var pool = Pool();
+        pool.Listed(Holders(3), T(0));
+        var dialled = TakeAll(pool, T(0));
+        pool.Lost(dialled[2], "could not connect: refused", T(0));
+        pool.Connected(dialled[1]);
+        pool.Lost(dialled[0], "no answer", T(0));
+
+        Assert.Equal([(Endpoint(1), "no answer"), (Endpoint(3), "could not connect: refused")], pool.Failures());
+    }
+
+    private static HolderPool Pool(int maxOpen = 50) => new(maxOpen, Retry, RetryMax, new Random(3), T(0));
+
+    private static TimeSpan T(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
+
+    private static string Endpoint(int port) => $"127.0.0.1:{port}";
+
+    private static IEnumerable<HolderEntry> Holders(int count) => Enumerable.Range(1, count).Select(port => new HolderEntry("127.0.0.1", port, null));
+
+    private static List<string> TakeAll(HolderPool pool, TimeSpan now)
+    {
+        var taken = new List<string>();
+        while (pool.TakeNext(now) is { } holder)
+            taken.Add(holder.Endpoint);
+        return taken;
+    }
+}

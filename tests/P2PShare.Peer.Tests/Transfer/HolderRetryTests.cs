@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using P2PShare.Peer.Tests.Storage;
+using P2PShare.Peer.Transfer;
+using P2PShare.Protocol.Messages;
+using P2PShare.EndToEnd.Tests;
+using P2PShare.Tracker.Tests.Support;
+
+namespace P2PShare.Peer.Tests.Transfer;
+
+/// <summary>
+/// A download whose holders go away: it dials them again and completes when they are back, and
+/// fails only after none has been reachable for the holder wait, naming what is missing and whom it tried.
+/// </summary>
+public sealed class HolderRetryTests
+{
+    private const int Pieces = 40;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly byte[] Content = StorageTestFolder.Bytes(Pieces * TestSeeder.PieceLength, seed: 11);
+
+    [Fact]
+    public async Task A_download_fails_only_after_the_holder_wait_and_names_the_missing_pieces_and_the_holders_tried()
+    {
+        var gate = new PieceGate(free: 5);
+        var seeder = await TestSeeder.StartAsync(Content, beforeServing: gate.WaitAsync);
+        int port = seeder.Port;
+        using var folder = new StorageTestFolder();
+        var wait = TimeSpan.FromSeconds(1.5);
+        // Listed as holding pieces 0-4 only, so exactly those are asked for and arrive.
+        var firstFive = new Protocol.Files.PieceSet(Pieces);
+        for (int i = 0; i < 5; i++)
+            firstFive.Add(i);
+        var session = Session(folder, [seeder.Entry(firstFive)], Options with { HolderWait = wait });
+        var run = session.RunAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(session.GetProgress().VerifiedPieces == 5), "the first 5 pieces arrive", Deadline);
+
+        var sinceKilled = Stopwatch.StartNew();
+        await seeder.DisposeAsync(); // gone: its port refuses from now on
+        var result = await run.WaitAsync(Deadline);
+        sinceKilled.Stop();
+
+        Assert.Equal(DownloadOutcome.Failed, result.Outcome);
+        Assert.True(sinceKilled.Elapsed >= wait, $"it gave up after {sinceKilled.Elapsed}, before the {wait} holder wait");
+        Assert.Contains("35 of 40 pieces are missing (pieces 5-39)", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("no holder has been reachable for 1.5 s", result.Reason, StringComparison.Ordinal);
+        Assert.True(result.Reason!.Contains($"tried 127.0.0.1:{port} (could not connect: ", StringComparison.Ordinal), result.Reason);
+        Assert.Contains("The verified pieces are kept", result.Reason, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{port}", result.DroppedPeers.Keys);
+    }
+
+    [Fact]
+    public async Task A_holder_killed_mid_download_and_restarted_at_the_same_port_is_dialled_again_and_the_download_completes()
+    {
+        var gate = new PieceGate(free: 5);
+        var first = await TestSeeder.StartAsync(Content, beforeServing: gate.WaitAsync);
+        int port = first.Port;
+        using var folder = new StorageTestFolder();
+        // No tracker to list it again: only the redial with backoff can bring it back.
+        var session = Session(folder, [first.Entry()], Options);
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.PeerLost += (_, _) => lost.TrySetResult();
+        var run = session.RunAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(session.GetProgress().VerifiedPieces == 5), "5 pieces arrive", Deadline);
+
+        await first.DisposeAsync();
+        await lost.Task.WaitAsync(Deadline); // the download knows it lost its only holder, and goes on
+        await using var again = await TestSeeder.StartAsync(Content, port);
+        var result = await run.WaitAsync(Deadline);
+
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
+        Assert.Equal(Pieces, result.PiecesByPeer[$"127.0.0.1:{port}"]);
+        Assert.Empty(result.DroppedPeers); // it is back, so no longer counted as dropped
+    }
+
+    [Fact]
+    public async Task A_holder_that_sent_a_corrupt_piece_is_never_dialled_again()
+    {
+        var log = new ListLogger();
+        await using var liar = await TestSeeder.StartAsync(Content, 0, new PeerTestFaults { CorruptServedPieces = true }, log);
+        using var folder = new StorageTestFolder();
+        var session = Session(folder, [liar.Entry()], Options with { HolderWait = TimeSpan.FromSeconds(1) });
+
+        var result = await session.RunAsync(CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal(DownloadOutcome.Failed, result.Outcome);
+        Assert.Contains("(it sent a corrupt piece", result.Reason, StringComparison.Ordinal);
+        // A second of waiting with a 50 ms backoff would have dialled a merely lost holder many times.
+        Assert.Single(log.Lines, l => l.Text.Contains("accepted", StringComparison.Ordinal));
+    }
+
+    private static PeerOptions Options => new()
+    {
+        BindAddress = IPAddress.Loopback,
+        HolderRetryInitialDelay = TimeSpan.FromMilliseconds(50),
+        HolderRetryMaxDelay = TimeSpan.FromMilliseconds(200),
+        StatePersistInterval = TimeSpan.Zero,
+    };
+
+    private static DownloadSession Session(StorageTestFolder folder, IReadOnlyList<HolderEntry> holders, PeerOptions options)
+    {
+        var manifest = StorageTestFolder.ManifestOf(Content, TestSeeder.PieceLength);
+        return new DownloadSession(manifest.Id, "file.bin", Content.Length, holders, folder.Open(TestSeeder.PieceLength), options, 0, NullLogger.Instance);
+    }
+}
