@@ -107,6 +107,7 @@ public static class Handshake
         string? refusal = hello switch
         {
             not Hello => $"the first message must be 'hello', not '{hello.Type}'",
+            Hello when RequestIds.LacksId(hello) => RequestIds.Refusal(hello).Text,
             Hello h when h.Version != ProtocolLimits.CurrentVersion => $"protocol version {h.Version} is not supported; this side speaks {ProtocolLimits.CurrentVersion}",
             Hello h when h.Role != expectedRole => $"role '{h.Role}' is not served here (expected '{expectedRole}')",
             _ => null,

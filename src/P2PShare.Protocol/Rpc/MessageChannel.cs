@@ -262,6 +262,13 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
                         incoming.Dispose(); // a reply nobody waits for any more (timed out)
                     continue;
                 }
+                if (RequestIds.LacksId(incoming.Message))
+                {
+                    // Nothing a reply could refer to: refused here, once for every handler.
+                    using (incoming)
+                        await SendAsync(RequestIds.Refusal(incoming.Message), default, loop.Token);
+                    continue;
+                }
                 await handler(incoming, loop.Token);
             }
         }

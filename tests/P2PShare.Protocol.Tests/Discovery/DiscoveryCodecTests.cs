@@ -12,6 +12,9 @@ public sealed class DiscoveryCodecTests
     private const string RequestProof = "a31c3ec03cece7e352e5129e29f4157571ef3ef477ec10b6f57cd1e4887c358c";
     private const string ReplyProof = "dad13b683c084477c599f7cd44a1ba731210109691228b70877e77a7fa190522";
 
+    // HMAC-SHA256("open sesame", "p2pshare-discover:" + the nonce in capitals): what a proof is NOT.
+    private const string UpperRequestProof = "67e5b2a1d0ccae5e62d0d0dc554323e18ce094c52aeceb0fa8f0adeefb20da0c";
+
     private static string Text(byte[] datagram) => Encoding.UTF8.GetString(datagram);
 
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
@@ -50,6 +53,25 @@ public sealed class DiscoveryCodecTests
         Assert.False(DiscoveryProof.Matches(DiscoveryProof.ForReply(new SharedSecret("another secret"), Nonce, 12500), ReplyProof));
         Assert.False(DiscoveryProof.Matches(DiscoveryProof.ForReply(Secret, Nonce, 12501), ReplyProof));
         Assert.False(DiscoveryProof.Matches(null, ReplyProof));
+    }
+
+    [Fact]
+    public void A_nonce_sent_in_uppercase_is_proved_over_its_lowercase_digits()
+    {
+        // PROTOCOL.md §11's worked example: the same nonce in capitals carries the same proofs.
+        string upper = Nonce.ToUpperInvariant();
+        var request = DiscoveryCodec.DecodeRequest(Bytes($"type::discover;version::1;nonce::{upper};proof::{RequestProof};"));
+        Assert.Equal(Nonce, request.Nonce);
+        Assert.True(DiscoveryProof.Matches(request.Proof, DiscoveryProof.ForRequest(Secret, request.Nonce)));
+        Assert.Equal(RequestProof, DiscoveryProof.ForRequest(Secret, upper));
+        Assert.Equal(ReplyProof, DiscoveryProof.ForReply(Secret, upper, 12500));
+        var reply = DiscoveryCodec.DecodeReply(Bytes($"type::tracker;version::1;nonce::{upper};port::12500;proof::{ReplyProof};"));
+        Assert.True(DiscoveryProof.Matches(reply.Proof, DiscoveryProof.ForReply(Secret, reply.Nonce, 12500)));
+
+        // Not a MAC over the capitals as sent: that would be another value.
+        Assert.Equal(UpperRequestProof, Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+            Encoding.UTF8.GetBytes("open sesame"), Encoding.UTF8.GetBytes("p2pshare-discover:" + upper))));
+        Assert.NotEqual(RequestProof, UpperRequestProof);
     }
 
     [Fact]

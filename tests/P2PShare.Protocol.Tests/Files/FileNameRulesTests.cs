@@ -32,6 +32,38 @@ public sealed class FileNameRulesTests
         Assert.Throws<ProtocolException>(() => FileNameRules.Require(name));
     }
 
+    [Theory]
+    [InlineData("con")]
+    [InlineData("CON")]
+    [InlineData("Con.txt")]
+    [InlineData("nul.tar.gz")]
+    [InlineData("aux .c")]
+    [InlineData("prn.")]
+    [InlineData("com1")]
+    [InlineData("COM9.log")]
+    [InlineData("lpt1")]
+    [InlineData("Lpt9.txt")]
+    [InlineData("com¹")]
+    [InlineData("conin$")]
+    [InlineData("CONOUT$.txt")]
+    public void Rejects_Windows_device_names_in_any_case_and_with_any_extension(string name)
+    {
+        var problem = FileNameRules.Check(name);
+        Assert.NotNull(problem);
+        Assert.True(problem.Contains("Windows device name", StringComparison.Ordinal) || problem.Contains("ends with", StringComparison.Ordinal), problem);
+    }
+
+    [Theory]
+    [InlineData("console.txt")]
+    [InlineData("com0")]
+    [InlineData("com10")]
+    [InlineData("lpt")]
+    [InlineData("nully.txt")]
+    [InlineData("my.con")]
+    [InlineData("aux_notes.c")]
+    [InlineData("x.nul")]
+    public void Accepts_names_that_only_resemble_device_names(string name) => Assert.True(FileNameRules.IsValid(name), FileNameRules.Check(name));
+
     [Fact]
     public void Rejects_null() => Assert.False(FileNameRules.IsValid(null));
 

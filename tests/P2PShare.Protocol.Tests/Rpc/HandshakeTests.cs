@@ -45,6 +45,19 @@ public sealed class HandshakeTests
     }
 
     [Fact]
+    public async Task A_hello_without_an_id_is_refused_with_an_error_that_carries_no_re()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var accept = Handshake.AcceptAsync(pair.Server, PeerRole.Peer, "", Timeout, CancellationToken.None);
+        await pair.Client.SendAsync(new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 1, "")).WaitAsync(Timeout);
+        Assert.Null(await accept.WaitAsync(Timeout));
+        using var reply = await pair.Client.ReceiveAsync(Timeout).WaitAsync(Timeout);
+        var error = Assert.IsType<ErrorReply>(reply!.Message);
+        Assert.Equal((ErrorCodes.BadRequest, 0L), (error.Code, error.ReplyTo));
+        Assert.Contains("'hello' is a request and must carry an id", error.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task First_message_other_than_hello_is_refused()
     {
         await using var pair = await ChannelPair.ConnectAsync();

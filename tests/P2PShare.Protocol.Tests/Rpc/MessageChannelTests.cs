@@ -20,6 +20,34 @@ public sealed class MessageChannelTests
     private static byte[] PayloadFor(int piece) => [.. Enumerable.Range(0, 1000 + piece).Select(i => (byte)(i * 7 + piece))];
 
     [Fact]
+    public async Task A_request_without_an_id_is_refused_with_an_error_that_carries_no_re_and_never_reaches_the_handler()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        var handled = new ConcurrentQueue<string>();
+        var serverLoop = pair.Server.RunAsync((incoming, _) =>
+        {
+            using (incoming)
+                handled.Enqueue(incoming.Message.Type);
+            return Task.CompletedTask;
+        }, Idle);
+
+        foreach (Message request in new Message[] { new GetPiece(A, 1), new GetManifest(A), new GetHave(A), new ListFiles(), new WhoHas(A) })
+        {
+            await pair.Client.SendAsync(request).WaitAsync(Timeout);
+            using var answer = await pair.Client.ReceiveAsync(Timeout).WaitAsync(Timeout);
+            var error = Assert.IsType<ErrorReply>(answer!.Message);
+            Assert.Equal((ErrorCodes.BadRequest, 0L, 0L), (error.Code, error.ReplyTo, error.RequestId));
+            Assert.Contains($"'{request.Type}' is a request and must carry an id", error.Text, StringComparison.Ordinal);
+        }
+        // A notification without an id is what it should be, and is handled.
+        await pair.Client.SendAsync(new HavePiece(A, 1)).WaitAsync(Timeout);
+        await pair.Client.SendAsync(new Bye()).WaitAsync(Timeout);
+        pair.Client.Close();
+        await serverLoop.WaitAsync(Timeout);
+        Assert.Equal(["have", "bye"], handled);
+    }
+
+    [Fact]
     public async Task Requests_in_flight_are_matched_to_replies_sent_out_of_order()
     {
         await using var pair = await ChannelPair.ConnectAsync();
