@@ -89,7 +89,7 @@ internal static partial class PeerLog
     [LoggerMessage(742, LogLevel.Debug, "Cancelled the request for piece {Piece} of '{File}' at {Peer}: it came from another peer first")]
     public static partial void DuplicateCancelled(ILogger logger, string peer, int piece, string file);
 
-    [LoggerMessage(225, LogLevel.Warning, "Tracker {Tracker}: {Line}")]
+    [LoggerMessage(225, LogLevel.Debug, "Tracker {Tracker}: {Line}")] // the user is told already; this keeps it in a debug log
     public static partial void AnnounceRefused(ILogger logger, string tracker, string line);
 
     [LoggerMessage(226, LogLevel.Debug, "Tracker {Tracker}: the list came in pages, {Count} files in all")]

@@ -104,9 +104,10 @@ public sealed class PeerNode : IAsyncDisposable
 
     /// <summary>
     /// Joins the tracker at <paramref name="endpoint"/> (or the default), reports our files and
-    /// returns the files in the network.
+    /// returns the files in the network (none asked for without <paramref name="listFiles"/>:
+    /// `serve` and `get` have no use for the whole list, so they never wait for, or depend on, it).
     /// </summary>
-    public async Task<IReadOnlyList<NetworkFile>> JoinAsync(string? endpoint, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NetworkFile>> JoinAsync(string? endpoint, CancellationToken cancellationToken, bool listFiles = true)
     {
         endpoint ??= _options.DefaultTracker;
         if (!EndpointParser.TryParse(endpoint, 12500, out var host, out var port, out var error))
@@ -130,14 +131,15 @@ public sealed class PeerNode : IAsyncDisposable
             throw new PeerCommandException($"could not join the tracker at {TcpConnector.Format(host, port)}: {e.Message}. " +
                 "Is the tracker running (dotnet run --project src/P2PShare.Tracker)? Is the address right? Is a firewall blocking the port?", e);
         }
-        return await ListAsync(cancellationToken);
+        return listFiles ? await ListAsync(cancellationToken) : [];
     }
 
     /// <summary>
     /// Joins <paramref name="named"/> if given; otherwise finds the tracker (<c>--tracker</c>, then
-    /// discovery, then the default), tells <paramref name="say"/> how it found it, and joins it.
+    /// discovery, then the default), tells <paramref name="say"/> how it found it, and joins it
+    /// (see <see cref="JoinAsync"/> for <paramref name="listFiles"/>).
     /// </summary>
-    public async Task<IReadOnlyList<NetworkFile>> LocateAndJoinAsync(string? named, Action<string> say, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NetworkFile>> LocateAndJoinAsync(string? named, Action<string> say, CancellationToken cancellationToken, bool listFiles = true)
     {
         ArgumentNullException.ThrowIfNull(say);
         var location = await TrackerLocator.LocateAsync(named, _options, _loggers.CreateLogger("P2PShare.Peer.Discovery"), cancellationToken);
@@ -145,7 +147,7 @@ public sealed class PeerNode : IAsyncDisposable
             say(location.Account);
         try
         {
-            return await JoinAsync(location.Endpoint, cancellationToken);
+            return await JoinAsync(location.Endpoint, cancellationToken, listFiles);
         }
         catch (PeerCommandException e) when (location.Hint is not null)
         {

@@ -33,7 +33,7 @@ public static class PeerProgram
                         return await WithProgressAsync(node, output, TimeSpan.FromMilliseconds(500),
                             () => new CommandLoop(node, keys, output, prompt: false).RunAsync(cancellationToken), cancellationToken);
                 case PeerMode.Serve:
-                    await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken);
+                    await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken, listFiles: false);
                     output.WriteLine($"Sharing {Report.Plural(node.Repository.Files.Count, "file")} from {node.Repository.Root} on {node.ServingEndPoint}; joined the tracker at {node.TrackerEndpoint}. Ctrl+C stops.");
                     try
                     {
@@ -45,7 +45,7 @@ public static class PeerProgram
                     }
                     return 0;
                 default:
-                    await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken);
+                    await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken, listFiles: false);
                     var download = await node.RequestAsync(file!, cancellationToken);
                     if (!(node.Repository.TryGet(download.Session.Id, out var held) && held is { IsComplete: true }))
                         output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}) into {node.Repository.Root}");

@@ -18,9 +18,12 @@ public static class Report
         ArgumentNullException.ThrowIfNull(files);
         if (files.Count == 0)
             return "No files in the network yet.";
-        var duplicateNames = files.GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        // A name is shared when it names different ids; one id listed in several sizes is one file some holder lies about.
+        var duplicateNames = files.GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Select(f => f.Id).Distinct().Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var contested = files.GroupBy(f => f.Id).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         var rows = files.OrderBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.Id.ToString(), StringComparer.Ordinal)
-            .Select(f => (f.Name, Size: Units.Bytes(f.Length), Holders: Holders(f), Id: f.Id.ShortText, Note: Note(f, local, duplicateNames.Contains(f.Name))))
+            .Select(f => (f.Name, Size: Units.Bytes(f.Length), Holders: Holders(f), Id: f.Id.ShortText,
+                Note: Note(f, local, duplicateNames.Contains(f.Name), contested.Contains(f.Id))))
             .ToList();
         int nameWidth = Math.Min(40, Math.Max(4, rows.Max(r => r.Name.Length)));
         int holdersWidth = Math.Max(7, rows.Max(r => r.Holders.Length));
@@ -39,13 +42,15 @@ public static class Report
         (var c, var p) => string.Create(CultureInfo.InvariantCulture, $"{c} complete, {p} partial"),
     };
 
-    private static string Note(NetworkFile f, Repository? local, bool sharedName)
+    private static string Note(NetworkFile f, Repository? local, bool sharedName, bool contested)
     {
         var notes = new List<string>(2);
         if (local is not null && local.TryGet(f.Id, out var held) && held is not null)
             notes.Add(held.IsComplete ? "local" : string.Create(CultureInfo.InvariantCulture, $"local, {held.VerifiedCount}/{held.Manifest.PieceCount} pieces"));
         if (sharedName)
             notes.Add("same name as another file: request it by id");
+        if (contested)
+            notes.Add("holders disagree on its size: a download keeps the one its checked manifest gives");
         return notes.Count == 0 ? "" : "  [" + string.Join("; ", notes) + "]";
     }
 

@@ -29,5 +29,20 @@ public sealed class FileListReportTests
     }
 
     [Fact]
+    public void One_id_listed_in_two_sizes_is_marked_as_contested_not_as_two_files_to_pick_between()
+    {
+        var files = new[]
+        {
+            new NetworkFile(Id('b'), "report.pdf", 200_011, 65536, 1, 0),
+            new NetworkFile(Id('b'), "report.pdf", 999_999_999, 65536, 3, 0),
+        };
+
+        string shown = Report.FileList(files, local: null);
+
+        Assert.DoesNotContain("request it by id", shown, StringComparison.Ordinal);
+        Assert.Equal(2, shown.Split("holders disagree on its size: a download keeps the one its checked manifest gives").Length - 1);
+    }
+
+    [Fact]
     public void An_empty_network_says_so() => Assert.Equal("No files in the network yet.", Report.FileList([], null));
 }
