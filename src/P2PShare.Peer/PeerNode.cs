@@ -204,10 +204,14 @@ public sealed class PeerNode : IAsyncDisposable
         session.PeerDropped += (peer, reason) => Tell(Commands.Report.PeerDropped(session.Name, peer, reason));
         session.PeerLost += (peer, reason) => Tell(Commands.Report.PeerLost(session.Name, peer, reason));
         var stop = new CancellationTokenSource();
-        var completion = RunDownloadAsync(session, stop);
-        var download = new ActiveDownload(session, stop, completion);
+        ActiveDownload download;
+        // Listed before its run can end: a session that ends at once ("Already have") removes itself
+        // under this lock, and must find itself listed, or a stale entry with a disposed stop source stays.
         lock (_gate)
+        {
+            download = new ActiveDownload(session, stop, RunDownloadAsync(session, stop));
             _downloads.Add(download);
+        }
         return download;
     }
 

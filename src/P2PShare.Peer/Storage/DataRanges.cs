@@ -4,9 +4,9 @@ namespace P2PShare.Peer.Storage;
 
 /// <summary>
 /// Which byte ranges of a sparse file hold data, asked of the file system with
-/// <c>lseek(SEEK_DATA/SEEK_HOLE)</c>. A <c>.part</c> is created sparse (preallocated extents are
-/// "unwritten" and read back as holes), so its data ranges are the pieces written so far, including
-/// those still only in the page cache after the process was killed.
+/// <c>lseek(SEEK_DATA/SEEK_HOLE)</c>. A <c>.part</c> is created sparse (nothing preallocated), so its
+/// data ranges are the pieces written so far, including those still only in the page cache after the
+/// process was killed.
 /// </summary>
 internal static class DataRanges
 {

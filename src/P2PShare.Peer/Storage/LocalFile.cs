@@ -9,7 +9,8 @@ namespace P2PShare.Peer.Storage;
 /// download in progress, whose verified pieces live in <c>.p2pshare/downloads/ID.part</c> and whose
 /// state (<see cref="PartState"/>) is rewritten crash-safely after every piece, or at most once per
 /// persist interval (closing writes it; pieces a crash left unrecorded are found again by hashing
-/// when the download is reopened, <see cref="PartRecovery"/>). Readers
+/// when the download is reopened, and the recorded ones hashed again, <see cref="PartRecovery"/>). A
+/// download is owned by one process at a time through its <see cref="DownloadLock"/>. Readers
 /// and writers of different pieces run concurrently with positional I/O.
 /// </summary>
 public sealed class LocalFile : IDisposable
