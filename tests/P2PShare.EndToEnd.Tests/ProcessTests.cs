@@ -66,6 +66,20 @@ public sealed partial class ProcessTests
         Assert.Contains(reason, peer.Errors, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--holder-wait", "0", "--holder-wait 0 is not a wait in seconds from 0.1 to 86400")]
+    [InlineData("--holder-wait", "NaN", "--holder-wait NaN is not a wait")]
+    [InlineData("--max-holder-connections", "0", "--max-holder-connections 0 is not from 1 to 10000")]
+    public async Task A_holder_limit_out_of_range_is_refused_with_a_reason(string option, string value, string reason)
+    {
+        using var folder = new TempFolder();
+        using var peer = RunningProcess.Start("P2PShare.Peer", folder.Path, "get", "big.bin", "--port", "0", "--bind", "127.0.0.1", "--repo", folder.Sub("p"),
+            "--no-discovery", option, value);
+
+        Assert.NotEqual(0, await peer.WaitForExitAsync(Deadline));
+        Assert.Contains(reason, peer.Errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task End_of_input_ends_the_command_loop_cleanly()
     {

@@ -125,7 +125,7 @@ public sealed partial class DownloadSession
                 {
                     if (await Task.WhenAny(_manifest.Task, _ended.Task).WaitAsync(cancellationToken) == _ended.Task)
                     {
-                        await _ended.Task; // rethrows what ended it, if anything did but the holders
+                        await _ended.Task; // rethrows an error that ended it (a full disk); otherwise no holder could give a manifest
                         return Result(DownloadOutcome.Failed, null, 0, 0, DescribeNoManifest());
                     }
                     file = Open(_manifest.Task.Result);
@@ -166,6 +166,7 @@ public sealed partial class DownloadSession
     private LocalFile Open(Manifest manifest)
     {
         var file = _repository.OpenDownload(manifest, Name);
+        _manifest.TrySetResult(manifest); // a resumed download already has it: no holder need send it
         lock (_gate)
         {
             _file = file;

@@ -24,6 +24,18 @@ public sealed class ProgressReportTests
     }
 
     [Fact]
+    public void Thousands_of_dropped_holders_are_counted_after_the_first_five_not_listed()
+    {
+        var dropped = Enumerable.Range(1, 3000).ToDictionary(port => $"127.0.0.1:{port + 10000}", _ => "could not connect: Connection refused");
+
+        string line = Report.Progress(Progress(100) with { DroppedPeers = dropped }, withPeers: false);
+
+        Assert.EndsWith("; dropped 127.0.0.1:10001 (could not connect: Connection refused), 127.0.0.1:10002 (could not connect: Connection refused), "
+            + "127.0.0.1:10003 (could not connect: Connection refused), 127.0.0.1:10004 (could not connect: Connection refused), "
+            + "127.0.0.1:10005 (could not connect: Connection refused) and 2995 more", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Eta_is_unknown_before_any_byte_arrived() => Assert.Equal("?", Report.Eta(Progress(0, bytes: 0)));
 
     [Fact]

@@ -90,6 +90,25 @@ public sealed class HolderRetryTests
         Assert.Single(log.Lines, l => l.Text.Contains("accepted", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_download_whose_reachable_holders_lack_the_missing_pieces_fails_after_the_stall_timeout_naming_them()
+    {
+        await using var partial = await TestSeeder.StartPartialAsync(Content, Enumerable.Range(0, 5));
+        using var folder = new StorageTestFolder();
+        var stall = TimeSpan.FromSeconds(1);
+        var have = new Protocol.Files.PieceSet(Pieces);
+        for (int i = 0; i < 5; i++)
+            have.Add(i);
+        var session = Session(folder, [partial.Entry(have)], Options with { StallTimeout = stall });
+
+        var result = await session.RunAsync(CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal(DownloadOutcome.Failed, result.Outcome);
+        Assert.True(result.Reason!.StartsWith("35 of 40 pieces are missing (pieces 5-39): none of the 1 reachable holder(s) has them (nothing to fetch for 1 s)", StringComparison.Ordinal), result.Reason);
+        Assert.True(result.Elapsed >= stall, $"it gave up after {result.Elapsed}");
+        Assert.Equal(5, result.PiecesByPeer[$"127.0.0.1:{partial.Port}"]);
+    }
+
     private static PeerOptions Options => new()
     {
         BindAddress = IPAddress.Loopback,

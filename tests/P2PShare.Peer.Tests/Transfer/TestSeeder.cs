@@ -54,6 +54,23 @@ internal sealed class TestSeeder : IAsyncDisposable
         return new TestSeeder(folder, server, repository);
     }
 
+    /// <summary>A holder still downloading <paramref name="content"/>: it has verified only <paramref name="pieces"/>, and serves those.</summary>
+    public static async Task<TestSeeder> StartPartialAsync(byte[] content, IEnumerable<int> pieces)
+    {
+        var folder = new StorageTestFolder();
+        var repository = folder.Open(PieceLength);
+        await repository.ScanAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var manifest = StorageTestFolder.ManifestOf(content, PieceLength);
+        var file = repository.OpenDownload(manifest, "file.bin");
+        foreach (int piece in pieces)
+            file.WritePiece(piece, StorageTestFolder.Piece(content, manifest, piece));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var server = new PieceServer(listener, repository, new PeerOptions { BindAddress = IPAddress.Loopback, PieceLength = PieceLength }, NullLogger.Instance);
+        server.Start();
+        return new TestSeeder(folder, server, repository);
+    }
+
     /// <summary>Stops serving and closes every connection at once, as a killed process would.</summary>
     public async ValueTask DisposeAsync()
     {
