@@ -135,8 +135,8 @@ var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
     // The mistake first and alone, then where to look: not fifty lines of help burying the one that matters.
-    foreach (var error in parsed.Errors)
-        await Console.Error.WriteLineAsync($"error: {TerminalText.Escape(error.Message)}");
+    // Only the first: the others mostly follow from it ("--prot 12666" makes 12666 a stray argument too).
+    await Console.Error.WriteLineAsync($"error: {PlainError(parsed.Errors[0].Message)}");
     await Console.Error.WriteLineAsync("Run with --help to see the commands and options.");
     return 2;
 }
@@ -156,4 +156,20 @@ static bool Parsed<T>(System.CommandLine.Parsing.OptionResult result, out T valu
         value = default!;
         return false;
     }
+}
+
+// System.CommandLine names .NET types ("as expected type 'System.Int32'"); a person reads "a whole number".
+static string PlainError(string message)
+{
+    var match = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$");
+    if (!match.Success)
+        return TerminalText.Escape(message);
+    string kind = match.Groups[3].Value switch
+    {
+        "System.Int32" or "System.Nullable`1[System.Int32]" => "a whole number",
+        "System.Double" => "a number",
+        "Microsoft.Extensions.Logging.LogLevel" => "one of Trace, Debug, Information, Warning, Error, None",
+        _ => "a valid value",
+    };
+    return TerminalText.Escape($"{match.Groups[2].Value} '{match.Groups[1].Value}' is not {kind}");
 }

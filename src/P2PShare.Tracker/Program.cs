@@ -21,7 +21,7 @@ var maxPerAddress = new Option<int>("--max-clients-per-address") { Description =
 port.Validators.Add(r =>
 {
     if (Parsed(r, out int value) && value is < 0 or > IPEndPoint.MaxPort)
-        r.AddError($"--port must be within 0..{IPEndPoint.MaxPort}");
+        r.AddError($"--port {value} is not a port: give 1-{IPEndPoint.MaxPort}, or 0 for any free port");
 });
 host.Validators.Add(r =>
 {
@@ -31,7 +31,7 @@ host.Validators.Add(r =>
 discoveryPort.Validators.Add(r =>
 {
     if (Parsed(r, out int value) && value is < 0 or > IPEndPoint.MaxPort)
-        r.AddError($"--discovery-port must be within 0..{IPEndPoint.MaxPort}");
+        r.AddError($"--discovery-port {value} is not a port: give 1-{IPEndPoint.MaxPort}, or 0 for any free port");
 });
 updateWait.Validators.Add(r =>
 {
@@ -84,8 +84,8 @@ var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
     // The mistake first and alone, then where to look: not a page of help burying the one line that matters.
-    foreach (var error in parsed.Errors)
-        await Console.Error.WriteLineAsync($"error: {error.Message}");
+    // Only the first: the others mostly follow from it ("--prot 12666" makes 12666 a stray argument too).
+    await Console.Error.WriteLineAsync($"error: {PlainError(parsed.Errors[0].Message)}");
     await Console.Error.WriteLineAsync("Run with --help to see the options.");
     return 2;
 }
@@ -104,4 +104,20 @@ static bool Parsed<T>(System.CommandLine.Parsing.OptionResult result, out T valu
         value = default!;
         return false;
     }
+}
+
+// System.CommandLine names .NET types ("as expected type 'System.Int32'"); a person reads "a whole number".
+static string PlainError(string message)
+{
+    var match = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$");
+    if (!match.Success)
+        return (message);
+    string kind = match.Groups[3].Value switch
+    {
+        "System.Int32" or "System.Nullable`1[System.Int32]" => "a whole number",
+        "System.Double" => "a number",
+        "Microsoft.Extensions.Logging.LogLevel" => "one of Trace, Debug, Information, Warning, Error, None",
+        _ => "a valid value",
+    };
+    return ($"{match.Groups[2].Value} '{match.Groups[1].Value}' is not {kind}");
 }

@@ -189,6 +189,9 @@ public sealed class CommandLoop
                 break;
             case "wait":
                 RequireArgs(command, args, 0, 0);
+                int waitingFor = _node.Downloads.Count;
+                if (waitingFor > 0)
+                    _output.WriteLine($"Waiting for {Report.Plural(waitingFor, "download")} under way (Ctrl+C stops waiting; the downloads go on).");
                 await _node.WaitForDownloadsAsync(cancellationToken);
                 _output.WriteLine("No downloads under way.");
                 break;
