@@ -74,4 +74,22 @@ public sealed class CommandLoopNetworkTests
         Assert.Equal(content, File.ReadAllBytes(path));
         Assert.Contains("Downloaded 'report.pdf'", written.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Piped_commands_exit_non_zero_when_a_download_they_waited_for_at_end_of_input_failed()
+    {
+        await using var net = new PeerNetwork();
+        await net.StartTrackerAsync();
+        var seederOptions = net.Options("seeder") with { TestFaults = new PeerTestFaults { CorruptServedPieces = true } };
+        TestFiles.Write(seederOptions.RepositoryPath!, "big.bin", TestFiles.Random(300_000, seed: 5));
+        await net.StartPeerAsync(seederOptions);
+        var leecher = await net.StartPeerAsync(net.Options("leecher") with { StallTimeout = TimeSpan.FromSeconds(2) }, join: false);
+        var written = new StringWriter();
+        var loop = new CommandLoop(leecher, new StringReader($"start {net.TrackerAddress}\nrequest big.bin\n"), new UserOutput(written), prompt: false);
+
+        int exitCode = await loop.RunAsync(CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Contains("Download of 'big.bin' failed", written.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, exitCode);
+    }
 }

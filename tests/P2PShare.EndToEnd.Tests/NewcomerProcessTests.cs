@@ -82,6 +82,19 @@ public sealed partial class NewcomerProcessTests
     }
 
     [Fact]
+    public async Task Ctrl_C_at_the_prompt_leaves_as_end_does()
+    {
+        using var folder = new TempFolder();
+        using var peer = RunningProcess.Start("P2PShare.Peer", folder.Path, "--port", "0", "--bind", "127.0.0.1", "--repo", folder.Sub("p"), "--no-discovery");
+        await peer.WaitForLineAsync("Type `help` for commands.", Deadline);
+
+        Interrupt(peer);
+
+        Assert.Equal(0, await peer.WaitForExitAsync(Deadline));
+        Assert.Contains("Leaving the network. Bye.", peer.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_saves_into_the_current_folder_says_what_Ctrl_C_kept_and_resumes_when_run_again()
     {
         using var swarm = await StartSwarmAsync(4 * 1024 * 1024, mbps: 0.5);

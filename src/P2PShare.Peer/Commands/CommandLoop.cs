@@ -81,7 +81,10 @@ public sealed class CommandLoop
             string? line;
             try
             {
-                line = await _input.ReadLineAsync(leaving.Token);
+                // Console.In reads synchronously, even through ReadLineAsync, and cannot be cancelled: the read
+                // runs on the pool, so Ctrl+C at the prompt can leave it behind rather than wait on it.
+                var token = leaving.Token;
+                line = await Task.Run(() => _input.ReadLineAsync(token).AsTask(), token).WaitAsync(token);
             }
             catch (OperationCanceledException)
             {
