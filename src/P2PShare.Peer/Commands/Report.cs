@@ -131,7 +131,10 @@ public static class Report
     }
 
     /// <summary>How a download ended, naming the peers its pieces came from (the command loop's words).</summary>
-    public static string Result(DownloadResult r) => Result(r, "`request` continues it");
+    public static string Result(DownloadResult r) => Result(r, LoopContinue);
+
+    // The command loop's way on; the session's own reasons already say it as "`request` again".
+    private const string LoopContinue = "`request` continues it";
 
     /// <summary>
     /// How a download ended; <paramref name="toContinue"/> says how to pick up a download that did not
@@ -148,7 +151,7 @@ public static class Report
         string resumed = r.ResumedPieces > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({r.ResumedPieces} of {r.TotalPieces} pieces were already verified on disk)") : "";
         resumed += Dropped(r.DroppedPeers);
         // The session's reasons name the command loop's way on; `get` has its own.
-        string reason = (r.Reason ?? "").Replace("`request` again to continue", toContinue, StringComparison.Ordinal);
+        string reason = toContinue == LoopContinue ? r.Reason ?? "" : (r.Reason ?? "").Replace("`request` again to continue", toContinue, StringComparison.Ordinal);
         int kept = r.ResumedPieces + r.PiecesByPeer.Values.Sum();
         return r.Outcome switch
         {
