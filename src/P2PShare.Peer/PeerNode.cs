@@ -86,11 +86,17 @@ public sealed class PeerNode : IAsyncDisposable
             listener.Dispose();
             throw new PeerCommandException($"cannot serve on port {_options.Port}: {e.Message}. Pick another with --port, or --port 0 for any free port.", e);
         }
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         try
         {
-            _repository = new Repository(_options.ResolveRepository(port), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength, _options.StatePersistInterval, _options.TestFaults?.BeforeDiskWrite);
-            await _repository.ScanAsync(cancellationToken);
+            _repository = new Repository(_options.ResolveRepository(), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength, _options.StatePersistInterval, _options.TestFaults?.BeforeDiskWrite);
+            if (_options.ShareFolderContents)
+                await _repository.ScanAsync(cancellationToken);
+        }
+        catch (StorageException e)
+        {
+            // An unusable folder (a file by that name, no permission) is the user's to fix: one line, no stack trace.
+            listener.Dispose();
+            throw new PeerCommandException(e.Message, e);
         }
         catch
         {
@@ -184,11 +190,21 @@ public sealed class PeerNode : IAsyncDisposable
             if (_downloads.Any(d => d.Session.Id == target.Id))
                 throw new PeerCommandException($"'{target.Name}' ({target.Id.ShortText}) is already downloading; `status` shows how far it is.");
         }
+        if (Repository.TryGet(target.Id, out var local) && local is { IsComplete: true } && !File.Exists(local.FinalPath))
+        {
+            // Deleted from the folder since the last scan: forget it (and stop claiming it) instead of refusing.
+            if (_options.ShareFolderContents)
+                await Repository.ScanAsync(cancellationToken);
+            if (_link is { } relink)
+                await relink.AnnounceQuietlyAsync();
+        }
+        if (!_options.ShareFolderContents)
+            await Repository.AdoptAsync(target.Name, target.Id, target.PieceLength, cancellationToken); // fetched by an earlier run
         // Already here and verified (hashed, or cached while its stamp is unchanged): that is success, not an
         // error, e.g. the same `get` run twice or a crash just after the final rename; the session says so.
         IReadOnlyList<HolderEntry> peers = [];
         var shape = Shape(target);
-        if (!(Repository.TryGet(target.Id, out var local) && local is { IsComplete: true }))
+        if (!(Repository.TryGet(target.Id, out local) && local is { IsComplete: true }))
         {
             var holders = await CallTrackerAsync(t => FindShapeHoldersAsync(t, shapes, cancellationToken), "who-has")
                 ?? throw new PeerCommandException($"no other peer holds '{target.Name}' ({target.Id.ShortText}) any more; try `update`.");
@@ -339,6 +355,8 @@ public sealed class PeerNode : IAsyncDisposable
         var byName = files.Where(f => f.Name == nameOrId).ToList();
         if (byName.Count == 0 && LooksLikeId(nameOrId))
             byName = files.Where(f => f.Id.ToString().StartsWith(nameOrId.ToLowerInvariant(), StringComparison.Ordinal)).ToList();
+        if (byName.Count == 0 && nameOrId.Length is > 0 and < 6 && nameOrId.All(Uri.IsHexDigit))
+            throw new PeerCommandException($"no file named '{nameOrId}' in the network; to give an id, give at least 6 hex digits of it (`list` shows them).");
         // One id listed in several shapes is one file: some holder lies about its length, and the manifest will say which.
         var byId = byName.GroupBy(f => f.Id)
             .Select(g => g.OrderByDescending(f => f.CompleteHolders).ThenByDescending(f => f.CompleteHolders + f.PartialHolders).ToList())
@@ -349,7 +367,7 @@ public sealed class PeerNode : IAsyncDisposable
             0 => throw new PeerCommandException($"no file named '{nameOrId}' in the network. `list` shows what there is; `update` refreshes it."),
             _ => throw new PeerCommandException(
                 $"{byId.Count} different files are called '{nameOrId}': " +
-                string.Join("; ", byId.Select(g => g[0]).Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Id.ShortText} ({Units.Bytes(f.Length)}, {f.CompleteHolders + f.PartialHolders} holder(s))"))) +
+                string.Join("; ", byId.Select(g => g[0]).Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Id.ShortText} ({Units.Bytes(f.Length)}, {Commands.Report.Plural(f.CompleteHolders + f.PartialHolders, "holder")})"))) +
                 $". Request one by its id, e.g. `request {byId[0][0].Id.ShortText}`."),
         };
     }
@@ -369,6 +387,7 @@ public sealed class PeerNode : IAsyncDisposable
 
     private List<FileEntry> CurrentFiles() =>
         _repository is null ? [] : _repository.Files
+            .Where(f => !f.IsComplete || File.Exists(f.FinalPath)) // a shared file deleted since the last scan is not claimed
             .Select(f => new FileEntry(f.Id, f.Name, f.Manifest.Length, f.Manifest.PieceLength, f.IsComplete ? null : f.Snapshot()))
             .ToList();
 

@@ -14,7 +14,7 @@ public sealed record PeerOptions
     /// <summary>The address the piece server binds to.</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Any;
 
-    /// <summary>The repository folder; null means <c>repo_PORT</c> in the working folder.</summary>
+    /// <summary>The repository folder; null means <see cref="DefaultFolders.Shared"/>.</summary>
     public string? RepositoryPath { get; init; }
 
     /// <summary>The tracker to join when <c>start</c> names none.</summary>
@@ -110,6 +110,12 @@ public sealed record PeerOptions
     /// </summary>
     public long MaxServeFrameMemory { get; init; } = P2PShare.Protocol.Framing.FrameMemoryBudget.DefaultServerBytes;
 
-    /// <summary>The repository folder actually used for a server on <paramref name="port"/>.</summary>
-    public string ResolveRepository(int port) => Path.GetFullPath(RepositoryPath ?? $"repo_{port}");
+    /// <summary>
+    /// False for a plain <c>get</c> saving into the current folder: the folder's files are not
+    /// hashed or shared (it may be someone's home folder); only the file being downloaded is served.
+    /// </summary>
+    public bool ShareFolderContents { get; init; } = true;
+
+    /// <summary>The repository folder actually used (absolute).</summary>
+    public string ResolveRepository() => Path.GetFullPath(RepositoryPath ?? DefaultFolders.Shared());
 }

@@ -4,11 +4,12 @@ using Microsoft.Extensions.Logging;
 using P2PShare.Peer;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Discovery;
+using P2PShare.Protocol;
 using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Discovery;
 
-var port = new Option<int>("--port", "-p") { Description = "TCP port to serve pieces on (0: any free port). The repository defaults to repo_PORT.", DefaultValueFactory = _ => 0, Recursive = true };
-var repo = new Option<string?>("--repo", "-r") { Description = "Repository folder to share from and download into (default: repo_PORT in the current folder).", Recursive = true };
+var port = new Option<int>("--port", "-p") { Description = "TCP port to serve pieces on (0: any free port).", DefaultValueFactory = _ => 0, Recursive = true };
+var repo = new Option<string?>("--repo", "-r") { Description = "Folder to share from and download into. Default: `get` saves into the current folder (sharing only the file it fetches); the command loop and `serve` share $XDG_DATA_HOME/p2pshare/shared, else ~/.local/share/p2pshare/shared.", Recursive = true };
 var tracker = new Option<string?>("--tracker", "-t") { Description = "Tracker address HOST:PORT for `start` with no address, `serve` and `get`; given, it wins over discovery (default: the tracker discovery finds, else 127.0.0.1:12500).", Recursive = true };
 var bind = new Option<string>("--bind") { Description = "Address to serve pieces on.", DefaultValueFactory = _ => "0.0.0.0", Recursive = true };
 var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information, Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Warning, Recursive = true };
@@ -34,6 +35,27 @@ maxHolderConnections.Validators.Add(r =>
 });
 // Test only (the swarm benchmark's slow seeder): hidden from help and the README's option table.
 var testOnlyServeMbps = new Option<double>("--test-only-serve-mbps") { Description = "TEST ONLY: serve at most this many MB/s.", Hidden = true, Recursive = true };
+port.Validators.Add(r =>
+{
+    if (Parsed(r, out int value) && value is < 0 or > IPEndPoint.MaxPort)
+        r.AddError($"--port {value} is not a port: give 1-{IPEndPoint.MaxPort}, or 0 for any free port");
+});
+discoveryPort.Validators.Add(r =>
+{
+    if (Parsed(r, out int value) && value is < 1 or > IPEndPoint.MaxPort)
+        r.AddError($"--discovery-port {value} is not a port (1-{IPEndPoint.MaxPort})");
+});
+pieceLength.Validators.Add(r =>
+{
+    if (Parsed(r, out int? value) && value is int length && (length < 1 || length > ProtocolLimits.Default.MaxPieceLength))
+        r.AddError($"--piece-length {length} is not a piece length: give 1 to {ProtocolLimits.Default.MaxPieceLength} bytes");
+});
+repo.Validators.Add(r =>
+{
+    // Caught here, before a port is bound: a file where the folder should be is a typo, not a disk fault.
+    if (Parsed(r, out string? value) && value is { } path && File.Exists(path))
+        r.AddError($"--repo {path} is a file, not a folder: give the folder to share and download into");
+});
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
 
 var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder). e.g. serve --port 12666");
@@ -54,14 +76,15 @@ PeerOptions Options(ParseResult parse)
     var target = parse.GetValue(discoveryTarget)!;
     if (!IPAddress.TryParse(target, out var targetAddress))
         throw new PeerCommandException($"--discovery-target '{target}' is not an IP address");
-    if (parse.GetValue(discoveryPort) is < 1 or > IPEndPoint.MaxPort)
-        throw new PeerCommandException($"--discovery-port {parse.GetValue(discoveryPort)} is not a port (1-65535)");
     var (firstWait, longestWait) = ReconnectDelays(parse);
     var shared = Secret(parse);
+    // A plain `get` saves into the current folder, as wget and curl -O do, and shares nothing else from it.
+    bool getHere = parse.CommandResult.Command == get && parse.GetValue(repo) is null;
     return new PeerOptions
     {
         Port = parse.GetValue(port),
-        RepositoryPath = parse.GetValue(repo),
+        RepositoryPath = getHere ? Environment.CurrentDirectory : parse.GetValue(repo),
+        ShareFolderContents = !getHere,
         DefaultTracker = parse.GetValue(tracker) ?? new PeerOptions().DefaultTracker,
         BindAddress = bindAddress,
         PieceLength = parse.GetValue(pieceLength),
@@ -114,11 +137,54 @@ async Task<int> Run(ParseResult parse, PeerMode mode, string? name, Cancellation
         await Console.Error.WriteLineAsync($"error: {e.Message}");
         return 2;
     }
-    return await PeerProgram.RunAsync(options, parse.GetValue(logLevel), mode, name, ct);
+    // Only a --log-level actually given shows the warnings the user is also told in words.
+    LogLevel? level = parse.GetResult(logLevel) is { Implicit: false } ? parse.GetValue(logLevel) : null;
+    return await PeerProgram.RunAsync(options, level, mode, name, ct);
 }
 
 root.SetAction((parse, ct) => Run(parse, PeerMode.Interactive, null, ct));
 serve.SetAction((parse, ct) => Run(parse, PeerMode.Serve, null, ct));
 get.SetAction((parse, ct) => Run(parse, PeerMode.Get, parse.GetValue(file), ct));
 
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(5) });
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // The mistake first and alone, then where to look: not fifty lines of help burying the one that matters.
+    // Only the first: the others mostly follow from it ("--prot 12666" makes 12666 a stray argument too).
+    await Console.Error.WriteLineAsync($"error: {PlainError(parsed.Errors[0].Message)}");
+    await Console.Error.WriteLineAsync("Run with --help to see the commands and options.");
+    return 2;
+}
+// Ctrl+C is the peer's own (PeerProgram): it interrupts the command running rather than the whole program.
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+// A value that did not parse ("--port abc") is already an error of its own; a validator must not throw on it.
+static bool Parsed<T>(System.CommandLine.Parsing.OptionResult result, out T value)
+{
+    try
+    {
+        value = result.GetValueOrDefault<T>();
+        return true;
+    }
+    catch (InvalidOperationException)
+    {
+        value = default!;
+        return false;
+    }
+}
+
+// System.CommandLine names .NET types ("as expected type 'System.Int32'"); a person reads "a whole number".
+static string PlainError(string message)
+{
+    var match = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$");
+    if (!match.Success)
+        return TerminalText.Escape(message);
+    string kind = match.Groups[3].Value switch
+    {
+        "System.Int32" or "System.Nullable`1[System.Int32]" => "a whole number",
+        "System.Double" => "a number",
+        "Microsoft.Extensions.Logging.LogLevel" => "one of Trace, Debug, Information, Warning, Error, None",
+        _ => "a valid value",
+    };
+    return TerminalText.Escape($"{match.Groups[2].Value} '{match.Groups[1].Value}' is not {kind}");
+}

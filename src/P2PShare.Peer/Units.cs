@@ -22,9 +22,16 @@ public static class Units
         return string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {ByteUnits[unit]}");
     }
 
-    /// <summary>Bytes per second as decimal megabytes per second, the way network speeds are quoted.</summary>
-    public static string Rate(double bytesPerSecond) =>
-        string.Create(CultureInfo.InvariantCulture, $"{bytesPerSecond / 1_000_000:0.0} MB/s");
+    /// <summary>
+    /// Bytes per second in decimal units, the way network speeds are quoted: MB/s from a megabyte up,
+    /// else kB/s, else B/s, so a small file's rate never reads "0.0 MB/s".
+    /// </summary>
+    public static string Rate(double bytesPerSecond) => bytesPerSecond switch
+    {
+        >= 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytesPerSecond / 1_000_000:0.0} MB/s"),
+        >= 1_000 => string.Create(CultureInfo.InvariantCulture, $"{bytesPerSecond / 1_000:0.0} kB/s"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytesPerSecond:0} B/s"),
+    };
 
     /// <summary>A duration as "0.4 s", "12 s", "3 min 05 s".</summary>
     public static string Duration(TimeSpan span) => span.TotalSeconds switch

@@ -8,7 +8,8 @@ using P2PShare.Tracker.Discovery;
 
 var port = new Option<int>("--port", "-p") { Description = "TCP port to listen on (0: any free port).", DefaultValueFactory = _ => TrackerOptions.DefaultPort };
 var host = new Option<string>("--host") { Description = "Address to listen on (0.0.0.0: every interface).", DefaultValueFactory = _ => IPAddress.Any.ToString() };
-var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information, Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Information };
+// Warning by default: what Information adds first (listening, discovery, stopping) the output already says in words.
+var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information (peers joining and leaving), Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Warning };
 var discoveryPort = new Option<int>("--discovery-port") { Description = "UDP port to answer peers looking for a tracker on (0: any free port).", DefaultValueFactory = _ => DiscoveryCodec.DefaultPort };
 var noDiscovery = new Option<bool>("--no-discovery") { Description = "Do not answer discovery; peers must name this tracker." };
 var updateWait = new Option<double>("--update-wait") { Description = "Seconds an update waits for the other peers to re-report.", DefaultValueFactory = _ => 5 };
@@ -20,22 +21,22 @@ var maxFilesPerPeer = new Option<int>("--max-files-per-peer") { Description = "F
 
 port.Validators.Add(r =>
 {
-    if (r.GetValueOrDefault<int>() is < 0 or > IPEndPoint.MaxPort)
-        r.AddError($"--port must be within 0..{IPEndPoint.MaxPort}");
+    if (Parsed(r, out int value) && value is < 0 or > IPEndPoint.MaxPort)
+        r.AddError($"--port {value} is not a port: give 1-{IPEndPoint.MaxPort}, or 0 for any free port");
 });
 host.Validators.Add(r =>
 {
-    if (!IPAddress.TryParse(r.GetValueOrDefault<string>(), out _))
-        r.AddError($"--host '{r.GetValueOrDefault<string>()}' is not an IP address");
+    if (Parsed(r, out string? value) && !IPAddress.TryParse(value, out _))
+        r.AddError($"--host '{value}' is not an IP address");
 });
 discoveryPort.Validators.Add(r =>
 {
-    if (r.GetValueOrDefault<int>() is < 0 or > IPEndPoint.MaxPort)
-        r.AddError($"--discovery-port must be within 0..{IPEndPoint.MaxPort}");
+    if (Parsed(r, out int value) && value is < 0 or > IPEndPoint.MaxPort)
+        r.AddError($"--discovery-port {value} is not a port: give 1-{IPEndPoint.MaxPort}, or 0 for any free port");
 });
 updateWait.Validators.Add(r =>
 {
-    if (r.GetValueOrDefault<double>() is not (> 0 and <= 3600))
+    if (Parsed(r, out double value) && value is not (> 0 and <= 3600))
         r.AddError("--update-wait must be more than 0 and at most 3600 seconds");
 });
 
@@ -43,7 +44,7 @@ foreach (var limit in new[] { maxClients, maxPerAddress, maxFilesPerPeer })
 {
     limit.Validators.Add(r =>
     {
-        if (r.GetValueOrDefault<int>() < 1)
+        if (Parsed(r, out int value) && value < 1)
             r.AddError($"{limit.Name} must be at least 1");
     });
 }
@@ -81,4 +82,44 @@ root.SetAction(async (parse, ct) =>
         parse.GetValue(logLevel), Console.Out, ct);
 });
 
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // The mistake first and alone, then where to look: not a page of help burying the one line that matters.
+    // Only the first: the others mostly follow from it ("--prot 12666" makes 12666 a stray argument too).
+    await Console.Error.WriteLineAsync($"error: {PlainError(parsed.Errors[0].Message)}");
+    await Console.Error.WriteLineAsync("Run with --help to see the options.");
+    return 2;
+}
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });
+
+// A value that did not parse ("--port abc") is already an error of its own; a validator must not throw on it.
+static bool Parsed<T>(System.CommandLine.Parsing.OptionResult result, out T value)
+{
+    try
+    {
+        value = result.GetValueOrDefault<T>();
+        return true;
+    }
+    catch (InvalidOperationException)
+    {
+        value = default!;
+        return false;
+    }
+}
+
+// System.CommandLine names .NET types ("as expected type 'System.Int32'"); a person reads "a whole number".
+static string PlainError(string message)
+{
+    var match = System.Text.RegularExpressions.Regex.Match(message, @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$");
+    if (!match.Success)
+        return (message);
+    string kind = match.Groups[3].Value switch
+    {
+        "System.Int32" or "System.Nullable`1[System.Int32]" => "a whole number",
+        "System.Double" => "a number",
+        "Microsoft.Extensions.Logging.LogLevel" => "one of Trace, Debug, Information, Warning, Error, None",
+        _ => "a valid value",
+    };
+    return ($"{match.Groups[2].Value} '{match.Groups[1].Value}' is not {kind}");
+}

@@ -11,13 +11,19 @@ public sealed class ProgressTicker
 {
     private readonly Func<IReadOnlyList<DownloadProgress>> _downloads;
     private readonly UserOutput _output;
+    private readonly ProgressRates _rates;
     private readonly Dictionary<string, int> _quartersShown = new(StringComparer.Ordinal);
 
     /// <summary>Reports what <paramref name="downloads"/> returns, to <paramref name="output"/>.</summary>
     public ProgressTicker(Func<IReadOnlyList<DownloadProgress>> downloads, UserOutput output)
+        : this(downloads, output, new ProgressRates()) { }
+
+    /// <summary>As the other constructor, with the rates of the last seconds kept in <paramref name="rates"/>.</summary>
+    public ProgressTicker(Func<IReadOnlyList<DownloadProgress>> downloads, UserOutput output, ProgressRates rates)
     {
         _downloads = downloads ?? throw new ArgumentNullException(nameof(downloads));
         _output = output ?? throw new ArgumentNullException(nameof(output));
+        _rates = rates ?? throw new ArgumentNullException(nameof(rates));
     }
 
     /// <summary>Reports every <paramref name="interval"/> until cancelled; then clears the live lines.</summary>
@@ -40,9 +46,12 @@ public sealed class ProgressTicker
     public void Tick()
     {
         var downloads = _downloads();
+        // Every tick is a sample of the rate, shown or not: the rate is over the last seconds, not the run.
+        var rates = downloads.Select(_rates.Observe).ToList();
+        _rates.RetainOnly(downloads.Select(d => d.Name));
         if (_output.IsTerminal)
         {
-            _output.SetStatus(downloads.Select(Report.Progress).ToList());
+            _output.SetStatus(downloads.Select((p, i) => Report.Progress(p, true, rates[i])).ToList());
             return;
         }
         foreach (var p in downloads)
@@ -50,7 +59,7 @@ public sealed class ProgressTicker
             int shown = _quartersShown.GetValueOrDefault(p.Name);
             int now = Report.QuartersDone(p);
             if (now > shown && now < 4)
-                _output.WriteLine(Report.Progress(p, withPeers: false));
+                _output.WriteLine(Report.Progress(p, false, _rates.Observe(p)));
             _quartersShown[p.Name] = Math.Max(shown, now);
         }
     }

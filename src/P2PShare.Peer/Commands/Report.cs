@@ -9,11 +9,21 @@ namespace P2PShare.Peer.Commands;
 /// <summary>The text the peer shows for lists, progress and results.</summary>
 public static class Report
 {
+    /// <summary>After <c>start</c> and <c>update</c>, the list shows at most this many rows; <c>list</c> shows them all.</summary>
+    public const int ShortListRows = 50;
+
     /// <summary>
     /// The network's files as a table: name, size, complete and partial holders, short id, and
     /// whether we have it. Files that share a name are marked, so the user requests one by its id.
     /// </summary>
-    public static string FileList(IReadOnlyList<NetworkFile> files, Repository? local)
+    public static string FileList(IReadOnlyList<NetworkFile> files, Repository? local) => FileList(files, local, null, null);
+
+    /// <summary>
+    /// The table of <see cref="FileList(IReadOnlyList{NetworkFile}, Repository?)"/>, of the files whose
+    /// name matches <paramref name="pattern"/> (a glob such as <c>*.jpg</c>; no wildcard: names
+    /// containing it; case ignored), cut to <paramref name="maxRows"/> rows with a line saying how many more.
+    /// </summary>
+    public static string FileList(IReadOnlyList<NetworkFile> files, Repository? local, string? pattern, int? maxRows)
     {
         ArgumentNullException.ThrowIfNull(files);
         if (files.Count == 0)
@@ -21,17 +31,26 @@ public static class Report
         // A name is shared when it names different ids; one id listed in several sizes is one file some holder lies about.
         var duplicateNames = files.GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Select(f => f.Id).Distinct().Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var contested = files.GroupBy(f => f.Id).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-        var rows = files.OrderBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.Id.ToString(), StringComparer.Ordinal)
-            .Select(f => (f.Name, Size: Units.Bytes(f.Length), Holders: Holders(f), Id: f.Id.ShortText,
+        var matching = pattern is null ? files : files.Where(f => NamePattern.Matches(pattern, f.Name)).ToList();
+        if (matching.Count == 0)
+            return $"None of the {Plural(files.Count, "file")} in the network matches '{pattern}'.";
+        var rows = matching.OrderBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.Id.ToString(), StringComparer.Ordinal)
+            .Take(maxRows ?? int.MaxValue)
+            .Select(f => (Name: TerminalText.Escape(f.Name), Size: Units.Bytes(f.Length), Holders: Holders(f), Id: f.Id.ShortText,
                 Note: Note(f, local, duplicateNames.Contains(f.Name), contested.Contains(f.Id))))
             .ToList();
-        int nameWidth = Math.Min(40, Math.Max(4, rows.Max(r => r.Name.Length)));
+        // Padded by columns on screen, not characters: a CJK name takes two columns a character.
+        int nameWidth = Math.Min(40, Math.Max(4, rows.Max(r => DisplayWidth.Of(r.Name))));
         int holdersWidth = Math.Max(7, rows.Max(r => r.Holders.Length));
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"Files in the network ({files.Count}):");
+        text.Append(pattern is null
+            ? string.Create(CultureInfo.InvariantCulture, $"Files in the network ({files.Count:N0}):")
+            : string.Create(CultureInfo.InvariantCulture, $"Files in the network matching '{pattern}' ({matching.Count:N0} of {files.Count:N0}):"));
         text.AppendLine().Append(CultureInfo.InvariantCulture, $"  {"name".PadRight(nameWidth)}  {"size",10}  {"holders".PadRight(holdersWidth)}  id");
         foreach (var r in rows)
-            text.AppendLine().Append(string.Create(CultureInfo.InvariantCulture, $"  {r.Name.PadRight(nameWidth)}  {r.Size,10}  {r.Holders.PadRight(holdersWidth)}  {r.Id}{r.Note}"));
+            text.AppendLine().Append(string.Create(CultureInfo.InvariantCulture, $"  {DisplayWidth.PadRight(r.Name, nameWidth)}  {r.Size,10}  {r.Holders.PadRight(holdersWidth)}  {r.Id}{r.Note}"));
+        if (matching.Count > rows.Count)
+            text.AppendLine().Append(CultureInfo.InvariantCulture, $"  ... and {matching.Count - rows.Count:N0} more: `list PATTERN` filters (e.g. `list *.jpg`), `list` shows them all.");
         return text.ToString();
     }
 
@@ -58,18 +77,33 @@ public static class Report
     public static string Progress(DownloadProgress p) => Progress(p, withPeers: true);
 
     /// <summary>A one-line progress report; <paramref name="withPeers"/> adds how many pieces came from each peer.</summary>
-    public static string Progress(DownloadProgress p, bool withPeers)
+    public static string Progress(DownloadProgress p, bool withPeers) => Progress(p, withPeers, null);
+
+    /// <summary>
+    /// A one-line progress report with the rate of the last seconds (<paramref name="rate"/>; null: the
+    /// run's average). A stalled download says so instead of showing a rate and an ETA it does not have.
+    /// </summary>
+    public static string Progress(DownloadProgress p, bool withPeers, RateEstimate? rate)
     {
         ArgumentNullException.ThrowIfNull(p);
+        string name = TerminalText.Escape(p.Name);
         if (p.TotalPieces == 0 && p.Length > 0)
-            return $"{p.Name}: connecting to its holders and fetching the manifest";
-        double rate = p.BytesPerSecond;
+            return $"{name}: connecting to its holders and fetching the manifest";
         string from = !withPeers || p.PiecesByPeer.Count == 0
             ? ""
             : "; pieces from " + string.Join(", ", p.PiecesByPeer.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} ({kv.Value})")));
         from += Dropped(p.DroppedPeers);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{p.Name} [{Bar(p.Percent, 20)}] {p.Percent,5:0.0}%  {p.VerifiedPieces}/{p.TotalPieces} pieces  {Units.Rate(rate)}  {Plural(p.ActivePeers, "peer")}  ETA {Eta(p)}{from}");
+        string head = string.Create(CultureInfo.InvariantCulture, $"{name} [{Bar(p.Percent, 20)}] {p.Percent,5:0.0}%  {p.VerifiedPieces}/{p.TotalPieces} pieces  ");
+        if (rate?.StalledFor is { } quiet)
+        {
+            int missing = p.TotalPieces - p.VerifiedPieces;
+            string stalled = p.ActivePeers == 0
+                ? $"stalled: no reachable holder has the {Plural(missing, "missing piece")}"
+                : $"stalled for {Units.Duration(quiet)} ({Plural(p.ActivePeers, "peer")} connected, none sending)";
+            return head + stalled + from;
+        }
+        double bytesPerSecond = rate?.BytesPerSecond ?? p.BytesPerSecond;
+        return head + string.Create(CultureInfo.InvariantCulture, $"{Units.Rate(bytesPerSecond)}  {Plural(p.ActivePeers, "peer")}  ETA {Eta(p, bytesPerSecond)}{from}");
     }
 
     /// <summary>"#####...............": <paramref name="percent"/> of <paramref name="width"/> cells filled.</summary>
@@ -83,7 +117,13 @@ public static class Report
     public static string Eta(DownloadProgress p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        double rate = p.BytesPerSecond;
+        return Eta(p, p.BytesPerSecond);
+    }
+
+    /// <summary>Time left at <paramref name="rate"/> bytes per second; "?" when nothing is arriving.</summary>
+    public static string Eta(DownloadProgress p, double rate)
+    {
+        ArgumentNullException.ThrowIfNull(p);
         long remainingBytes = p.TotalPieces == 0 ? 0 : (long)(p.Length * (1 - (double)p.VerifiedPieces / p.TotalPieces));
         return rate > 0 ? Units.Duration(TimeSpan.FromSeconds(remainingBytes / rate)) : "?";
     }
@@ -95,25 +135,41 @@ public static class Report
         return p.TotalPieces == 0 ? 0 : (int)(4L * p.VerifiedPieces / p.TotalPieces);
     }
 
-    /// <summary>How a download ended, naming the peers its pieces came from.</summary>
-    public static string Result(DownloadResult r)
+    /// <summary>How a download ended, naming the peers its pieces came from (the command loop's words).</summary>
+    public static string Result(DownloadResult r) => Result(r, LoopContinue);
+
+    // The command loop's way on; the session's own reasons already say it as "`request` again".
+    private const string LoopContinue = "`request` continues it";
+
+    /// <summary>
+    /// How a download ended; <paramref name="toContinue"/> says how to pick up a download that did not
+    /// finish: "`request` continues it" in the command loop, "run the same command again" for <c>get</c>.
+    /// </summary>
+    public static string Result(DownloadResult r, string toContinue)
     {
         ArgumentNullException.ThrowIfNull(r);
+        ArgumentNullException.ThrowIfNull(toContinue);
+        string name = TerminalText.Escape(r.Name);
         string from = r.PiecesByPeer.Count == 0
             ? ""
             : $" from {Plural(r.PiecesByPeer.Count, "peer")}: " + string.Join(", ", r.PiecesByPeer.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} ({Plural(kv.Value, "piece")})"));
         string resumed = r.ResumedPieces > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({r.ResumedPieces} of {r.TotalPieces} pieces were already verified on disk)") : "";
         resumed += Damaged(r);
         resumed += Dropped(r.DroppedPeers);
+        // The session's reasons name the command loop's way on; `get` has its own.
+        string reason = toContinue == LoopContinue ? r.Reason ?? "" : (r.Reason ?? "").Replace("`request` again to continue", toContinue, StringComparison.Ordinal);
+        int kept = r.ResumedPieces + r.PiecesByPeer.Values.Sum();
         return r.Outcome switch
         {
             DownloadOutcome.Completed when r.BytesReceived == 0 && r.PiecesByPeer.Count == 0 && r.Reason is not null =>
-                $"Already have '{r.Name}': {r.FinalPath} is complete and matches its manifest; nothing to download.",
+                $"Already have '{name}': {r.FinalPath} is complete and matches its manifest; nothing to download.",
             DownloadOutcome.Completed =>
-                $"Downloaded '{r.Name}' ({Units.Bytes(r.BytesReceived)} in {Units.Duration(r.Elapsed)}, {Units.Rate(r.Elapsed.TotalSeconds > 0 ? r.BytesReceived / r.Elapsed.TotalSeconds : 0)}){from}{resumed}. Saved as {r.FinalPath}",
+                $"Downloaded '{name}' ({Units.Bytes(r.BytesReceived)} in {Units.Duration(r.Elapsed)}, {Units.Rate(r.Elapsed.TotalSeconds > 0 ? r.BytesReceived / r.Elapsed.TotalSeconds : 0)}){from}{resumed}. Saved as {r.FinalPath}",
+            DownloadOutcome.Stopped when r.TotalPieces == 0 =>
+                $"Stopped '{name}' before its first piece; {toContinue}.",
             DownloadOutcome.Stopped =>
-                string.Create(CultureInfo.InvariantCulture, $"Stopped '{r.Name}': {r.Reason}{from}."),
-            _ => $"Download of '{r.Name}' failed: {r.Reason}{from}.",
+                string.Create(CultureInfo.InvariantCulture, $"Stopped '{name}': {kept} of {Plural(r.TotalPieces, "piece")} verified and kept{(from.Length == 0 ? "" : $" ({from.TrimStart()} this run)")}; {toContinue}."),
+            _ => $"Download of '{name}' failed: {reason}{from}.",
         };
     }
 
@@ -122,6 +178,16 @@ public static class Report
         ? ""
         : string.Create(CultureInfo.InvariantCulture,
             $"; {(r.DamagedPieces == 1 ? "1 piece" : $"{r.DamagedPieces} pieces")} recorded as verified no longer matched and {(r.Outcome == DownloadOutcome.Completed ? "were fetched again" : "will be fetched again")}");
+
+    /// <summary>Said at the start of a download that picks up verified pieces from an earlier run.</summary>
+    public static string? Resuming(DownloadProgress p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        int resumed = p.VerifiedPieces - p.PiecesByPeer.Values.Sum();
+        return p.TotalPieces > 0 && resumed > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Resuming '{TerminalText.Escape(p.Name)}': {resumed} of {p.TotalPieces} pieces already verified.")
+            : null;
+    }
 
     /// <summary>The line the user sees the moment a holder is dropped from a download.</summary>
     public static string PeerDropped(string file, string peer, string reason) =>

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Threading.Channels;
 
 namespace P2PShare.Peer.Commands;
@@ -77,7 +78,8 @@ public sealed class TerminalLineReader : TextReader
     {
         _output.BeginInput(_prompt);
         int back = _history.Count; // Index into the history while walking it with Up/Down.
-        string typed = "";
+        // A builder, not string +=: a pasted 20,000-character line must cost linear time, not quadratic.
+        var typed = new StringBuilder();
         while (true)
         {
             var key = _readKey();
@@ -89,27 +91,28 @@ public sealed class TerminalLineReader : TextReader
                         _history.Add(line);
                     return line;
                 case { Key: ConsoleKey.Backspace } or { KeyChar: '\b' or '\u007f' }:
-                    typed = typed.Length > 0 ? typed[..^1] : typed;
+                    if (typed.Length > 0)
+                        typed.Length--;
                     _output.Backspace();
                     break;
                 case { KeyChar: '\u0004' } when typed.Length == 0: // Ctrl+D
                     _output.CommitInput();
                     return null;
                 case { KeyChar: '\u0015' }: // Ctrl+U
-                    typed = "";
-                    _output.ReplaceInput(typed);
+                    typed.Clear();
+                    _output.ReplaceInput("");
                     break;
                 case { Key: ConsoleKey.UpArrow } when back > 0:
-                    typed = _history[--back];
-                    _output.ReplaceInput(typed);
+                    typed.Clear().Append(_history[--back]);
+                    _output.ReplaceInput(_history[back]);
                     break;
                 case { Key: ConsoleKey.DownArrow } when back < _history.Count:
                     back++;
-                    typed = back == _history.Count ? "" : _history[back];
-                    _output.ReplaceInput(typed);
+                    typed.Clear().Append(back == _history.Count ? "" : _history[back]);
+                    _output.ReplaceInput(typed.ToString());
                     break;
                 case { KeyChar: var c } when !char.IsControl(c) && c != '\0':
-                    typed += c;
+                    typed.Append(c);
                     _output.Type(c);
                     break;
             }

@@ -78,14 +78,44 @@ public sealed class UserOutput
     });
 
     /// <summary>Adds a typed character to the input line.</summary>
-    public void Type(char c) => Edit(() => _typed.Append(c));
+    public void Type(char c)
+    {
+        lock (_gate)
+        {
+            if (_drawn && _prompt is not null)
+            {
+                // The cursor is at the end of the input: writing the one character is what a full
+                // redraw would end in, and keeps a long pasted line linear instead of quadratic.
+                _typed.Append(c);
+                _writer.Write(c);
+                _writer.Flush();
+                return;
+            }
+        }
+        Edit(() => _typed.Append(c));
+    }
 
     /// <summary>Removes the last typed character.</summary>
-    public void Backspace() => Edit(() =>
+    public void Backspace()
     {
-        if (_typed.Length > 0)
-            _typed.Length--;
-    });
+        lock (_gate)
+        {
+            // Rubbed out in place unless the cursor sits at a wrap point, where only a redraw knows the row.
+            if (_drawn && _prompt is not null && _typed.Length > 0 && _typed[^1] < ''
+                && (_prompt.Length + _typed.Length) % Width() != 0)
+            {
+                _typed.Length--;
+                _writer.Write("\b \b");
+                _writer.Flush();
+                return;
+            }
+        }
+        Edit(() =>
+        {
+            if (_typed.Length > 0)
+                _typed.Length--;
+        });
+    }
 
     /// <summary>Replaces the whole input line (history, Ctrl+U).</summary>
     public void ReplaceInput(string text) => Edit(() => _typed.Clear().Append(text));
@@ -128,6 +158,8 @@ public sealed class UserOutput
 
     private void Emit(TextWriter target, string text)
     {
+        // Every line ends up here: one place to disarm control characters in names and messages from outside.
+        text = TerminalText.EscapeKeepingLines(text);
         lock (_gate)
         {
             EraseLive();
@@ -160,7 +192,7 @@ public sealed class UserOutput
             return;
         int width = Width();
         foreach (var line in _status)
-            _writer.Write(Fit(line, width - 1) + "\n");
+            _writer.Write(Fit(TerminalText.Escape(line), width - 1) + "\n");
         if (_prompt is not null)
             _writer.Write(_prompt + _typed);
         _drawn = true;

@@ -10,12 +10,24 @@ namespace P2PShare.Peer.Commands;
 public sealed class UserOutputLoggerProvider : ILoggerProvider
 {
     private readonly UserOutput _output;
+    private readonly IReadOnlySet<int> _skipped;
 
     /// <summary>Writes through <paramref name="output"/>.</summary>
-    public UserOutputLoggerProvider(UserOutput output) => _output = output ?? throw new ArgumentNullException(nameof(output));
+    public UserOutputLoggerProvider(UserOutput output)
+        : this(output, new HashSet<int>()) { }
+
+    /// <summary>
+    /// Writes through <paramref name="output"/>, except the events in <paramref name="toldInWords"/>:
+    /// the user already reads those as a plain sentence, and the same news twice is noise.
+    /// </summary>
+    public UserOutputLoggerProvider(UserOutput output, IReadOnlySet<int> toldInWords)
+    {
+        _output = output ?? throw new ArgumentNullException(nameof(output));
+        _skipped = toldInWords ?? throw new ArgumentNullException(nameof(toldInWords));
+    }
 
     /// <inheritdoc />
-    public ILogger CreateLogger(string categoryName) => new LineLogger(_output, categoryName);
+    public ILogger CreateLogger(string categoryName) => new LineLogger(_output, categoryName, _skipped);
 
     /// <inheritdoc />
     public void Dispose()
@@ -39,7 +51,7 @@ public sealed class UserOutputLoggerProvider : ILoggerProvider
         return exception is null ? line : $"{line} ({exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")})";
     }
 
-    private sealed class LineLogger(UserOutput output, string category) : ILogger
+    private sealed class LineLogger(UserOutput output, string category, IReadOnlySet<int> skipped) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
@@ -47,7 +59,7 @@ public sealed class UserOutputLoggerProvider : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel))
+            if (IsEnabled(logLevel) && !skipped.Contains(eventId.Id))
                 output.WriteErrorLine(Format(logLevel, category, eventId, formatter(state, exception), exception));
         }
     }

@@ -145,6 +145,60 @@ public sealed class Repository : IDisposable
     }
 
     /// <summary>
+    /// Takes the one file <paramref name="name"/> into the repository if it is there and its content
+    /// is <paramref name="expected"/> (from the manifest cache while its stamp is unchanged, else
+    /// hashed in pieces of <paramref name="pieceLength"/>). For a repository whose other files are not
+    /// shared (a plain <c>get</c> into the current folder): a file already fetched is found without a
+    /// scan of the whole folder. True if the repository now holds it complete.
+    /// </summary>
+    public async Task<bool> AdoptAsync(string name, FileId expected, int pieceLength, CancellationToken cancellationToken)
+    {
+        if (TryGet(expected, out var held) && held is { IsComplete: true })
+            return true;
+        if (FileNameRules.Check(name) is not null)
+            return false;
+        string path = Path.Combine(Root, name);
+        var info = new FileInfo(path);
+        if (!info.Exists || info.LinkTarget is not null)
+            return false;
+        await _scanGate.WaitAsync(cancellationToken);
+        try
+        {
+            ThrowIfDisposed();
+            var found = new ShareScan.Found(name, path, FileStamp.Of(path));
+            lock (_cacheGate)
+            {
+                _cache ??= ManifestCache.Load(_cachePath, _logger);
+                found.Manifest = _cache.Find(name, found.Stamp);
+            }
+            if (found.Manifest is null && !await Task.Run(() => ShareScan.Hash(found, pieceLength, _logger, cancellationToken), cancellationToken))
+                return false;
+            if (found.Manifest!.Id != expected)
+                return false;
+            lock (_cacheGate)
+            {
+                _cache!.Set(name, found.Stamp, found.Manifest);
+                _cache.TrySave(_cachePath, _logger);
+            }
+            lock (_openGate)
+            {
+                if (!TryGet(expected, out _))
+                    Register(new LocalFile(name, found.Manifest, path, _logger));
+            }
+            return true;
+        }
+        catch (IOException e)
+        {
+            StorageLog.SkippedFile(_logger, name, $"its attributes cannot be read ({e.Message})");
+            return false;
+        }
+        finally
+        {
+            _scanGate.Release();
+        }
+    }
+
+    /// <summary>
     /// Opens the download of <paramref name="manifest"/>, to be saved as <paramref name="name"/>:
     /// resumes it with its verified pieces if it is in progress, returns the complete file if the
     /// repository holds it, otherwise starts it. Throws <see cref="StorageException"/> for a name

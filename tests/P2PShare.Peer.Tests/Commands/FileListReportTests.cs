@@ -45,4 +45,53 @@ public sealed class FileListReportTests
 
     [Fact]
     public void An_empty_network_says_so() => Assert.Equal("No files in the network yet.", Report.FileList([], null));
+
+    [Fact]
+    public void Wide_characters_keep_the_columns_lined_up()
+    {
+        var files = new[]
+        {
+            new NetworkFile(Id('a'), "写真.jpg", 2048, 4, 1, 0),
+            new NetworkFile(Id('b'), "photo.jpg", 2048, 4, 1, 0),
+        };
+
+        var rows = Report.FileList(files, null).Split(Environment.NewLine)[2..];
+
+        // "写真.jpg" is 6 characters but 8 columns, as "photo.jpg" is 9 of each: the size column starts at the same column.
+        Assert.Equal(DisplayWidth.Of(rows[0].Split("2.0 KiB")[0]), DisplayWidth.Of(rows[1].Split("2.0 KiB")[0]));
+    }
+
+    [Fact]
+    public void A_pattern_lists_only_the_matching_files()
+    {
+        var files = new[]
+        {
+            new NetworkFile(Id('a'), "beach.JPG", 10, 4, 1, 0),
+            new NetworkFile(Id('b'), "notes.txt", 10, 4, 1, 0),
+            new NetworkFile(Id('c'), "city.jpg", 10, 4, 1, 0),
+        };
+
+        string text = Report.FileList(files, null, "*.jpg", null);
+
+        Assert.StartsWith("Files in the network matching '*.jpg' (2 of 3):", text, StringComparison.Ordinal);
+        Assert.Contains("beach.JPG", text, StringComparison.Ordinal);
+        Assert.Contains("city.jpg", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("notes.txt", text, StringComparison.Ordinal);
+        Assert.Contains("notes", Report.FileList(files, null, "note", null), StringComparison.Ordinal);
+        Assert.Equal("None of the 3 files in the network matches '*.png'.", Report.FileList(files, null, "*.png", null));
+    }
+
+    [Fact]
+    public void A_long_list_after_start_shows_the_first_rows_and_how_to_filter_the_rest()
+    {
+        var files = Enumerable.Range(0, 5000)
+            .Select(i => new NetworkFile(FileId.Parse(i.ToString("x64", System.Globalization.CultureInfo.InvariantCulture)), $"file{i:0000}.jpg", 10, 4, 1, 0))
+            .ToList();
+
+        var lines = Report.FileList(files, null, null, Report.ShortListRows).Split(Environment.NewLine);
+
+        Assert.Equal(1 + 1 + 50 + 1, lines.Length);
+        Assert.Equal("Files in the network (5,000):", lines[0]);
+        Assert.Equal("  ... and 4,950 more: `list PATTERN` filters (e.g. `list *.jpg`), `list` shows them all.", lines[^1]);
+    }
 }

@@ -34,7 +34,7 @@ public sealed partial class HelpTests
     [InlineData("qiut", "error: 'qiut' is not a command. Did you mean `quit`?")]
     [InlineData("status now", "error: `status` takes no arguments; usage: status")]
     [InlineData("list", "error: not joined to a tracker yet: type `start` first")]
-    [InlineData("request", "error: request needs exactly one file name or id")]
+    [InlineData("request", "error: request needs a file name or id")]
     public async Task Mistakes_get_a_plain_answer_naming_what_was_wrong(string line, string expected)
     {
         var written = new StringWriter();

@@ -69,4 +69,34 @@ public sealed class TerminalLineReaderTests
         Assert.True(thread.Join(Deadline), "the key thread did not end");
         await Assert.ThrowsAnyAsync<Exception>(() => pending.WaitAsync(Deadline)); // the reader is closed: no line for anybody
     }
+
+    [Fact]
+    public async Task A_pasted_20000_character_line_costs_linear_output_not_quadratic()
+    {
+        const int Length = 20_000;
+        var queue = new BlockingCollection<ConsoleKeyInfo>();
+        foreach (var key in Text(new string('x', Length) + "\r"))
+            queue.Add(key);
+        var screen = new CountingWriter();
+        var output = new UserOutput(screen, screen, () => 80);
+        using var reader = new TerminalLineReader(output, "p2p> ", () => queue.Take());
+
+        string? line = await reader.ReadLineAsync(CancellationToken.None).AsTask().WaitAsync(Deadline);
+
+        Assert.Equal(Length, line!.Length);
+        // Linear: each character is written about twice (typed, then the committed line). A redraw
+        // per key writes about Length^2/2 = 200 million characters.
+        Assert.InRange(screen.Written, Length, 4 * Length);
+    }
+
+    private sealed class CountingWriter : TextWriter
+    {
+        public long Written { get; private set; }
+
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void Write(char value) => Written++;
+
+        public override void Write(string? value) => Written += value?.Length ?? 0;
+    }
 }

@@ -137,4 +137,19 @@ public sealed class UserOutputTests
 
         Assert.Equal(["Leaving the network. Bye."], Screen(written));
     }
+
+    [Fact]
+    public void A_warning_the_user_is_told_in_words_is_not_logged_twice_by_default()
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        using var loggers = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)
+            .AddProvider(new UserOutputLoggerProvider(new UserOutput(stdout, stderr), new HashSet<int> { 220 })));
+
+        var logger = loggers.CreateLogger("P2PShare.Peer.Download");
+        logger.Log(LogLevel.Warning, new EventId(220), "Peer 1.2.3.4:5 unusable for big.bin", null, (state, _) => state);
+        logger.Log(LogLevel.Warning, new EventId(105), "Skipped unreadable file", null, (state, _) => state);
+
+        Assert.Equal("warn: P2PShare.Peer.Download[105] Skipped unreadable file\n", stderr.ToString());
+    }
 }
