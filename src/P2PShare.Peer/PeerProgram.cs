@@ -70,7 +70,7 @@ public static class PeerProgram
                     }
                     return 0;
                 default:
-                    return await GetAsync(node, output, file!, live, stopping.Token, listFiles: false);
+                    return await GetAsync(node, output, file!, live, stopping.Token);
             }
         }
         catch (PeerCommandException e)
