@@ -164,10 +164,7 @@ public sealed class FileRegistry
     /// </summary>
     public IReadOnlyList<NetworkFile> List(string? name = null)
     {
-        var result = Collect(name, after: null);
-        if (result.Count > _limits.MaxListEntries)
-            result.RemoveRange(_limits.MaxListEntries, result.Count - _limits.MaxListEntries);
-        return result;
+        return Collect(name, after: null, _limits.MaxListEntries).First;
     }
 
     /// <summary>
@@ -185,9 +182,11 @@ public sealed class FileRegistry
                 return null;
             start = cursor;
         }
-        var all = Collect(name, start);
+        // No page holds more entries than the smallest entries would fill, so only that many are sorted.
+        int most = Math.Min(_limits.MaxListEntries, maxHeaderBytes / SmallestEntryBytes + 1);
+        var (all, total) = Collect(name, start, most);
         int bytes = FileList.HeadSizeBound(0), taken = 0;
-        while (taken < all.Count && taken < _limits.MaxListEntries)
+        while (taken < all.Count)
         {
             int next = FileList.EntrySizeBound(all[taken]);
             // Room for the cursor, which names the last entry taken, too.
@@ -196,17 +195,22 @@ public sealed class FileRegistry
             bytes += next;
             taken++;
         }
-        if (taken == all.Count)
+        if (taken == total)
             return new FileList(all);
         var page = all.GetRange(0, taken);
-        return new FileList(page) { More = all.Count - taken, Next = ListCursor.Of(page[^1]).ToString() };
+        return new FileList(page) { More = total - taken, Next = ListCursor.Of(page[^1]).ToString() };
     }
+
+    private static readonly int SmallestEntryBytes = FileList.EntrySizeBound(new NetworkFile(default, "x", 0, 1, 0, 0));
 
     private static int CursorChars(NetworkFile file) => 64 + 3 + 20 + 10 + file.Name.Length;
 
-    private List<NetworkFile> Collect(string? name, ListCursor? after)
+    // The first `most` entries after `after` in list order, sorted, and how many follow `after` in all.
+    // A bounded heap keeps a page's cost at n log(page) rather than sorting the whole network each time.
+    private (List<NetworkFile> First, int Total) Collect(string? name, ListCursor? after, int most)
     {
-        var result = new List<NetworkFile>();
+        var kept = new PriorityQueue<NetworkFile, NetworkFile>(Comparer<NetworkFile>.Create(static (a, b) => ListCursor.Compare(b, a)));
+        int total = 0;
         lock (_lock)
         {
             IEnumerable<FileRecord> candidates = name is null
@@ -218,11 +222,18 @@ public sealed class FileRegistry
                     continue;
                 if (after is { } cursor && ListCursor.Compare(ListCursor.Of(file), cursor) <= 0)
                     continue;
-                result.Add(file);
+                total++;
+                if (kept.Count < most)
+                    kept.Enqueue(file, file);
+                else if (most > 0 && ListCursor.Compare(file, kept.Peek()) < 0)
+                    kept.DequeueEnqueue(file, file);
             }
         }
-        result.Sort(ListCursor.Compare);
-        return result;
+        var result = new List<NetworkFile>(kept.Count);
+        while (kept.TryDequeue(out var file, out _))
+            result.Add(file);
+        result.Reverse(); // the heap gives the last first
+        return (result, total);
     }
 
     // The record's list entry, or null when nobody can serve it (or, with a name, no server calls it that).
