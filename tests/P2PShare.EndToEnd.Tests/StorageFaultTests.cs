@@ -125,6 +125,30 @@ public sealed class StorageFaultTests
     }
 
     [Fact]
+    public async Task Get_into_the_current_folder_run_twice_says_it_already_has_the_file_and_downloads_nothing()
+    {
+        await using var net = new PeerNetwork();
+        await net.StartTrackerAsync();
+        var content = TestFiles.Random(8 * 64 * 1024 + 5, seed: 54);
+        await StartSeederAsync(net, content, new PieceGate(free: int.MaxValue));
+        string here = net.Folder.Sub("here");
+        // No --repo: `get` saves into its working folder and shares nothing else from it, so the second run
+        // must find the finished file by itself rather than by a scan of the folder.
+        string[] get = ["get", "big.bin", "--port", "0", "--bind", "127.0.0.1", "--tracker", net.TrackerAddress];
+        using (var first = RunningProcess.Start("P2PShare.Peer", here, get))
+            Assert.Equal(0, await first.WaitForExitAsync(Deadline));
+        var written = File.GetLastWriteTimeUtc(Path.Combine(here, "big.bin"));
+
+        using var again = RunningProcess.Start("P2PShare.Peer", here, get);
+        Assert.Equal(0, await again.WaitForExitAsync(Deadline));
+        await again.WaitForLineAsync("Already have 'big.bin'", Deadline);
+        Assert.DoesNotContain("Downloading", again.Output, StringComparison.Ordinal);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(Path.Combine(here, "big.bin")));
+        Assert.Equal(["big.bin"], Directory.GetFiles(here).Select(Path.GetFileName));
+        Assert.Equal(content, File.ReadAllBytes(Path.Combine(here, "big.bin")));
+    }
+
+    [Fact]
     public async Task A_failed_download_of_a_file_claiming_1_GiB_takes_no_disk_space_and_leaves_nothing_behind()
     {
         await using var net = new PeerNetwork();
