@@ -27,14 +27,19 @@ public sealed class DiscoveryTests
         return tracker;
     }
 
+    // 2 s a try: a test that expects an answer must not miss it because a loaded machine was slow to
+    // reply (0.5 s was); one that expects silence uses Unanswered, so it does not wait that long.
     private static DiscoveryOptions AimedAt(int port, string? secret = null) => new()
     {
         Target = IPAddress.Loopback,
         Port = port,
-        Timeout = TimeSpan.FromMilliseconds(500),
+        Timeout = TimeSpan.FromSeconds(2),
         Attempts = 2,
         Secret = secret is null ? null : new SharedSecret(secret),
     };
+
+    // For a search that must find nothing: a short wait, which can only make it more certain to find nothing.
+    private static DiscoveryOptions Unanswered(int port, string? secret = null) => AimedAt(port, secret) with { Timeout = TimeSpan.FromMilliseconds(200) };
 
     private static async Task<string> RunCommandsAsync(PeerOptions options, string commands)
     {
@@ -96,7 +101,7 @@ public sealed class DiscoveryTests
             BindAddress = IPAddress.Loopback,
             RepositoryPath = folder.Sub("p"),
             DefaultTracker = $"127.0.0.1:{closedTcpPort}",
-            Discovery = AimedAt(silentPort) with { Timeout = TimeSpan.FromMilliseconds(200) },
+            Discovery = Unanswered(silentPort),
         };
 
         string output = await RunCommandsAsync(options, "start\nend\n");
@@ -113,8 +118,8 @@ public sealed class DiscoveryTests
         await using var tracker = await StartTrackerAsync(secret: "open sesame");
         int port = tracker.DiscoveryEndPoint!.Port;
 
-        var stranger = await DiscoveryClient.FindAsync(AimedAt(port), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
-        var wrong = await DiscoveryClient.FindAsync(AimedAt(port, "a wrong guess"), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
+        var stranger = await DiscoveryClient.FindAsync(Unanswered(port), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
+        var wrong = await DiscoveryClient.FindAsync(Unanswered(port, "a wrong guess"), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
         var member = await DiscoveryClient.FindAsync(AimedAt(port, "open sesame"), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
 
         Assert.Null(stranger.Tracker);
@@ -127,7 +132,7 @@ public sealed class DiscoveryTests
     {
         await using var impostor = await StartTrackerAsync();
 
-        var result = await DiscoveryClient.FindAsync(AimedAt(impostor.DiscoveryEndPoint!.Port, "open sesame"), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
+        var result = await DiscoveryClient.FindAsync(Unanswered(impostor.DiscoveryEndPoint!.Port, "open sesame"), NullLogger.Instance, CancellationToken.None).WaitAsync(Deadline);
 
         Assert.Null(result.Tracker);
     }

@@ -13,6 +13,7 @@ public sealed class HaveNotices : IDisposable
     private readonly TimeSpan _interval;
     private readonly Func<FileId, PieceSet?> _currentPieces;
     private readonly Func<FileId, PieceSet, Task> _send;
+    private readonly TimeProvider _clock;
     private readonly Lock _gate = new();
     private readonly HashSet<FileId> _gained = [];
     private readonly CancellationTokenSource _disposed = new();
@@ -21,11 +22,13 @@ public sealed class HaveNotices : IDisposable
     /// <param name="interval">The longest a gain waits before it is told (zero: at once).</param>
     /// <param name="currentPieces">The verified pieces of a file now (null once it is gone).</param>
     /// <param name="send">Sends one batch; best effort, it must not throw.</param>
-    public HaveNotices(TimeSpan interval, Func<FileId, PieceSet?> currentPieces, Func<FileId, PieceSet, Task> send)
+    /// <param name="clock">Times the interval; the system clock unless a test brings its own.</param>
+    public HaveNotices(TimeSpan interval, Func<FileId, PieceSet?> currentPieces, Func<FileId, PieceSet, Task> send, TimeProvider? clock = null)
     {
         _interval = interval;
         _currentPieces = currentPieces;
         _send = send;
+        _clock = clock ?? TimeProvider.System;
     }
 
     /// <summary>Notes that a piece of <paramref name="file"/> was verified.</summary>
@@ -46,7 +49,7 @@ public sealed class HaveNotices : IDisposable
         try
         {
             if (_interval > TimeSpan.Zero)
-                await Task.Delay(_interval, _disposed.Token);
+                await Task.Delay(_interval, _clock, _disposed.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {

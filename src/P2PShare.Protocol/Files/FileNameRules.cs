@@ -33,7 +33,25 @@ public static class FileNameRules
             return "the name looks like a drive path";
         if (name.Contains('\uFFFD', StringComparison.Ordinal))
             return "the name contains a replacement character (it was not valid Unicode)";
+        if (IsWindowsDevice(name))
+            return "the name is a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9), which a Windows peer cannot save";
         return null;
+    }
+
+    // Windows opens the device, not a file, for these names in any case and with any extension
+    // ("nul.txt", "Con.tar.gz"), and ignores spaces before the extension ("aux .c"). The superscript
+    // digits count as well (COM¹ is a device since Windows 10).
+    private static bool IsWindowsDevice(string name)
+    {
+        int dot = name.IndexOf('.', StringComparison.Ordinal);
+        var stem = (dot < 0 ? name.AsSpan() : name.AsSpan(0, dot)).TrimEnd(' ');
+        if (stem.Length == 3)
+            return stem.Equals("CON", StringComparison.OrdinalIgnoreCase) || stem.Equals("PRN", StringComparison.OrdinalIgnoreCase)
+                || stem.Equals("AUX", StringComparison.OrdinalIgnoreCase) || stem.Equals("NUL", StringComparison.OrdinalIgnoreCase);
+        if (stem.Length == 4)
+            return (stem[..3].Equals("COM", StringComparison.OrdinalIgnoreCase) || stem[..3].Equals("LPT", StringComparison.OrdinalIgnoreCase))
+                && stem[3] is (>= '1' and <= '9') or '¹' or '²' or '³';
+        return stem.Equals("CONIN$", StringComparison.OrdinalIgnoreCase) || stem.Equals("CONOUT$", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>True when <paramref name="name"/> is acceptable.</summary>

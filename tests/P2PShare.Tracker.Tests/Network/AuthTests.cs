@@ -88,7 +88,8 @@ public sealed class AuthTests
     [Fact]
     public async Task The_handshake_timeout_covers_a_client_that_stops_after_its_hello()
     {
-        await using var tracker = await TestTracker.StartAsync(Closed with { HandshakeTimeout = TimeSpan.FromMilliseconds(300) });
+        // Long enough that the challenge surely comes first on a loaded machine (0.3 s was not), well inside the 10 s deadline.
+        await using var tracker = await TestTracker.StartAsync(Closed with { HandshakeTimeout = TimeSpan.FromSeconds(3) });
         using var tcp = await TestPeer.OpenAsync(tracker);
         await using var channel = new MessageChannel(tcp.GetStream());
 

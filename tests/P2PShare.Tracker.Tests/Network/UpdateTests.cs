@@ -37,7 +37,8 @@ public sealed class UpdateTests
         var files = await asker.UpdateAsync();
         clock.Stop();
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1 + 3), $"update took {clock.Elapsed}");
+        // The 1 s wait plus slack for a loaded machine; waiting out the 10 s request timeout instead would still fail.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1 + 7), $"update took {clock.Elapsed}");
         Assert.Equal(["fresh.txt", "silent.txt"], files.Select(f => f.Name));
         Assert.Equal(1, silent.Refreshes);
         Assert.True(logger.Has(LogLevel.Warning, "did not answer a refresh within 1 s"), string.Join("\n", logger.Lines));
