@@ -153,6 +153,21 @@ public sealed class PeerNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Looks for a tracker every way discovery knows (as <c>--discovery-target</c> and the secret
+    /// say, even with <c>--tracker</c> or <c>--no-discovery</c>) and reports what each way got.
+    /// </summary>
+    public static Task<DiscoveryReport> DiscoverAsync(PeerOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var discovery = options.Discovery ?? new DiscoveryOptions { Secret = options.Secret };
+        return DiscoveryClient.DiagnoseAsync(discovery, loggers.CreateLogger("P2PShare.Peer.Discovery"), cancellationToken);
+    }
+
+    /// <summary>As <see cref="DiscoverAsync(PeerOptions, ILoggerFactory, CancellationToken)"/>, with this peer's options.</summary>
+    public Task<DiscoveryReport> DiscoverAsync(CancellationToken cancellationToken) => DiscoverAsync(_options, _loggers, cancellationToken);
+
     /// <summary>Rescans the repository, has every peer re-report, and returns the fresh list.</summary>
     public async Task<IReadOnlyList<NetworkFile>> UpdateAsync(CancellationToken cancellationToken)
     {

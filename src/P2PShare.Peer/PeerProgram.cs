@@ -18,6 +18,12 @@ public static class PeerProgram
         using var loggers = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(logLevel)
             .AddProvider(new UserOutputLoggerProvider(output)));
+        if (mode == PeerMode.Discover)
+        {
+            var report = await PeerNode.DiscoverAsync(options, loggers, cancellationToken);
+            output.WriteLine(report.ToString());
+            return report.First is null ? 1 : 0;
+        }
         await using var node = new PeerNode(options, loggers);
         if (mode != PeerMode.Interactive)
             node.Notice += output.WriteLine; // the command loop subscribes itself
