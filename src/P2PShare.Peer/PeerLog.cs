@@ -76,4 +76,7 @@ internal static partial class PeerLog
 
     [LoggerMessage(742, LogLevel.Debug, "Cancelled the request for piece {Piece} of '{File}' at {Peer}: it came from another peer first")]
     public static partial void DuplicateCancelled(ILogger logger, string peer, int piece, string file);
+
+    [LoggerMessage(612, LogLevel.Debug, "Not listening for tracker beacons: {Reason}")]
+    public static partial void BeaconUnavailable(ILogger logger, string reason);
 }

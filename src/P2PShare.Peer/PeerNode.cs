@@ -106,7 +106,10 @@ public sealed class PeerNode : IAsyncDisposable
     /// Joins the tracker at <paramref name="endpoint"/> (or the default), reports our files and
     /// returns the files in the network.
     /// </summary>
-    public async Task<IReadOnlyList<NetworkFile>> JoinAsync(string? endpoint, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<NetworkFile>> JoinAsync(string? endpoint, CancellationToken cancellationToken) => JoinAsync(endpoint, false, cancellationToken);
+
+    // `discovered`: discovery found this tracker, so when it is lost the link also listens for its beacon.
+    private async Task<IReadOnlyList<NetworkFile>> JoinAsync(string? endpoint, bool discovered, CancellationToken cancellationToken)
     {
         endpoint ??= _options.DefaultTracker;
         if (!EndpointParser.TryParse(endpoint, 12500, out var host, out var port, out var error))
@@ -118,7 +121,10 @@ public sealed class PeerNode : IAsyncDisposable
         }
         try
         {
-            var hooks = new TrackerLinkHooks(() => ServingEndPoint.Port, CurrentFiles, () => Downloads.Count > 0, Tell);
+            var beacons = discovered && _options.Discovery is { Mdns: true } discovery
+                ? () => BeaconListener.TryStart(discovery, _loggers.CreateLogger("P2PShare.Peer.Discovery"))
+                : (Func<BeaconListener?>?)null;
+            var hooks = new TrackerLinkHooks(() => ServingEndPoint.Port, CurrentFiles, () => Downloads.Count > 0, Tell) { OpenBeacon = beacons };
             _link = await TrackerLink.ConnectAsync(host, port, _options, _loggers.CreateLogger("P2PShare.Peer.Tracker"), hooks, _leaving.Token, cancellationToken);
         }
         catch (RemoteErrorException e) when (e.Code == ErrorCodes.Auth)
@@ -145,7 +151,7 @@ public sealed class PeerNode : IAsyncDisposable
             say(location.Account);
         try
         {
-            return await JoinAsync(location.Endpoint, cancellationToken);
+            return await JoinAsync(location.Endpoint, location.Discovered, cancellationToken);
         }
         catch (PeerCommandException e) when (location.Hint is not null)
         {
