@@ -56,7 +56,12 @@ internal sealed class DiscoveryRun : IAsyncDisposable
             if (broadcast is not null)
             {
                 broadcast.Value.Socket.EnableBroadcast = true;
-                asks.Add(SendTwiceAsync(broadcast.Value, [new IPEndPoint(LinkInterface.BroadcastOf(address, prefix), _options.Port), new IPEndPoint(IPAddress.Broadcast, _options.Port)]));
+                // The limited broadcast leaves by the default route whatever the bound address, so a
+                // loopback source (tests) sends only its directed one and nothing leaves the machine.
+                IPEndPoint[] targets = IPAddress.IsLoopback(address)
+                    ? [new IPEndPoint(LinkInterface.BroadcastOf(address, prefix), _options.Port)]
+                    : [new IPEndPoint(LinkInterface.BroadcastOf(address, prefix), _options.Port), new IPEndPoint(IPAddress.Broadcast, _options.Port)];
+                asks.Add(SendTwiceAsync(broadcast.Value, targets));
             }
             if (!_options.Mdns)
                 continue;
