@@ -121,7 +121,7 @@ public sealed class PeerNode : IAsyncDisposable
         }
         try
         {
-            var beacons = discovered && _options.Discovery is { Mdns: true } discovery
+            var beacons = discovered && _options.Discovery is { Mdns: true, Target: null } discovery
                 ? () => BeaconListener.TryStart(discovery, _loggers.CreateLogger("P2PShare.Peer.Discovery"))
                 : (Func<BeaconListener?>?)null;
             var hooks = new TrackerLinkHooks(() => ServingEndPoint.Port, CurrentFiles, () => Downloads.Count > 0, Tell) { OpenBeacon = beacons };

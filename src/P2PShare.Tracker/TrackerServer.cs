@@ -108,6 +108,14 @@ public sealed class TrackerServer : IAsyncDisposable
         }
         if (discovery.Mdns is not { } mdns)
             return;
+        if (mdns.Multicast && IPAddress.IsLoopback(_options.Host))
+        {
+            // Nothing off this machine could reach it, so it is not advertised to the LAN.
+            MdnsProblem = $"the tracker listens on {_options.Host} only, which no other machine can reach";
+            return;
+        }
+        if (!Network.LocalAddresses.IsAnyAddress(_options.Host))
+            mdns = mdns with { OnlyAddress = _options.Host };
         try
         {
             _mdns = MdnsResponder.Start(mdns, LocalEndPoint.Port, discovery.Secret is not null, _logger);

@@ -70,12 +70,6 @@ public sealed record DiscoveryReport(IReadOnlyList<ProbeOutcome> Probes, IReadOn
     private bool Silent(DiscoveryMethod method) =>
         Probes.Any(p => p.Method == method && p.Skipped is null) && Probes.Where(p => p.Method == method).All(p => p.Tracker is null);
 
-    private static string Name(DiscoveryMethod method) => method switch
-    {
-        DiscoveryMethod.Broadcast => "broadcast",
-        DiscoveryMethod.MdnsIPv4 => "mDNS IPv4",
-        DiscoveryMethod.MdnsIPv6 => "mDNS IPv6",
-        DiscoveryMethod.Sweep => "the /24 sweep",
-        _ => "the target",
-    };
+    private static string Name(DiscoveryMethod method) =>
+        method is DiscoveryMethod.Sweep or DiscoveryMethod.Target ? "the " + ProbeOutcome.Describe(method) : ProbeOutcome.Describe(method);
 }

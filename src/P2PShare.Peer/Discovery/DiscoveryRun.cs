@@ -26,7 +26,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
     private readonly List<ProbeOutcome> _outcomes = [];
     private readonly List<FoundTracker> _found = [];
     private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<(Socket Socket, ProbeOutcome Outcome, Func<IPEndPoint, bool>? Targets)> _probes = [];
+    private readonly List<(Socket Socket, ProbeOutcome Outcome)> _probes = [];
     private readonly List<Task> _loops = [];
     private readonly CancellationTokenSource _stop;
 
@@ -105,7 +105,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
     // One datagram to each address of each /24, paced to SweepRate; runs in the background while answers arrive.
     private async Task<TimeSpan> SweepAsync(List<(LinkInterface Link, IPAddress Address, int Prefix)> v4, CancellationToken cancellationToken)
     {
-        var plan = new List<((Socket, ProbeOutcome, Func<IPEndPoint, bool>?) Probe, List<IPEndPoint> Targets)>();
+        var plan = new List<((Socket Socket, ProbeOutcome Outcome) Probe, List<IPEndPoint> Targets)>();
         int budget = _options.MaxSweepAddresses;
         foreach (var (link, address, _) in v4)
         {
@@ -129,7 +129,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
             const int BatchMilliseconds = 20;
             int perBatch = Math.Max(1, _options.SweepRate * BatchMilliseconds / 1000);
             int inBatch = 0;
-            foreach (var ((socket, outcome, _), targets) in plan)
+            foreach (var ((socket, outcome), targets) in plan)
             {
                 foreach (var target in targets)
                 {
@@ -154,7 +154,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
         return duration;
     }
 
-    private (Socket Socket, ProbeOutcome Outcome, Func<IPEndPoint, bool>? Targets)? Open(DiscoveryMethod method, LinkInterface link, IPEndPoint bindTo,
+    private (Socket Socket, ProbeOutcome Outcome)? Open(DiscoveryMethod method, LinkInterface link, IPEndPoint bindTo,
         Func<byte[], int, IPEndPoint, ProbeOutcome, Task> onDatagram)
     {
         var outcome = new ProbeOutcome(method, link.Name, bindTo.Address.Equals(IPAddress.IPv6Any) ? $"[::]%{link.Name}" : bindTo.Address.ToString());
@@ -172,13 +172,13 @@ internal sealed class DiscoveryRun : IAsyncDisposable
             outcome.Error = e.Message;
             return null;
         }
-        var probe = (socket, outcome, (Func<IPEndPoint, bool>?)null);
+        var probe = (socket, outcome);
         _probes.Add(probe);
         _loops.Add(Task.Run(() => ReceiveLoopAsync(socket, outcome, onDatagram)));
         return probe;
     }
 
-    private async Task SendTwiceAsync((Socket Socket, ProbeOutcome Outcome, Func<IPEndPoint, bool>? _) probe, IPEndPoint[] targets, byte[]? datagram = null)
+    private async Task SendTwiceAsync((Socket Socket, ProbeOutcome Outcome) probe, IPEndPoint[] targets, byte[]? datagram = null)
     {
         datagram ??= _request;
         probe.Outcome.Sent = string.Join(" and ", targets.Select(t => t.ToString()));
@@ -341,7 +341,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        foreach (var (socket, _, _) in _probes)
+        foreach (var (socket, _) in _probes)
             socket.Dispose();
         await Task.WhenAll(_loops).ContinueWith(_ => { }, TaskScheduler.Default);
         _stop.Dispose();

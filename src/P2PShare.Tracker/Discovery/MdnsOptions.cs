@@ -14,6 +14,12 @@ public sealed record MdnsOptions
     /// <summary>Most responses sent in one second; more queries are dropped (a cap on reflection abuse).</summary>
     public int MaxRepliesPerSecond { get; init; } = 200;
 
+    /// <summary>
+    /// The one address the tracker listens on, when it is not the wildcard: only interfaces holding it
+    /// announce, and answers give only it. Null: every interface and address.
+    /// </summary>
+    public System.Net.IPAddress? OnlyAddress { get; init; }
+
     /// <summary>True when the responder joins the mDNS groups on every interface and announces; false for unicast-only tests.</summary>
     public bool Multicast => Port == TrackerAdvertisement.MdnsPort;
 }

@@ -111,7 +111,9 @@ public sealed class MdnsResponder : IAsyncDisposable
         long now = Environment.TickCount64;
         if (!force && now - _interfacesRead < InterfaceCacheLife.TotalMilliseconds)
             return _interfaces;
-        _interfaces = LinkInterface.All();
+        _interfaces = _options.OnlyAddress is { } only
+            ? [.. LinkInterface.All().Where(i => i.Addresses.Contains(only)).Select(i => i with { IPv4 = [.. i.IPv4.Where(a => a.Address.Equals(only))], IPv6 = [.. i.IPv6.Where(a => a.Equals(only))] })]
+            : LinkInterface.All();
         _interfacesRead = now;
         if (!_options.Multicast)
             return _interfaces;
@@ -192,7 +194,7 @@ public sealed class MdnsResponder : IAsyncDisposable
     private List<IPAddress> AddressesFor(int index, AddressFamily family)
     {
         var link = RefreshInterfaces(force: false).FirstOrDefault(i => i.Index == index);
-        var addresses = link?.Addresses.ToList() ?? [.. LinkInterface.AddressesOf(index)];
+        var addresses = link?.Addresses.ToList() ?? [.. LinkInterface.AddressesOf(index).Where(a => _options.OnlyAddress is null || a.Equals(_options.OnlyAddress))];
         if (addresses.Count == 0) // loopback, or an interface that went away: the receiving family's loopback
             addresses.Add(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Loopback : IPAddress.Loopback);
         return addresses;

@@ -8,7 +8,7 @@ namespace P2PShare.Peer.Tests.Discovery;
 
 /// <summary>
 /// The /24 sweep over a pretend interface at 127.0.0.1/24, so every datagram stays on loopback
-/// (127.0.0.0/8 is all local on Linux): paced, once per address, bounded, after broadcast had its second.
+/// (127.0.0.0/8 is all local on Linux): after broadcast and mDNS had their second, paced, and bounded.
 /// </summary>
 public sealed class SweepTests
 {
@@ -66,19 +66,17 @@ public sealed class SweepTests
     }
 
     [Fact]
-    public async Task The_sweep_is_paced_to_its_rate_and_asks_each_address_once()
+    public async Task The_sweep_waits_until_broadcast_and_mDNS_have_had_their_second()
     {
-        using var far = new FakeTracker(IPAddress.Parse("127.0.0.201"));
-        using var near = new FakeTracker(IPAddress.Parse("127.0.0.9"), far.Port); // answers first; the sweep must still not repeat it
+        using var tracker = new FakeTracker(IPAddress.Parse("127.0.0.2")); // the first address the sweep asks
 
-        var report = await DiscoveryRun.RunAsync(Options(far.Port), Loopback24, diagnose: true, NullLogger.Instance, CancellationToken.None)
+        var report = await DiscoveryRun.RunAsync(Options(tracker.Port) with { SweepAfter = TimeSpan.FromSeconds(1) }, Loopback24, diagnose: false, NullLogger.Instance, CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(20));
 
-        var sweep = report.Probes.Single(p => p.Method == DiscoveryMethod.Sweep);
-        Assert.Equal("127.0.0.9:12500", sweep.Tracker);
-        Assert.Equal(1, near.Requests);
-        // 127.0.0.9 is the 8th address asked: at 400/s in 20 ms batches that is in the first batch; the sweep stops at the first answer.
-        Assert.True(sweep.SentCount < 253, $"the sweep went on after an answer: {sweep.SentCount} sent");
+        var found = Assert.IsType<FoundTracker>(report.First);
+        Assert.Equal(DiscoveryMethod.Sweep, found.Method);
+        Assert.True(found.After >= TimeSpan.FromSeconds(1), $"the sweep began before broadcast and mDNS had their second: found after {found.After.TotalMilliseconds} ms");
+        Assert.Equal(1, tracker.Requests);
     }
 
     [Fact]
@@ -86,13 +84,13 @@ public sealed class SweepTests
     {
         using var tracker = new FakeTracker(IPAddress.Parse("127.0.0.201"));
 
-        var report = await DiscoveryRun.RunAsync(Options(tracker.Port), Loopback24, diagnose: false, NullLogger.Instance, CancellationToken.None)
+        var report = await DiscoveryRun.RunAsync(Options(tracker.Port) with { SweepRate = 100 }, Loopback24, diagnose: false, NullLogger.Instance, CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(20));
 
         var found = Assert.IsType<FoundTracker>(report.First);
         Assert.Equal(DiscoveryMethod.Sweep, found.Method);
-        // 199 datagrams before it at 400/s: at least ~0.45 s after the sweep began 0.2 s in.
-        Assert.True(found.After >= TimeSpan.FromMilliseconds(600), $"found after {found.After.TotalMilliseconds} ms: the sweep was not paced");
+        // 199 datagrams go before it; at 100/s (2 every 20 ms) that is at least 99 pauses of 20 ms after the sweep began 0.2 s in.
+        Assert.True(found.After >= TimeSpan.FromMilliseconds(200 + 1900), $"found after {found.After.TotalMilliseconds} ms: the sweep was not paced");
         Assert.Equal(1, tracker.Requests);
     }
 

@@ -67,4 +67,17 @@ public sealed class MdnsResponderTests
         Assert.Null(await AskAsync(port, DnsCodec.Encode(DnsMessage.Query(2, new DnsQuestion("_http._tcp.local", DnsRecordType.ServicePointer)))));
         Assert.NotNull(await AskAsync(port, DnsCodec.Encode(TrackerAdvertisement.Query(3))));
     }
+
+    [Fact]
+    public async Task A_tracker_listening_on_loopback_does_not_advertise_itself_to_the_LAN()
+    {
+        // The real mDNS port: without the rule this would bind 5353 and announce on every interface.
+        await using var tracker = await TestTracker.StartAsync(TestTracker.Options with
+        {
+            Discovery = new DiscoveryResponderOptions { Port = 0, Mdns = new MdnsOptions() },
+        });
+
+        Assert.Null(tracker.MdnsPort);
+        Assert.Contains("127.0.0.1 only", tracker.MdnsProblem, StringComparison.Ordinal);
+    }
 }
