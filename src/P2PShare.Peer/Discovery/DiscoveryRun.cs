@@ -182,11 +182,17 @@ internal sealed class DiscoveryRun : IAsyncDisposable
     {
         datagram ??= _request;
         probe.Outcome.Sent = string.Join(" and ", targets.Select(t => t.ToString()));
-        // A datagram may be lost: the second copy goes halfway through the window, unless one answered.
-        for (int round = 0; round < 2 && !_first.Task.IsCompleted; round++)
+        // Always one copy (on a loaded machine another method may answer before this socket is even
+        // open, and `discover` must still try every method); a datagram may be lost, so a second copy
+        // goes halfway through the window unless something answered.
+        for (int round = 0; round < 2; round++)
         {
             if (round == 1)
+            {
                 await WaitAsync(_first.Task, _options.SweepAfter / 2, _stop.Token);
+                if (_first.Task.IsCompleted)
+                    return;
+            }
             foreach (var target in targets)
                 await SendOneAsync(probe.Socket, probe.Outcome, datagram, target);
         }
