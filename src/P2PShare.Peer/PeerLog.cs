@@ -100,4 +100,7 @@ internal static partial class PeerLog
 
     [LoggerMessage(228, LogLevel.Debug, "No manifest of {File} from {Holder}: {Reason}")]
     public static partial void ShapeProbeFailed(ILogger logger, string holder, string file, string reason);
+
+    [LoggerMessage(612, LogLevel.Debug, "Not listening for tracker beacons: {Reason}")]
+    public static partial void BeaconUnavailable(ILogger logger, string reason);
 }

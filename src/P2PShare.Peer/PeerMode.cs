@@ -11,4 +11,7 @@ public enum PeerMode
 
     /// <summary>Download one file and exit.</summary>
     Get,
+
+    /// <summary>Look for a tracker every way, print what was tried and found, and exit (0: found).</summary>
+    Discover,
 }

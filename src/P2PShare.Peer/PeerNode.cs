@@ -113,7 +113,11 @@ public sealed class PeerNode : IAsyncDisposable
     /// returns the files in the network (none asked for without <paramref name="listFiles"/>:
     /// `serve` and `get` have no use for the whole list, so they never wait for, or depend on, it).
     /// </summary>
-    public async Task<IReadOnlyList<NetworkFile>> JoinAsync(string? endpoint, CancellationToken cancellationToken, bool listFiles = true)
+    public Task<IReadOnlyList<NetworkFile>> JoinAsync(string? endpoint, CancellationToken cancellationToken, bool listFiles = true) =>
+        JoinAsync(endpoint, false, listFiles, cancellationToken);
+
+    // `discovered`: discovery found this tracker, so when it is lost the link also listens for its beacon.
+    private async Task<IReadOnlyList<NetworkFile>> JoinAsync(string? endpoint, bool discovered, bool listFiles, CancellationToken cancellationToken)
     {
         endpoint ??= _options.DefaultTracker;
         if (!EndpointParser.TryParse(endpoint, 12500, out var host, out var port, out var error))
@@ -125,7 +129,10 @@ public sealed class PeerNode : IAsyncDisposable
         }
         try
         {
-            var hooks = new TrackerLinkHooks(() => ServingEndPoint.Port, CurrentFiles, () => Downloads.Count > 0, Tell);
+            var beacons = discovered && _options.Discovery is { Mdns: true, Target: null } discovery
+                ? () => BeaconListener.TryStart(discovery, _loggers.CreateLogger("P2PShare.Peer.Discovery"))
+                : (Func<BeaconListener?>?)null;
+            var hooks = new TrackerLinkHooks(() => ServingEndPoint.Port, CurrentFiles, () => Downloads.Count > 0, Tell) { OpenBeacon = beacons };
             _link = await TrackerLink.ConnectAsync(host, port, _options, _loggers.CreateLogger("P2PShare.Peer.Tracker"), hooks, _leaving.Token, cancellationToken);
         }
         catch (RemoteErrorException e) when (e.Code == ErrorCodes.Auth)
@@ -153,13 +160,28 @@ public sealed class PeerNode : IAsyncDisposable
             say(location.Account);
         try
         {
-            return await JoinAsync(location.Endpoint, cancellationToken, listFiles);
+            return await JoinAsync(location.Endpoint, location.Discovered, listFiles, cancellationToken);
         }
         catch (PeerCommandException e) when (location.Hint is not null)
         {
             throw new PeerCommandException($"{e.Message} {location.Hint}", e);
         }
     }
+
+    /// <summary>
+    /// Looks for a tracker every way discovery knows (as <c>--discovery-target</c> and the secret
+    /// say, even with <c>--tracker</c> or <c>--no-discovery</c>) and reports what each way got.
+    /// </summary>
+    public static Task<DiscoveryReport> DiscoverAsync(PeerOptions options, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggers);
+        var discovery = options.Discovery ?? new DiscoveryOptions { Secret = options.Secret };
+        return DiscoveryClient.DiagnoseAsync(discovery, loggers.CreateLogger("P2PShare.Peer.Discovery"), cancellationToken);
+    }
+
+    /// <summary>As <see cref="DiscoverAsync(PeerOptions, ILoggerFactory, CancellationToken)"/>, with this peer's options.</summary>
+    public Task<DiscoveryReport> DiscoverAsync(CancellationToken cancellationToken) => DiscoverAsync(_options, _loggers, cancellationToken);
 
     /// <summary>Rescans the repository, has every peer re-report, and returns the fresh list.</summary>
     public async Task<IReadOnlyList<NetworkFile>> UpdateAsync(CancellationToken cancellationToken)

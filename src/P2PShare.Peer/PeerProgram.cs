@@ -38,6 +38,12 @@ public static class PeerProgram
         using var signals = new ConsoleSignals(
             () => mode == PeerMode.Interactive ? Interrupt(interrupts) : Stop(stopping),
             () => stopping.Cancel());
+        if (mode == PeerMode.Discover)
+        {
+            var report = await PeerNode.DiscoverAsync(options, loggers, cancellationToken);
+            output.WriteLine(report.ToString());
+            return report.First is null ? 1 : 0;
+        }
         await using var node = new PeerNode(options, loggers);
         if (mode != PeerMode.Interactive)
             node.Notice += output.WriteLine; // the command loop subscribes itself

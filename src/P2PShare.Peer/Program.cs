@@ -14,7 +14,7 @@ var tracker = new Option<string?>("--tracker", "-t") { Description = "Tracker ad
 var bind = new Option<string>("--bind") { Description = "Address to serve pieces on.", DefaultValueFactory = _ => "0.0.0.0", Recursive = true };
 var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information, Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Warning, Recursive = true };
 var pieceLength = new Option<int?>("--piece-length") { Description = "Piece length in bytes for files we share (default: chosen by file size).", Recursive = true };
-var discoveryTarget = new Option<string>("--discovery-target") { Description = "Where `start` with no address (and no --tracker) asks for a tracker over UDP.", DefaultValueFactory = _ => IPAddress.Broadcast.ToString(), Recursive = true };
+var discoveryTarget = new Option<string?>("--discovery-target") { Description = "The one address `start` with no address (and no --tracker) asks for a tracker over UDP (default: broadcast and mDNS on every interface, then a sweep of each /24).", Recursive = true };
 var discoveryPort = new Option<int>("--discovery-port") { Description = "The UDP port trackers answer discovery on.", DefaultValueFactory = _ => DiscoveryCodec.DefaultPort, Recursive = true };
 var noDiscovery = new Option<bool>("--no-discovery") { Description = "Do not look for a tracker; `start` with no address goes to --tracker or 127.0.0.1:12500.", Recursive = true };
 var secret = new Option<string?>("--secret") { Description = $"The network's shared secret (prefer --secret-file or {SecretSources.EnvironmentVariable}: this one shows in shell history and process lists).", Recursive = true };
@@ -60,12 +60,13 @@ var file = new Argument<string>("file") { Description = "The file's name, or at 
 
 var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder). e.g. serve --port 12666");
 var get = new Command("get", "Download one file, print a summary, exit 0 once it is complete and verified. e.g. get big.bin --tracker 192.168.1.20:12500") { file };
+var discover = new Command("discover", "Look for a tracker every way (broadcast, mDNS, a /24 sweep) on every interface, print what each way sent and got, and exit 0 when one answered. e.g. discover");
 var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop.\n\n"
     + CommandLoop.HelpText() + "\n\nExample: dotnet run --project src/P2PShare.Peer -- --port 12666, then type `start`.")
 {
     port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, secret, secretFile, reconnectDelay, reconnectMaxDelay,
     holderWait, maxHolderConnections,
-    testOnlyServeMbps, serve, get,
+    testOnlyServeMbps, serve, get, discover,
 };
 
 PeerOptions Options(ParseResult parse)
@@ -73,8 +74,9 @@ PeerOptions Options(ParseResult parse)
     var address = parse.GetValue(bind)!;
     if (!IPAddress.TryParse(address, out var bindAddress))
         throw new PeerCommandException($"--bind '{address}' is not an IP address");
-    var target = parse.GetValue(discoveryTarget)!;
-    if (!IPAddress.TryParse(target, out var targetAddress))
+    var target = parse.GetValue(discoveryTarget);
+    IPAddress? targetAddress = null;
+    if (target is not null && !IPAddress.TryParse(target, out targetAddress))
         throw new PeerCommandException($"--discovery-target '{target}' is not an IP address");
     var (firstWait, longestWait) = ReconnectDelays(parse);
     var shared = Secret(parse);
@@ -145,6 +147,7 @@ async Task<int> Run(ParseResult parse, PeerMode mode, string? name, Cancellation
 root.SetAction((parse, ct) => Run(parse, PeerMode.Interactive, null, ct));
 serve.SetAction((parse, ct) => Run(parse, PeerMode.Serve, null, ct));
 get.SetAction((parse, ct) => Run(parse, PeerMode.Get, parse.GetValue(file), ct));
+discover.SetAction((parse, ct) => Run(parse, PeerMode.Discover, null, ct));
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

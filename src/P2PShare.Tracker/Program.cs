@@ -11,7 +11,8 @@ var host = new Option<string>("--host") { Description = "Address to listen on (0
 // Warning by default: what Information adds first (listening, discovery, stopping) the output already says in words.
 var logLevel = new Option<LogLevel>("--log-level") { Description = "Diagnostics on stderr: Trace, Debug, Information (peers joining and leaving), Warning, Error, None.", DefaultValueFactory = _ => LogLevel.Warning };
 var discoveryPort = new Option<int>("--discovery-port") { Description = "UDP port to answer peers looking for a tracker on (0: any free port).", DefaultValueFactory = _ => DiscoveryCodec.DefaultPort };
-var noDiscovery = new Option<bool>("--no-discovery") { Description = "Do not answer discovery; peers must name this tracker." };
+var noDiscovery = new Option<bool>("--no-discovery") { Description = "Do not answer discovery (neither UDP nor mDNS); peers must name this tracker." };
+var noMdns = new Option<bool>("--no-mdns") { Description = "Do not advertise _p2pshare._tcp.local by multicast DNS on UDP 5353 (UDP discovery stays on)." };
 var updateWait = new Option<double>("--update-wait") { Description = "Seconds an update waits for the other peers to re-report.", DefaultValueFactory = _ => 5 };
 var secret = new Option<string?>("--secret") { Description = $"Shared secret every peer must prove (prefer --secret-file or {SecretSources.EnvironmentVariable}: this one shows in shell history and process lists)." };
 var secretFile = new Option<FileInfo?>("--secret-file") { Description = "File holding the shared secret (surrounding whitespace ignored)." };
@@ -51,7 +52,7 @@ foreach (var limit in new[] { maxClients, maxPerAddress, maxFilesPerPeer })
 
 var root = new RootCommand("P2PShare tracker: knows which peer on the LAN holds which file. Runs until Ctrl+C.")
 {
-    port, host, logLevel, updateWait, discoveryPort, noDiscovery, secret, secretFile, maxClients, maxPerAddress, maxFilesPerPeer,
+    port, host, logLevel, updateWait, discoveryPort, noDiscovery, noMdns, secret, secretFile, maxClients, maxPerAddress, maxFilesPerPeer,
 };
 root.SetAction(async (parse, ct) =>
 {
@@ -74,7 +75,12 @@ root.SetAction(async (parse, ct) =>
             Host = IPAddress.Parse(parse.GetValue(host)!),
             UpdateWait = TimeSpan.FromSeconds(parse.GetValue(updateWait)),
             Secret = shared,
-            Discovery = parse.GetValue(noDiscovery) ? null : new DiscoveryResponderOptions { Port = parse.GetValue(discoveryPort), Secret = shared },
+            Discovery = parse.GetValue(noDiscovery) ? null : new DiscoveryResponderOptions
+            {
+                Port = parse.GetValue(discoveryPort),
+                Secret = shared,
+                Mdns = parse.GetValue(noMdns) ? null : new MdnsOptions(),
+            },
             MaxClients = parse.GetValue(maxClients),
             MaxClientsPerAddress = parse.GetValue(maxPerAddress),
             MaxFilesPerPeer = parse.GetValue(maxFilesPerPeer),

@@ -121,4 +121,25 @@ internal static partial class TrackerLog
 
     [LoggerMessage(401, LogLevel.Warning, "Refused {Remote} in the handshake: {Reason}")]
     public static partial void HandshakeRefusedBecause(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(605, LogLevel.Information, "Advertising {Instance} by mDNS on UDP {Port}")]
+    public static partial void MdnsListening(ILogger logger, string instance, int port);
+
+    [LoggerMessage(606, LogLevel.Warning, "mDNS advertising is off: cannot bind UDP port {Port}: {Reason}")]
+    public static partial void MdnsUnavailable(ILogger logger, int port, string reason);
+
+    [LoggerMessage(607, LogLevel.Debug, "mDNS over IPv6 is off: {Reason}")]
+    public static partial void MdnsIPv6Off(ILogger logger, string reason);
+
+    [LoggerMessage(608, LogLevel.Debug, "Could not join the mDNS group on {Interface}: {Reason}")]
+    public static partial void MdnsJoinFailed(ILogger logger, string @interface, string reason);
+
+    [LoggerMessage(609, LogLevel.Debug, "Answered an mDNS query from {Remote} by {How}")]
+    public static partial void MdnsAnswered(ILogger logger, string remote, string how);
+
+    [LoggerMessage(610, LogLevel.Debug, "Announced the tracker by mDNS on {Interfaces} interfaces")]
+    public static partial void MdnsAnnounced(ILogger logger, int interfaces);
+
+    [LoggerMessage(611, LogLevel.Debug, "mDNS send to {Target} on {Interface} failed: {Reason}")]
+    public static partial void MdnsSendFailed(ILogger logger, string target, string @interface, string reason);
 }

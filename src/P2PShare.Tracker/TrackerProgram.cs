@@ -43,6 +43,10 @@ public static class TrackerProgram
                 await output.WriteLineAsync($"Answering discovery on UDP {discovery}: a peer's bare `start` finds this tracker");
             else if (server.DiscoveryProblem is { } problem)
                 await output.WriteLineAsync($"Discovery is off ({problem}); peers must name this tracker: start HOST:{endPoint.Port}");
+            if (server.MdnsInstance is { } instance)
+                await output.WriteLineAsync($"Advertising \"{instance}\" by mDNS on UDP {server.MdnsPort} (every interface, IPv4 and IPv6; announced every 30 s)");
+            else if (server.MdnsProblem is { } mdnsProblem)
+                await output.WriteLineAsync($"mDNS is off ({mdnsProblem}); peers still find this tracker by UDP discovery");
             await output.WriteLineAsync(options.Secret is null
                 ? "Authentication is OFF: the network is open; anyone who can reach this port may join, list and fetch. Set P2PSHARE_SECRET or --secret-file on the tracker and every peer to close it."
                 : "Authentication is ON: only peers that prove the shared secret (HMAC-SHA256 challenge-response) may join; traffic is still not encrypted.");

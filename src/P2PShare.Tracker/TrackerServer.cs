@@ -31,6 +31,7 @@ public sealed class TrackerServer : IAsyncDisposable
     private readonly ConnectionQuota _quota;
     private TcpListener? _listener;
     private DiscoveryResponder? _discovery;
+    private MdnsResponder? _mdns;
     private Task _acceptLoop = Task.CompletedTask;
     private long _nextClientId;
     private int _started;
@@ -61,6 +62,15 @@ public sealed class TrackerServer : IAsyncDisposable
 
     /// <summary>Why discovery is off although it was asked for, in plain words; null otherwise.</summary>
     public string? DiscoveryProblem { get; private set; }
+
+    /// <summary>The UDP port mDNS is answered on; null when it is off or could not be bound (see <see cref="MdnsProblem"/>).</summary>
+    public int? MdnsPort => _mdns?.Port;
+
+    /// <summary>The DNS-SD instance name advertised by mDNS; null when mDNS is off.</summary>
+    public string? MdnsInstance => _mdns?.Instance;
+
+    /// <summary>Why mDNS is off although it was asked for, in plain words; null otherwise.</summary>
+    public string? MdnsProblem { get; private set; }
 
     /// <summary>Connections being served now, handshakes included.</summary>
     public int ConnectionCount => _sessions.Count;
@@ -98,6 +108,26 @@ public sealed class TrackerServer : IAsyncDisposable
         {
             DiscoveryProblem = $"cannot answer discovery on UDP port {discovery.Port}: {e.Message}";
             TrackerLog.DiscoveryUnavailable(_logger, discovery.Port, e.Message);
+        }
+        if (discovery.Mdns is not { } mdns)
+            return;
+        if (mdns.Multicast && IPAddress.IsLoopback(_options.Host))
+        {
+            // Nothing off this machine could reach it, so it is not advertised to the LAN.
+            MdnsProblem = $"the tracker listens on {_options.Host} only, which no other machine can reach";
+            return;
+        }
+        if (!Network.LocalAddresses.IsAnyAddress(_options.Host))
+            mdns = mdns with { OnlyAddress = _options.Host };
+        try
+        {
+            _mdns = MdnsResponder.Start(mdns, LocalEndPoint.Port, discovery.Secret is not null, _logger);
+            TrackerLog.MdnsListening(_logger, _mdns.Instance, _mdns.Port);
+        }
+        catch (SocketException e)
+        {
+            MdnsProblem = $"cannot answer mDNS on UDP port {mdns.Port}: {e.Message}";
+            TrackerLog.MdnsUnavailable(_logger, mdns.Port, e.Message);
         }
     }
 
@@ -237,6 +267,8 @@ public sealed class TrackerServer : IAsyncDisposable
             listener.Stop();
             if (_discovery is not null)
                 await _discovery.DisposeAsync();
+            if (_mdns is not null)
+                await _mdns.DisposeAsync();
             await _acceptLoop;
 
             using (var byeDeadline = new CancellationTokenSource(_options.ShutdownTimeout / 2))

@@ -24,6 +24,9 @@ public sealed class CommandLoop
         new("start", "start [HOST:PORT]",
             "join a tracker, report our files, and list the network's. With no address: the --tracker given, else the tracker that answers discovery on the LAN, else 127.0.0.1:12500.",
             ["start", "start 192.168.1.20:12500"]),
+        new("discover", "discover",
+            "look for a tracker every way (broadcast, mDNS and a /24 sweep on every interface) and show, per interface and method, what was sent, what came back and how long it took; when nothing did, the likely cause and what to type",
+            ["discover"]),
         new("update", "update", "rescan our folder, have every peer re-report, and list the network's files", ["update"]),
         new("list", "list [PATTERN]",
             "every file in the network, or those matching PATTERN (a glob like *.jpg; no wildcard: names containing it): name, size, complete and partial holders, short id, and [local] when we have it",
@@ -169,6 +172,10 @@ public sealed class CommandLoop
                 var files = await _node.LocateAndJoinAsync(args.FirstOrDefault(), _output.WriteLine, cancellationToken);
                 _output.WriteLine($"Joined the tracker at {_node.TrackerEndpoint}; sharing {Report.Plural(_node.Repository.Files.Count, "file")} from {_node.Repository.Root}.");
                 _output.WriteLine(Report.FileList(files, _node.Repository, null, Report.ShortListRows));
+                break;
+            case "discover":
+                RequireArgs(command, args, 0, 0);
+                _output.WriteLine((await _node.DiscoverAsync(cancellationToken)).ToString());
                 break;
             case "update":
                 RequireArgs(command, args, 0, 0);

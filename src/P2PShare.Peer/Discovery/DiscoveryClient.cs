@@ -6,43 +6,104 @@ using P2PShare.Protocol.Discovery;
 
 namespace P2PShare.Peer.Discovery;
 
-/// <summary>Asks the LAN (or the address in <see cref="DiscoveryOptions.Target"/>) for a tracker over UDP.</summary>
+/// <summary>
+/// Asks for a tracker over UDP: on every interface by broadcast and mDNS, then by a bounded sweep
+/// of each /24 (<see cref="DiscoveryRun"/>); or only at <see cref="DiscoveryOptions.Target"/> when one is given.
+/// </summary>
 public static class DiscoveryClient
 {
     /// <summary>
-    /// Sends up to <see cref="DiscoveryOptions.Attempts"/> requests, each waiting
-    /// <see cref="DiscoveryOptions.Timeout"/>, and returns the first tracker that answers properly
-    /// (its address is where the reply came from). <see cref="DiscoveryResult.Tracker"/> is null,
-    /// with the reason, when none did.
+    /// Returns the first tracker that answers properly (its address is where the reply came from,
+    /// or its mDNS address). <see cref="DiscoveryResult.Tracker"/> is null, with the reason, when none did.
     /// </summary>
     public static async Task<DiscoveryResult> FindAsync(DiscoveryOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
+        if (options.Target is { } target)
+            return await AskOneAsync(target, options, logger, cancellationToken);
+        var report = await DiscoveryRun.RunAsync(options, LinkInterface.All(), diagnose: false, logger, cancellationToken);
+        return new DiscoveryResult(report.First?.Endpoint, report.Problem) { Report = report };
+    }
+
+    /// <summary>
+    /// Tries every method on every interface and reports each (the <c>discover</c> command): it
+    /// listens out the whole broadcast and mDNS window even after an answer, and sweeps only when nothing answered.
+    /// </summary>
+    public static async Task<DiscoveryReport> DiagnoseAsync(DiscoveryOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        if (options.Target is { } target)
+        {
+            var outcome = new ProbeOutcome(DiscoveryMethod.Target, "-", "any");
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var result = await AskOneAsync(target, options, logger, cancellationToken);
+            outcome.Sent = $"{options.Attempts} x {new IPEndPoint(target, options.Port)}";
+            outcome.SentCount = options.Attempts;
+            var found = new List<FoundTracker>();
+            if (result.Tracker is { } tracker)
+            {
+                outcome.Tracker = tracker.ToString();
+                outcome.FirstAnswerAfter = watch.Elapsed;
+                found.Add(new FoundTracker(tracker, DiscoveryMethod.Target, "-", watch.Elapsed));
+            }
+            else
+            {
+                outcome.Error = result.Problem;
+            }
+            return new DiscoveryReport([outcome], found, watch.Elapsed, options.Port);
+        }
+        return await DiscoveryRun.RunAsync(options, LinkInterface.All(), diagnose: true, logger, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends up to <see cref="DiscoveryOptions.Attempts"/> requests to <paramref name="target"/>, each
+    /// waiting <see cref="DiscoveryOptions.Timeout"/>, and returns the first tracker that answers properly.
+    /// </summary>
+    public static async Task<DiscoveryResult> AskOneAsync(IPAddress target, DiscoveryOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(options);
         string nonce = DiscoveryCodec.NewNonce();
         string? proof = options.Secret is { } secret ? DiscoveryProof.ForRequest(secret, nonce) : null;
         byte[] request = DiscoveryCodec.Encode(new DiscoveryRequest(nonce, proof));
-        var target = new IPEndPoint(options.Target, options.Port);
-        using var socket = new Socket(options.Target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        if (options.Target.AddressFamily == AddressFamily.InterNetwork)
+        var to = new IPEndPoint(target, options.Port);
+        using var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        if (target.AddressFamily == AddressFamily.InterNetwork)
             socket.EnableBroadcast = true;
         var buffer = new byte[DiscoveryCodec.MaxDatagramLength + 1];
         for (int attempt = 1; attempt <= options.Attempts; attempt++)
         {
             try
             {
-                await socket.SendToAsync(request, SocketFlags.None, target, cancellationToken);
-                PeerLog.DiscoverySent(logger, target.ToString(), attempt);
+                await socket.SendToAsync(request, SocketFlags.None, to, cancellationToken);
+                PeerLog.DiscoverySent(logger, to.ToString(), attempt);
             }
             catch (SocketException e)
             {
-                return new DiscoveryResult(null, $"could not send to {target}: {e.Message}");
+                return new DiscoveryResult(null, $"could not send to {to}: {e.Message}");
             }
             var found = await ReceiveReplyAsync(socket, buffer, nonce, options, logger, cancellationToken);
             if (found is not null)
                 return new DiscoveryResult(found, null);
         }
-        return new DiscoveryResult(null, $"no tracker answered at {target} ({options.Attempts} tries, {options.Timeout.TotalSeconds:0.#} s each)");
+        return new DiscoveryResult(null, $"no tracker answered at {to} ({options.Attempts} tries, {options.Timeout.TotalSeconds:0.#} s each)");
+    }
+
+    /// <summary>
+    /// The tracker <paramref name="reply"/> names, if it is a good answer to <paramref name="nonce"/> from
+    /// <paramref name="from"/>; throws <see cref="ProtocolException"/> with the reason otherwise.
+    /// </summary>
+    internal static IPEndPoint CheckReply(ReadOnlySpan<byte> reply, IPEndPoint from, string nonce, DiscoveryOptions options)
+    {
+        var decoded = DiscoveryCodec.DecodeReply(reply);
+        if (decoded.Nonce != nonce)
+            throw new ProtocolException("it answers another request");
+        if (options.Secret is { } secret && !DiscoveryProof.Matches(decoded.Proof, DiscoveryProof.ForReply(secret, nonce, decoded.Port)))
+            throw new ProtocolException("it does not prove the network secret");
+        var address = from.Address.IsIPv4MappedToIPv6 ? from.Address.MapToIPv4() : from.Address;
+        return new IPEndPoint(address, decoded.Port);
     }
 
     // Waits out one attempt, skipping datagrams that are not a valid answer to our nonce.
@@ -71,13 +132,7 @@ public static class DiscoveryClient
             var from = (IPEndPoint)received.RemoteEndPoint;
             try
             {
-                var reply = DiscoveryCodec.DecodeReply(buffer.AsSpan(0, received.ReceivedBytes));
-                if (reply.Nonce != nonce)
-                    throw new ProtocolException("it answers another request");
-                if (options.Secret is { } secret && !DiscoveryProof.Matches(reply.Proof, DiscoveryProof.ForReply(secret, nonce, reply.Port)))
-                    throw new ProtocolException("it does not prove the network secret");
-                var address = from.Address.IsIPv4MappedToIPv6 ? from.Address.MapToIPv4() : from.Address;
-                return new IPEndPoint(address, reply.Port);
+                return CheckReply(buffer.AsSpan(0, received.ReceivedBytes), from, nonce, options);
             }
             catch (ProtocolException e)
             {

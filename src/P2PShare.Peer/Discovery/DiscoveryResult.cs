@@ -5,4 +5,8 @@ namespace P2PShare.Peer.Discovery;
 /// <summary>What discovery found.</summary>
 /// <param name="Tracker">The tracker's TCP address; null when none answered.</param>
 /// <param name="Problem">Why none was found, in plain words; null when one was.</param>
-public sealed record DiscoveryResult(IPEndPoint? Tracker, string? Problem);
+public sealed record DiscoveryResult(IPEndPoint? Tracker, string? Problem)
+{
+    /// <summary>Everything that was tried, per interface and method; null for a typed <c>--discovery-target</c>.</summary>
+    public DiscoveryReport? Report { get; init; }
+}

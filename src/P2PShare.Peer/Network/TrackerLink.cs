@@ -14,8 +14,8 @@ namespace P2PShare.Peer.Network;
 /// </summary>
 internal sealed class TrackerLink : IAsyncDisposable
 {
-    private readonly string _host;
-    private readonly int _port;
+    private string _host;
+    private int _port;
     private readonly PeerOptions _options;
     private readonly ILogger _logger;
     private readonly TrackerLinkHooks _peer;
@@ -90,9 +90,12 @@ internal sealed class TrackerLink : IAsyncDisposable
         }
     }
 
-    // Tries until it connects (the new connection) or is stopped (null).
+    // Tries until it connects (the new connection) or is stopped (null). With a beacon listener, a
+    // tracker heard announcing itself ends the wait at once and is tried instead (it may have moved).
     private async Task<TrackerClient?> ReconnectAsync(string endpoint, ReconnectBackoff backoff, CancellationToken stop)
     {
+        await using var beacon = _peer.OpenBeacon?.Invoke();
+        Task<System.Net.IPEndPoint>? heard = beacon?.NextAsync(stop);
         while (true)
         {
             var wait = backoff.Next();
@@ -100,14 +103,35 @@ internal sealed class TrackerLink : IAsyncDisposable
             TrackerClient? fresh = null;
             try
             {
-                await Task.Delay(wait, stop);
-                fresh = await TrackerClient.ConnectAsync(_host, _port, _peer.ServingPort(), _peer.CurrentFiles, _options, _logger, _peer.Tell, stop);
+                var delay = Task.Delay(wait, stop);
+                if (beacon is not null && heard is not null)
+                {
+                    await beacon.Ask(stop);
+                    await Task.WhenAny(delay, heard);
+                }
+                else
+                {
+                    await delay;
+                }
+                stop.ThrowIfCancellationRequested();
+                if (heard is { IsCompletedSuccessfully: true } && beacon is not null)
+                {
+                    var found = await heard;
+                    heard = beacon.NextAsync(stop);
+                    if (found.Address.ToString() != _host || found.Port != _port)
+                    {
+                        _peer.Tell($"Heard a tracker's beacon at {found}; joining it there.");
+                        fresh = await TrackerClient.ConnectAsync(found.Address.ToString(), found.Port, _peer.ServingPort(), _peer.CurrentFiles, _options, _logger, _peer.Tell, stop);
+                        (_host, _port) = (found.Address.ToString(), found.Port);
+                    }
+                }
+                fresh ??= await TrackerClient.ConnectAsync(_host, _port, _peer.ServingPort(), _peer.CurrentFiles, _options, _logger, _peer.Tell, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 return null;
             }
-            catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException or ProtocolException or RemoteErrorException)
             {
                 PeerLog.ReconnectFailed(_logger, backoff.Attempts, endpoint, e.Message);
             }

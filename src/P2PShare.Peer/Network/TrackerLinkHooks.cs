@@ -1,3 +1,4 @@
+using P2PShare.Peer.Discovery;
 using P2PShare.Protocol.Messages;
 
 namespace P2PShare.Peer.Network;
@@ -11,4 +12,8 @@ internal sealed record TrackerLinkHooks(
     Func<int> ServingPort,
     Func<IReadOnlyList<FileEntry>> CurrentFiles,
     Func<bool> Downloading,
-    Action<string> Tell);
+    Action<string> Tell)
+{
+    /// <summary>Opens a listener for tracker beacons while reconnecting (the tracker was discovered, so it may come back elsewhere); null: only the old address is retried.</summary>
+    public Func<BeaconListener?>? OpenBeacon { get; init; }
+}

@@ -17,4 +17,7 @@ public sealed record DiscoveryResponderOptions
 
     /// <summary>Most replies sent in one second; more requests are dropped (a cap on reflection abuse).</summary>
     public int MaxRepliesPerSecond { get; init; } = 200;
+
+    /// <summary>DNS-SD over multicast DNS beside the UDP discovery port; null: off (the program turns it on, tests choose).</summary>
+    public MdnsOptions? Mdns { get; init; }
 }
