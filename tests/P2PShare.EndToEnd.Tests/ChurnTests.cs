@@ -28,9 +28,8 @@ public sealed partial class ChurnTests
         var content = TestFiles.Random(Pieces * PieceLength, seed: 77);
         var id = ManifestOf(content).Id;
         using var tracker = new Restartable(folder.Path, port => ["P2PShare.Tracker", "--port", port, "--host", "127.0.0.1", "--discovery-port", "0", "--log-level", "Warning"], "listening on");
-        string trackerAddress = TrackerAddress().Match(await tracker.StartAsync("0", Deadline)).Value;
-        string trackerPort = trackerAddress.Split(':')[1];
-        await tracker.StartAsync(trackerPort, Deadline, killFirst: true); // from here on always at this port
+        string trackerPort = PortOutsideEphemeralRange();
+        string trackerAddress = TrackerAddress().Match(await tracker.StartAsync(trackerPort, Deadline)).Value;
         var seeders = new List<Restartable>();
         var ports = new List<string>();
         foreach (var name in new[] { "a", "b" })
@@ -40,7 +39,8 @@ public sealed partial class ChurnTests
             var seeder = new Restartable(folder.Path, port => ["P2PShare.Peer", "serve", "--port", port, "--bind", "127.0.0.1", "--repo", repo, "--tracker", trackerAddress,
                 "--piece-length", PieceLength.ToString(CultureInfo.InvariantCulture), "--test-only-serve-mbps", ServeMbps, .. Reconnect], "Sharing");
             seeders.Add(seeder);
-            ports.Add(ServingPort().Match(await seeder.StartAsync("0", Deadline)).Groups[1].Value);
+            ports.Add(PortOutsideEphemeralRange());
+            await seeder.StartAsync(ports[^1], Deadline);
         }
         string getRepo = folder.Sub("get");
         var clock = Stopwatch.StartNew();
@@ -86,11 +86,41 @@ public sealed partial class ChurnTests
         return Manifest.Create(content.Length, PieceLength, hashes);
     }
 
+    /// <summary>
+    /// A free port below the range the OS hands out for port 0 and outgoing connections: a killed
+    /// program's ephemeral port could be taken by any connection (other tests bind thousands) before
+    /// it restarts there, and a fetcher redialling a free ephemeral port can even connect to itself.
+    /// </summary>
+    private static string PortOutsideEphemeralRange()
+    {
+        int low = 32768;
+        try
+        {
+            low = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // Not Linux: 32768 is below the start of both Linux's range and the IANA one (49152).
+        }
+        for (int attempt = 0; ; attempt++)
+        {
+            int port = Random.Shared.Next(Math.Max(1024, low - 12000), low);
+            try
+            {
+                var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                probe.Start();
+                probe.Stop();
+                return port.ToString(CultureInfo.InvariantCulture);
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 50)
+            {
+                // Taken: try another.
+            }
+        }
+    }
+
     [GeneratedRegex(@"127\.0\.0\.1:\d+")]
     private static partial Regex TrackerAddress();
-
-    [GeneratedRegex(@" on 127\.0\.0\.1:(\d+);")]
-    private static partial Regex ServingPort();
 
     /// <summary>One program that a test kills (SIGKILL) and starts again with the same arguments but the port.</summary>
     private sealed class Restartable(string folder, Func<string, string[]> command, string readyLine) : IDisposable
