@@ -31,51 +31,57 @@ public sealed partial class ChurnTests
         string trackerPort = PortOutsideEphemeralRange();
         string trackerAddress = TrackerAddress().Match(await tracker.StartAsync(trackerPort, Deadline)).Value;
         var seeders = new List<Restartable>();
-        var ports = new List<string>();
-        foreach (var name in new[] { "a", "b" })
+        try
         {
-            string repo = folder.Sub(name);
-            TestFiles.Write(repo, "big.bin", content);
-            var seeder = new Restartable(folder.Path, port => ["P2PShare.Peer", "serve", "--port", port, "--bind", "127.0.0.1", "--repo", repo, "--tracker", trackerAddress,
-                "--piece-length", PieceLength.ToString(CultureInfo.InvariantCulture), "--test-only-serve-mbps", ServeMbps, .. Reconnect], "Sharing");
-            seeders.Add(seeder);
-            ports.Add(PortOutsideEphemeralRange());
-            await seeder.StartAsync(ports[^1], Deadline);
-        }
-        string getRepo = folder.Sub("get");
-        var clock = Stopwatch.StartNew();
-        using var get = RunningProcess.Start("P2PShare.Peer", folder.Path, ["get", "big.bin", "--port", "0", "--bind", "127.0.0.1", "--repo", getRepo, "--tracker", trackerAddress, .. Reconnect]);
-        await get.WaitForLineAsync("Downloading 'big.bin'", Deadline);
-
-        // At each mark (a share of the pieces verified on disk), kill and restart: a, b, both, the tracker, a, b, both.
-        var schedule = new (double Mark, string What)[] { (0.10, "a"), (0.22, "b"), (0.34, "ab"), (0.46, "tracker"), (0.58, "a"), (0.70, "b"), (0.82, "ab") };
-        foreach (var (mark, what) in schedule)
-        {
-            int pieces = (int)(mark * Pieces);
-            await Eventually.TrueAsync(() => Task.FromResult(DownloadOnDisk.Verified(getRepo, id, Pieces).Present >= pieces),
-                $"{pieces} pieces are verified before killing {what} ({clock.Elapsed.TotalSeconds:0.0} s in)\n{get.Output}\n{get.Errors}", Deadline);
-            if (what == "tracker")
+            var ports = new List<string>();
+            foreach (var name in new[] { "a", "b" })
             {
-                await tracker.StartAsync(trackerPort, Deadline, killFirst: true);
-                continue;
+                string repo = folder.Sub(name);
+                TestFiles.Write(repo, "big.bin", content);
+                var seeder = new Restartable(folder.Path, port => ["P2PShare.Peer", "serve", "--port", port, "--bind", "127.0.0.1", "--repo", repo, "--tracker", trackerAddress,
+                    "--piece-length", PieceLength.ToString(CultureInfo.InvariantCulture), "--test-only-serve-mbps", ServeMbps, .. Reconnect], "Sharing");
+                seeders.Add(seeder);
+                ports.Add(PortOutsideEphemeralRange());
+                await seeder.StartAsync(ports[^1], Deadline);
             }
-            var killed = what.Select(c => c - 'a').ToList();
-            foreach (int s in killed)
-                await seeders[s].KillAsync(Deadline);
-            foreach (int s in killed)
-                await seeders[s].StartAsync(ports[s], Deadline);
-        }
+            string getRepo = folder.Sub("get");
+            var clock = Stopwatch.StartNew();
+            using var get = RunningProcess.Start("P2PShare.Peer", folder.Path, ["get", "big.bin", "--port", "0", "--bind", "127.0.0.1", "--repo", getRepo, "--tracker", trackerAddress, .. Reconnect]);
+            await get.WaitForLineAsync("Downloading 'big.bin'", Deadline);
 
-        Assert.Equal(0, await get.WaitForExitAsync(Deadline));
-        clock.Stop();
-        await get.WaitForLineAsync("Downloaded 'big.bin'", Deadline);
-        Assert.Equal(content, File.ReadAllBytes(Path.Combine(getRepo, "big.bin")));
-        Assert.Contains($"Lost peer 127.0.0.1:{ports[0]} for 'big.bin'", get.Output, StringComparison.Ordinal);
-        Assert.Contains($"Lost peer 127.0.0.1:{ports[1]} for 'big.bin'", get.Output, StringComparison.Ordinal);
-        // ~6 s of serving at the capped rate plus the restarts; a tail left to crawl (holders never re-added) runs into the deadline.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"the download took {clock.Elapsed}");
-        foreach (var seeder in seeders)
-            seeder.Dispose();
+            // At each mark (a share of the pieces verified on disk), kill and restart: a, b, both, the tracker, a, b, both.
+            var schedule = new (double Mark, string What)[] { (0.10, "a"), (0.22, "b"), (0.34, "ab"), (0.46, "tracker"), (0.58, "a"), (0.70, "b"), (0.82, "ab") };
+            foreach (var (mark, what) in schedule)
+            {
+                int pieces = (int)(mark * Pieces);
+                await Eventually.TrueAsync(() => Task.FromResult(DownloadOnDisk.Verified(getRepo, id, Pieces).Present >= pieces),
+                    $"{pieces} pieces are verified before killing {what} ({clock.Elapsed.TotalSeconds:0.0} s in)\n{get.Output}\n{get.Errors}", Deadline);
+                if (what == "tracker")
+                {
+                    await tracker.StartAsync(trackerPort, Deadline, killFirst: true);
+                    continue;
+                }
+                var killed = what.Select(c => c - 'a').ToList();
+                foreach (int s in killed)
+                    await seeders[s].KillAsync(Deadline);
+                foreach (int s in killed)
+                    await seeders[s].StartAsync(ports[s], Deadline);
+            }
+
+            Assert.Equal(0, await get.WaitForExitAsync(Deadline));
+            clock.Stop();
+            await get.WaitForLineAsync("Downloaded 'big.bin'", Deadline);
+            Assert.Equal(content, File.ReadAllBytes(Path.Combine(getRepo, "big.bin")));
+            Assert.Contains($"Lost peer 127.0.0.1:{ports[0]} for 'big.bin'", get.Output, StringComparison.Ordinal);
+            Assert.Contains($"Lost peer 127.0.0.1:{ports[1]} for 'big.bin'", get.Output, StringComparison.Ordinal);
+            // ~6 s of serving at the capped rate plus the restarts; a tail left to crawl (holders never re-added) runs into the deadline.
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"the download took {clock.Elapsed}");
+        }
+        finally
+        {
+            foreach (var seeder in seeders)
+                seeder.Dispose(); // killed, even when the test fails half-way
+        }
     }
 
     private static Manifest ManifestOf(byte[] content)
