@@ -75,17 +75,25 @@ public sealed partial class DownloadSession
 
     // Called under _gate. The download ends when the file is complete; when no holder has been
     // connected for HolderWait (every one refusing, dropped or restarting all that time); or when
-    // the connected ones have had no missing piece to give, and nothing was in flight, for StallTimeout.
+    // holders were connected but had no missing piece to give, and nothing was in flight, for StallTimeout.
     private void CheckEnd(TimeSpan now)
     {
         if (_ended.Task.IsCompleted)
             return;
         if (_picker is { IsComplete: true })
+        {
             _ended.TrySetResult(SwarmEnd.Complete);
-        else if (_pool.NoneConnectedSince is { } since && now - since >= _options.HolderWait)
-            _ended.TrySetResult(SwarmEnd.Unreachable);
+        }
+        else if (_pool.NoneConnectedSince is { } since)
+        {
+            if (now - since >= _options.HolderWait)
+                _ended.TrySetResult(SwarmEnd.Unreachable);
+            _sinceUseful.Restart(); // the stall clock counts time connected with nothing to fetch, not time with nobody
+        }
         else if (_picker is null || _inFlight > 0 || _picker.HasWorkForAny())
+        {
             _sinceUseful.Restart();
+        }
         else if (_sinceUseful.Elapsed >= _options.StallTimeout)
             _ended.TrySetResult(SwarmEnd.Stalled);
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PShare.Peer.Tests.Storage;
 using P2PShare.Peer.Transfer;
@@ -50,6 +51,27 @@ public sealed class HolderRetryTests
     }
 
     [Fact]
+    public async Task With_nobody_connected_only_the_holder_wait_counts_not_a_shorter_stall_timeout()
+    {
+        var gate = new PieceGate(free: 5); // later requests wait in the seeder, so the download is never idle while it is up
+        var seeder = await TestSeeder.StartAsync(Content, beforeServing: gate.WaitAsync);
+        using var folder = new StorageTestFolder();
+        var wait = TimeSpan.FromSeconds(1.5);
+        var session = Session(folder, [seeder.Entry()], Options with { HolderWait = wait, StallTimeout = TimeSpan.FromMilliseconds(100) });
+        var run = session.RunAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(session.GetProgress().VerifiedPieces == 5), "5 pieces arrive", Deadline);
+
+        var sinceKilled = Stopwatch.StartNew();
+        await seeder.DisposeAsync();
+        var result = await run.WaitAsync(Deadline);
+
+        Assert.Equal(DownloadOutcome.Failed, result.Outcome);
+        Assert.True(sinceKilled.Elapsed >= wait, $"it gave up after {sinceKilled.Elapsed}: {result.Reason}");
+        Assert.StartsWith("35 of 40 pieces are missing (pieces ", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("no holder has been reachable for 1.5 s", result.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_holder_killed_mid_download_and_restarted_at_the_same_port_is_dialled_again_and_the_download_completes()
     {
         var gate = new PieceGate(free: 5);
@@ -72,6 +94,45 @@ public sealed class HolderRetryTests
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
         Assert.Equal(Pieces, result.PiecesByPeer[$"127.0.0.1:{port}"]);
         Assert.Empty(result.DroppedPeers); // it is back, so no longer counted as dropped
+    }
+
+    [Fact]
+    public async Task A_holder_the_tracker_lists_again_after_a_restart_is_dialled_at_once_not_after_its_backoff()
+    {
+        var gate = new PieceGate(free: 5);
+        var first = await TestSeeder.StartAsync(Content, beforeServing: gate.WaitAsync);
+        int port = first.Port;
+        var entry = first.Entry();
+        using var folder = new StorageTestFolder();
+        var listed = new StrongBox<bool>(true); // the tracker lists the holder while it runs, and forgets it while it is down
+        int unlistedAnswers = 0;
+        var manifest = StorageTestFolder.ManifestOf(Content, TestSeeder.PieceLength);
+        // A backoff far beyond the test's deadline: only the tracker's listing can bring the holder back in time.
+        var options = Options with { HolderRetryInitialDelay = TimeSpan.FromMinutes(5), HolderRetryMaxDelay = TimeSpan.FromMinutes(5), HolderWait = TimeSpan.FromMinutes(5), HolderRefreshInterval = TimeSpan.FromMilliseconds(50) };
+        var session = new DownloadSession(manifest.Id, "file.bin", Content.Length, [entry], folder.Open(TestSeeder.PieceLength), options, 0, NullLogger.Instance,
+            _ =>
+            {
+                if (Volatile.Read(ref listed.Value))
+                    return Task.FromResult<IReadOnlyList<HolderEntry>>([entry]);
+                Interlocked.Increment(ref unlistedAnswers);
+                return Task.FromResult<IReadOnlyList<HolderEntry>>([]);
+            });
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        session.PeerLost += (_, _) => lost.TrySetResult();
+        var run = session.RunAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(session.GetProgress().VerifiedPieces == 5), "5 pieces arrive", Deadline);
+
+        Volatile.Write(ref listed.Value, false);
+        await first.DisposeAsync();
+        await lost.Task.WaitAsync(Deadline);
+        int before = Volatile.Read(ref unlistedAnswers);
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref unlistedAnswers) > before), "the download hears from the tracker that the holder is gone", Deadline);
+        await using var restarted = await TestSeeder.StartAsync(Content, port);
+        Volatile.Write(ref listed.Value, true);
+        var result = await run.WaitAsync(Deadline);
+
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
     }
 
     [Fact]
