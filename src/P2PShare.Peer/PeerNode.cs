@@ -150,7 +150,7 @@ public sealed class PeerNode : IAsyncDisposable
     /// <summary>
     /// Joins <paramref name="named"/> if given; otherwise finds the tracker (<c>--tracker</c>, then
     /// discovery, then the default), tells <paramref name="say"/> how it found it, and joins it
-    /// (see <see cref="JoinAsync"/> for <paramref name="listFiles"/>).
+    /// (see <see cref="JoinAsync(string?, CancellationToken, bool)"/> for <paramref name="listFiles"/>).
     /// </summary>
     public async Task<IReadOnlyList<NetworkFile>> LocateAndJoinAsync(string? named, Action<string> say, CancellationToken cancellationToken, bool listFiles = true)
     {
