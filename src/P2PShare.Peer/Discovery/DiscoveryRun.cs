@@ -129,6 +129,10 @@ internal sealed class DiscoveryRun : IAsyncDisposable
             const int BatchMilliseconds = 20;
             int perBatch = Math.Max(1, _options.SweepRate * BatchMilliseconds / 1000);
             int inBatch = 0;
+            int batches = 0;
+            // Paced against a schedule, not by summing delays: a timer that fires early or late never
+            // lets the sweep run faster than its rate, and a late one is not made up for by a burst.
+            var clock = Stopwatch.StartNew();
             foreach (var ((socket, outcome), targets) in plan)
             {
                 foreach (var target in targets)
@@ -139,9 +143,12 @@ internal sealed class DiscoveryRun : IAsyncDisposable
                     if (++inBatch >= perBatch)
                     {
                         inBatch = 0;
+                        var due = TimeSpan.FromMilliseconds(++batches * BatchMilliseconds);
                         try
                         {
-                            await Task.Delay(BatchMilliseconds, _stop.Token);
+                            for (var left = due - clock.Elapsed; left > TimeSpan.Zero; left = due - clock.Elapsed)
+                                await Task.Delay(left + TimeSpan.FromMilliseconds(1), _stop.Token);
+                            batches = Math.Max(batches, (int)(clock.Elapsed.TotalMilliseconds / BatchMilliseconds));
                         }
                         catch (OperationCanceledException)
                         {
