@@ -16,6 +16,13 @@ internal sealed class FrameBuffer
     internal const int FirstStep = 16 * 1024;
 
     /// <summary>
+    /// The first allocation for a reader without a budget: a downloader reading the replies of holders it
+    /// dialled itself (at most 50 at once). A whole default piece fits, so pieces are read without the
+    /// copies of growing; a holder that lies about a frame's length still costs at most this much.
+    /// </summary>
+    internal const int UnbudgetedFirstStep = 1024 * 1024;
+
+    /// <summary>
     /// Largest buffer a budgeted reader (a server's) takes from, and gives back to, the shared pool. The
     /// pool keeps what it is given per core and per thread, and a tracker has a thread per client: with
     /// a 1 MiB limit, 64 clients' growth steps kept about 2 MiB each in their threads' caches, 117 MiB in
@@ -40,7 +47,7 @@ internal sealed class FrameBuffer
     public static FrameBuffer Start(int bodyLength, FrameMemoryBudget? budget)
     {
         var buffer = new FrameBuffer(budget);
-        buffer.GrowTo(Math.Min(bodyLength, FirstStep), 0);
+        buffer.GrowTo(Math.Min(bodyLength, budget is null ? UnbudgetedFirstStep : FirstStep), 0);
         return buffer;
     }
 
