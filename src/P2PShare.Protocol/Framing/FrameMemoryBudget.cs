@@ -8,7 +8,17 @@ namespace P2PShare.Protocol.Framing;
 /// </summary>
 public sealed class FrameMemoryBudget
 {
+    /// <summary>
+    /// How much the frames must have held at once before their draining is worth a full collection:
+    /// ordinary traffic never gets there, a burst of large frames (an attack, or many big announces) does.
+    /// </summary>
+    public const long DrainCollectThreshold = 16L * 1024 * 1024;
+
+    private static readonly TimeSpan MinimumCollectInterval = TimeSpan.FromSeconds(10);
+    private static long s_lastCollect = long.MinValue / 2;
+
     private long _inUse;
+    private long _highWater;
 
     /// <summary>
     /// What a tracker or piece server allows by default: 64 MiB, room for 16 of the largest headers or
@@ -39,11 +49,32 @@ public sealed class FrameMemoryBudget
                 return false;
             long seen = Interlocked.CompareExchange(ref _inUse, current + bytes, current);
             if (seen == current)
+            {
+                if (current + bytes > Volatile.Read(ref _highWater))
+                    Volatile.Write(ref _highWater, current + bytes); // a racy maximum is enough for a threshold
                 return true;
+            }
             current = seen;
         }
     }
 
     /// <summary>Gives back what <see cref="TryReserve"/> took.</summary>
-    internal void Release(long bytes) => Interlocked.Add(ref _inUse, -bytes);
+    internal void Release(long bytes)
+    {
+        if (Interlocked.Add(ref _inUse, -bytes) == 0 && Interlocked.Exchange(ref _highWater, 0) >= DrainCollectThreshold)
+            GiveBackMemory();
+    }
+
+    // Large frame buffers are plain arrays the GC takes back; a server GC keeps the freed memory
+    // resident long after a burst of them (a tracker stayed 200 MiB above its start after 64
+    // connections each sent a 16 MiB frame). Once such a burst has drained, one compacting, decommitting
+    // collection gives it back to the OS; at most one every ten seconds, off the connection's thread.
+    private static void GiveBackMemory()
+    {
+        long now = Environment.TickCount64;
+        long last = Interlocked.Read(ref s_lastCollect);
+        if (now - last < (long)MinimumCollectInterval.TotalMilliseconds || Interlocked.CompareExchange(ref s_lastCollect, now, last) != last)
+            return;
+        ThreadPool.QueueUserWorkItem(static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+    }
 }
