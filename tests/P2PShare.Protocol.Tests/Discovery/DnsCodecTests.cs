@@ -28,7 +28,7 @@ public sealed class DnsCodecTests
     {
         var message = new DnsMessage(7, true, [new DnsQuestion("a.local", DnsRecordType.Any)],
             [DnsRecord.PointerTo("_s._tcp.local", "x._s._tcp.local", 4500), DnsRecord.Srv("x._s._tcp.local", 12500, "h.local", 120, cacheFlush: true)],
-            [DnsRecord.Txt("x._s._tcp.local", ["k=v", "secret=none"], 4500, true), DnsRecord.Host("h.local", IPAddress.Parse("10.0.0.7"), 120, true),
+            [DnsRecord.Txt("x._s._tcp.local", ["k=v", "secret=none"], 4500, true), DnsRecord.Host("h.local", IPAddress.Parse("198.51.100.7"), 120, true),
              DnsRecord.Host("h.local", IPAddress.Parse("fe80::1"), 120, false)]);
 
         var back = DnsCodec.Decode(DnsCodec.Encode(message));
@@ -38,7 +38,7 @@ public sealed class DnsCodecTests
         Assert.Equal("x._s._tcp.local", back.Answers[0].Target);
         Assert.Equal((12500, "h.local", true), (back.Answers[1].Port, back.Answers[1].Target, back.Answers[1].CacheFlush));
         Assert.Equal(["k=v", "secret=none"], back.Additionals[0].Text);
-        Assert.Equal(IPAddress.Parse("10.0.0.7"), back.Additionals[1].Address);
+        Assert.Equal(IPAddress.Parse("198.51.100.7"), back.Additionals[1].Address);
         Assert.Equal(IPAddress.Parse("fe80::1"), back.Additionals[2].Address);
     }
 

@@ -7,7 +7,7 @@ namespace P2PShare.Protocol.Tests.Discovery;
 public sealed class TrackerAdvertisementTests
 {
     private static readonly TrackerAdvertisement Tracker =
-        TrackerAdvertisement.Create("3f2a9c", 12500, secretRequired: true, [IPAddress.Parse("10.0.0.7"), IPAddress.Parse("fe80::7")]);
+        TrackerAdvertisement.Create("3f2a9c", 12500, secretRequired: true, [IPAddress.Parse("198.51.100.7"), IPAddress.Parse("fe80::7")]);
 
     [Fact]
     public void A_PTR_query_gets_the_instance_with_its_SRV_TXT_and_addresses_as_additionals()
@@ -20,7 +20,7 @@ public sealed class TrackerAdvertisementTests
         var pointer = Assert.Single(answer.Answers);
         Assert.Equal("P2PShare tracker 3f2a9c._p2pshare._tcp.local", pointer.Target);
         Assert.Contains(answer.Additionals, r => r.Type == DnsRecordType.Srv && r.Port == 12500 && r.Target == "p2pshare-3f2a9c.local" && r.CacheFlush);
-        Assert.Contains(answer.Additionals, r => r.Type == DnsRecordType.A && r.Address!.Equals(IPAddress.Parse("10.0.0.7")));
+        Assert.Contains(answer.Additionals, r => r.Type == DnsRecordType.A && r.Address!.Equals(IPAddress.Parse("198.51.100.7")));
         Assert.Contains(answer.Additionals, r => r.Type == DnsRecordType.Aaaa && r.Address!.Equals(IPAddress.Parse("fe80::7")));
     }
 
@@ -72,10 +72,10 @@ public sealed class TrackerAdvertisementTests
     {
         var answer = Tracker.Answer(TrackerAdvertisement.Query(1), legacy: true)!;
 
-        var read = Assert.Single(TrackerAdvertisement.Read(DnsCodec.Decode(DnsCodec.Encode(answer)), IPAddress.Parse("10.0.0.99")));
+        var read = Assert.Single(TrackerAdvertisement.Read(DnsCodec.Decode(DnsCodec.Encode(answer)), IPAddress.Parse("198.51.100.99")));
 
         Assert.Equal((12500, true, 1), (read.Port, read.SecretRequired, read.Version));
-        Assert.Equal([IPAddress.Parse("10.0.0.7"), IPAddress.Parse("fe80::7")], read.Addresses);
+        Assert.Equal([IPAddress.Parse("198.51.100.7"), IPAddress.Parse("fe80::7")], read.Addresses);
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class TrackerAdvertisementTests
     {
         var goodbye = Tracker.Announcement() is var a ? a with { Answers = [.. a.Answers.Select(r => r with { Ttl = 0 })] } : null;
 
-        Assert.Empty(TrackerAdvertisement.Read(goodbye!, IPAddress.Parse("10.0.0.7")));
+        Assert.Empty(TrackerAdvertisement.Read(goodbye!, IPAddress.Parse("198.51.100.7")));
     }
 
     [Theory]
