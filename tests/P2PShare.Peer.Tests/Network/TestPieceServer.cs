@@ -72,7 +72,7 @@ internal sealed class TestPieceServer : IAsyncDisposable
     public static async Task<MessageChannel> GreetAsync(TcpClient tcp)
     {
         var channel = new MessageChannel(tcp.GetStream());
-        await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Fetcher, 0, "peer-tests"), Deadline, CancellationToken.None).WaitAsync(Deadline);
+        await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Fetcher, 0, "peer-tests"), null, Deadline, CancellationToken.None).WaitAsync(Deadline);
         return channel;
     }
 
