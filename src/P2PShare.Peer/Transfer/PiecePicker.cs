@@ -35,9 +35,6 @@ public sealed class PiecePicker
     /// <summary>True once every piece is verified.</summary>
     public bool IsComplete => _verified.IsComplete;
 
-    /// <summary>Peers known to the picker.</summary>
-    public int PeerCount => _peers.Count;
-
     /// <summary>Adds a peer holding <paramref name="have"/> (null: every piece).</summary>
     public void AddPeer(string peer, PieceSet? have)
     {
