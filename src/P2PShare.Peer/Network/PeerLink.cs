@@ -57,7 +57,7 @@ public sealed class PeerLink : IAsyncDisposable
                 return Task.CompletedTask;
             }, Timeout.InfiniteTimeSpan);
         }
-        catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             // The pending requests fail with the cause; nothing more to do here.
         }

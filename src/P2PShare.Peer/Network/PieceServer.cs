@@ -128,7 +128,7 @@ public sealed class PieceServer : IAsyncDisposable
         {
             PeerLog.ServeFrameMemoryExhausted(_logger, remote, e.Message);
         }
-        catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             if (!cancellationToken.IsCancellationRequested)
                 PeerLog.ServeFailed(_logger, remote, e.Message);
@@ -159,7 +159,7 @@ public sealed class PieceServer : IAsyncDisposable
                 await channel.SendAsync(new ErrorReply(ErrorCodes.Busy, $"this peer is {why}; try later") { ReplyTo = 1 })
                     .WaitAsync(_options.HandshakeTimeout);
             }
-            catch (Exception e) when (e is IOException or SocketException or TimeoutException or ObjectDisposedException)
+            catch (Exception e) when (ConnectionFaults.IsFault(e))
             {
                 // They will see the connection close.
             }
@@ -173,7 +173,7 @@ public sealed class PieceServer : IAsyncDisposable
         {
             await queue.RunAsync((incoming, ct) => ServePieceAsync(channel, socket, (GetPiece)incoming.Message, ct), cancellationToken);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or ProtocolException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             if (!cancellationToken.IsCancellationRequested && !channel.Closed.IsCancellationRequested)
                 PeerLog.ServeFailed(_logger, remote, e.Message);

@@ -88,7 +88,7 @@ public sealed class TrackerClient : IAsyncDisposable
             if (!_disposing) // Our own goodbye closes it too; that is no loss.
                 PeerLog.TrackerLost(_logger, Endpoint, CloseReason);
         }
-        catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             CloseReason ??= e.Message;
             if (!_disposing)
@@ -216,7 +216,7 @@ public sealed class TrackerClient : IAsyncDisposable
         {
             await _channel.SendAsync(new HaveSet(file, pieces.Count, pieces), default, _channel.Closed);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             PeerLog.HaveFailed(_logger, pieces.Present, e.Message);
         }
@@ -231,7 +231,7 @@ public sealed class TrackerClient : IAsyncDisposable
             if (IsConnected)
                 await _channel.SendAsync(new Bye()).WaitAsync(TimeSpan.FromSeconds(1));
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             // Leaving anyway.
         }
