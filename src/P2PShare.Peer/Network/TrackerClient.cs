@@ -61,22 +61,13 @@ public sealed class TrackerClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tell);
-        var tcp = await TcpConnector.ConnectAsync(host, port, options.ConnectTimeout, cancellationToken);
-        var channel = new MessageChannel(tcp.GetStream(), options.Limits);
-        try
+        return await TcpConnector.ConnectAndGreetAsync(host, port, PeerRole.Peer, listenPort, options, async (channel, welcome) =>
         {
-            var welcome = await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "P2PShare.Peer/1"), options.Secret, options.HandshakeTimeout, cancellationToken);
             var client = new TrackerClient(channel, TcpConnector.Format(host, port), welcome.ObservedAddress, options, logger, currentFiles, tell);
             await client.AnnounceAsync(cancellationToken);
             PeerLog.TrackerJoined(logger, client.Endpoint);
             return client;
-        }
-        catch
-        {
-            channel.Dispose();
-            tcp.Dispose();
-            throw;
-        }
+        }, cancellationToken);
     }
 
     private async Task ReadLoopAsync()
