@@ -77,7 +77,7 @@ internal sealed class TestPieceServer : IAsyncDisposable
     }
 
     /// <summary>True once the server has closed <paramref name="tcp"/>; false if it is still open after the deadline.</summary>
-    public static Task<bool> ClosedByServerAsync(TcpClient tcp) => P2PShare.Protocol.Tests.Fuzz.HostileInput.ClosedByServerAsync(tcp.GetStream(), Deadline);
+    public static Task<bool> ClosedByServerAsync(TcpClient tcp) => HostileInput.ClosedByServerAsync(tcp.GetStream(), Deadline);
 
     public async ValueTask DisposeAsync()
     {
