@@ -139,7 +139,7 @@ public sealed class PeerNode : IAsyncDisposable
         {
             throw new PeerCommandException($"the tracker at {TcpConnector.Format(host, port)} refused us: {e.Text}.", e);
         }
-        catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
+        catch (Exception e) when (e is RemoteErrorException || ConnectionFaults.IsFault(e))
         {
             throw new PeerCommandException($"could not join the tracker at {TcpConnector.Format(host, port)}: {e.Message}. " +
                 "Is the tracker running (dotnet run --project src/P2PShare.Tracker)? Is the address right? Is a firewall blocking the port?", e);
@@ -294,7 +294,7 @@ public sealed class PeerNode : IAsyncDisposable
             await using var link = await PeerLink.ConnectAsync(holder.Host, holder.Port, ServingEndPoint.Port, _options, cancellationToken);
             return await link.GetManifestAsync(id, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or SocketException or TimeoutException or ProtocolException or RemoteErrorException)
+        catch (Exception e) when (e is RemoteErrorException || ConnectionFaults.IsFault(e))
         {
             PeerLog.ShapeProbeFailed(_logger, holder.Endpoint, id.ShortText, e.Message);
             return null;
@@ -424,7 +424,7 @@ public sealed class PeerNode : IAsyncDisposable
         {
             return await call(tracker);
         }
-        catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or SocketException)
+        catch (Exception e) when (e is RemoteErrorException || ConnectionFaults.IsFault(e))
         {
             throw new PeerCommandException($"the tracker at {tracker.Endpoint} did not answer `{what}`: {e.Message}", e);
         }

@@ -182,7 +182,7 @@ public sealed class TrackerServer : IAsyncDisposable
             remote = Normalize((IPEndPoint)tcp.Client.RemoteEndPoint!);
             ConfigureSocket(tcp.Client);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (ConnectionFaults.IsFault(e))
         {
             TrackerLog.SetupFailed(_logger, "a client", e.Message);
             tcp.Dispose();
@@ -247,7 +247,7 @@ public sealed class TrackerServer : IAsyncDisposable
                     default, deadline.Token);
             }
         }
-        catch (Exception e) when (e is ProtocolException or IOException or SocketException or TimeoutException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             TrackerLog.RefusalEnded(_logger, remote.ToString(), e.Message);
         }

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using P2PShare.Protocol.Files;
-using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.EndToEnd.Tests;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using P2PShare.Peer;
-using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.EndToEnd.Tests;
 

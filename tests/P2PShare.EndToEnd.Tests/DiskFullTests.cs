@@ -1,7 +1,6 @@
 using P2PShare.Peer;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
-using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.EndToEnd.Tests;
 

@@ -53,7 +53,7 @@ internal sealed class FakeTracker : IAsyncDisposable
         {
             try
             {
-                if (await Handshake.AcceptAsync(channel, PeerRole.Peer, "127.0.0.1:1", TimeSpan.FromSeconds(10), _stop.Token) is null)
+                if ((await Handshake.AcceptAsync(channel, PeerRole.Peer, "127.0.0.1:1", null, null, TimeSpan.FromSeconds(10), _stop.Token)).Hello is null)
                     return;
                 await channel.RunAsync(async (incoming, ct) =>
                 {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.EndToEnd.Tests;
 

@@ -63,7 +63,7 @@ public sealed class NamedRequestTests
     {
         using var tcp = await listener.AcceptTcpClientAsync().WaitAsync(Deadline);
         using var channel = new MessageChannel(tcp.GetStream());
-        if (await Handshake.AcceptAsync(channel, PeerRole.Peer, "127.0.0.1", Deadline, CancellationToken.None) is null)
+        if ((await Handshake.AcceptAsync(channel, PeerRole.Peer, "127.0.0.1", null, null, Deadline, CancellationToken.None)).Hello is null)
             return;
         try
         {

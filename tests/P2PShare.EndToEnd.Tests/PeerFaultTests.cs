@@ -3,7 +3,6 @@ using P2PShare.Peer;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
 using Microsoft.Extensions.Logging;
-using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.EndToEnd.Tests;
 

@@ -2,7 +2,6 @@ using P2PShare.Peer;
 using P2PShare.Peer.Storage;
 using P2PShare.Peer.Transfer;
 using P2PShare.Protocol.Files;
-using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.EndToEnd.Tests;
 

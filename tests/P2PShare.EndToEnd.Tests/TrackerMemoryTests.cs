@@ -104,7 +104,7 @@ public sealed partial class TrackerMemoryTests(ITestOutputHelper output)
             {
                 // The channel is left to the GC undisposed: disposing it would close the socket this test goes on writing to.
                 var channel = new MessageChannel(stream);
-                await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 0, "claimer"), Deadline, CancellationToken.None);
+                await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 0, "claimer"), null, Deadline, CancellationToken.None);
             }
             await stream.WriteAsync(frame).AsTask().WaitAsync(Deadline);
         }

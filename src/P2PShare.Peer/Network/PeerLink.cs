@@ -28,23 +28,9 @@ public sealed class PeerLink : IAsyncDisposable
     public CancellationToken Closed => _channel.Closed;
 
     /// <summary>Connects and says hello.</summary>
-    public static async Task<PeerLink> ConnectAsync(string host, int port, int ourPort, PeerOptions options, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var tcp = await TcpConnector.ConnectAsync(host, port, options.ConnectTimeout, cancellationToken);
-        var channel = new MessageChannel(tcp.GetStream(), options.Limits);
-        try
-        {
-            await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Fetcher, ourPort, "P2PShare.Peer/1"), options.Secret, options.HandshakeTimeout, cancellationToken);
-            return new PeerLink(channel, TcpConnector.Format(host, port), options);
-        }
-        catch
-        {
-            channel.Dispose();
-            tcp.Dispose();
-            throw;
-        }
-    }
+    public static Task<PeerLink> ConnectAsync(string host, int port, int ourPort, PeerOptions options, CancellationToken cancellationToken) =>
+        TcpConnector.ConnectAndGreetAsync(host, port, PeerRole.Fetcher, ourPort, options,
+            (channel, _) => Task.FromResult(new PeerLink(channel, TcpConnector.Format(host, port), options)), cancellationToken);
 
     private async Task ReadLoopAsync()
     {
@@ -57,7 +43,7 @@ public sealed class PeerLink : IAsyncDisposable
                 return Task.CompletedTask;
             }, Timeout.InfiniteTimeSpan);
         }
-        catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             // The pending requests fail with the cause; nothing more to do here.
         }

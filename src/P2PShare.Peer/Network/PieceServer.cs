@@ -27,7 +27,6 @@ public sealed class PieceServer : IAsyncDisposable
     private readonly FrameMemoryBudget _frameMemory;
     private Task _acceptLoop = Task.CompletedTask;
     private long _piecesServed;
-    private long _bytesServed;
     private int _disposed;
 
     /// <summary>
@@ -52,9 +51,6 @@ public sealed class PieceServer : IAsyncDisposable
 
     /// <summary>Pieces served since start.</summary>
     public long PiecesServed => Interlocked.Read(ref _piecesServed);
-
-    /// <summary>Piece bytes served since start.</summary>
-    public long BytesServed => Interlocked.Read(ref _bytesServed);
 
     /// <summary>Starts accepting.</summary>
     public void Start()
@@ -132,7 +128,7 @@ public sealed class PieceServer : IAsyncDisposable
         {
             PeerLog.ServeFrameMemoryExhausted(_logger, remote, e.Message);
         }
-        catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or SocketException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             if (!cancellationToken.IsCancellationRequested)
                 PeerLog.ServeFailed(_logger, remote, e.Message);
@@ -163,7 +159,7 @@ public sealed class PieceServer : IAsyncDisposable
                 await channel.SendAsync(new ErrorReply(ErrorCodes.Busy, $"this peer is {why}; try later") { ReplyTo = 1 })
                     .WaitAsync(_options.HandshakeTimeout);
             }
-            catch (Exception e) when (e is IOException or SocketException or TimeoutException or ObjectDisposedException)
+            catch (Exception e) when (ConnectionFaults.IsFault(e))
             {
                 // They will see the connection close.
             }
@@ -177,7 +173,7 @@ public sealed class PieceServer : IAsyncDisposable
         {
             await queue.RunAsync((incoming, ct) => ServePieceAsync(channel, socket, (GetPiece)incoming.Message, ct), cancellationToken);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or ProtocolException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             if (!cancellationToken.IsCancellationRequested && !channel.Closed.IsCancellationRequested)
                 PeerLog.ServeFailed(_logger, remote, e.Message);
@@ -245,7 +241,7 @@ public sealed class PieceServer : IAsyncDisposable
             {
                 await using (region)
                     await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), length, region.SenderOn(socket), cancellationToken);
-                CountServed(length);
+                Interlocked.Increment(ref _piecesServed);
                 return;
             }
         }
@@ -259,7 +255,7 @@ public sealed class PieceServer : IAsyncDisposable
             if (_throttle is not null)
                 await _throttle.WaitAsync(read, cancellationToken);
             await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), buffer.AsMemory(0, read), cancellationToken);
-            CountServed(read);
+            Interlocked.Increment(ref _piecesServed);
         }
         catch (StorageException e)
         {
@@ -269,12 +265,6 @@ public sealed class PieceServer : IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private void CountServed(int bytes)
-    {
-        Interlocked.Increment(ref _piecesServed);
-        Interlocked.Add(ref _bytesServed, bytes);
     }
 
     private static ErrorReply NotFound(string text) => new(ErrorCodes.NotFound, text);

@@ -1,4 +1,7 @@
 using System.Net.Sockets;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
 
 namespace P2PShare.Peer.Network;
 
@@ -24,6 +27,30 @@ internal static class TcpConnector
         catch
         {
             client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Connects within the connect timeout, says hello as <paramref name="role"/> and hands the greeted
+    /// channel to <paramref name="greeted"/>. Whatever fails on the way (the connect, the handshake or
+    /// <paramref name="greeted"/> itself) closes the channel and the socket before the exception goes on.
+    /// </summary>
+    public static async Task<T> ConnectAndGreetAsync<T>(string host, int port, string role, int ourPort, PeerOptions options,
+        Func<MessageChannel, Welcome, Task<T>> greeted, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var tcp = await ConnectAsync(host, port, options.ConnectTimeout, cancellationToken);
+        var channel = new MessageChannel(tcp.GetStream(), options.Limits);
+        try
+        {
+            var welcome = await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, role, ourPort, "P2PShare.Peer/1"), options.Secret, options.HandshakeTimeout, cancellationToken);
+            return await greeted(channel, welcome);
+        }
+        catch
+        {
+            channel.Dispose();
+            tcp.Dispose();
             throw;
         }
     }

@@ -61,22 +61,13 @@ public sealed class TrackerClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tell);
-        var tcp = await TcpConnector.ConnectAsync(host, port, options.ConnectTimeout, cancellationToken);
-        var channel = new MessageChannel(tcp.GetStream(), options.Limits);
-        try
+        return await TcpConnector.ConnectAndGreetAsync(host, port, PeerRole.Peer, listenPort, options, async (channel, welcome) =>
         {
-            var welcome = await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "P2PShare.Peer/1"), options.Secret, options.HandshakeTimeout, cancellationToken);
             var client = new TrackerClient(channel, TcpConnector.Format(host, port), welcome.ObservedAddress, options, logger, currentFiles, tell);
             await client.AnnounceAsync(cancellationToken);
             PeerLog.TrackerJoined(logger, client.Endpoint);
             return client;
-        }
-        catch
-        {
-            channel.Dispose();
-            tcp.Dispose();
-            throw;
-        }
+        }, cancellationToken);
     }
 
     private async Task ReadLoopAsync()
@@ -88,7 +79,7 @@ public sealed class TrackerClient : IAsyncDisposable
             if (!_disposing) // Our own goodbye closes it too; that is no loss.
                 PeerLog.TrackerLost(_logger, Endpoint, CloseReason);
         }
-        catch (Exception e) when (e is ProtocolException or IOException or TimeoutException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             CloseReason ??= e.Message;
             if (!_disposing)
@@ -216,7 +207,7 @@ public sealed class TrackerClient : IAsyncDisposable
         {
             await _channel.SendAsync(new HaveSet(file, pieces.Count, pieces), default, _channel.Closed);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             PeerLog.HaveFailed(_logger, pieces.Present, e.Message);
         }
@@ -231,7 +222,7 @@ public sealed class TrackerClient : IAsyncDisposable
             if (IsConnected)
                 await _channel.SendAsync(new Bye()).WaitAsync(TimeSpan.FromSeconds(1));
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             // Leaving anyway.
         }

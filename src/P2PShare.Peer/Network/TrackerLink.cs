@@ -61,7 +61,7 @@ internal sealed class TrackerLink : IAsyncDisposable
         {
             await client.AnnounceAsync(CancellationToken.None);
         }
-        catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or RemoteErrorException || ConnectionFaults.IsFault(e))
         {
             PeerLog.TrackerLost(_logger, client.Endpoint, e.Message);
         }
@@ -131,7 +131,7 @@ internal sealed class TrackerLink : IAsyncDisposable
             {
                 return null;
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException or ProtocolException or RemoteErrorException)
+            catch (Exception e) when (e is RemoteErrorException || ConnectionFaults.IsFault(e))
             {
                 PeerLog.ReconnectFailed(_logger, backoff.Attempts, endpoint, e.Message);
             }

@@ -15,7 +15,7 @@ namespace P2PShare.Peer.Storage;
 /// </summary>
 /// <remarks>
 /// The cost is one read and SHA-256 of the downloaded part of the file per reopen, on up to two
-/// threads (measured with the <c>resume</c> benchmark); it buys the promise that a peer never
+/// threads (the <c>resume</c> benchmark, docs/BENCHMARKS.md); it buys the promise that a peer never
 /// announces, serves or completes a piece that did not match its manifest in this process.
 /// </remarks>
 internal static class PartRecovery

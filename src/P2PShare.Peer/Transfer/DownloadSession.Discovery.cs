@@ -19,7 +19,7 @@ public sealed partial class DownloadSession
             {
                 found = await _findHolders!(cancellationToken);
             }
-            catch (Exception e) when (e is IOException or TimeoutException or ProtocolException or RemoteErrorException or ObjectDisposedException or System.Net.Sockets.SocketException)
+            catch (Exception e) when (IsConnectionFault(e))
             {
                 continue; // the tracker will be back, or the known holders suffice
             }

@@ -339,7 +339,7 @@ public sealed partial class DownloadSession
 
     // What ends one connection and not the download: the holder may be back, so it is dialled again.
     private static bool IsConnectionFault(Exception e) =>
-        e is IOException or TimeoutException or ProtocolException or RemoteErrorException or ObjectDisposedException or System.Net.Sockets.SocketException;
+        e is RemoteErrorException || ConnectionFaults.IsFault(e);
 
     // Called under _gate: the requests other peers still have in flight for a piece just verified.
     private List<CancellationTokenSource> DuplicatesOf(IReadOnlyList<string> peers, int piece)

@@ -31,8 +31,7 @@ public sealed class PeerDepth
     /// <summary>
     /// Whether to send more requests with <paramref name="outstanding"/> in flight: only once half the
     /// window has drained, and then to fill it. Sent one per reply, each request woke the serving peer
-    /// for one piece; in batches three holders serving 1 GiB used about an eighth less CPU (measured;
-    /// the download's own time moved within the noise).
+    /// for one piece; batches cost the holders less CPU at the same download speed (docs/BENCHMARKS.md).
     /// </summary>
     public bool ShouldRefill(int outstanding) => outstanding <= Depth / 2;
 

@@ -35,9 +35,6 @@ public sealed class PiecePicker
     /// <summary>True once every piece is verified.</summary>
     public bool IsComplete => _verified.IsComplete;
 
-    /// <summary>Peers known to the picker.</summary>
-    public int PeerCount => _peers.Count;
-
     /// <summary>Adds a peer holding <paramref name="have"/> (null: every piece).</summary>
     public void AddPeer(string peer, PieceSet? have)
     {
@@ -128,7 +125,7 @@ public sealed class PiecePicker
 
     // One pass collecting the pieces that share the best score, then one random draw among them:
     // uniform among ties like a reservoir, without a random draw per tied piece on every pick (with
-    // thousands of equally rare pieces that cost ~13% of the downloader's CPU, under the session lock).
+    // thousands of equally rare pieces, a draw each was a visible share of CPU under the session lock).
     // Optimized at once: it runs a few thousand times per file, too few to leave tier 0 early.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Choose(PeerPieces state, bool endGame)

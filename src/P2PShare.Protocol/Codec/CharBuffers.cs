@@ -4,9 +4,8 @@ namespace P2PShare.Protocol.Codec;
 
 /// <summary>
 /// Char buffers for decoding and encoding headers. Not <see cref="ArrayPool{T}.Shared"/>: it keeps a
-/// returned array in a cache per thread, and a tracker has a thread per client, so a thousand clients'
-/// announces left a thousand 32 KB buffers resident (about +30 MiB RSS in the load benchmark). These
-/// buffers are shared by all threads.
+/// returned array in a cache per thread, and a tracker has a thread per client, so every client kept
+/// an idle buffer resident (the <c>load</c> benchmark, docs/BENCHMARKS.md). These buffers are shared by all threads.
 /// </summary>
 internal static class CharBuffers
 {

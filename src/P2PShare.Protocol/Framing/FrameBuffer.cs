@@ -25,8 +25,8 @@ internal sealed class FrameBuffer
     /// <summary>
     /// Largest buffer a budgeted reader (a server's) takes from, and gives back to, the shared pool. The
     /// pool keeps what it is given per core and per thread, and a tracker has a thread per client: with
-    /// a 1 MiB limit, 64 clients' growth steps kept about 2 MiB each in their threads' caches, 117 MiB in
-    /// all, outside any budget. Above this a server's buffers are plain arrays the GC takes back once the
+    /// a higher limit every client's growth steps stayed in its thread's cache, outside any budget
+    /// (docs/BENCHMARKS.md). Above this a server's buffers are plain arrays the GC takes back once the
     /// frame is done; a client's (no budget: a downloader's pieces) stay pooled, as they are reused at once.
     /// </summary>
     internal const int PooledLimit = 64 * 1024;

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace P2PShare.Protocol.Framing;
 
 /// <summary>
-/// Reads one connection's frames in turn, as <see cref="FrameReader.ReadAsync(Stream, ProtocolLimits, CancellationToken)"/> does, but with one
+/// Reads one connection's frames in turn, checking every length before allocating for it, with one
 /// prefix buffer and one frame-deadline timer for the whole connection instead of new ones per
 /// frame: a tracker reads thousands of frames a second, and each timer and token source was garbage
 /// whose collection paused every client. One read at a time, as a stream allows. Does not own the stream.
@@ -37,7 +37,12 @@ public sealed class FrameStreamReader : IDisposable
     /// </summary>
     public bool BeforeHandshake { get; set; }
 
-    /// <summary>The next frame, with the same results and exceptions as <see cref="FrameReader.ReadAsync(Stream, ProtocolLimits, CancellationToken)"/>.</summary>
+    /// <summary>
+    /// Reads the next frame. Returns null when the stream ends cleanly between frames; throws
+    /// <see cref="EndOfStreamException"/> when it ends inside one and <see cref="ProtocolException"/>
+    /// for a malformed frame, <see cref="TimeoutException"/> when a frame, once begun, does not complete
+    /// within <see cref="ProtocolLimits.FrameTimeout"/>. Cancel <paramref name="cancellationToken"/> to time the wait for a frame out.
+    /// </summary>
     // Pooled: every read waits for the peer, so an unpooled state machine would be one more object per frame.
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Frame?> ReadAsync(CancellationToken cancellationToken)

@@ -11,10 +11,6 @@ namespace P2PShare.Protocol.Rpc;
 /// </summary>
 public static class Handshake
 {
-    /// <summary>Greets without a secret (an open network).</summary>
-    public static Task<Welcome> GreetAsync(MessageChannel channel, Hello hello, TimeSpan timeout, CancellationToken cancellationToken) =>
-        GreetAsync(channel, hello, null, timeout, cancellationToken);
-
     /// <summary>
     /// Sends <paramref name="hello"/> and waits for the welcome; with <paramref name="secret"/>, proves
     /// it and checks the other side's proof. Throws <see cref="RemoteErrorException"/> when refused,
@@ -68,22 +64,6 @@ public static class Handshake
         Welcome welcome => throw new ProtocolException($"the other side speaks protocol version {welcome.Version}, we speak {ProtocolLimits.CurrentVersion}"),
         var other => throw new ProtocolException($"expected 'welcome' in the handshake, got '{other.Type}'"),
     };
-
-    /// <summary>
-    /// Waits for the opening <see cref="Hello"/> and checks its version and role. Answers the
-    /// welcome (with <paramref name="observedAddress"/>) or an error; returns null after refusing,
-    /// and the caller closes the connection.
-    /// </summary>
-    public static async Task<Hello?> AcceptAsync(MessageChannel channel, string expectedRole, string observedAddress, TimeSpan timeout, CancellationToken cancellationToken) =>
-        (await AcceptAsync(channel, expectedRole, observedAddress, null, null, timeout, cancellationToken)).Hello;
-
-    /// <summary>
-    /// As <see cref="AcceptAsync(MessageChannel, string, string, TimeSpan, CancellationToken)"/>, running
-    /// <paramref name="accepted"/> after the hello is checked and before the welcome goes out, so
-    /// whatever the welcome promises (being listed, being refreshed) is true when the other side reads it.
-    /// </summary>
-    public static async Task<Hello?> AcceptAsync(MessageChannel channel, string expectedRole, string observedAddress, Action<Hello>? accepted, TimeSpan timeout, CancellationToken cancellationToken) =>
-        (await AcceptAsync(channel, expectedRole, observedAddress, null, accepted, timeout, cancellationToken)).Hello;
 
     /// <summary>
     /// The accepting side's whole handshake. With <paramref name="secret"/>, a hello without a proof of

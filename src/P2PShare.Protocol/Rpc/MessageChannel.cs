@@ -163,7 +163,7 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
         {
             await SendAsync(message, default, _closed.Token);
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException)
+        catch (Exception e) when (e is OperationCanceledException or NotSupportedException || ConnectionFaults.IsFault(e))
         {
             // The connection is closing: nothing to cancel any more.
         }

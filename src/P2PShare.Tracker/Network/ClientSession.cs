@@ -88,7 +88,7 @@ internal sealed class ClientSession : IDisposable
         {
             await _channel.SendAsync(new Bye(), default, cancellationToken);
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             // Leaving anyway.
         }
@@ -134,7 +134,7 @@ internal sealed class ClientSession : IDisposable
         {
             TrackerLog.Left(logger, Label, "the tracker is stopping");
         }
-        catch (Exception e) when (e is TimeoutException or IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             TrackerLog.Left(logger, Label, e.Message);
         }
@@ -298,7 +298,7 @@ internal sealed class ClientSession : IDisposable
             TrackerLog.RefreshSilent(_context.Logger, Label, wait.TotalSeconds);
             return false;
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (Exception e) when (ConnectionFaults.IsFault(e))
         {
             TrackerLog.RefreshFailed(_context.Logger, Label, e.Message);
             return false;

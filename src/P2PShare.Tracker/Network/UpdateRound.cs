@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
 
 namespace P2PShare.Tracker.Network;
 
@@ -32,7 +33,7 @@ internal static class UpdateRound
         {
             // Stopping: the asker is being disconnected anyway.
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or TimeoutException or OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             TrackerLog.UpdateFailed(logger, asker.Label, e.Message);
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using P2PShare.Protocol;
+using P2PShare.Protocol.Codec;
 using P2PShare.Protocol.Framing;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
@@ -19,9 +20,7 @@ internal sealed class BlockingAsker : IDisposable
     private readonly Socket _socket;
     private readonly IReadOnlyList<FileEntry> _files;
     private readonly ProtocolLimits _limits = ProtocolLimits.Default;
-    private byte[] _buffer = new byte[64 * 1024];
-    private int _start;
-    private int _end;
+    private readonly byte[] _prefix = new byte[FrameLayout.PrefixLength];
     private long _nextId = 1;
     private bool _broken;
 
@@ -108,33 +107,22 @@ internal sealed class BlockingAsker : IDisposable
 
     private Message Receive()
     {
-        while (true)
-        {
-            if (FrameDecoder.TryDecode(_buffer.AsSpan(_start, _end - _start), _limits, out var frame, out int consumed))
-            {
-                _start += consumed;
-                using (frame)
-                    return MessageCodec.Decode(frame!.Header, _limits);
-            }
-            MakeRoom();
-            int read = _socket.Receive(_buffer, _end, _buffer.Length - _end, SocketFlags.None);
-            if (read == 0)
-                throw new IOException("the tracker closed the connection");
-            _end += read;
-        }
+        ReceiveExactly(_prefix);
+        var (headerLength, payloadLength) = FrameLayout.ReadPrefix(_prefix, _limits);
+        byte[] body = new byte[headerLength + payloadLength];
+        ReceiveExactly(body);
+        return MessageCodec.Decode(Header.Parse(body.AsSpan(0, headerLength)), _limits);
     }
 
-    // Moves what is left to the front, and doubles the buffer when a frame will not fit in it.
-    private void MakeRoom()
+    private void ReceiveExactly(byte[] buffer)
     {
-        if (_start > 0)
+        for (int got = 0; got < buffer.Length;)
         {
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
-            _end -= _start;
-            _start = 0;
+            int read = _socket.Receive(buffer, got, buffer.Length - got, SocketFlags.None);
+            if (read == 0)
+                throw new IOException("the tracker closed the connection");
+            got += read;
         }
-        if (_end == _buffer.Length)
-            Array.Resize(ref _buffer, _buffer.Length * 2);
     }
 
     public void Dispose() => _socket.Dispose();

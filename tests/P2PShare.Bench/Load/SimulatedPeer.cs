@@ -39,7 +39,7 @@ internal sealed class SimulatedPeer : IAsyncDisposable
             deadline.CancelAfter(timeout);
             await socket.ConnectAsync(tracker, deadline.Token);
             channel = new MessageChannel(new NetworkStream(socket, ownsSocket: true));
-            await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "P2PShare.Bench/load"), timeout, deadline.Token);
+            await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "P2PShare.Bench/load"), null, timeout, deadline.Token);
             var peer = new SimulatedPeer(channel, files);
             var (_, raw) = await channel.RequestAsync<Ok>(new Announce(files), timeout, deadline.Token);
             raw.Dispose();

@@ -2,8 +2,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.Extensions.Logging;
 using P2PShare.Peer.Network;
-using P2PShare.Protocol.Tests.Fuzz;
-using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.Peer.Tests.Network;
 

@@ -1,4 +1,3 @@
-using P2PShare.Tracker.Tests.Support;
 using System.Net;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Auth;
@@ -231,7 +230,7 @@ public sealed class PieceServerTests
     [Fact]
     public async Task A_fetcher_that_stops_inside_a_frame_is_closed_after_the_frame_deadline_and_others_are_still_served()
     {
-        var logger = new P2PShare.Tracker.Tests.Support.ListLogger();
+        var logger = new ListLogger();
         var frameTimeout = TimeSpan.FromSeconds(1);
         var options = TestPieceServer.Defaults with { Limits = ProtocolLimits.Default with { FrameTimeout = frameTimeout } };
         Assert.True(options.IdleTimeout > Deadline); // only the frame deadline can close it in time
@@ -245,7 +244,7 @@ public sealed class PieceServerTests
         Assert.True(await TestPieceServer.ClosedByServerAsync(tcp), "the half frame kept its connection open");
         Assert.InRange(clock.Elapsed, frameTimeout * 0.9, Deadline);
         // The socket closes before the server logs why.
-        await P2PShare.Tracker.Tests.Support.Eventually.TrueAsync(() => Task.FromResult(logger.Has(Microsoft.Extensions.Logging.LogLevel.Warning, "the rest of a frame did not arrive within 1 s")),
+        await Eventually.TrueAsync(() => Task.FromResult(logger.Has(Microsoft.Extensions.Logging.LogLevel.Warning, "the rest of a frame did not arrive within 1 s")),
             "the piece server logs why it closed the connection", Deadline);
         await using var link = await server.FetchAsync();
         using var piece = await link.GetPieceAsync(server.SharedId, 1, CancellationToken.None).WaitAsync(Deadline);

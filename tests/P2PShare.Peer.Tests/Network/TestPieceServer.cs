@@ -72,12 +72,12 @@ internal sealed class TestPieceServer : IAsyncDisposable
     public static async Task<MessageChannel> GreetAsync(TcpClient tcp)
     {
         var channel = new MessageChannel(tcp.GetStream());
-        await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Fetcher, 0, "peer-tests"), Deadline, CancellationToken.None).WaitAsync(Deadline);
+        await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Fetcher, 0, "peer-tests"), null, Deadline, CancellationToken.None).WaitAsync(Deadline);
         return channel;
     }
 
     /// <summary>True once the server has closed <paramref name="tcp"/>; false if it is still open after the deadline.</summary>
-    public static Task<bool> ClosedByServerAsync(TcpClient tcp) => P2PShare.Protocol.Tests.Fuzz.HostileInput.ClosedByServerAsync(tcp.GetStream(), Deadline);
+    public static Task<bool> ClosedByServerAsync(TcpClient tcp) => HostileInput.ClosedByServerAsync(tcp.GetStream(), Deadline);
 
     public async ValueTask DisposeAsync()
     {

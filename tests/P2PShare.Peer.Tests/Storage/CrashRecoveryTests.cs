@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Logging;
 using P2PShare.Peer.Storage;
 using P2PShare.Protocol.Files;
-using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.Peer.Tests.Storage;
 

@@ -5,8 +5,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using P2PShare.Peer.Tests.Storage;
 using P2PShare.Peer.Transfer;
 using P2PShare.Protocol.Messages;
-using P2PShare.EndToEnd.Tests;
-using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.Peer.Tests.Transfer;
 

@@ -128,11 +128,8 @@ public sealed class MalformedMessageTests
         byte[] bytes = FrameWriter.Encode(text, []);
         Assert.Throws<ProtocolException>(() =>
         {
-            if (FrameDecoder.TryDecode(bytes, ProtocolLimits.Default, out var frame, out _))
-            {
-                using (frame)
-                    MessageCodec.Decode(frame!.Header);
-            }
+            using var frame = ReadFrame(bytes);
+            MessageCodec.Decode(frame!.Header);
         });
     }
 
@@ -155,7 +152,7 @@ public sealed class MalformedMessageTests
         byte[] frame = new byte[8 + header.Length];
         FrameLayout.WritePrefix(frame, header.Length, 0);
         header.CopyTo(frame, 8);
-        Assert.Throws<ProtocolException>(() => FrameDecoder.TryDecode(frame, ProtocolLimits.Default, out _, out _));
+        Assert.Throws<ProtocolException>(() => ReadFrame(frame));
     }
 
     [Fact]
@@ -179,5 +176,12 @@ public sealed class MalformedMessageTests
         Assert.Throws<ProtocolException>(() => PieceSet.FromBytes(9, [0xFF]));
         Assert.Throws<ProtocolException>(() => FileId.FromBytes(new byte[31]));
         Assert.Throws<ProtocolException>(() => FileNameRules.Require(".."));
+    }
+
+    // A frame read the way a connection reads it; a MemoryStream completes the read synchronously.
+    private static Frame? ReadFrame(byte[] bytes)
+    {
+        using var reader = new FrameStreamReader(new MemoryStream(bytes), ProtocolLimits.Default);
+        return reader.ReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult();
     }
 }

@@ -30,7 +30,7 @@ public sealed class FrameDeadlineTests
         var clock = Stopwatch.StartNew();
         await tcp.GetStream().WriteAsync(frame.AsMemory(0, frame.Length - 3)); // the prefix and most of the header, then silence
 
-        Assert.True(await Protocol.Tests.Fuzz.HostileInput.ClosedByServerAsync(tcp.GetStream(), TestTracker.Deadline), "the half frame kept its connection open");
+        Assert.True(await HostileInput.ClosedByServerAsync(tcp.GetStream(), TestTracker.Deadline), "the half frame kept its connection open");
         Assert.InRange(clock.Elapsed, FrameTimeout * 0.9, TestTracker.Deadline);
         // The socket closes before the session logs why.
         await Eventually.TrueAsync(() => Task.FromResult(logger.Has(Microsoft.Extensions.Logging.LogLevel.Information, "the rest of a frame did not arrive within 1 s")),

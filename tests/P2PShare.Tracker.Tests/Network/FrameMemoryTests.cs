@@ -112,7 +112,7 @@ public sealed class FrameMemoryTests
             if (hello)
             {
                 var channel = new MessageChannel(new NonClosingStream(stream));
-                await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 0, "claimer"), TestTracker.Deadline, CancellationToken.None);
+                await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 0, "claimer"), null, TestTracker.Deadline, CancellationToken.None);
             }
             await stream.WriteAsync(claim).AsTask().WaitAsync(Deadline);
             await stream.WriteAsync(body).AsTask().WaitAsync(Deadline);

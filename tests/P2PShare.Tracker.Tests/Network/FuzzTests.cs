@@ -2,7 +2,6 @@ using FsCheck;
 using FsCheck.Fluent;
 using Microsoft.Extensions.Logging;
 using P2PShare.Protocol.Messages;
-using P2PShare.Protocol.Tests.Fuzz;
 using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.Tracker.Tests.Network;

@@ -29,7 +29,7 @@ public sealed class HandshakeTests
         await using var channel = new MessageChannel(tcp.GetStream());
 
         var hello = new Hello(ProtocolLimits.CurrentVersion + 1, PeerRole.Peer, 7001, "future");
-        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => Handshake.GreetAsync(channel, hello, Deadline, CancellationToken.None).WaitAsync(Deadline));
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => Handshake.GreetAsync(channel, hello, null, Deadline, CancellationToken.None).WaitAsync(Deadline));
 
         Assert.Equal(ErrorCodes.Version, refused.Code);
         Assert.Null(await channel.ReceiveAsync(Deadline));
@@ -43,7 +43,7 @@ public sealed class HandshakeTests
         await using var channel = new MessageChannel(tcp.GetStream());
 
         var hello = new Hello(ProtocolLimits.CurrentVersion, PeerRole.Fetcher, 0, "lost");
-        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => Handshake.GreetAsync(channel, hello, Deadline, CancellationToken.None).WaitAsync(Deadline));
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => Handshake.GreetAsync(channel, hello, null, Deadline, CancellationToken.None).WaitAsync(Deadline));
 
         Assert.Equal(ErrorCodes.BadRequest, refused.Code);
     }

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace P2PShare.Tracker.Tests.Support;
+namespace P2PShare.Testing;
 
 /// <summary>Keeps every log line so a test can check that something was logged.</summary>
-internal sealed class ListLogger : ILogger
+public sealed class ListLogger : ILogger
 {
     private readonly ConcurrentQueue<(LogLevel Level, string Text)> _lines = new();
 

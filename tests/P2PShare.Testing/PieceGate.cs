@@ -1,11 +1,11 @@
-namespace P2PShare.EndToEnd.Tests;
+namespace P2PShare.Testing;
 
 /// <summary>
 /// Holds a seeder's pieces back, so a test decides how far a download gets: the first
 /// <c>free</c> pieces are served at once, every later one waits until <see cref="Open"/>.
-/// Plugged into <see cref="P2PShare.Peer.PeerTestFaults.BeforeServingPiece"/>.
+/// Plugged into the peer's <c>PeerTestFaults.BeforeServingPiece</c>.
 /// </summary>
-internal sealed class PieceGate(int free)
+public sealed class PieceGate(int free)
 {
     private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _asked;

@@ -5,14 +5,14 @@ using FsCheck;
 using FsCheck.Fluent;
 using P2PShare.Protocol.Framing;
 
-namespace P2PShare.Protocol.Tests.Fuzz;
+namespace P2PShare.Testing;
 
 /// <summary>
 /// Bytes a hostile or broken client might send: random noise, valid frames of every message type
 /// mutated at the byte level (flips, truncations, insertions, forged length prefixes), and
 /// well-framed headers mutated at the text level so the parsers behind the framing are reached.
 /// Built from one seed that FsCheck draws (and reports on failure, for replay).
-/// Shared by the codec, tracker and peer fuzz tests (linked into their projects).
+/// Shared by the codec, tracker and peer fuzz tests.
 /// </summary>
 public sealed record HostileInput(int Seed, bool GreetFirst)
 {

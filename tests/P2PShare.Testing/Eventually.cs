@@ -1,7 +1,7 @@
-namespace P2PShare.Tracker.Tests.Support;
+namespace P2PShare.Testing;
 
 /// <summary>Polls a condition until it holds or a deadline passes; for effects that no reply signals (a dropped connection).</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
     {
