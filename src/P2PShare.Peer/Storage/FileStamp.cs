@@ -59,6 +59,30 @@ internal sealed record FileStamp(long Length, long LastWriteNanos, long ChangeNa
         }
     }
 
+    /// <summary>
+    /// What kind of file <paramref name="path"/> is when it is not a regular file ("a named pipe",
+    /// "a socket", "a device"), or null for a regular file (and wherever that cannot be asked). Opening a
+    /// named pipe to hash it would block until a writer comes, so such files are never opened.
+    /// </summary>
+    public static string? NotRegular(string path)
+    {
+        if (!IsComplete)
+            return null;
+        var buffer = new byte[LibC.StatXSize];
+        if (LibC.StatX(LibC.AtFdCwd, path, 0, LibC.StatXBasicStats, buffer) != 0)
+            throw Failure(path);
+        int type = MemoryMarshal.Read<ushort>(buffer.AsSpan(28)) & 0xF000; // stx_mode & S_IFMT
+        return type switch
+        {
+            0x8000 => null,                   // S_IFREG
+            0x1000 => "a named pipe (FIFO)",  // S_IFIFO
+            0xC000 => "a socket",             // S_IFSOCK
+            0x2000 or 0x6000 => "a device",   // S_IFCHR, S_IFBLK
+            0x4000 => "a folder",             // S_IFDIR
+            _ => "not a regular file",
+        };
+    }
+
     /// <summary>Bytes the file system has allocated to <paramref name="path"/> (what it costs on disk); null where unknown.</summary>
     public static long? AllocatedBytes(string path)
     {

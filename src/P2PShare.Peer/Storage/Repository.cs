@@ -165,6 +165,8 @@ public sealed class Repository : IDisposable
         try
         {
             ThrowIfDisposed();
+            if (FileStamp.NotRegular(path) is not null)
+                return false; // never opened: a named pipe would block the hashing
             var found = new ShareScan.Found(name, path, FileStamp.Of(path));
             lock (_cacheGate)
             {

@@ -53,6 +53,11 @@ internal static class ShareScan
             FileStamp stamp;
             try
             {
+                if (FileStamp.NotRegular(info.FullName) is string kind)
+                {
+                    StorageLog.SkippedFile(logger, info.Name, $"it is {kind}; only regular files are shared");
+                    continue;
+                }
                 stamp = FileStamp.Of(info.FullName);
             }
             catch (IOException e)

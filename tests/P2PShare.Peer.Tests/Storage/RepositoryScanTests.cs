@@ -275,6 +275,24 @@ public sealed class RepositoryScanTests : IDisposable
     }
 
     [Fact]
+    public async Task Named_pipes_and_sockets_are_skipped_without_being_opened()
+    {
+        if (!OperatingSystem.IsLinux())
+            return;
+        // Opening a named pipe to hash it blocks until some writer comes: the scan hung for ever.
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(_folder.Root, "pipe")))
+            await mkfifo.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(_folder.Root, "sock")));
+        _folder.Write("real.bin", [4]);
+        using var repository = _folder.Open();
+
+        var files = await repository.ScanAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("real.bin", Assert.Single(files).Name);
+    }
+
+    [Fact]
     public async Task File_with_more_pieces_than_the_protocol_allows_is_skipped()
     {
         _folder.Write("huge for its pieces.bin", new byte[300_000]);
