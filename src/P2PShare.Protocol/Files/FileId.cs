@@ -67,8 +67,17 @@ public readonly struct FileId : IEquatable<FileId>
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is FileId other && Equals(other);
 
-    /// <inheritdoc />
-    public override int GetHashCode() => BitConverter.ToInt32(Bytes[..4]);
+    /// <summary>
+    /// A hash of all 32 bytes, seeded per process: ids arrive from strangers, who choose them freely, so a
+    /// hash of a fixed few bytes let 10,000 ids sharing their first bytes turn the tracker's dictionaries
+    /// into lists (an announce took seconds, under the lock every lookup waits for).
+    /// </summary>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.AddBytes(Bytes);
+        return hash.ToHashCode();
+    }
 
     /// <summary>Equality by bytes.</summary>
     public static bool operator ==(FileId left, FileId right) => left.Equals(right);
