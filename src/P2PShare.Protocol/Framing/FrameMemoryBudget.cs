@@ -26,11 +26,19 @@ public sealed class FrameMemoryBudget
     /// </summary>
     public const long DefaultServerBytes = 64L * 1024 * 1024;
 
-    /// <summary>A budget of <paramref name="maxBytes"/> (at least one frame's worth of growth step).</summary>
-    public FrameMemoryBudget(long maxBytes)
+    private readonly FrameMemoryBudget? _parent;
+
+    /// <summary>
+    /// A budget of <paramref name="maxBytes"/> (at least one frame's worth of growth step); with
+    /// <paramref name="parent"/>, a share of it: every byte taken here is taken there too. A server gives
+    /// each remote address such a share, so a few connections from one address cannot take the whole
+    /// budget and turn every other client's frames away.
+    /// </summary>
+    public FrameMemoryBudget(long maxBytes, FrameMemoryBudget? parent = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, FrameBuffer.FirstStep);
         MaxBytes = maxBytes;
+        _parent = parent;
     }
 
     /// <summary>The cap.</summary>
@@ -39,8 +47,18 @@ public sealed class FrameMemoryBudget
     /// <summary>Bytes currently held by frames being read or not yet disposed.</summary>
     public long InUse => Volatile.Read(ref _inUse);
 
-    /// <summary>Takes <paramref name="bytes"/> if they fit under the cap; false (taking nothing) if not.</summary>
+    /// <summary>Takes <paramref name="bytes"/> if they fit under this cap and every parent's; false (taking nothing) if not.</summary>
     internal bool TryReserve(long bytes)
+    {
+        if (!TryReserveHere(bytes))
+            return false;
+        if (_parent is null || _parent.TryReserve(bytes))
+            return true;
+        Interlocked.Add(ref _inUse, -bytes);
+        return false;
+    }
+
+    private bool TryReserveHere(long bytes)
     {
         long current = Volatile.Read(ref _inUse);
         while (true)
@@ -61,6 +79,12 @@ public sealed class FrameMemoryBudget
     /// <summary>Gives back what <see cref="TryReserve"/> took.</summary>
     internal void Release(long bytes)
     {
+        if (_parent is not null)
+        {
+            Interlocked.Add(ref _inUse, -bytes);
+            _parent.Release(bytes);
+            return;
+        }
         if (Interlocked.Add(ref _inUse, -bytes) == 0 && Interlocked.Exchange(ref _highWater, 0) >= DrainCollectThreshold)
             GiveBackMemory();
     }

@@ -32,7 +32,7 @@ internal sealed class ClientSession : IDisposable
         Remote = remote;
         Label = remote.ToString();
         _context = context;
-        _channel = new MessageChannel(tcp.GetStream(), context.Options.Limits, context.FrameMemory);
+        _channel = new MessageChannel(tcp.GetStream(), context.Options.Limits, context.FrameMemoryFor(remote.Address));
     }
 
     /// <summary>Unique for the tracker's lifetime; also the client's key in the registry.</summary>

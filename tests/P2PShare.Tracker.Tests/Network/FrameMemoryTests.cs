@@ -69,6 +69,33 @@ public sealed class FrameMemoryTests
         await AssertGivenBackAsync(tracker, before);
     }
 
+    [Fact]
+    public async Task Connections_from_one_address_cannot_take_the_frame_memory_every_other_client_needs()
+    {
+        await using var tracker = await TestTracker.StartAsync(TestTracker.Options, new ListLogger());
+        var hogs = new List<TcpClient>();
+        try
+        {
+            // 24 joined connections from 127.0.0.1 each hold 4 MiB of an unfinished 16 MiB frame: 96 MiB
+            // wanted, more than the whole 64 MiB budget. Their address gets a quarter of it.
+            for (int i = 0; i < 24; i++)
+                hogs.Add(await TestPeer.OpenAsync(tracker));
+            await SendClaimsAsync(hogs, tracker, hello: true);
+
+            // Another machine (another loopback address) still joins and announces 300 files (about 45 KB).
+            await using var honest = await TestPeer.JoinAsync(tracker, listenPort: 4000, from: System.Net.IPAddress.Parse("127.0.0.2"));
+            var files = Enumerable.Range(0, 300).Select(i => Files.Complete($"file number {i:D4}.bin", $"seed {i}")).ToArray();
+            var ok = await honest.AnnounceAsync(files);
+
+            Assert.Equal(0, ok.RefusedCount);
+            Assert.InRange(tracker.FrameMemory.InUse, 0, tracker.FrameMemory.MaxBytes / 4 + (1 << 20));
+        }
+        finally
+        {
+            Close(hogs);
+        }
+    }
+
     private static async Task<List<TcpClient>> OpenAsync(TrackerServer tracker)
     {
         var clients = new List<TcpClient>();
