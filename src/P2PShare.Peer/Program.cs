@@ -1,3 +1,4 @@
+using P2PShare.Protocol.Text;
 using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.Logging;

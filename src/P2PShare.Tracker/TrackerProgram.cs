@@ -14,8 +14,12 @@ public static class TrackerProgram
         ArgumentNullException.ThrowIfNull(output);
         using var loggers = LoggerFactory.Create(builder => builder
             .SetMinimumLevel(logLevel)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace)
-            .AddSimpleConsole(o => o.SingleLine = true));
+            .AddConsole(o =>
+            {
+                o.LogToStandardErrorThreshold = LogLevel.Trace;
+                o.FormatterName = EscapingConsoleFormatter.FormatterName;
+            })
+            .AddConsoleFormatter<EscapingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>());
         var server = new TrackerServer(options, loggers.CreateLogger("P2PShare.Tracker"));
         await using (server)
         {

@@ -1,3 +1,4 @@
+using P2PShare.Protocol.Text;
 using System.Globalization;
 using System.Text;
 using P2PShare.Peer.Storage;

@@ -1,3 +1,4 @@
+using P2PShare.Protocol.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PShare.Peer.Commands;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace P2PShare.Peer.Commands;
+namespace P2PShare.Protocol.Text;
 
 /// <summary>
 /// Makes text from outside (typed or piped input, file names and messages from other peers) safe to
