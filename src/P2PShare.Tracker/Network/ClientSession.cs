@@ -145,6 +145,10 @@ internal sealed class ClientSession : IDisposable
     }
 
     /// <summary>Releases the connection; the thread body does this itself when it ends.</summary>
+    // Holders on this machine given as the address this asker reached the tracker at (LoopbackHolders).
+    private Holders? AsSeenByAsker(Holders? holders) =>
+        holders is null || _tcp.Client.LocalEndPoint is not IPEndPoint here ? holders : LoopbackHolders.AsSeenBy(holders, Remote.Address, here.Address);
+
     public void Dispose()
     {
         _closeReason ??= "the connection was released";
@@ -202,7 +206,7 @@ internal sealed class ClientSession : IDisposable
                     break;
                 case WhoHas whoHas:
                     await ReplyAsync(whoHas,
-                        (Message?)_context.Registry.WhoHas(Id, whoHas.File, whoHas.Shape, _context.Options.MaxReplyHeaderBytes)
+                        (Message?)AsSeenByAsker(_context.Registry.WhoHas(Id, whoHas.File, whoHas.Shape, _context.Options.MaxReplyHeaderBytes))
                             ?? new ErrorReply(ErrorCodes.NotFound, whoHas.Shape is { } shape
                                 ? $"no peer holds file {whoHas.File.ShortText} as {shape.Length} bytes in pieces of {shape.PieceLength}"
                                 : $"no peer holds file {whoHas.File.ShortText}"),
