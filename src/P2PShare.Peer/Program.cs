@@ -54,7 +54,11 @@ pieceLength.Validators.Add(r =>
 repo.Validators.Add(r =>
 {
     // Caught here, before a port is bound: a file where the folder should be is a typo, not a disk fault.
-    if (Parsed(r, out string? value) && value is { } path && File.Exists(path))
+    if (!Parsed(r, out string? value) || value is not { } path)
+        return;
+    if (string.IsNullOrWhiteSpace(path))
+        r.AddError("--repo is empty: give the folder to share and download into");
+    else if (File.Exists(path))
         r.AddError($"--repo {path} is a file, not a folder: give the folder to share and download into");
 });
 var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };

@@ -32,6 +32,17 @@ public sealed class BadInputProcessTests
             peer.Errors.ReplaceLineEndings("\n"));
     }
 
+    [Fact]
+    public async Task An_empty_repo_is_refused_in_one_line()
+    {
+        using var folder = new TempFolder();
+        using var peer = RunningProcess.Start("P2PShare.Peer", folder.Path, "get", "big.bin", "--repo", "", "--no-discovery");
+
+        Assert.Equal(2, await peer.WaitForExitAsync(Deadline));
+        Assert.Equal("error: --repo is empty: give the folder to share and download into\nRun with --help to see the commands and options.\n",
+            peer.Errors.ReplaceLineEndings("\n"));
+    }
+
     [Theory]
     [InlineData("--port|abc", "error: --port 'abc' is not a whole number")]
     [InlineData("--port|70000", "error: --port 70000 is not a port: give 1-65535, or 0 for any free port")]
