@@ -81,7 +81,7 @@ public sealed partial class ProcessTests
     }
 
     [Fact]
-    public async Task End_of_input_ends_the_command_loop_cleanly()
+    public async Task End_of_input_ends_the_command_loop_and_a_command_that_failed_makes_the_exit_code_1()
     {
         using var folder = new TempFolder();
         using var peer = RunningProcess.Start("P2PShare.Peer", folder.Path, "--port", "0", "--bind", "127.0.0.1", "--repo", folder.Sub("p"));
@@ -89,7 +89,8 @@ public sealed partial class ProcessTests
         await peer.Input.WriteLineAsync("help");
         peer.Input.Close();
 
-        Assert.Equal(0, await peer.WaitForExitAsync(Deadline));
+        // A script piping commands must see that one was refused, as it sees a failed download.
+        Assert.Equal(1, await peer.WaitForExitAsync(Deadline));
         Assert.Contains("Did you mean `start`?", peer.Output, StringComparison.Ordinal);
         Assert.Contains("request <file>", peer.Output, StringComparison.Ordinal);
         Assert.Contains("Bye", peer.Output, StringComparison.Ordinal);

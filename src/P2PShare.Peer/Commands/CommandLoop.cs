@@ -65,8 +65,13 @@ public sealed class CommandLoop
     /// <summary>The current rate of each download, shared with whatever else shows progress.</summary>
     public ProgressRates Rates { get; } = new();
 
-    /// <summary>The exit code: 1 once a download has failed, else 0.</summary>
-    public int ExitCode => Volatile.Read(ref _failed) > 0 ? 1 : 0;
+    /// <summary>
+    /// The exit code: 130 when Ctrl+C cut short the wait for piped downloads, 1 once a download or a
+    /// command has failed (a script piping commands must see that its `request` was refused), else 0.
+    /// </summary>
+    public int ExitCode => Volatile.Read(ref _interrupted) ? 130 : Volatile.Read(ref _failed) > 0 ? 1 : 0;
+
+    private bool _interrupted;
 
     /// <summary>
     /// Runs until <c>end</c>, end of input (after the downloads under way end), Ctrl+C at the prompt, or
@@ -121,6 +126,7 @@ public sealed class CommandLoop
         catch (OperationCanceledException)
         {
             // Ctrl+C or the process stopping: EndAsync stops what is left.
+            Volatile.Write(ref _interrupted, true);
         }
     }
 
@@ -143,6 +149,7 @@ public sealed class CommandLoop
         }
         catch (PeerCommandException e)
         {
+            Interlocked.Increment(ref _failed);
             _output.WriteLine($"error: {e.Message}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
