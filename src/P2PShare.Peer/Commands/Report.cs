@@ -159,6 +159,8 @@ public static class Report
         resumed += Dropped(r.DroppedPeers);
         // The session's reasons name the command loop's way on; `get` has its own.
         string reason = toContinue == LoopContinue ? r.Reason ?? "" : (r.Reason ?? "").Replace("`request` again to continue", toContinue, StringComparison.Ordinal);
+        if (reason.Contains(". " + toContinue, StringComparison.Ordinal))
+            reason = reason.Replace(". " + toContinue, ". " + char.ToUpperInvariant(toContinue[0]) + toContinue[1..], StringComparison.Ordinal); // a sentence of its own
         int kept = r.ResumedPieces + r.PiecesByPeer.Values.Sum();
         return r.Outcome switch
         {
@@ -170,7 +172,7 @@ public static class Report
                 $"Stopped '{name}' before its first piece; {toContinue}.",
             DownloadOutcome.Stopped =>
                 string.Create(CultureInfo.InvariantCulture, $"Stopped '{name}': {kept} of {Plural(r.TotalPieces, "piece")} verified and kept{(from.Length == 0 ? "" : $" ({from.TrimStart()} this run)")}; {toContinue}."),
-            _ => $"Download of '{name}' failed: {reason}{from}.",
+            _ => $"Download of '{name}' failed{(from.Length == 0 ? "" : $" (pieces this run came{from})")}: {reason}.",
         };
     }
 
