@@ -103,6 +103,7 @@ public sealed class PeerNode : IAsyncDisposable
             listener.Dispose();
             throw;
         }
+        _repository.FileGone += OnFileGone;
         _server = new PieceServer(listener, _repository, _options, _loggers.CreateLogger("P2PShare.Peer.Server"));
         _server.Start();
         PeerLog.Serving(_logger, _server.LocalEndPoint.ToString(), _repository.Root);
@@ -335,6 +336,13 @@ public sealed class PeerNode : IAsyncDisposable
             await link.AnnounceQuietlyAsync();
         DownloadFinished?.Invoke(result);
         return result;
+    }
+
+    // A shared file was deleted or changed: the tracker must stop sending fetchers here for it.
+    private void OnFileGone(LocalFile file)
+    {
+        if (_link is { } link)
+            _ = link.AnnounceQuietlyAsync();
     }
 
     // Other peers may fetch pieces we have verified while we are still downloading.

@@ -234,6 +234,13 @@ public sealed class PieceServer : IAsyncDisposable
         }
         if (_options.TestFaults?.BeforeServingPiece is { } pause)
             await pause(cancellationToken);
+        if (file.CheckOnDisk() is { } gone)
+        {
+            // Deleted or changed behind our back: never send bytes that are not the manifest's, and stop
+            // offering the file, or every fetcher would keep coming back for pieces we cannot give.
+            await ReplyGoneAsync(channel, request, file, gone, cancellationToken);
+            return;
+        }
         if (_throttle is null && _options.TestFaults is not { CorruptServedPieces: true } && file.TryLocatePiece(request.Piece, out var path, out long offset, out int length))
         {
             var region = FileRegion.TryOpen(path, offset, length);
@@ -257,14 +264,31 @@ public sealed class PieceServer : IAsyncDisposable
             await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), buffer.AsMemory(0, read), cancellationToken);
             Interlocked.Increment(ref _piecesServed);
         }
+        catch (StorageException e) when (file.CheckOnDisk() is { } vanished)
+        {
+            await ReplyGoneAsync(channel, request, file, $"{vanished} ({e.Message})", cancellationToken);
+        }
         catch (StorageException e)
         {
             await channel.ReplyAsync(request, new ErrorReply(ErrorCodes.Failed, e.Message), default, cancellationToken);
+        }
+        catch (ObjectDisposedException) when (!_repository.TryGet(request.File, out var now) || !ReferenceEquals(now, file))
+        {
+            // Forgotten by another connection (or a rescan) while this piece was being read.
+            await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here any more"), default, cancellationToken);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    // The file can no longer be served: the fetcher hears not-found (it is not a fault to retry), the
+    // repository forgets the file and the tracker hears (through Repository.FileGone) that we no longer hold it.
+    private async Task ReplyGoneAsync(MessageChannel channel, GetPiece request, LocalFile file, string why, CancellationToken cancellationToken)
+    {
+        _repository.ForgetGone(file, why); // logs its one warning; false when another request got there first
+        await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here any more: '{file.Name}' was deleted or changed on this peer"), default, cancellationToken);
     }
 
     private static ErrorReply NotFound(string text) => new(ErrorCodes.NotFound, text);

@@ -71,6 +71,40 @@ public sealed class LocalFile : IDisposable
         _logger = logger;
     }
 
+    /// <summary>
+    /// The stamp the complete file had when its manifest was made (null for a download in progress, or
+    /// where unknown): a file whose stamp differs now was changed, or replaced, behind our back.
+    /// </summary>
+    internal FileStamp? Stamp { get; set; }
+
+    /// <summary>
+    /// Why the complete file can no longer be served as its manifest says: deleted, or changed since it
+    /// was hashed (its stamp differs); null while it is as it was (and for a download in progress).
+    /// A stat per call: cheap next to a piece, and the only way to notice an edit before sending its bytes.
+    /// </summary>
+    internal string? CheckOnDisk()
+    {
+        if (_finalPath is not { } path)
+            return null;
+        try
+        {
+            var now = FileStamp.Of(path);
+            if (Stamp is { } was && now != was)
+                return now.Length != was.Length
+                    ? $"{path} changed on disk since it was hashed ({was.Length} bytes then, {now.Length} now)"
+                    : $"{path} changed on disk since it was hashed";
+            return null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return $"{path} was deleted";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{path} cannot be read any more ({e.Message})";
+        }
+    }
+
     /// <summary>The label: the final file name (for a download saved beside a different file of that name, the name it got).</summary>
     public string Name => _name;
 

@@ -185,7 +185,7 @@ public sealed class Repository : IDisposable
             lock (_openGate)
             {
                 if (!TryGet(expected, out _))
-                    Register(new LocalFile(name, found.Manifest, path, _logger));
+                    Register(new LocalFile(name, found.Manifest, path, _logger) { Stamp = found.Stamp });
             }
             return true;
         }
@@ -248,6 +248,32 @@ public sealed class Repository : IDisposable
         }
     }
 
+    /// <summary>Raised after a complete file was forgotten (<see cref="ForgetGone"/>): what we hold changed, so the tracker should hear.</summary>
+    public event Action<LocalFile>? FileGone;
+
+    /// <summary>
+    /// Forgets the complete <paramref name="file"/> because it is gone or changed on disk
+    /// (<paramref name="why"/>), so it is no longer served or announced; the next scan finds whatever
+    /// is there now. True if this call removed it (once, however many readers noticed at once).
+    /// </summary>
+    public bool ForgetGone(LocalFile file, string why)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        lock (_openGate)
+        {
+            lock (_gate)
+            {
+                if (_disposed || !file.IsComplete || !_files.TryGetValue(file.Id, out var held) || !ReferenceEquals(held, file))
+                    return false;
+                _files.Remove(file.Id);
+            }
+        }
+        StorageLog.ForgotGone(_logger, file.Name, file.Id.ShortText, why);
+        file.Dispose();
+        FileGone?.Invoke(file);
+        return true;
+    }
+
     /// <summary>Closes every file. Downloads in progress keep their state on disk.</summary>
     public void Dispose()
     {
@@ -292,7 +318,7 @@ public sealed class Repository : IDisposable
                 else if (current.TryGetValue(id, out var known) && known.IsComplete && known.FinalPath == found.Path)
                     next[id] = known;
                 else
-                    next[id] = new LocalFile(found.Name, found.Manifest, found.Path, _logger);
+                    next[id] = new LocalFile(found.Name, found.Manifest, found.Path, _logger) { Stamp = found.Stamp };
             }
             foreach (var live in current.Values.Where(f => !f.IsComplete && !next.ContainsKey(f.Id)))
                 next[live.Id] = live; // a download in progress owned by a session stays as it is
@@ -346,6 +372,7 @@ public sealed class Repository : IDisposable
         {
             string name = Path.GetFileName(file.FinalPath!);
             var stamp = FileStamp.Of(file.FinalPath!);
+            file.Stamp = stamp; // as written by us: a later change is noticed before its bytes are served
             lock (_cacheGate)
             {
                 _cache ??= ManifestCache.Load(_cachePath, _logger);

@@ -68,6 +68,9 @@ internal static partial class StorageLog
     [LoggerMessage(131, LogLevel.Information, "Removed the download of '{Name}' ({Id}): it ended with no verified piece, so nothing is kept on disk")]
     public static partial void ReleasedEmpty(ILogger logger, string name, string id);
 
+    [LoggerMessage(132, LogLevel.Warning, "No longer sharing '{Name}' ({Id}): {Reason}; `update` shares what is there now")]
+    public static partial void ForgotGone(ILogger logger, string name, string id, string reason);
+
     [LoggerMessage(723, LogLevel.Debug, "Checked {Checked} pieces of '{Name}' ({Id}) against the manifest on reopening it, in {Milliseconds} ms")]
     public static partial void PartChecked(ILogger logger, string name, string id, int @checked, long milliseconds);
 

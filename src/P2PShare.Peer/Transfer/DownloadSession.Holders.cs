@@ -74,7 +74,8 @@ public sealed partial class DownloadSession
     }
 
     // Called under _gate. The download ends when the file is complete; when no holder has been
-    // connected for HolderWait (every one refusing, dropped or restarting all that time); or when
+    // connected for HolderWait (every one refusing, dropped, restarting, or connecting only to fail before
+    // giving a piece, all that time: the pool does not restart that clock for those); or when
     // holders were connected but had no missing piece to give, and nothing was in flight, for StallTimeout.
     private void CheckEnd(TimeSpan now)
     {
@@ -148,6 +149,10 @@ public sealed partial class DownloadSession
                 {
                     _manifest.TrySetResult(await link.GetManifestAsync(Id, stop));
                 }
+                catch (RemoteErrorException e) when (e.Code == ErrorCodes.NotFound)
+                {
+                    return HolderEnd.NotHolding($"it does not have the file ({e.Message})");
+                }
                 catch (ProtocolException e)
                 {
                     // A holder whose manifest does not hash to the id is lying or broken: never use it.
@@ -188,6 +193,8 @@ public sealed partial class DownloadSession
             var now = Now;
             if (end.Reason is null)
                 _pool.Finished(peer, now);
+            else if (end.Absent)
+                _pool.NotHolding(peer, end.Reason, now);
             else if (end.Retry)
                 wait = _pool.Lost(peer, end.Reason, now);
             else
@@ -238,7 +245,7 @@ public sealed partial class DownloadSession
             var failures = _pool.Failures();
             string why = _ended.Task.Result == SwarmEnd.Stalled
                 ? string.Create(CultureInfo.InvariantCulture, $"none of the {_pool.ConnectedCount} reachable holder(s) has them (nothing to fetch for {_options.StallTimeout.TotalSeconds:0.#} s)")
-                : string.Create(CultureInfo.InvariantCulture, $"no holder has been reachable for {_options.HolderWait.TotalSeconds:0.#} s");
+                : string.Create(CultureInfo.InvariantCulture, $"no holder has been reachable, or given a piece, for {_options.HolderWait.TotalSeconds:0.#} s");
             string tried = failures.Count == 0 ? "" : $"; tried {Tried(failures)}";
             return $"{missing}: {why}{tried}. The verified pieces are kept; `request` again to continue";
         }

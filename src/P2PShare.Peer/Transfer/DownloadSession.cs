@@ -287,6 +287,10 @@ public sealed partial class DownloadSession
                     lock (_gate)
                         _picker!.PeerLacks(peer, done);
                     Signal();
+                    // Lacking one piece is normal for a partial holder; lacking the whole file (deleted or changed
+                    // there) means it is no holder at all: its have map says which.
+                    if (await HasFileAsync(link, cancellationToken) is false)
+                        return HolderEnd.NotHolding($"it no longer has the file ({e.Message})");
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -305,6 +309,10 @@ public sealed partial class DownloadSession
                         return HolderEnd.Lost("it stopped answering piece requests");
                 }
             }
+        }
+        catch (RemoteErrorException e) when (e.Code == ErrorCodes.NotFound)
+        {
+            return HolderEnd.NotHolding($"it no longer has the file ({e.Message})"); // a have map refused
         }
         catch (Exception e) when (IsConnectionFault(e))
         {
@@ -403,6 +411,20 @@ public sealed partial class DownloadSession
         var have = await link.GetHaveAsync(Id, cancellationToken);
         lock (_gate)
             _picker!.PeerHolds(link.Endpoint, have);
+    }
+
+    // False when the holder answers that it does not have the file at all; otherwise its fresh piece map is the picker's.
+    private async Task<bool> HasFileAsync(PeerLink link, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RefreshHaveAsync(link, cancellationToken);
+            return true;
+        }
+        catch (RemoteErrorException e) when (e.Code == ErrorCodes.NotFound)
+        {
+            return false;
+        }
     }
 
     private void Signal() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();

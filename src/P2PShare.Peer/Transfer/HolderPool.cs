@@ -8,7 +8,10 @@ namespace P2PShare.Peer.Transfer;
 /// connected or connecting at once (a tracker may list thousands); the rest wait their turn. A holder
 /// lost to a connection fault is dialled again after a backoff (doubling, with jitter, reset once it
 /// delivers a piece), at once when the tracker lists it again after having left it out (it restarted);
-/// a holder that lied (a corrupt piece, a wrong manifest) is never dialled again. No I/O, no locking
+/// a holder that lied (a corrupt piece, a wrong manifest) is never dialled again; one that said it no
+/// longer has the file is dialled again only once the tracker has left it out and then lists it again.
+/// The "nobody connected" clock is not restarted by connections that end without delivering a piece,
+/// so a holder that accepts and fails straight away, over and over, cannot keep a download alive. No I/O, no locking
 /// and no clock: the download serializes the calls and passes the time.
 /// </summary>
 public sealed class HolderPool
@@ -20,6 +23,8 @@ public sealed class HolderPool
     private readonly TimeSpan _retryMax;
     private readonly Random _random;
     private long _order;
+    private TimeSpan? _idleFrom;      // when the current run of connections began with none connected
+    private bool _deliveredSinceIdle; // a piece arrived since then: the idle time before it no longer counts
 
     /// <summary>An empty pool; <paramref name="now"/> starts the time with no holder connected.</summary>
     public HolderPool(int maxOpen, TimeSpan retryInitial, TimeSpan retryMax, Random random, TimeSpan now)
@@ -46,7 +51,10 @@ public sealed class HolderPool
     /// <summary>Holders connected (handshake done).</summary>
     public int ConnectedCount { get; private set; }
 
-    /// <summary>Since when no holder has been connected; null while one is.</summary>
+    /// <summary>
+    /// Since when no holder has been connected, counting a connection that ended without delivering a
+    /// piece as never made; null while one is connected.
+    /// </summary>
     public TimeSpan? NoneConnectedSince { get; private set; }
 
     /// <summary>When the next waiting holder is due to be dialled; null when none waits.</summary>
@@ -86,8 +94,11 @@ public sealed class HolderPool
                 continue;
             }
             holder.Entry = entry;
-            if (!holder.Listed && holder.State == HolderState.Waiting)
-                Schedule(holder, now); // the tracker has it again: it is back, do not wait out the backoff
+            if (!holder.Listed && holder.State is HolderState.Waiting or HolderState.Absent)
+            {
+                holder.State = HolderState.Waiting;
+                Schedule(holder, now); // the tracker has it again: it is back (or has the file again), do not wait out the backoff
+            }
             holder.Listed = true;
         }
         foreach (var holder in _inOrder)
@@ -122,12 +133,21 @@ public sealed class HolderPool
             throw new InvalidOperationException($"{endpoint} was not being dialled");
         holder.State = HolderState.Connected;
         holder.Reason = null;
+        if (ConnectedCount == 0)
+        {
+            _idleFrom = NoneConnectedSince;
+            _deliveredSinceIdle = false;
+        }
         ConnectedCount++;
         NoneConnectedSince = null;
     }
 
     /// <summary>The holder sent a verified piece: its next loss starts the backoff afresh.</summary>
-    public void Delivered(string endpoint) => Get(endpoint).Backoff = null;
+    public void Delivered(string endpoint)
+    {
+        Get(endpoint).Backoff = null;
+        _deliveredSinceIdle = true;
+    }
 
     /// <summary>
     /// The dial failed or the connection was lost (<paramref name="reason"/>, in plain words): it is
@@ -146,6 +166,17 @@ public sealed class HolderPool
     /// <summary>The holder lied (<paramref name="reason"/>): it is never dialled again for this download.</summary>
     public void Ban(string endpoint, string reason, TimeSpan now) => Close(endpoint, now, reason).State = HolderState.Banned;
 
+    /// <summary>
+    /// The holder said it does not have the file (<paramref name="reason"/>): not dialled again unless
+    /// the tracker leaves it out of a list and later lists it again (it announced the file anew).
+    /// </summary>
+    public void NotHolding(string endpoint, string reason, TimeSpan now)
+    {
+        var holder = Close(endpoint, now, reason);
+        holder.State = HolderState.Absent;
+        holder.Listed = true; // only a list without it, then one with it, brings it back: the tracker may not have heard yet
+    }
+
     /// <summary>The connection ended because the download did (complete or stopped).</summary>
     public void Finished(string endpoint, TimeSpan now) => Close(endpoint, now, null).State = HolderState.Done;
 
@@ -161,7 +192,7 @@ public sealed class HolderPool
         if (holder.State is not (HolderState.Connecting or HolderState.Connected))
             throw new InvalidOperationException($"{endpoint} is not open");
         if (holder.State == HolderState.Connected && --ConnectedCount == 0)
-            NoneConnectedSince = now;
+            NoneConnectedSince = _deliveredSinceIdle ? now : _idleFrom ?? now;
         OpenCount--;
         holder.Reason = reason ?? holder.Reason; // a dial cut short by the download's end keeps the failure before it
         return holder;
@@ -189,6 +220,7 @@ public sealed class HolderPool
         Connecting,
         Connected,
         Banned,
+        Absent,
         Done,
     }
 

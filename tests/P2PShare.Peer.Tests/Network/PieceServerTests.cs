@@ -150,19 +150,40 @@ public sealed class PieceServerTests
     }
 
     [Fact]
-    public async Task A_shared_file_cut_short_after_sharing_gets_a_clear_error_and_the_connection_goes_on()
+    public async Task A_shared_file_cut_short_after_sharing_is_answered_not_found_forgotten_and_the_connection_goes_on()
     {
         await using var server = await TestPieceServer.StartAsync();
         await using var link = await server.FetchAsync();
         string path = server.Repository.Files.Single().FinalPath!;
+        var id = server.SharedId; // asked before the server forgets the file
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
             file.SetLength(5000); // someone edits the shared file: piece 2 (bytes 8192..9999) is gone
 
-        var lost = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetPieceAsync(server.SharedId, 2, CancellationToken.None).WaitAsync(Deadline));
-        using var first = await link.GetPieceAsync(server.SharedId, 0, CancellationToken.None).WaitAsync(Deadline);
+        var lost = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetPieceAsync(id, 2, CancellationToken.None).WaitAsync(Deadline));
+        // Piece 0 is still on disk, but from a file that changed: never served as the manifest's.
+        var first = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetPieceAsync(id, 0, CancellationToken.None).WaitAsync(Deadline));
 
-        Assert.Equal(ErrorCodes.Failed, lost.Code);
-        Assert.Equal(TestPieceServer.Content.AsSpan(0, 4096), first.Payload.Span);
+        Assert.Equal(ErrorCodes.NotFound, lost.Code);
+        Assert.Equal(ErrorCodes.NotFound, first.Code);
+        Assert.Empty(server.Repository.Files);
+    }
+
+    [Fact]
+    public async Task A_shared_file_rewritten_in_place_after_sharing_is_never_served_and_is_forgotten()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+        await using var link = await server.FetchAsync();
+        string path = server.Repository.Files.Single().FinalPath!;
+        var id = server.SharedId; // asked before the server forgets the file
+        var changed = TestPieceServer.Content.ToArray();
+        changed[0] ^= 0xFF;
+        File.WriteAllBytes(path, changed); // same length, other bytes
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1)); // a coarse clock must not hide the change
+
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetPieceAsync(id, 0, CancellationToken.None).WaitAsync(Deadline));
+
+        Assert.Equal(ErrorCodes.NotFound, refused.Code);
+        Assert.Empty(server.Repository.Files);
     }
 
     [Fact]

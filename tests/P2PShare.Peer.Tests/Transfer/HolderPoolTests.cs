@@ -124,8 +124,51 @@ public sealed class HolderPoolTests
 
         pool.Connected(b);
         Assert.Null(pool.NoneConnectedSince);
+        pool.Delivered(b);
         pool.Lost(b, "connection reset", T(40));
         Assert.Equal(T(40), pool.NoneConnectedSince);
+    }
+
+    [Fact]
+    public void A_holder_that_connects_and_fails_before_delivering_does_not_restart_the_none_connected_clock()
+    {
+        var pool = Pool();
+        pool.Listed(Holders(1), T(0));
+        for (int round = 1; round <= 20; round++)
+        {
+            var holder = pool.TakeNext(pool.NextDue ?? T(0))!.Endpoint;
+            pool.Connected(holder);
+            pool.Lost(holder, "cannot read piece 24: could not find file", T(round * 1000));
+            Assert.Equal(T(0), pool.NoneConnectedSince); // churn is not progress: the holder wait runs on
+        }
+
+        var again = pool.TakeNext(pool.NextDue!.Value)!.Endpoint;
+        pool.Connected(again);
+        pool.Delivered(again);
+        pool.Lost(again, "connection reset", T(30_000));
+        Assert.Equal(T(30_000), pool.NoneConnectedSince); // a piece arrived: counting starts afresh
+    }
+
+    [Fact]
+    public void A_holder_that_no_longer_has_the_file_is_not_dialled_again_until_the_tracker_leaves_it_out_and_lists_it_again()
+    {
+        var pool = Pool();
+        var listed = Holders(1).ToList();
+        pool.Listed(listed, T(0));
+        string holder = pool.TakeNext(T(0))!.Endpoint;
+        pool.Connected(holder);
+
+        pool.NotHolding(holder, "it no longer has the file", T(10));
+        Assert.Null(pool.NextDue);
+        pool.Listed(listed, T(2000)); // the tracker has not heard yet: still no reason to dial
+        Assert.Null(pool.NextDue);
+        Assert.Equal([(holder, "it no longer has the file")], pool.Failures());
+
+        pool.Listed([], T(4000));      // it re-announced without the file
+        Assert.Null(pool.NextDue);
+        pool.Listed(listed, T(6000));  // and has it again
+        Assert.Equal(T(6000), pool.NextDue);
+        Assert.Equal(holder, pool.TakeNext(T(6000))!.Endpoint);
     }
 
     [Fact]
