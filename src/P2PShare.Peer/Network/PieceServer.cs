@@ -91,7 +91,7 @@ public sealed class PieceServer : IAsyncDisposable
         var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address;
         string observed = (address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address)?.ToString() ?? "";
         client.NoDelay = true;
-        var channel = new MessageChannel(client.GetStream(), _options.Limits, _frameMemory);
+        var channel = new MessageChannel(client.GetStream(), _options.Limits, _frameMemory.ShareFor(observed));
         if (_quota.TryAdmit(observed) is { } full)
         {
             PeerLog.ServeRefused(_logger, remote, full);

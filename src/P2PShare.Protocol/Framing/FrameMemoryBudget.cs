@@ -27,6 +27,7 @@ public sealed class FrameMemoryBudget
     public const long DefaultServerBytes = 64L * 1024 * 1024;
 
     private readonly FrameMemoryBudget? _parent;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, FrameMemoryBudget> _shares = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A budget of <paramref name="maxBytes"/> (at least one frame's worth of growth step); with
@@ -40,6 +41,15 @@ public sealed class FrameMemoryBudget
         MaxBytes = maxBytes;
         _parent = parent;
     }
+
+    /// <summary>
+    /// The share of this budget that the connections from one remote address (its text) may hold
+    /// together: a quarter. A dozen connections from one address, each sending most of a large frame,
+    /// had taken all of a tracker's budget, and every other client's announce was refused. One small
+    /// record per address ever seen is kept, which on a LAN is bounded.
+    /// </summary>
+    public FrameMemoryBudget ShareFor(string address) =>
+        _shares.GetOrAdd(address, static (_, all) => new FrameMemoryBudget(Math.Max(all.MaxBytes / 4, FrameBuffer.FirstStep), all), this);
 
     /// <summary>The cap.</summary>
     public long MaxBytes { get; }
