@@ -102,13 +102,20 @@ public sealed class FrameMemoryBudget
     // Large frame buffers are plain arrays the GC takes back; a server GC keeps the freed memory
     // resident long after a burst of them (a tracker stayed 200 MiB above its start after 64
     // connections each sent a 16 MiB frame). Once such a burst has drained, one compacting, decommitting
-    // collection gives it back to the OS; at most one every ten seconds, off the connection's thread.
+    // collection gives it back to the OS: at most one every ten seconds, off the connection's thread, and
+    // never skipped: a drain that comes too soon after the last collection gets one when the ten seconds end.
     private static void GiveBackMemory()
     {
-        long now = Environment.TickCount64;
-        long last = Interlocked.Read(ref s_lastCollect);
-        if (now - last < (long)MinimumCollectInterval.TotalMilliseconds || Interlocked.CompareExchange(ref s_lastCollect, now, last) != last)
-            return;
-        ThreadPool.QueueUserWorkItem(static _ => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true));
+        if (Interlocked.Exchange(ref s_collectPending, 1) == 1)
+            return; // the one queued runs after this drain too
+        long wait = Math.Max(0, Interlocked.Read(ref s_lastCollect) + (long)MinimumCollectInterval.TotalMilliseconds - Environment.TickCount64);
+        _ = Task.Delay(TimeSpan.FromMilliseconds(wait)).ContinueWith(static _ =>
+        {
+            Volatile.Write(ref s_collectPending, 0);
+            Interlocked.Exchange(ref s_lastCollect, Environment.TickCount64);
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
+
+    private static int s_collectPending;
 }
