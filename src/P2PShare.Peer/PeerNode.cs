@@ -248,7 +248,7 @@ public sealed class PeerNode : IAsyncDisposable
         // under this lock, and must find itself listed, or a stale entry with a disposed stop source stays.
         lock (_gate)
         {
-            download = new ActiveDownload(session, stop, RunDownloadAsync(session, stop));
+            download = new ActiveDownload(session, stop, RunDownloadAsync(session, stop), alreadyHere: peers.Count == 0);
             _downloads.Add(download);
         }
         return download;

@@ -95,7 +95,7 @@ public static class PeerProgram
         const string ToContinue = "run the same command again to resume";
         await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken, listFiles: false);
         var download = await node.RequestAsync(file, cancellationToken);
-        if (!(node.Repository.TryGet(download.Session.Id, out var held) && held is { IsComplete: true })) // else the result says "Already have"
+        if (!download.AlreadyHere) // else the result says "Already have"
             output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}) into {node.Repository.Root}");
         var resume = ResumeNotice.WatchAsync(download, output.WriteLine);
         DownloadResult result;

@@ -194,7 +194,7 @@ public sealed class CommandLoop
                 break;
             case "request" or "request_and_download" or "get" or "download":
                 var download = await _node.RequestAsync(RequestedName(args, line, openQuote), cancellationToken);
-                if (!(_node.Repository.TryGet(download.Session.Id, out var held) && held is { IsComplete: true })) // else the result says "Already have"
+                if (!download.AlreadyHere) // else the result says "Already have"
                     _output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}). `status` shows progress; `wait` waits for it.");
                 _ = ResumeNotice.WatchAsync(download, _output.WriteLine);
                 break;

@@ -5,12 +5,19 @@ public sealed class ActiveDownload
 {
     private readonly CancellationTokenSource _stop;
 
-    internal ActiveDownload(DownloadSession session, CancellationTokenSource stop, Task<DownloadResult> completion)
+    internal ActiveDownload(DownloadSession session, CancellationTokenSource stop, Task<DownloadResult> completion, bool alreadyHere = false)
     {
+        AlreadyHere = alreadyHere;
         Session = session;
         _stop = stop;
         Completion = completion;
     }
+
+    /// <summary>
+    /// True when the file was complete and verified here before the download began: it ends at once with
+    /// "Already have". Decided when it was requested, not by looking later: a small file may finish first.
+    /// </summary>
+    public bool AlreadyHere { get; }
 
     /// <summary>The download itself (progress, id, name).</summary>
     public DownloadSession Session { get; }
