@@ -52,7 +52,9 @@ public sealed class ManyHoldersTests
             // Which words depends on whether a silent holder's connection was still open when the wait ran out.
             Assert.True(result.Reason!.Contains($"none of the {Holders} holder(s) could be reached within 5 s: 127.0.0.1:", StringComparison.Ordinal)
                 || result.Reason.Contains("no holder has been reachable, or given a piece, for 5 s", StringComparison.Ordinal), result.Reason);
-            Assert.Contains($" and {Holders - 10} more", result.Reason, StringComparison.Ordinal);
+            // Ten are named and the rest counted (how many were tried by then depends on the machine's load), never all 3000.
+            Assert.Matches(@"\) and \d+ more", result.Reason);
+            Assert.True(result.Reason.Length < 2_000, result.Reason);
         }
         finally
         {
