@@ -38,8 +38,16 @@ internal static class LanCommand
                 Console.WriteLine($"lan: skipped: {why}");
                 return 0;
             }
-            return await BenchPrograms.RunWithAsync(parse.GetValue(programs), "lan",
-                folder => new LanBenchmark(settings with { ProgramsFolder = folder }, Console.Out).RunAsync(cancellationToken), cancellationToken);
+            try
+            {
+                return await BenchPrograms.RunWithAsync(parse.GetValue(programs), "lan",
+                    folder => new LanBenchmark(settings with { ProgramsFolder = folder }, Console.Out).RunAsync(cancellationToken), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("lan: stopped; everything it made is removed");
+                return 130;
+            }
         });
         return command;
     }
