@@ -31,21 +31,7 @@ internal sealed class LanNetwork : IDisposable
     public static string Switch => Prefix + "switch";
 
     /// <summary>Why such a LAN cannot be made here (one line), or null when it can.</summary>
-    public static string? WhyUnavailable()
-    {
-        if (!OperatingSystem.IsLinux())
-            return "network namespaces exist only on Linux";
-        if (!Environment.IsPrivilegedProcess)
-            return "creating network namespaces needs root";
-        try
-        {
-            return IpCommand.Run("ip", "netns", "list").ExitCode == 0 ? null : "`ip netns list` failed: no namespace support";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "the `ip` command (iproute2) is not installed";
-        }
-    }
+    public static string? WhyUnavailable() => P2PShare.Testing.NetworkNamespaces.WhyUnavailable();
 
     /// <summary>
     /// Removes whatever an earlier run left (its processes, namespaces, bridge and veths) and makes the

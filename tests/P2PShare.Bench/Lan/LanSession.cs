@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using P2PShare.Bench.Swarm;
 
 namespace P2PShare.Bench.Lan;
@@ -11,7 +10,7 @@ namespace P2PShare.Bench.Lan;
 /// downloader namespace. The temporary folder has a fixed name so a killed run's is removed at start.
 /// Disposing kills the processes and deletes the folder.
 /// </summary>
-internal sealed partial class LanSession : IDisposable
+internal sealed class LanSession : IDisposable
 {
     private const string FileName = "lan.bin";
     private const int TrackerOctet = 1;
@@ -59,7 +58,7 @@ internal sealed partial class LanSession : IDisposable
         _seeder = Started(BenchProcess.StartIn(_seederHost, "seeder", _settings.ProgramsFolder, "P2PShare.Peer",
             "serve", "--port", "0", "--bind", LanNetwork.Address(SeederOctet), "--repo", repo, "--tracker", _tracker, "--log-level", "Warning"));
         line = await _seeder.WaitForLineAsync("Sharing", StartTimeout).WaitAsync(cancellationToken);
-        return ServingOn().Match(line).Groups[1].Value;
+        return PeerOutput.ServingEndpoint(line);
     }
 
     /// <summary>
@@ -114,10 +113,10 @@ internal sealed partial class LanSession : IDisposable
                     throw new InvalidOperationException($"{p.Name} exited {exits[i].Exit}.\nstdout:\n{p.Output}\nstderr:\n{p.Errors}");
                 if (!BenchFiles.SameContent(_source, Path.Combine(repos[i], FileName)))
                     throw new InvalidOperationException($"{p.Name}: its copy differs from the source");
-                var pieces = PiecesFrom().Matches(p.Output).Select(m => (Peer: m.Groups[1].Value, Count: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture))).ToList();
-                int fromSeeder = pieces.Where(x => x.Peer == seeder).Sum(x => x.Count);
+                var pieces = PeerOutput.PiecesByPeer(p.Output);
+                int fromSeeder = pieces.GetValueOrDefault(seeder);
                 var link = counted[_downloaders[i]];
-                downloads.Add(new LanDownload(p.Name, exits[i].At, p.CpuSeconds, link.RxPayload, link.TxPayload, fromSeeder, pieces.Sum(x => x.Count) - fromSeeder));
+                downloads.Add(new LanDownload(p.Name, exits[i].At, p.CpuSeconds, link.RxPayload, link.TxPayload, fromSeeder, pieces.Values.Sum() - fromSeeder));
             }
             return new LanRun(downloads, counted[_seederHost].TxPayload, _seeder.CpuSeconds - seederCpuBefore, load);
         }
@@ -157,10 +156,4 @@ internal sealed partial class LanSession : IDisposable
         _servers.Add(process);
         return process;
     }
-
-    [GeneratedRegex(@" on (\S+:\d+);")]
-    private static partial Regex ServingOn();
-
-    [GeneratedRegex(@"(\d+\.\d+\.\d+\.\d+:\d+) \((\d+) pieces?\)")]
-    private static partial Regex PiecesFrom();
 }
