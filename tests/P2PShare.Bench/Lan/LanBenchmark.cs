@@ -39,7 +39,8 @@ internal sealed class LanBenchmark(LanSettings settings, TextWriter output)
         long flowBytes = Math.Clamp((long)(settings.RateMbit * 1e6 / 8 * 4), 4L << 20, 256L << 20); // about 4 s at the rate
         var (seconds, counted) = await session.FlowAsync(flowBytes, cancellationToken);
         double mbit = flowBytes * 8 / seconds / 1e6;
-        Say(Invariant($"shaping check: plain TCP flow seeder -> d1, {flowBytes / 1048576.0:0.0} MiB in {seconds:0.00} s = {mbit:0.0} Mbit/s of payload = {mbit / settings.RateMbit:0.00} x R (tbf counts whole frames: at most 0.96 x R is TCP payload); link counters: {counted / 1048576.0:0.00} MiB payload counted for {flowBytes / 1048576.0:0.00} MiB sent ({(counted - flowBytes) * 100.0 / flowBytes:0.000} %)"));
+        // Adding 0.0 turns a rounded -0 into 0, so an exact count never prints as "-0.000".
+        Say(Invariant($"shaping check: plain TCP flow seeder -> d1, {flowBytes / 1048576.0:0.0} MiB in {seconds:0.00} s = {mbit:0.0} Mbit/s of payload = {mbit / settings.RateMbit:0.00} x R (tbf counts whole frames: at most 0.96 x R is TCP payload); link counters: {counted / 1048576.0:0.00} MiB payload counted for {flowBytes / 1048576.0:0.00} MiB sent ({Math.Round((counted - flowBytes) * 100.0 / flowBytes, 3) + 0.0:0.000} %)"));
 
         var runs = new List<LanRun>();
         for (int run = 1; run <= settings.Runs; run++)
