@@ -240,8 +240,8 @@ public sealed class PeerNode : IAsyncDisposable
         var session = new DownloadSession(target.Id, target.Name, shape.Length, peers, Repository, _options, ServingEndPoint.Port,
             _loggers.CreateLogger("P2PShare.Peer.Download"), ct => FindHoldersAsync(target.Id, shape, ct));
         session.PieceVerified += OnPieceVerified;
-        session.PeerDropped += (peer, reason) => Tell(Commands.Report.PeerDropped(session.Name, peer, reason));
-        session.PeerLost += (peer, reason) => Tell(Commands.Report.PeerLost(session.Name, peer, reason));
+        session.PeerDropped += (peer, drop) => Tell(Commands.Report.PeerDropped(session.Name, peer.ToString(), Commands.DownloadText.Drop(drop)));
+        session.PeerLost += (peer, drop) => Tell(Commands.Report.PeerLost(session.Name, peer.ToString(), Commands.DownloadText.Drop(drop)));
         var stop = new CancellationTokenSource();
         ActiveDownload download;
         // Listed before its run can end: a session that ends at once ("Already have") removes itself

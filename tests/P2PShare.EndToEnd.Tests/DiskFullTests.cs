@@ -72,7 +72,7 @@ public sealed class DiskFullTests
 
         free();
         var resumed = await (await downloader.RequestAsync("big.bin", CancellationToken.None)).Completion.WaitAsync(Deadline);
-        Assert.True(resumed.Outcome == DownloadOutcome.Completed, $"{resumed.Outcome}: {resumed.Reason}");
+        Assert.True(resumed.Outcome == DownloadOutcome.Completed, $"{resumed.Outcome}: {DownloadText.Reason(resumed)}");
         Assert.Equal(4, resumed.ResumedPieces);
         Assert.Equal(content, File.ReadAllBytes(resumed.FinalPath!));
         await downloader.DisposeAsync(); // closes its files before the disk goes away

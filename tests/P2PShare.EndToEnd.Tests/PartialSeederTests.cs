@@ -1,3 +1,4 @@
+using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
 
 namespace P2PShare.EndToEnd.Tests;
@@ -17,7 +18,7 @@ public sealed class PartialSeederTests
         var seederOptions = net.Options("seeder") with { TestOnlyServeBytesPerSecond = 4_000_000 };
         TestFiles.Write(seederOptions.RepositoryPath!, "shared.bin", content);
         var seeder = await net.StartPeerAsync(seederOptions);
-        string seederEndpoint = $"127.0.0.1:{seeder.ServingEndPoint.Port}";
+        var seederEndpoint = new HolderAddress("127.0.0.1", seeder.ServingEndPoint.Port);
         var downloaders = new List<P2PShare.Peer.PeerNode>();
         foreach (var name in new[] { "d1", "d2", "d3" })
             downloaders.Add(await net.StartPeerAsync(net.Options(name) with { HolderRefreshInterval = TimeSpan.FromMilliseconds(100) }));
@@ -27,7 +28,7 @@ public sealed class PartialSeederTests
 
         foreach (var result in results)
         {
-            Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+            Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
             Assert.Equal(content, File.ReadAllBytes(result.FinalPath!));
         }
         int fromDownloaders = results.Sum(r => r.PiecesByPeer.Where(kv => kv.Key != seederEndpoint).Sum(kv => kv.Value));

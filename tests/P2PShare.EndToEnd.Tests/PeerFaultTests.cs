@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using P2PShare.Peer;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
-using Microsoft.Extensions.Logging;
 
 namespace P2PShare.EndToEnd.Tests;
 
@@ -30,12 +30,12 @@ public sealed class PeerFaultTests
         var download = await downloader.RequestAsync(FileName, CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(download.Session.GetProgress().VerifiedPieces == 5), "5 pieces arrive from the first holder", Deadline);
 
-        string endpointA = Endpoint(holderA);
+        var endpointA = Endpoint(holderA);
         await holderA.DisposeAsync(); // dies with requests of ours in flight
         survivor.Open();
         var result = await download.Completion.WaitAsync(Deadline);
 
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
         Assert.Equal(5, result.PiecesByPeer[endpointA]);
         Assert.Equal(Pieces - 5, result.PiecesByPeer[Endpoint(holderB)]);
@@ -56,17 +56,17 @@ public sealed class PeerFaultTests
 
         await loop.ExecuteAsync($"request {FileName}", CancellationToken.None);
         var download = Assert.Single(downloader.Downloads);
-        string liarEndpoint = Endpoint(liar);
+        var liarEndpoint = Endpoint(liar);
         // The honest holder serves nothing until the liar has been caught, so the liar is surely asked.
         await Eventually.TrueAsync(() => Task.FromResult(download.Session.GetProgress().DroppedPeers.ContainsKey(liarEndpoint)), "the liar is dropped", Deadline);
         honest.Open();
         var result = await download.Completion.WaitAsync(Deadline);
 
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
         Assert.False(result.PiecesByPeer.ContainsKey(liarEndpoint), "no piece is taken from the liar");
         Assert.Equal(Pieces, result.PiecesByPeer[Endpoint(holder)]);
-        Assert.Contains("corrupt piece", result.DroppedPeers[liarEndpoint], StringComparison.Ordinal);
+        Assert.Equal(HolderDropKind.CorruptPiece, result.DroppedPeers[liarEndpoint].Kind);
         string shown = screen.ToString();
         Assert.Contains($"Dropped peer {liarEndpoint} for '{FileName}': it sent a corrupt piece", shown, StringComparison.Ordinal);
         Assert.Contains($"dropped {liarEndpoint} (it sent a corrupt piece", Report.Result(result), StringComparison.Ordinal);
@@ -87,7 +87,7 @@ public sealed class PeerFaultTests
         var download = await downloader.RequestAsync(FileName, CancellationToken.None);
         var result = await download.Completion.WaitAsync(Deadline);
 
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
         Assert.Equal(Pieces, result.PiecesByPeer[Endpoint(fast)]);
         // The pieces asked of the stalled holder came from the fast one in the end-game; those requests
@@ -127,7 +127,7 @@ public sealed class PeerFaultTests
 
         gate.Open();
         var result = await download.Completion.WaitAsync(Deadline);
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
     }
 
@@ -143,5 +143,5 @@ public sealed class PeerFaultTests
         return await net.StartPeerAsync(options);
     }
 
-    private static string Endpoint(PeerNode node) => $"127.0.0.1:{node.ServingEndPoint.Port}";
+    private static HolderAddress Endpoint(PeerNode node) => new("127.0.0.1", node.ServingEndPoint.Port);
 }
