@@ -235,7 +235,7 @@ public sealed partial class DownloadSession
     }
 
     // Which pieces are missing, why the download gave up, and whom it tried.
-    private string DescribeMissing(LocalFile file)
+    private string DescribeMissing(PartFile file)
     {
         var verified = file.Snapshot();
         int total = file.Manifest.PieceCount;

@@ -35,10 +35,10 @@ public sealed partial class DownloadSession
     private TaskCompletionSource _changed = NewSignal();
     private readonly TaskCompletionSource _allVerified = NewSignal();
     private readonly TaskCompletionSource<Manifest> _manifest = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<LocalFile> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<PartFile> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<SwarmEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PiecePicker? _picker;
-    private LocalFile? _file;
+    private PartFile? _file;
     private int _inFlight;
     private int _activePeers;
     private long _bytesReceived;
@@ -136,7 +136,7 @@ public sealed partial class DownloadSession
             cancellationToken.ThrowIfCancellationRequested();
             if (!AllVerified(file))
                 return Result(DownloadOutcome.Failed, null, resumed, file.Manifest.PieceCount, DescribeMissing(file));
-            string path = file.IsComplete ? file.FinalPath! : file.Complete();
+            string path = file.Complete().Path;
             return Result(DownloadOutcome.Completed, path, resumed, file.Manifest.PieceCount, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -160,10 +160,10 @@ public sealed partial class DownloadSession
         }
     }
 
-    private static bool AllVerified(LocalFile file) => file.IsComplete || file.VerifiedCount >= file.Manifest.PieceCount;
+    private static bool AllVerified(PartFile file) => file.IsComplete || file.VerifiedCount >= file.Manifest.PieceCount;
 
     // Opens (or resumes) the .part and lets the holders' connections start fetching pieces.
-    private LocalFile Open(Manifest manifest)
+    private PartFile Open(Manifest manifest)
     {
         var file = _repository.OpenDownload(manifest, Name);
         _manifest.TrySetResult(manifest); // a resumed download already has it: no holder need send it
@@ -179,7 +179,7 @@ public sealed partial class DownloadSession
         return file;
     }
 
-    private void OnPieceVerified(LocalFile file, int piece) => PieceVerified?.Invoke(file.Id, piece);
+    private void OnPieceVerified(PartFile file, int piece) => PieceVerified?.Invoke(file.Id, piece);
 
     private DownloadResult Result(DownloadOutcome outcome, string? path, int resumed, int total, string? reason)
     {
@@ -195,7 +195,7 @@ public sealed partial class DownloadSession
     /// Fetches pieces from one connected holder until the file is complete, the download stops
     /// (<paramref name="cancellationToken"/>), or the holder fails; says how it ended.
     /// </summary>
-    private async Task<HolderEnd> RunWorkerAsync(PeerLink link, LocalFile file, CancellationToken cancellationToken)
+    private async Task<HolderEnd> RunWorkerAsync(PeerLink link, PartFile file, CancellationToken cancellationToken)
     {
         string peer = link.Endpoint;
         var outstanding = new List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)>();
