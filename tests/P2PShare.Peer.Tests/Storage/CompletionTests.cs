@@ -43,14 +43,15 @@ public sealed class CompletionTests : IDisposable
     {
         using var repository = _folder.Open();
         var file = DownloadAll(repository, "report.pdf");
-        file.Complete();
+        var shared = file.Complete();
         var buffer = new byte[PieceLength];
 
         Assert.Equal(10, file.ReadPiece(5, buffer));
         Assert.Equal(StorageTestFolder.Piece(_data, _manifest, 5).ToArray(), buffer.AsSpan(0, 10).ToArray());
         Assert.Equal(PieceWriteResult.AlreadyHad, file.WritePiece(1, StorageTestFolder.Piece(_data, _manifest, 1)));
         Assert.True(repository.TryGet(_manifest.Id, out var held));
-        Assert.Same(file, held);
+        Assert.Same(shared, held); // the repository holds what the download became
+        Assert.Equal(10, held!.ReadPiece(5, buffer));
     }
 
     [Fact]
@@ -172,12 +173,11 @@ public sealed class CompletionTests : IDisposable
     public async Task Rescan_after_completion_keeps_the_same_file()
     {
         using var repository = _folder.Open();
-        var file = DownloadAll(repository, "report.pdf");
-        file.Complete();
+        var shared = DownloadAll(repository, "report.pdf").Complete();
 
         var files = await repository.ScanAsync(CancellationToken.None);
 
-        Assert.Same(file, Assert.Single(files));
+        Assert.Same(shared, Assert.Single(files));
         Assert.Equal(0, repository.HashedFileCount);
     }
 
