@@ -23,9 +23,9 @@ public sealed class DeletedFileTests
         await using var net = new PeerNetwork();
         await net.StartTrackerAsync();
         var gate = new PieceGate(free: 5);
-        var seederOptions = net.Options("seeder") with { TestFaults = new PeerTestFaults { BeforeServingPiece = gate.WaitAsync } };
+        var seederOptions = net.Options("seeder");
         TestFiles.Write(seederOptions.RepositoryPath!, FileName, Content);
-        var seeder = await net.StartPeerAsync(seederOptions);
+        var seeder = await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = GatedPieces.Wrap(gate.WaitAsync) });
         var wait = TimeSpan.FromSeconds(2);
         var downloader = await net.StartPeerAsync(net.Options("c") with { HolderWait = wait, StallTimeout = wait });
         var download = await downloader.RequestAsync(FileName, CancellationToken.None);

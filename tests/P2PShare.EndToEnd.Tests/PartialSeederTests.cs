@@ -1,4 +1,6 @@
+using P2PShare.Peer;
 using P2PShare.Peer.Commands;
+using P2PShare.Peer.Network;
 using P2PShare.Peer.Transfer;
 
 namespace P2PShare.EndToEnd.Tests;
@@ -15,9 +17,9 @@ public sealed class PartialSeederTests
         await net.StartTrackerAsync();
         var content = TestFiles.Random(4 * 1024 * 1024, seed: 31);
         // The seeder is slowed (test-only option) so the downloaders overlap long enough to trade pieces.
-        var seederOptions = net.Options("seeder") with { TestOnlyServeBytesPerSecond = 4_000_000 };
+        var seederOptions = net.Options("seeder");
         TestFiles.Write(seederOptions.RepositoryPath!, "shared.bin", content);
-        var seeder = await net.StartPeerAsync(seederOptions);
+        var seeder = await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = pieces => new ThrottledPieces(pieces, 4_000_000) });
         var seederEndpoint = new HolderAddress("127.0.0.1", seeder.ServingEndPoint.Port);
         var downloaders = new List<P2PShare.Peer.PeerNode>();
         foreach (var name in new[] { "d1", "d2", "d3" })

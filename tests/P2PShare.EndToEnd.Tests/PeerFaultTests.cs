@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using P2PShare.Peer;
+using P2PShare.Peer.Network;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
 
@@ -24,8 +25,8 @@ public sealed class PeerFaultTests
         await net.StartTrackerAsync();
         var dying = new PieceGate(free: 5);
         var survivor = new PieceGate(free: 0);
-        var holderA = await StartSeederAsync(net, "a", new PeerTestFaults { BeforeServingPiece = dying.WaitAsync });
-        var holderB = await StartSeederAsync(net, "b", new PeerTestFaults { BeforeServingPiece = survivor.WaitAsync });
+        var holderA = await StartSeederAsync(net, "a", GatedPieces.Wrap(dying.WaitAsync));
+        var holderB = await StartSeederAsync(net, "b", GatedPieces.Wrap(survivor.WaitAsync));
         var downloader = await net.StartPeerAsync(net.Options("c"));
         var download = await downloader.RequestAsync(FileName, CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(download.Session.GetProgress().VerifiedPieces == 5), "5 pieces arrive from the first holder", Deadline);
@@ -48,8 +49,8 @@ public sealed class PeerFaultTests
         await using var net = new PeerNetwork();
         await net.StartTrackerAsync();
         var honest = new PieceGate(free: 0);
-        var liar = await StartSeederAsync(net, "liar", new PeerTestFaults { CorruptServedPieces = true });
-        var holder = await StartSeederAsync(net, "honest", new PeerTestFaults { BeforeServingPiece = honest.WaitAsync });
+        var liar = await StartSeederAsync(net, "liar", CorruptPieces.Wrap);
+        var holder = await StartSeederAsync(net, "honest", GatedPieces.Wrap(honest.WaitAsync));
         var downloader = await net.StartPeerAsync(net.Options("c"));
         var screen = new StringWriter();
         var loop = new CommandLoop(downloader, TextReader.Null, new UserOutput(TextWriter.Synchronized(screen)), prompt: false);
@@ -80,8 +81,8 @@ public sealed class PeerFaultTests
         await using var net = new PeerNetwork { Loggers = loggers };
         await net.StartTrackerAsync();
         var stalled = new PieceGate(free: 0); // takes requests, never answers until the end
-        await StartSeederAsync(net, "stalled", new PeerTestFaults { BeforeServingPiece = stalled.WaitAsync });
-        var fast = await StartSeederAsync(net, "fast", new PeerTestFaults());
+        await StartSeederAsync(net, "stalled", GatedPieces.Wrap(stalled.WaitAsync));
+        var fast = await StartSeederAsync(net, "fast", pieces => pieces);
         var downloader = await net.StartPeerAsync(net.Options("c"));
 
         var download = await downloader.RequestAsync(FileName, CancellationToken.None);
@@ -103,7 +104,7 @@ public sealed class PeerFaultTests
         await using var net = new PeerNetwork();
         await net.StartTrackerAsync();
         var gate = new PieceGate(free: 3);
-        var seeder = await StartSeederAsync(net, "seeder", new PeerTestFaults { BeforeServingPiece = gate.WaitAsync });
+        var seeder = await StartSeederAsync(net, "seeder", GatedPieces.Wrap(gate.WaitAsync));
         var other = net.Options("other") with { ReconnectInitialDelay = TimeSpan.FromMilliseconds(50), ReconnectMaxDelay = TimeSpan.FromMilliseconds(400) };
         TestFiles.Write(other.RepositoryPath!, "notes.txt", "notes"u8.ToArray());
         var sharer = await net.StartPeerAsync(other);
@@ -131,16 +132,15 @@ public sealed class PeerFaultTests
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
     }
 
-    private static async Task<PeerNode> StartSeederAsync(PeerNetwork net, string name, PeerTestFaults faults)
+    private static async Task<PeerNode> StartSeederAsync(PeerNetwork net, string name, Func<IPieceSource, IPieceSource> serveThrough)
     {
         var options = net.Options(name) with
         {
-            TestFaults = faults,
             ReconnectInitialDelay = TimeSpan.FromMilliseconds(50),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(400),
         };
         TestFiles.Write(options.RepositoryPath!, FileName, Content);
-        return await net.StartPeerAsync(options);
+        return await net.StartPeerAsync(options, parts: new PeerParts { ServeThrough = serveThrough });
     }
 
     private static HolderAddress Endpoint(PeerNode node) => new("127.0.0.1", node.ServingEndPoint.Port);

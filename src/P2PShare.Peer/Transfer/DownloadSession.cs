@@ -118,7 +118,7 @@ public sealed class DownloadSession
             cancellationToken.ThrowIfCancellationRequested();
             if (!AllVerified(file))
                 return Result(DownloadOutcome.Failed, null, resumed, file.Manifest.PieceCount, Missing(file, await _swarm.Ended));
-            string path = file.IsComplete ? file.FinalPath! : file.Complete();
+            string path = file.Complete().Path;
             return Result(DownloadOutcome.Completed, path, resumed, file.Manifest.PieceCount, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -139,7 +139,7 @@ public sealed class DownloadSession
         }
     }
 
-    private static bool AllVerified(LocalFile file) => file.IsComplete || file.VerifiedCount >= file.Manifest.PieceCount;
+    private static bool AllVerified(PartFile file) => file.IsComplete || file.VerifiedCount >= file.Manifest.PieceCount;
 
     // Opens (or resumes) the .part and lets the holders' connections start fetching pieces.
     private PieceBoard Open(Manifest manifest)
@@ -208,7 +208,7 @@ public sealed class DownloadSession
     }
 
     // Which pieces are missing, why the download gave up, and whom it tried.
-    private DownloadFailure Missing(LocalFile file, SwarmEnd end) => end == SwarmEnd.Stalled
+    private DownloadFailure Missing(PartFile file, SwarmEnd end) => end == SwarmEnd.Stalled
         ? new DownloadFailure(DownloadFailureKind.PiecesUnavailable) { Verified = file.Snapshot(), Tried = _swarm.Failures(), Holders = _swarm.ConnectedCount, Waited = _options.StallTimeout }
         : new DownloadFailure(DownloadFailureKind.HoldersUnreachable) { Verified = file.Snapshot(), Tried = _swarm.Failures(), Waited = _options.HolderWait };
 

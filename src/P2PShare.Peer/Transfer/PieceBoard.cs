@@ -22,7 +22,7 @@ internal sealed class PieceBoard
     private long _bytesReceived;
 
     /// <summary>The board of <paramref name="file"/>; <paramref name="verified"/> hears of each piece verified here.</summary>
-    public PieceBoard(LocalFile file, ChangeSignal changed, Action<int> verified)
+    public PieceBoard(PartFile file, ChangeSignal changed, Action<int> verified)
     {
         File = file;
         _changed = changed;
@@ -33,7 +33,7 @@ internal sealed class PieceBoard
     }
 
     /// <summary>The download's file.</summary>
-    public LocalFile File { get; }
+    public PartFile File { get; }
 
     /// <summary>Completes once every piece is verified.</summary>
     public Task AllVerified => _allVerified.Task;

@@ -138,7 +138,7 @@ public sealed class HolderRetryTests
     public async Task A_holder_that_sent_a_corrupt_piece_is_never_dialled_again()
     {
         var log = new ListLogger();
-        await using var liar = await TestSeeder.StartAsync(Content, 0, new PeerTestFaults { CorruptServedPieces = true }, log);
+        await using var liar = await TestSeeder.StartAsync(Content, 0, CorruptPieces.Wrap, log);
         using var folder = new StorageTestFolder();
         var session = Session(folder, [liar.Entry()], Options with { HolderWait = TimeSpan.FromSeconds(1) });
 
