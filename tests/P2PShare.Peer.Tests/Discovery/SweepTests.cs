@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using P2PShare.Net;
 using P2PShare.Peer.Discovery;
 using P2PShare.Protocol.Discovery;
 
