@@ -6,10 +6,8 @@ using P2PShare.Peer.Network;
 using P2PShare.Peer.Outcomes;
 using P2PShare.Peer.Storage;
 using P2PShare.Peer.Transfer;
-using P2PShare.Protocol;
 using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
-using P2PShare.Protocol.Rpc;
 
 namespace P2PShare.Peer;
 
@@ -23,8 +21,7 @@ public sealed class PeerNode : IAsyncDisposable
     private readonly PeerOptions _options;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly Lock _gate = new();
-    private readonly List<ActiveDownload> _downloads = [];
+    private readonly DownloadList _downloads = new();
     private readonly CancellationTokenSource _leaving = new();
     private Repository? _repository;
     private PieceServer? _server;
@@ -63,14 +60,7 @@ public sealed class PeerNode : IAsyncDisposable
     public string? TrackerEndpoint => _tracker.Client is { IsConnected: true } t ? t.Endpoint : null;
 
     /// <summary>The downloads under way.</summary>
-    public IReadOnlyList<ActiveDownload> Downloads
-    {
-        get
-        {
-            lock (_gate)
-                return _downloads.ToList();
-        }
-    }
+    public IReadOnlyList<ActiveDownload> Downloads => _downloads.Snapshot();
 
     /// <summary>
     /// Binds the piece server, opens and scans the repository (named after the port unless given),
@@ -190,11 +180,8 @@ public sealed class PeerNode : IAsyncDisposable
             files = await ListAsync(cancellationToken);
         var shapes = FileLookup.Resolve(nameOrId, files);
         var target = shapes[0];
-        lock (_gate)
-        {
-            if (_downloads.Any(d => d.Session.Id == target.Id))
-                throw new PeerCommandException(new AlreadyDownloading(target.Name, target.Id));
-        }
+        if (_downloads.Has(target.Id))
+            throw new PeerCommandException(new AlreadyDownloading(target.Name, target.Id));
         if (Repository.TryGet(target.Id, out var local) && local is { IsComplete: true } && !File.Exists(local.FinalPath))
         {
             // Deleted from the folder since the last scan: forget it (and stop claiming it) instead of refusing.
@@ -224,15 +211,8 @@ public sealed class PeerNode : IAsyncDisposable
         session.PeerDropped += (peer, reason) => Tell(new HolderDropped(session.Name, peer, reason));
         session.PeerLost += (peer, reason) => Tell(new HolderLost(session.Name, peer, reason));
         var stop = new CancellationTokenSource();
-        ActiveDownload download;
-        // Listed before its run can end: a session that ends at once ("Already have") removes itself
-        // under this lock, and must find itself listed, or a stale entry with a disposed stop source stays.
-        lock (_gate)
-        {
-            download = new ActiveDownload(session, stop, RunDownloadAsync(session, stop), alreadyHere: peers.Count == 0);
-            _downloads.Add(download);
-        }
-        return download;
+        // Listed before its run can end, or a stale entry with a disposed stop source stays.
+        return _downloads.Add(() => new ActiveDownload(session, stop, RunDownloadAsync(session, stop), alreadyHere: peers.Count == 0));
     }
 
     private async Task<DownloadResult> RunDownloadAsync(DownloadSession session, CancellationTokenSource stop)
@@ -246,8 +226,7 @@ public sealed class PeerNode : IAsyncDisposable
         finally
         {
             session.PieceVerified -= _pieces.Verified;
-            lock (_gate)
-                _downloads.RemoveAll(d => d.Session == session);
+            _downloads.Remove(session);
             _pieces.Forget(session.Id);
             stop.Dispose();
         }
