@@ -41,12 +41,12 @@ public static class PeerProgram
         if (mode == PeerMode.Discover)
         {
             var report = await PeerNode.DiscoverAsync(options, loggers, cancellationToken);
-            output.WriteLine(report.ToString());
+            output.WriteLine(DiscoveryText.Report(report));
             return report.First is null ? 1 : 0;
         }
         await using var node = new PeerNode(options, loggers);
         if (mode != PeerMode.Interactive)
-            node.Notice += output.WriteLine; // the command loop subscribes itself
+            node.Notice += NoticeText.SayTo(output.WriteLine); // the command loop subscribes itself
         try
         {
             await node.StartServingAsync(stopping.Token);
@@ -64,7 +64,7 @@ public static class PeerProgram
                             () => loop.RunAsync(stopping.Token), stopping.Token);
                     }
                 case PeerMode.Serve:
-                    await node.LocateAndJoinAsync(null, output.WriteLine, stopping.Token, listFiles: false);
+                    await node.LocateAndJoinAsync(null, LocationText.SayTo(output.WriteLine), stopping.Token, listFiles: false);
                     output.WriteLine($"Sharing {Report.Plural(node.Repository.Files.Count, "file")} from {node.Repository.Root} on {node.ServingEndPoint}; joined the tracker at {node.TrackerEndpoint}. Ctrl+C stops.");
                     try
                     {
@@ -81,7 +81,7 @@ public static class PeerProgram
         }
         catch (PeerCommandException e)
         {
-            output.WriteErrorLine($"error: {e.Message}");
+            output.WriteErrorLine($"error: {FailureText.Of(e)}");
             return 2;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -93,7 +93,7 @@ public static class PeerProgram
     private static async Task<int> GetAsync(PeerNode node, UserOutput output, string file, bool live, CancellationToken cancellationToken)
     {
         const string ToContinue = "run the same command again to resume";
-        await node.LocateAndJoinAsync(null, output.WriteLine, cancellationToken, listFiles: false);
+        await node.LocateAndJoinAsync(null, LocationText.SayTo(output.WriteLine), cancellationToken, listFiles: false);
         var download = await node.RequestAsync(file, cancellationToken);
         if (!download.AlreadyHere) // else the result says "Already have"
             output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}) into {node.Repository.Root}");

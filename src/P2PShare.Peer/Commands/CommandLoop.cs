@@ -59,7 +59,7 @@ public sealed class CommandLoop
                 Interlocked.Increment(ref _failed);
             _output.WriteLine(Report.Result(result));
         };
-        _node.Notice += _output.WriteLine;
+        _node.Notice += NoticeText.SayTo(_output.WriteLine);
     }
 
     /// <summary>The current rate of each download, shared with whatever else shows progress.</summary>
@@ -150,7 +150,7 @@ public sealed class CommandLoop
         catch (PeerCommandException e)
         {
             Interlocked.Increment(ref _failed);
-            _output.WriteLine($"error: {e.Message}");
+            _output.WriteLine($"error: {FailureText.Of(e)}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -176,13 +176,13 @@ public sealed class CommandLoop
         {
             case "start":
                 RequireArgs(command, args, 0, 1);
-                var files = await _node.LocateAndJoinAsync(args.FirstOrDefault(), _output.WriteLine, cancellationToken);
+                var files = await _node.LocateAndJoinAsync(args.FirstOrDefault(), LocationText.SayTo(_output.WriteLine), cancellationToken);
                 _output.WriteLine($"Joined the tracker at {_node.TrackerEndpoint}; sharing {Report.Plural(_node.Repository.Files.Count, "file")} from {_node.Repository.Root}.");
                 _output.WriteLine(Report.FileList(files, _node.Repository, null, Report.ShortListRows));
                 break;
             case "discover":
                 RequireArgs(command, args, 0, 0);
-                _output.WriteLine((await _node.DiscoverAsync(cancellationToken)).ToString());
+                _output.WriteLine(DiscoveryText.Report(await _node.DiscoverAsync(cancellationToken)));
                 break;
             case "update":
                 RequireArgs(command, args, 0, 0);
