@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
+using P2PShare.Protocol.Security;
 using P2PShare.Tracker.Discovery;
 using P2PShare.Tracker.Network;
 using P2PShare.Tracker.Registry;
@@ -234,11 +235,15 @@ public sealed class TrackerServer : IAsyncDisposable
     private async Task RefuseBusyAsync(TcpClient tcp, IPEndPoint remote, string why)
     {
         using var owned = tcp;
-        await using var channel = new MessageChannel(tcp.GetStream(), _options.Limits);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_shutdown.Token);
         deadline.CancelAfter(_options.HandshakeTimeout + _options.RequestTimeout);
         try
         {
+            // In the connection's own transport: a TLS client reads nothing in clear.
+            var accepted = await TransportSecurity.AcceptAsync(tcp.Client, tcp.GetStream(), _options.Secret, _options.HandshakeTimeout, deadline.Token);
+            if (accepted.Secured is not { } secured)
+                return;
+            await using var channel = new MessageChannel(secured.Stream, _options.Limits);
             using var first = await channel.ReceiveAsync(_options.HandshakeTimeout, deadline.Token);
             if (first is not null)
             {
@@ -247,7 +252,7 @@ public sealed class TrackerServer : IAsyncDisposable
                     default, deadline.Token);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException || ConnectionFaults.IsFault(e))
         {
             TrackerLog.RefusalEnded(_logger, remote.ToString(), e.Message);
         }

@@ -59,15 +59,23 @@ public sealed class PieceAnswer : IAsyncDisposable
         return FromPool(buffer, Length);
     }
 
-    /// <summary>Sends the answer to <paramref name="request"/> on <paramref name="channel"/> (whose socket is <paramref name="socket"/>).</summary>
-    public async ValueTask SendAsync(MessageChannel channel, Socket socket, GetPiece request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the answer to <paramref name="request"/> on <paramref name="channel"/>, a file region straight
+    /// from the kernel on <paramref name="socket"/>; with no socket (TLS must see every byte) through a pooled buffer.
+    /// </summary>
+    public async ValueTask SendAsync(MessageChannel channel, Socket? socket, GetPiece request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(request);
         if (Error is { } error)
             await channel.ReplyAsync(request, error, default, cancellationToken);
+        else if (_region is not null && socket is null)
+        {
+            await using var copied = await InMemoryAsync(cancellationToken);
+            await copied.SendAsync(channel, null, request, cancellationToken);
+        }
         else if (_region is not null)
-            await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), Length, _region.SenderOn(socket), cancellationToken);
+            await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), Length, _region.SenderOn(socket!), cancellationToken);
         else
             await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), _buffer.AsMemory(0, Length), cancellationToken);
     }

@@ -5,6 +5,7 @@ using P2PShare.Protocol;
 using P2PShare.Protocol.Framing;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
+using P2PShare.Protocol.Security;
 
 namespace P2PShare.Peer.Network;
 
@@ -86,19 +87,20 @@ public sealed class PieceServer : IAsyncDisposable
         var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address;
         string observed = (address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address)?.ToString() ?? "";
         client.NoDelay = true;
-        var channel = new MessageChannel(client.GetStream(), _options.Limits, _frameMemory.ShareFor(observed));
         if (_quota.TryAdmit(observed) is { } full)
         {
             PeerLog.ServeRefused(_logger, remote, full);
-            _ = RefuseBusyAsync(channel, client, full);
+            _ = RefuseBusyAsync(client, observed, full, cancellationToken);
             return;
         }
-        lock (_connections)
-            _connections.Add(channel);
+        MessageChannel? channel = null;
         try
         {
             using var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            handshake.CancelAfter(_options.HandshakeTimeout); // the whole handshake, not each message of it
+            handshake.CancelAfter(_options.HandshakeTimeout); // the whole handshake (TLS included), not each message of it
+            channel = await OpenChannelAsync(client, observed, remote, handshake.Token);
+            if (channel is null)
+                return;
             var result = await Handshake.AcceptAsync(channel, PeerRole.Fetcher, observed, _options.Secret, null, _options.HandshakeTimeout, handshake.Token);
             if (result.Hello is null)
             {
@@ -107,7 +109,8 @@ public sealed class PieceServer : IAsyncDisposable
             }
             PeerLog.ServeAccepted(_logger, remote);
             using var queue = new ServeQueue();
-            var serving = ServeQueuedAsync(channel, client.Client, queue, remote, cancellationToken);
+            // Zero-copy sends write on the socket itself, which only a plain connection allows.
+            var serving = ServeQueuedAsync(channel, channel.Binding is null ? client.Client : null, queue, remote, cancellationToken);
             try
             {
                 await channel.RunAsync((incoming, ct) => HandleAsync(channel, queue, incoming, ct), _options.IdleTimeout, cancellationToken);
@@ -136,25 +139,47 @@ public sealed class PieceServer : IAsyncDisposable
         }
         finally
         {
-            lock (_connections)
-                _connections.Remove(channel);
+            if (channel is not null)
+            {
+                lock (_connections)
+                    _connections.Remove(channel);
+                channel.Dispose();
+            }
             _quota.Release(observed);
-            channel.Dispose();
             client.Dispose();
         }
     }
 
-    private async Task RefuseBusyAsync(MessageChannel channel, TcpClient client, string why)
+    // The transport first (TLS when there is a secret), then the channel, listed so that stopping closes it.
+    private async Task<MessageChannel?> OpenChannelAsync(TcpClient client, string observed, string remote, CancellationToken cancellationToken)
+    {
+        var accepted = await TransportSecurity.AcceptAsync(client.Client, client.GetStream(), _options.Secret, _options.HandshakeTimeout, cancellationToken);
+        if (accepted.Secured is not { } secured)
+        {
+            PeerLog.ServeRefused(_logger, remote, accepted.Refusal ?? "it closed during the handshake");
+            return null;
+        }
+        var channel = new MessageChannel(secured.Stream, _options.Limits, _frameMemory.ShareFor(observed)) { Binding = secured.Binding };
+        lock (_connections)
+            _connections.Add(channel);
+        return channel;
+    }
+
+    // Over a limit: answer busy in the connection's own transport (a TLS client reads nothing else), then close.
+    private async Task RefuseBusyAsync(TcpClient client, string observed, string why, CancellationToken cancellationToken)
     {
         using (client)
-        using (channel)
         {
             try
             {
-                await channel.SendAsync(new ErrorReply(ErrorCodes.Busy, $"this peer is {why}; try later") { ReplyTo = 1 })
-                    .WaitAsync(_options.HandshakeTimeout);
+                var accepted = await TransportSecurity.AcceptAsync(client.Client, client.GetStream(), _options.Secret, _options.HandshakeTimeout, cancellationToken);
+                if (accepted.Secured is not { } secured)
+                    return;
+                await using var channel = new MessageChannel(secured.Stream, _options.Limits, _frameMemory.ShareFor(observed));
+                await channel.SendAsync(new ErrorReply(ErrorCodes.Busy, $"this peer is {why}; try later") { ReplyTo = 1 }, default, cancellationToken)
+                    .WaitAsync(_options.HandshakeTimeout, cancellationToken);
             }
-            catch (Exception e) when (ConnectionFaults.IsFault(e))
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException || ConnectionFaults.IsFault(e))
             {
                 // They will see the connection close.
             }
@@ -162,7 +187,7 @@ public sealed class PieceServer : IAsyncDisposable
     }
 
     // Pieces are served by their own loop, in order, so the read loop can read ahead and act on cancels.
-    private async Task ServeQueuedAsync(MessageChannel channel, Socket socket, ServeQueue queue, string remote, CancellationToken cancellationToken)
+    private async Task ServeQueuedAsync(MessageChannel channel, Socket? socket, ServeQueue queue, string remote, CancellationToken cancellationToken)
     {
         try
         {
@@ -215,7 +240,7 @@ public sealed class PieceServer : IAsyncDisposable
         }
     }
 
-    private async Task ServePieceAsync(MessageChannel channel, Socket socket, GetPiece request, CancellationToken cancellationToken)
+    private async Task ServePieceAsync(MessageChannel channel, Socket? socket, GetPiece request, CancellationToken cancellationToken)
     {
         await using var answer = await _source.GetPieceAsync(request.File, request.Piece, cancellationToken);
         await answer.SendAsync(channel, socket, request, cancellationToken);

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
+using P2PShare.Protocol.Security;
 
 namespace P2PShare.Peer.Network;
 
@@ -32,7 +33,7 @@ internal static class TcpConnector
     }
 
     /// <summary>
-    /// Connects within the connect timeout, says hello as <paramref name="role"/> and hands the greeted
+    /// Connects within the connect timeout, starts TLS when there is a secret, says hello as <paramref name="role"/> and hands the greeted
     /// channel to <paramref name="greeted"/>. Whatever fails on the way (the connect, the handshake or
     /// <paramref name="greeted"/> itself) closes the channel and the socket before the exception goes on.
     /// </summary>
@@ -41,15 +42,18 @@ internal static class TcpConnector
     {
         ArgumentNullException.ThrowIfNull(options);
         var tcp = await ConnectAsync(host, port, options.ConnectTimeout, cancellationToken);
-        var channel = new MessageChannel(tcp.GetStream(), options.Limits);
+        MessageChannel? channel = null;
         try
         {
+            // With a secret, TLS first (PROTOCOL.md §6.1): not one frame travels in clear.
+            var secured = await TransportSecurity.ConnectAsync(tcp.GetStream(), options.Secret, options.HandshakeTimeout, cancellationToken);
+            channel = new MessageChannel(secured.Stream, options.Limits) { Binding = secured.Binding };
             var welcome = await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, role, ourPort, "P2PShare.Peer/1"), options.Secret, options.HandshakeTimeout, cancellationToken);
             return await greeted(channel, welcome);
         }
         catch
         {
-            channel.Dispose();
+            channel?.Dispose();
             tcp.Dispose();
             throw;
         }

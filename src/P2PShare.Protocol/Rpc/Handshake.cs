@@ -20,6 +20,8 @@ public static class Handshake
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(hello);
+        if (secret is not null && channel.Binding is null)
+            throw new InvalidOperationException("a secret is proved only over TLS: secure the stream with TransportSecurity first");
         // Until welcomed, the other side has proved nothing: no frame larger than a handshake needs.
         channel.BeforeHandshake = true;
         byte[]? clientNonce = secret is null ? null : SharedSecret.NewNonce();
@@ -36,11 +38,11 @@ public static class Handshake
             if (secret is null || clientNonce is null)
                 throw new ProtocolException("the other side asked for a secret we never offered");
             var serverNonce = Convert.FromHexString(challenge.Nonce);
-            var proof = secret.Prove(AuthDirection.Client, hello.Role, hello.Version, clientNonce, serverNonce);
+            var proof = secret.Prove(AuthDirection.Client, hello.Role, hello.Version, clientNonce, serverNonce, channel.Binding!);
             await channel.SendAsync(new AuthProof(AuthToken.Encode(proof)) { RequestId = 2 }, default, cancellationToken);
             var welcome = CheckWelcome(await ReceiveReplyAsync(channel, timeout, cancellationToken));
-            if (welcome.Proof is null || !secret.Verify(Convert.FromHexString(welcome.Proof), AuthDirection.Server, hello.Role, hello.Version, clientNonce, serverNonce))
-                throw new ProtocolException("the other side could not prove it knows the shared secret (a different secret, or an impostor); closing");
+            if (welcome.Proof is null || !secret.Verify(Convert.FromHexString(welcome.Proof), AuthDirection.Server, hello.Role, hello.Version, clientNonce, serverNonce, channel.Binding!))
+                throw new ProtocolException("the other side could not prove it knows the shared secret (a different secret, or a relay in the middle); closing");
             channel.BeforeHandshake = false;
             return welcome;
         }
@@ -124,6 +126,8 @@ public static class Handshake
             return (hello, null, new(HandshakeRefusal.OpenNetwork, "this side runs without a secret (an open network) and cannot check yours: give both sides the same secret, or neither"));
         if (hello.AuthScheme is null)
             return (hello, null, new(HandshakeRefusal.SecretRequired, "a shared secret is required here"));
+        if (channel.Binding is not { } binding)
+            return (hello, null, new(HandshakeRefusal.SecretRequired, "a shared secret is required here, proved inside TLS 1.3 (PROTOCOL.md §6.1); this hello came in plain TCP (an older version?)"));
         if (hello.AuthScheme != SharedSecret.Scheme || hello.Nonce is null)
             return (hello, null, new(HandshakeRefusal.Scheme, $"authentication scheme '{hello.AuthScheme}' with{(hello.Nonce is null ? "out" : "")} a nonce is not supported; this side speaks '{SharedSecret.Scheme}' with a nonce"));
 
@@ -139,9 +143,9 @@ public static class Handshake
         if (answer is not AuthProof { RequestId: not 0 } proof)
             return (answer, null, new(HandshakeRefusal.NoProof, $"expected 'proof' after the challenge, not '{answer.Type}'"));
         var clientNonce = Convert.FromHexString(hello.Nonce);
-        if (!secret.Verify(Convert.FromHexString(proof.Proof), AuthDirection.Client, hello.Role, hello.Version, clientNonce, serverNonce))
-            return (proof, null, new(HandshakeRefusal.WrongProof, "the proof does not match: this side has a different secret"));
-        var ours = secret.Prove(AuthDirection.Server, hello.Role, hello.Version, clientNonce, serverNonce);
+        if (!secret.Verify(Convert.FromHexString(proof.Proof), AuthDirection.Client, hello.Role, hello.Version, clientNonce, serverNonce, binding))
+            return (proof, null, new(HandshakeRefusal.WrongProof, "the proof does not match: this side has a different secret, or a relay in the middle holds the TLS session"));
+        var ours = secret.Prove(AuthDirection.Server, hello.Role, hello.Version, clientNonce, serverNonce, binding);
         return (proof, AuthToken.Encode(ours), null);
     }
 

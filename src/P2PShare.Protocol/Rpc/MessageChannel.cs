@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Framing;
 using P2PShare.Protocol.Messages;
 
@@ -28,6 +29,12 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
         _limits = limits ?? ProtocolLimits.Default;
         _reader = new FrameStreamReader(stream, _limits, budget);
     }
+
+    /// <summary>
+    /// The TLS session this channel runs in, when the transport is TLS (<see cref="Security.TransportSecurity"/>);
+    /// a secret proof covers it, and a side with a secret greets or accepts only over one.
+    /// </summary>
+    public ChannelBinding? Binding { get; init; }
 
     /// <summary>The limits frames are held to.</summary>
     public ProtocolLimits Limits => _limits;

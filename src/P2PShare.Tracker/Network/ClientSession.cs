@@ -4,6 +4,7 @@ using P2PShare.Protocol;
 using P2PShare.Protocol.Framing;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
+using P2PShare.Protocol.Security;
 using P2PShare.Tracker.Registry;
 
 namespace P2PShare.Tracker.Network;
@@ -17,7 +18,7 @@ namespace P2PShare.Tracker.Network;
 internal sealed class ClientSession : IDisposable
 {
     private readonly TcpClient _tcp;
-    private readonly MessageChannel _channel;
+    private MessageChannel? _channel; // made once the transport is up (TLS first when there is a secret)
     private readonly SessionContext _context;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action _ended;
@@ -32,8 +33,9 @@ internal sealed class ClientSession : IDisposable
         Remote = remote;
         Label = remote.ToString();
         _context = context;
-        _channel = new MessageChannel(tcp.GetStream(), context.Options.Limits, context.FrameMemoryFor(remote.Address));
     }
+
+    private MessageChannel Channel => _channel ?? throw new InvalidOperationException("the session has no channel before its handshake");
 
     /// <summary>Unique for the tracker's lifetime; also the client's key in the registry.</summary>
     public long Id { get; }
@@ -81,7 +83,10 @@ internal sealed class ClientSession : IDisposable
     public void Close(string reason)
     {
         _closeReason ??= reason;
-        _channel.Close();
+        if (_channel is { } channel)
+            channel.Close();
+        else
+            _tcp.Dispose(); // still in TLS: that fails it
     }
 
     /// <summary>Tells the client the tracker is leaving; best effort.</summary>
@@ -89,7 +94,8 @@ internal sealed class ClientSession : IDisposable
     {
         try
         {
-            await _channel.SendAsync(new Bye(), default, cancellationToken);
+            if (_channel is { } channel)
+                await channel.SendAsync(new Bye(), default, cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
@@ -110,7 +116,7 @@ internal sealed class ClientSession : IDisposable
                     return;
                 var serving = new IPEndPoint(Remote.Address, hello.ListenPort);
                 TrackerLog.Joined(logger, Label, hello.ListenPort == 0 ? "no port" : serving.ToString(), hello.Agent);
-                await _channel.RunAsync(new ClientRequests(this, _context).HandleAsync, _context.Options.IdleTimeout, _context.Shutdown);
+                await Channel.RunAsync(new ClientRequests(this, _context).HandleAsync, _context.Options.IdleTimeout, _context.Shutdown);
                 _closeReason ??= "it closed the connection";
             }
             finally
@@ -151,7 +157,7 @@ internal sealed class ClientSession : IDisposable
     public void Dispose()
     {
         _closeReason ??= "the connection was released";
-        _channel.Dispose();
+        _channel?.Dispose();
         _tcp.Dispose();
     }
 
@@ -163,6 +169,14 @@ internal sealed class ClientSession : IDisposable
         try
         {
             // Listed before the welcome goes out: a peer that has its welcome is refreshed by any later update.
+            var accepted = await TransportSecurity.AcceptAsync(_tcp.Client, _tcp.GetStream(), _context.Options.Secret, timeout, deadline.Token);
+            if (accepted.Secured is not { } secured)
+            {
+                if (accepted.Refusal is not null)
+                    TrackerLog.HandshakeRefusedBecause(_context.Logger, Label, accepted.Refusal);
+                return null;
+            }
+            _channel = new MessageChannel(secured.Stream, _context.Options.Limits, _context.FrameMemoryFor(Remote.Address)) { Binding = secured.Binding };
             var result = await Handshake.AcceptAsync(_channel, PeerRole.Peer, Remote.Address.ToString(), _context.Options.Secret, hello =>
             {
                 _context.Registry.Join(Id, new IPEndPoint(Remote.Address, hello.ListenPort));
@@ -206,7 +220,7 @@ internal sealed class ClientSession : IDisposable
     {
         try
         {
-            using var reply = await _channel.RequestAsync(new Refresh(), Timeout.InfiniteTimeSpan, deadline);
+            using var reply = await Channel.RequestAsync(new Refresh(), Timeout.InfiniteTimeSpan, deadline);
             switch (reply.Message)
             {
                 case Announce announce:
@@ -221,7 +235,7 @@ internal sealed class ClientSession : IDisposable
                     return false;
             }
         }
-        catch (OperationCanceledException) when (!shutdown.IsCancellationRequested && _channel.Closed.IsCancellationRequested)
+        catch (OperationCanceledException) when (!shutdown.IsCancellationRequested && Channel.Closed.IsCancellationRequested)
         {
             TrackerLog.RefreshFailed(_context.Logger, Label, "its connection closed");
             return false;
@@ -257,16 +271,16 @@ internal sealed class ClientSession : IDisposable
         {
             try
             {
-                await _channel.ReplyAsync(request, reply, default, deadline.Token);
+                await Channel.ReplyAsync(request, reply, default, deadline.Token);
             }
             catch (ProtocolException e)
             {
                 // The frame was refused before a byte was written; the connection is intact.
                 TrackerLog.ReplyTooLarge(_context.Logger, reply.Type, Label, e.Message);
-                await _channel.ReplyAsync(request, new ErrorReply(ErrorCodes.Failed, $"the '{reply.Type}' reply is too large to send ({e.Message}); ask for less"), default, deadline.Token);
+                await Channel.ReplyAsync(request, new ErrorReply(ErrorCodes.Failed, $"the '{reply.Type}' reply is too large to send ({e.Message}); ask for less"), default, deadline.Token);
             }
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_channel.Closed.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !Channel.Closed.IsCancellationRequested)
         {
             var reason = $"it did not take a reply within {timeout.TotalSeconds:0.#} s";
             Close(reason);

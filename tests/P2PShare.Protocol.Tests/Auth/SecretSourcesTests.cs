@@ -5,9 +5,10 @@ namespace P2PShare.Protocol.Tests.Auth;
 public sealed class SecretSourcesTests
 {
     private static readonly byte[] Nonce = new byte[32];
+    private static readonly ChannelBinding Binding = new(Nonce, Nonce);
 
     private static bool Same(SharedSecret? a, string expected) =>
-        a is not null && a.Verify(new SharedSecret(expected).Prove(AuthDirection.Client, "peer", 1, Nonce, Nonce), AuthDirection.Client, "peer", 1, Nonce, Nonce);
+        a is not null && a.Verify(new SharedSecret(expected).Prove(AuthDirection.Client, "peer", 1, Nonce, Nonce, Binding), AuthDirection.Client, "peer", 1, Nonce, Nonce, Binding);
 
     [Fact]
     public void Nothing_given_means_an_open_network() => Assert.Null(SecretSources.Resolve(null, null, null));

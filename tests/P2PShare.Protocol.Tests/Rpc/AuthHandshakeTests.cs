@@ -21,7 +21,7 @@ public sealed class AuthHandshakeTests
     [Fact]
     public async Task Both_sides_with_the_same_secret_are_welcomed_with_a_proof()
     {
-        await using var pair = await ChannelPair.ConnectAsync();
+        await using var pair = await ChannelPair.ConnectAsync(tls: true);
         var accept = Accept(pair, Secret);
         var welcome = await Greet(pair, Secret);
         var result = await accept.WaitAsync(Timeout);
@@ -35,7 +35,7 @@ public sealed class AuthHandshakeTests
     [Fact]
     public async Task A_wrong_secret_is_refused_with_the_auth_code_on_both_sides()
     {
-        await using var pair = await ChannelPair.ConnectAsync();
+        await using var pair = await ChannelPair.ConnectAsync(tls: true);
         bool admitted = false;
         var accept = Handshake.AcceptAsync(pair.Server, PeerRole.Peer, "127.0.0.1", Secret, _ => admitted = true, Timeout, CancellationToken.None);
 
@@ -53,7 +53,7 @@ public sealed class AuthHandshakeTests
     [Fact]
     public async Task A_greeter_without_a_secret_is_refused_by_a_side_that_requires_one()
     {
-        await using var pair = await ChannelPair.ConnectAsync();
+        await using var pair = await ChannelPair.ConnectAsync(tls: true);
         var accept = Accept(pair, Secret);
 
         var e = await Assert.ThrowsAsync<RemoteErrorException>(() => Greet(pair, null));
@@ -67,9 +67,32 @@ public sealed class AuthHandshakeTests
     }
 
     [Fact]
-    public async Task A_greeter_with_a_secret_is_refused_by_an_open_side()
+    public async Task A_hello_offering_a_proof_over_plain_tcp_is_refused_before_any_challenge()
+    {
+        // The secret is proved only inside TLS: a plain hello with auth gets no challenge to answer.
+        await using var pair = await ChannelPair.ConnectAsync();
+        var accept = Accept(pair, Secret);
+        await pair.Client.SendAsync(PeerHello with { RequestId = 1, AuthScheme = SharedSecret.Scheme, Nonce = new string('d', 64) }).WaitAsync(Timeout);
+        using var answer = await pair.Client.ReceiveAsync(Timeout);
+
+        var error = Assert.IsType<ErrorReply>(answer!.Message);
+        Assert.Equal(ErrorCodes.Auth, error.Code);
+        Assert.Contains("TLS", error.Text, StringComparison.Ordinal);
+        Assert.Equal(HandshakeRefusal.SecretRequired, (await accept.WaitAsync(Timeout)).Reason);
+    }
+
+    [Fact]
+    public async Task A_greeter_with_a_secret_will_not_prove_it_over_plain_tcp()
     {
         await using var pair = await ChannelPair.ConnectAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Greet(pair, Secret));
+    }
+
+    [Fact]
+    public async Task A_greeter_with_a_secret_is_refused_by_an_open_side()
+    {
+        await using var pair = await ChannelPair.ConnectAsync(tls: true);
         var accept = Accept(pair, null);
 
         var e = await Assert.ThrowsAsync<RemoteErrorException>(() => Greet(pair, Secret));
@@ -84,7 +107,7 @@ public sealed class AuthHandshakeTests
     [Fact]
     public async Task A_greeter_with_a_secret_does_not_trust_a_side_that_welcomes_without_a_challenge()
     {
-        await using var pair = await ChannelPair.ConnectAsync();
+        await using var pair = await ChannelPair.ConnectAsync(tls: true);
         var greet = Greet(pair, Secret);
         using (var hello = await pair.Server.ReceiveAsync(Timeout))
             await pair.Server.ReplyAsync(hello!.Message, new Welcome(ProtocolLimits.CurrentVersion, "")).WaitAsync(Timeout);
@@ -96,7 +119,7 @@ public sealed class AuthHandshakeTests
     [Fact]
     public async Task An_impostor_that_cannot_prove_the_secret_is_not_trusted()
     {
-        await using var pair = await ChannelPair.ConnectAsync();
+        await using var pair = await ChannelPair.ConnectAsync(tls: true);
         var greet = Greet(pair, Secret);
         using (var hello = await pair.Server.ReceiveAsync(Timeout))
             await pair.Server.ReplyAsync(hello!.Message, new Challenge(new string('a', 64))).WaitAsync(Timeout);
@@ -112,7 +135,7 @@ public sealed class AuthHandshakeTests
     {
         // Record a genuine client proof from one session...
         string recordedNonce, recordedProof;
-        await using (var first = await ChannelPair.ConnectAsync())
+        await using (var first = await ChannelPair.ConnectAsync(tls: true))
         {
             var greet = Greet(first, Secret); // we play the server by hand and stop after its proof
             using var hello = await first.Server.ReceiveAsync(Timeout);
@@ -125,7 +148,7 @@ public sealed class AuthHandshakeTests
         }
 
         // ...and replay it: the server's fresh nonce makes it worthless.
-        await using var second = await ChannelPair.ConnectAsync();
+        await using var second = await ChannelPair.ConnectAsync(tls: true);
         var replayed = Accept(second, Secret);
         await second.Client.SendAsync(PeerHello with { RequestId = 1, AuthScheme = SharedSecret.Scheme, Nonce = recordedNonce }).WaitAsync(Timeout);
         using (var challenge = await second.Client.ReceiveAsync(Timeout))
@@ -140,7 +163,7 @@ public sealed class AuthHandshakeTests
     [Fact]
     public async Task Skipping_the_proof_is_refused_and_nothing_else_is_answered()
     {
-        await using var pair = await ChannelPair.ConnectAsync();
+        await using var pair = await ChannelPair.ConnectAsync(tls: true);
         var accept = Accept(pair, Secret);
         await pair.Client.SendAsync(PeerHello with { RequestId = 1, AuthScheme = SharedSecret.Scheme, Nonce = new string('d', 64) }).WaitAsync(Timeout);
         using (var challenge = await pair.Client.ReceiveAsync(Timeout))

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Rpc;
+using P2PShare.Protocol.Security;
 
 namespace P2PShare.Protocol.Tests.Rpc;
 
@@ -25,7 +27,8 @@ internal sealed class ChannelPair : IAsyncDisposable
 
     public TcpClient ServerSocket { get; }
 
-    public static async Task<ChannelPair> ConnectAsync(ProtocolLimits? limits = null)
+    /// <summary>A connected pair; with <paramref name="tls"/>, TLS 1.3 as a network with a secret runs it (PROTOCOL.md §6.1).</summary>
+    public static async Task<ChannelPair> ConnectAsync(ProtocolLimits? limits = null, bool tls = false)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -36,9 +39,16 @@ internal sealed class ChannelPair : IAsyncDisposable
             var accept = listener.AcceptTcpClientAsync();
             await client.ConnectAsync(IPAddress.Loopback, port).WaitAsync(Timeout);
             var server = await accept.WaitAsync(Timeout);
+            if (!tls)
+                return new ChannelPair(new MessageChannel(client.GetStream(), limits), new MessageChannel(server.GetStream(), limits), client, server);
+            // The TLS layer never reads the secret (the handshake above it does): any one turns TLS on.
+            var anySecret = new SharedSecret("turns tls on");
+            var accepted = TransportSecurity.AcceptAsync(server.Client, server.GetStream(), anySecret, Timeout, CancellationToken.None);
+            var connected = await TransportSecurity.ConnectAsync(client.GetStream(), anySecret, Timeout, CancellationToken.None);
+            var serverSide = (await accepted.WaitAsync(Timeout)).Secured!;
             return new ChannelPair(
-                new MessageChannel(client.GetStream(), limits),
-                new MessageChannel(server.GetStream(), limits),
+                new MessageChannel(connected.Stream, limits) { Binding = connected.Binding },
+                new MessageChannel(serverSide.Stream, limits) { Binding = serverSide.Binding },
                 client,
                 server);
         }
