@@ -4,6 +4,8 @@ using P2PShare.Protocol;
 using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
+using P2PShare.Protocol.Security;
+using P2PShare.Testing;
 using P2PShare.Tracker.Tests.Support;
 
 namespace P2PShare.Tracker.Tests.Network;
@@ -61,8 +63,9 @@ public sealed class AuthTests
         await using var tracker = await TestTracker.StartAsync(Closed);
         await using var holder = await TestPeer.JoinAsync(tracker, 7001, secret: Secret);
         await holder.AnnounceAsync(Files.Complete("a.bin", "a"));
-        using var tcp = await TestPeer.OpenAsync(tracker);
-        await using var channel = new MessageChannel(tcp.GetStream());
+        var (tcp, channel) = await TestPeer.OpenChannelAsync(tracker, Secret);
+        using var owned = tcp;
+        await using var owns = channel;
 
         await channel.SendAsync(new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 7002, "") { RequestId = 1, AuthScheme = SharedSecret.Scheme, Nonce = new string('0', 64) });
         using (var challenge = await channel.ReceiveAsync(TestTracker.Deadline))
@@ -72,6 +75,38 @@ public sealed class AuthTests
         using (var answer = await channel.ReceiveAsync(TestTracker.Deadline))
             Assert.Equal(ErrorCodes.Auth, Assert.IsType<ErrorReply>(answer!.Message).Code);
         Assert.Null(await channel.ReceiveAsync(TestTracker.Deadline));
+    }
+
+    [Fact]
+    public async Task A_peer_speaking_tls_without_the_secret_is_refused_and_never_listed()
+    {
+        var logger = new ListLogger();
+        await using var tracker = await TestTracker.StartAsync(Closed, logger);
+
+        // TLS alone admits nobody: the proof inside it is what counts.
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => TestPeer.JoinAsync(tracker, 7001, secret: new SharedSecret("tls but the wrong secret")));
+
+        Assert.Equal(ErrorCodes.Auth, refused.Code);
+        Assert.Equal(0, tracker.Registry.ClientCount);
+    }
+
+    [Fact]
+    public async Task A_relay_in_the_middle_gets_no_peer_listed_and_both_ends_refuse()
+    {
+        var logger = new ListLogger();
+        await using var tracker = await TestTracker.StartAsync(Closed, logger);
+        await using var relay = await TlsRelay.StartAsync("127.0.0.1", tracker.LocalEndPoint.Port);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, relay.Port).WaitAsync(TestTracker.Deadline);
+        var secured = await TransportSecurity.ConnectAsync(tcp.GetStream(), Secret, TestTracker.Deadline, CancellationToken.None);
+        await using var channel = new MessageChannel(secured.Stream) { Binding = secured.Binding };
+
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() =>
+            Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 7001, ""), Secret, TestTracker.Deadline, CancellationToken.None));
+
+        Assert.Equal(ErrorCodes.Auth, refused.Code);
+        await Eventually.TrueAsync(() => Task.FromResult(logger.Has(LogLevel.Warning, "relay in the middle")), "the tracker logs the refusal");
+        Assert.Equal(0, tracker.Registry.ClientCount);
     }
 
     [Fact]
@@ -90,8 +125,9 @@ public sealed class AuthTests
     {
         // Long enough that the challenge surely comes first on a loaded machine (0.3 s was not), well inside the 10 s deadline.
         await using var tracker = await TestTracker.StartAsync(Closed with { HandshakeTimeout = TimeSpan.FromSeconds(3) });
-        using var tcp = await TestPeer.OpenAsync(tracker);
-        await using var channel = new MessageChannel(tcp.GetStream());
+        var (tcp, channel) = await TestPeer.OpenChannelAsync(tracker, Secret);
+        using var owned = tcp;
+        await using var owns = channel;
 
         await channel.SendAsync(new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 7002, "") { RequestId = 1, AuthScheme = SharedSecret.Scheme, Nonce = new string('0', 64) });
         using (var challenge = await channel.ReceiveAsync(TestTracker.Deadline))

@@ -5,6 +5,7 @@ using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
+using P2PShare.Protocol.Security;
 
 namespace P2PShare.Tracker.Tests.Support;
 
@@ -56,10 +57,25 @@ internal sealed class TestPeer : IAsyncDisposable
         return tcp;
     }
 
-    public static async Task<TestPeer> JoinAsync(TrackerServer tracker, int listenPort, bool answersRefresh = true, SharedSecret? secret = null, IPAddress? from = null)
+    /// <summary>A connection to <paramref name="tracker"/> ready for a hello: TLS first when there is a <paramref name="secret"/>, as a peer does it.</summary>
+    public static async Task<(TcpClient Tcp, MessageChannel Channel)> OpenChannelAsync(TrackerServer tracker, SharedSecret? secret, IPAddress? from = null)
     {
         var tcp = await OpenAsync(tracker, from);
-        var channel = new MessageChannel(tcp.GetStream());
+        try
+        {
+            var secured = await TransportSecurity.ConnectAsync(tcp.GetStream(), secret, Deadline, CancellationToken.None);
+            return (tcp, new MessageChannel(secured.Stream) { Binding = secured.Binding });
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
+    }
+
+    public static async Task<TestPeer> JoinAsync(TrackerServer tracker, int listenPort, bool answersRefresh = true, SharedSecret? secret = null, IPAddress? from = null)
+    {
+        var (tcp, channel) = await OpenChannelAsync(tracker, secret, from);
         try
         {
             var hello = new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, listenPort, "tracker-tests");
