@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
+using P2PShare.Protocol.Security;
+using P2PShare.Protocol.Auth;
 
 namespace P2PShare.EndToEnd.Tests;
 
@@ -18,11 +20,14 @@ internal sealed class FakeTracker : IAsyncDisposable
     private readonly IReadOnlyList<HolderEntry> _holders;
     private readonly List<Task> _clients = [];
     private readonly Task _accepting;
+    private readonly SharedSecret? _secret;
 
-    public FakeTracker(NetworkFile file, IReadOnlyList<HolderEntry> holders)
+    /// <summary>With <paramref name="secret"/>, it runs TLS and asks for the proof, as a real closed tracker does.</summary>
+    public FakeTracker(NetworkFile file, IReadOnlyList<HolderEntry> holders, SharedSecret? secret = null)
     {
         _file = file;
         _holders = holders;
+        _secret = secret;
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -49,11 +54,14 @@ internal sealed class FakeTracker : IAsyncDisposable
     private async Task ServeAsync(TcpClient tcp)
     {
         using (tcp)
-        using (var channel = new MessageChannel(tcp.GetStream()))
         {
             try
             {
-                if ((await Handshake.AcceptAsync(channel, PeerRole.Peer, "127.0.0.1:1", null, null, TimeSpan.FromSeconds(10), _stop.Token)).Hello is null)
+                var secured = (await TransportSecurity.AcceptAsync(tcp.Client, tcp.GetStream(), _secret, TimeSpan.FromSeconds(10), _stop.Token)).Secured;
+                if (secured is null)
+                    return;
+                using var channel = new MessageChannel(secured.Stream) { Binding = secured.Binding };
+                if ((await Handshake.AcceptAsync(channel, PeerRole.Peer, "127.0.0.1:1", _secret, null, TimeSpan.FromSeconds(10), _stop.Token)).Hello is null)
                     return;
                 await channel.RunAsync(async (incoming, ct) =>
                 {
@@ -71,7 +79,7 @@ internal sealed class FakeTracker : IAsyncDisposable
                     }
                 }, Timeout.InfiniteTimeSpan, _stop.Token);
             }
-            catch (Exception e) when (e is OperationCanceledException or IOException or ProtocolException or ObjectDisposedException or SocketException)
+            catch (Exception e) when (e is OperationCanceledException or IOException or ProtocolException or ObjectDisposedException or SocketException or TimeoutException)
             {
                 // The peer left, or we are stopping.
             }

@@ -16,6 +16,7 @@ public sealed class TcpTap : IAsyncDisposable
     private readonly List<Task> _pumps = [];
     private long _flipAt = -1;
     private long _downstream;
+    private int _connections;
 
     private TcpTap(IPEndPoint target) => _target = target;
 
@@ -33,6 +34,9 @@ public sealed class TcpTap : IAsyncDisposable
 
     /// <summary>Flips (xor 0xff) the byte at <paramref name="offset"/> of all the bytes the server sends, counted across connections; once.</summary>
     public void FlipServerByteAt(long offset) => Interlocked.Exchange(ref _flipAt, offset);
+
+    /// <summary>Connections forwarded so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>True once the flip happened.</summary>
     public bool Flipped => Interlocked.Read(ref _flipAt) == -2;
@@ -57,6 +61,7 @@ public sealed class TcpTap : IAsyncDisposable
             {
                 return;
             }
+            Interlocked.Increment(ref _connections);
             var server = new TcpClient();
             await server.ConnectAsync(_target, _stop.Token);
             lock (_pumps)
