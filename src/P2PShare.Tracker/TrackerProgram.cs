@@ -53,7 +53,7 @@ public static class TrackerProgram
                 await output.WriteLineAsync($"mDNS is off ({mdnsProblem}); peers still find this tracker by UDP discovery");
             await output.WriteLineAsync(options.Secret is null
                 ? "Authentication is OFF: the network is open; anyone who can reach this port may join, list and fetch. Set P2PSHARE_SECRET or --secret-file on the tracker and every peer to close it."
-                : "Authentication is ON: only peers that prove the shared secret (HMAC-SHA256 challenge-response) may join; traffic is still not encrypted.");
+                : "Authentication is ON: only peers that prove the shared secret (HMAC-SHA256 challenge-response) may join; every connection is TLS 1.3.");
             await output.WriteLineAsync("Ctrl+C stops it.");
 
             try
