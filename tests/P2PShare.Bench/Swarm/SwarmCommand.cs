@@ -15,11 +15,12 @@ internal static class SwarmCommand
         var runs = new Option<int>("--runs") { Description = "Repeat the whole measurement; medians are printed.", DefaultValueFactory = _ => 1 };
         var tempRoot = new Option<string>("--temp") { Description = "Folder for the temporary files (deleted afterwards).", DefaultValueFactory = _ => Path.GetTempPath() };
         var programs = new Option<string?>("--programs") { Description = BenchPrograms.OptionHelp };
+        var secret = new Option<bool>("--secret") { Description = "Run the tracker and every peer with one random shared secret (TLS 1.3 on every connection), to compare with an open run." };
         var downloaderArgs = new Option<string[]>("--downloader-arg") { Description = "Extra argument for every downloader (repeatable), e.g. a tuning option under test.", AllowMultipleArgumentsPerToken = false };
 
         var command = new Command("swarm", "Download a generated file from N seeding peers (real processes on 127.0.0.1) and compare with a plain loopback TCP copy.")
         {
-            sizeMib, seeders, leechers, slowSeeder, pieceLength, runs, tempRoot, programs, downloaderArgs,
+            sizeMib, seeders, leechers, slowSeeder, pieceLength, runs, tempRoot, programs, secret, downloaderArgs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -39,6 +40,12 @@ internal static class SwarmCommand
             {
                 await Console.Error.WriteLineAsync("swarm: need --seeders ≥ 1, --leechers ≥ 0 and --size-mib > 0");
                 return 2;
+            }
+            if (parse.GetValue(secret))
+            {
+                // Every process the benchmark starts inherits it, as a shared secret in the environment is meant to be used.
+                Environment.SetEnvironmentVariable("P2PSHARE_SECRET", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+                Console.WriteLine("with a shared secret: TLS 1.3 on every connection");
             }
             return await BenchPrograms.RunWithAsync(parse.GetValue(programs), "swarm",
                 folder => new SwarmBenchmark(settings with { ProgramsFolder = folder }, Console.Out).RunAsync(), cancellationToken);
