@@ -10,6 +10,9 @@ using P2PShare.Testing;
 
 namespace P2PShare.Protocol.Tests.Security;
 
+// A test client plays one that trusts whatever it is shown.
+#pragma warning disable CA5359
+
 /// <summary>The TLS layer under the frames (PROTOCOL.md §6.1) over real loopback sockets.</summary>
 public sealed class TransportSecurityTests
 {
@@ -54,6 +57,33 @@ public sealed class TransportSecurityTests
         Assert.Contains("without a secret", e.Text, StringComparison.Ordinal);
         Assert.Null(refused.Secured);
         Assert.Contains("started TLS", refused.Refusal, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tls_client_that_presents_no_certificate_is_refused_since_nothing_could_bind_its_proof()
+    {
+        using var sockets = await SocketPair.ConnectAsync();
+        var accepting = TransportSecurity.AcceptAsync(sockets.Server.Client, sockets.Server.GetStream(), Secret, Timeout, CancellationToken.None);
+        await using var bare = new SslStream(sockets.Client.GetStream());
+        var options = new SslClientAuthenticationOptions
+        {
+            TargetHost = "p2pshare",
+            EnabledSslProtocols = SslProtocols.Tls13,
+            RemoteCertificateValidationCallback = (_, _, _, _) => true,
+        };
+
+        // TLS 1.3 lets the client finish before the server has judged its (missing) certificate.
+        try
+        {
+            await bare.AuthenticateAsClientAsync(options).WaitAsync(Timeout);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+        }
+        var refused = await accepting.WaitAsync(Timeout);
+
+        Assert.Null(refused.Secured);
+        Assert.NotNull(refused.Refusal);
     }
 
     [Fact]
