@@ -120,7 +120,7 @@ public static class Handshake
         if (secret is null)
             return (hello, null, "this side runs without a secret (an open network) and cannot check yours: give both sides the same secret, or neither");
         if (hello.AuthScheme is null)
-            return (hello, null, $"a shared secret is required here: start with the network's secret (--secret-file, {SecretSources.EnvironmentVariable} or --secret)");
+            return (hello, null, "a shared secret is required here: start with the network's secret (--secret-file, P2PSHARE_SECRET or --secret)");
         if (hello.AuthScheme != SharedSecret.Scheme || hello.Nonce is null)
             return (hello, null, $"authentication scheme '{hello.AuthScheme}' with{(hello.Nonce is null ? "out" : "")} a nonce is not supported; this side speaks '{SharedSecret.Scheme}' with a nonce");
 
