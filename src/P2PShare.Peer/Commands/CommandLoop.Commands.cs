@@ -19,9 +19,8 @@ public sealed partial class CommandLoop
         }
 
         var root = new RootCommand("The command loop's commands.");
-        // A line is only ever a command: no --help or --version, no [directives].
+        // A line is only ever a command: `list --help` is not System.CommandLine's help page (LoopParsingTests).
         root.Options.Clear();
-        root.Directives.Clear();
         LoopCommand[] commands =
         [
             Does(new("start",

@@ -19,7 +19,7 @@ public sealed partial class CommandLoop
 
     private static readonly RootCommand Definitions = Define(null);
 
-    // Response files (@notes.txt) and option bundling are for program arguments; a typed line is taken as it is.
+    // Response files (@notes.txt) and option bundling are for program arguments; a typed line is taken as it is (LoopParsingTests).
     private static readonly ParserConfiguration Words = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
 
     private readonly RootCommand _commands;
