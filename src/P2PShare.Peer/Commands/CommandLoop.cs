@@ -17,8 +17,6 @@ public sealed partial class CommandLoop
     private readonly CommandInterrupts? _interrupts;
     private int _failed;
 
-    private static readonly RootCommand Definitions = Define(null);
-
     // Response files (@notes.txt) and option bundling are for program arguments; a typed line is taken as it is (LoopParsingTests).
     private static readonly ParserConfiguration Words = new() { ResponseFileTokenReplacer = null, EnablePosixBundling = false };
 
@@ -27,7 +25,7 @@ public sealed partial class CommandLoop
     private bool _leaving;
 
     /// <summary>The commands, with usage, description, aliases and examples (shown by <c>help</c>; the README's table lists the same).</summary>
-    public static IReadOnlyList<LoopCommand> Commands { get; } = [.. Definitions.Subcommands.Cast<LoopCommand>()];
+    public static IReadOnlyList<LoopCommand> Commands { get; } = [.. Define(null).Subcommands.Cast<LoopCommand>()];
 
     /// <summary>A loop over <paramref name="input"/>; <paramref name="prompt"/> shows "p2p> " before each command.</summary>
     public CommandLoop(PeerNode node, TextReader input, UserOutput output, bool prompt)
