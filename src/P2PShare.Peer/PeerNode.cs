@@ -21,6 +21,7 @@ namespace P2PShare.Peer;
 public sealed class PeerNode : IAsyncDisposable
 {
     private readonly PeerOptions _options;
+    private readonly PeerParts _parts;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -33,10 +34,11 @@ public sealed class PeerNode : IAsyncDisposable
     private readonly HaveNotices _haveNotices;
     private int _disposed;
 
-    /// <summary>Creates a peer; call <see cref="StartServingAsync"/> next.</summary>
-    public PeerNode(PeerOptions options, ILoggerFactory loggers)
+    /// <summary>Creates a peer (of <paramref name="parts"/>, when a test replaces some); call <see cref="StartServingAsync"/> next.</summary>
+    public PeerNode(PeerOptions options, ILoggerFactory loggers, PeerParts? parts = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
+        _parts = parts ?? new PeerParts();
         _loggers = loggers ?? throw new ArgumentNullException(nameof(loggers));
         _logger = loggers.CreateLogger("P2PShare.Peer");
         _haveNotices = new HaveNotices(options.HaveNoticeInterval, CurrentPieces, SendHaveSetAsync);
@@ -88,7 +90,7 @@ public sealed class PeerNode : IAsyncDisposable
         }
         try
         {
-            _repository = new Repository(_options.ResolveRepository(), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength, _options.StatePersistInterval, _options.TestFaults?.BeforeDiskWrite);
+            _repository = new Repository(_options.ResolveRepository(), _loggers.CreateLogger("P2PShare.Peer.Storage"), _options.PieceLength, _options.StatePersistInterval, _parts.BeforeDiskWrite);
             if (_options.ShareFolderContents)
                 await _repository.ScanAsync(cancellationToken);
         }
@@ -104,7 +106,10 @@ public sealed class PeerNode : IAsyncDisposable
             throw;
         }
         _repository.FileGone += OnFileGone;
-        _server = new PieceServer(listener, _repository, _options, _loggers.CreateLogger("P2PShare.Peer.Server"));
+        IPieceSource pieces = new RepositoryPieces(_repository);
+        if (_options.TestOnlyServeBytesPerSecond > 0)
+            pieces = new ThrottledPieces(pieces, _options.TestOnlyServeBytesPerSecond);
+        _server = new PieceServer(listener, _parts.ServeThrough(pieces), _options, _loggers.CreateLogger("P2PShare.Peer.Server"));
         _server.Start();
         PeerLog.Serving(_logger, _server.LocalEndPoint.ToString(), _repository.Root);
     }
@@ -240,8 +245,8 @@ public sealed class PeerNode : IAsyncDisposable
         var session = new DownloadSession(target.Id, target.Name, shape.Length, peers, Repository, _options, ServingEndPoint.Port,
             _loggers.CreateLogger("P2PShare.Peer.Download"), ct => FindHoldersAsync(target.Id, shape, ct));
         session.PieceVerified += OnPieceVerified;
-        session.PeerDropped += (peer, reason) => Tell(Commands.Report.PeerDropped(session.Name, peer, reason));
-        session.PeerLost += (peer, reason) => Tell(Commands.Report.PeerLost(session.Name, peer, reason));
+        session.PeerDropped += (peer, drop) => Tell(Commands.Report.PeerDropped(session.Name, peer.ToString(), Commands.DownloadText.Drop(drop)));
+        session.PeerLost += (peer, drop) => Tell(Commands.Report.PeerLost(session.Name, peer.ToString(), Commands.DownloadText.Drop(drop)));
         var stop = new CancellationTokenSource();
         ActiveDownload download;
         // Listed before its run can end: a session that ends at once ("Already have") removes itself
@@ -339,7 +344,7 @@ public sealed class PeerNode : IAsyncDisposable
     }
 
     // A shared file was deleted or changed: the tracker must stop sending fetchers here for it.
-    private void OnFileGone(LocalFile file)
+    private void OnFileGone(SharedFile file)
     {
         if (_link is { } link)
             _ = link.AnnounceQuietlyAsync();

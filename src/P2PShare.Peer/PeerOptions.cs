@@ -71,9 +71,6 @@ public sealed record PeerOptions
     /// <summary>Longest wait between attempts to reconnect to a lost tracker.</summary>
     public TimeSpan ReconnectMaxDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>TEST ONLY: faults to inject (corrupt or paused serving, failing disk writes); null in real use.</summary>
-    public PeerTestFaults? TestFaults { get; init; }
-
     /// <summary>Most connections the piece server holds at once from one IP address, so one host cannot take every slot.</summary>
     public int MaxServeConnectionsPerAddress { get; init; } = 32;
 
@@ -96,8 +93,9 @@ public sealed record PeerOptions
     public TimeSpan StatePersistInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
-    /// TEST ONLY (benchmarks): caps the piece bytes this peer serves per second, across all
-    /// connections, to play a slow peer. 0, the default, means no cap.
+    /// TEST ONLY (benchmarks and process tests, through a hidden option): caps the piece bytes this
+    /// peer serves per second, across all connections, to play a slow peer (<see cref="Network.ThrottledPieces"/>).
+    /// 0, the default, means no cap.
     /// </summary>
     public long TestOnlyServeBytesPerSecond { get; init; }
 

@@ -84,9 +84,9 @@ public sealed class CommandLoopNetworkTests
     {
         await using var net = new PeerNetwork();
         await net.StartTrackerAsync();
-        var seederOptions = net.Options("seeder") with { TestFaults = new PeerTestFaults { CorruptServedPieces = true } };
+        var seederOptions = net.Options("seeder");
         TestFiles.Write(seederOptions.RepositoryPath!, "big.bin", TestFiles.Random(300_000, seed: 5));
-        await net.StartPeerAsync(seederOptions);
+        await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = CorruptPieces.Wrap });
         var leecher = await net.StartPeerAsync(net.Options("leecher") with { StallTimeout = TimeSpan.FromSeconds(2) }, join: false);
         var written = new StringWriter();
         var loop = new CommandLoop(leecher, new StringReader($"start {net.TrackerAddress}\nrequest big.bin\n"), new UserOutput(written), prompt: false);

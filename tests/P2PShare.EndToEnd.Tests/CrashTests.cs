@@ -18,9 +18,9 @@ public sealed class CrashTests
         await net.StartTrackerAsync();
         var content = TestFiles.Random(32 * 64 * 1024 + 999, seed: 50); // 33 pieces
         var gate = new PieceGate(free: 6);
-        var seederOptions = net.Options("seeder") with { TestFaults = new PeerTestFaults { BeforeServingPiece = gate.WaitAsync } };
+        var seederOptions = net.Options("seeder");
         TestFiles.Write(seederOptions.RepositoryPath!, "big.bin", content);
-        var seeder = await net.StartPeerAsync(seederOptions);
+        var seeder = await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = GatedPieces.Wrap(gate.WaitAsync) });
         var manifest = seeder.Repository.Files.Single().Manifest;
         string repo = net.Folder.Sub("leecher");
         string[] get = ["get", "big.bin", "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", net.TrackerAddress];

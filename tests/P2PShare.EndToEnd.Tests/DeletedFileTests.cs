@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using P2PShare.Peer;
+using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
 
 namespace P2PShare.EndToEnd.Tests;
@@ -22,9 +23,9 @@ public sealed class DeletedFileTests
         await using var net = new PeerNetwork();
         await net.StartTrackerAsync();
         var gate = new PieceGate(free: 5);
-        var seederOptions = net.Options("seeder") with { TestFaults = new PeerTestFaults { BeforeServingPiece = gate.WaitAsync } };
+        var seederOptions = net.Options("seeder");
         TestFiles.Write(seederOptions.RepositoryPath!, FileName, Content);
-        var seeder = await net.StartPeerAsync(seederOptions);
+        var seeder = await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = GatedPieces.Wrap(gate.WaitAsync) });
         var wait = TimeSpan.FromSeconds(2);
         var downloader = await net.StartPeerAsync(net.Options("c") with { HolderWait = wait, StallTimeout = wait });
         var download = await downloader.RequestAsync(FileName, CancellationToken.None);
@@ -36,11 +37,11 @@ public sealed class DeletedFileTests
         var result = await download.Completion.WaitAsync(Deadline);
         sinceDeleted.Stop();
 
-        string endpoint = $"127.0.0.1:{seeder.ServingEndPoint.Port}";
-        Assert.True(result.Outcome == DownloadOutcome.Failed, $"{result.Outcome}: {result.Reason}");
-        Assert.True(sinceDeleted.Elapsed < TimeSpan.FromSeconds(20), $"it took {sinceDeleted.Elapsed} to give up: {result.Reason}");
-        Assert.StartsWith("27 of 32 pieces are missing (pieces ", result.Reason, StringComparison.Ordinal);
-        Assert.True(result.Reason!.Contains($"tried {endpoint} (it no longer has the file", StringComparison.Ordinal), result.Reason);
+        var endpoint = new HolderAddress("127.0.0.1", seeder.ServingEndPoint.Port);
+        Assert.True(result.Outcome == DownloadOutcome.Failed, $"{result.Outcome}: {DownloadText.Reason(result)}");
+        Assert.True(sinceDeleted.Elapsed < TimeSpan.FromSeconds(20), $"it took {sinceDeleted.Elapsed} to give up: {DownloadText.Reason(result)}");
+        Assert.StartsWith("27 of 32 pieces are missing (pieces ", DownloadText.Reason(result), StringComparison.Ordinal);
+        Assert.True(DownloadText.Reason(result)!.Contains($"tried {endpoint} (it no longer has the file", StringComparison.Ordinal), DownloadText.Reason(result));
         Assert.Contains(endpoint, result.DroppedPeers.Keys);
         // Only the downloader's 5 verified pieces are left in the network: the seeder no longer claims the file.
         await Eventually.TrueAsync(() => Task.FromResult(net.Tracker.Registry.List(FileName) is [{ CompleteHolders: 0, PartialHolders: 1 }]),

@@ -19,7 +19,7 @@ public sealed class DiskFullTests
     {
         await using var net = new PeerNetwork();
         bool full = false;
-        var faults = new PeerTestFaults
+        var faults = new PeerParts
         {
             // As on a real disk: the .part was reserved whole up front, so it is the state's new copy that finds no space.
             BeforeDiskWrite = path =>
@@ -44,16 +44,16 @@ public sealed class DiskFullTests
     /// Lets 4 pieces through, calls <paramref name="fill"/>, lets the rest come, and checks the
     /// failure; then <paramref name="free"/> and a second request that must complete.
     /// </summary>
-    private static async Task FillUpMidDownloadAsync(PeerNetwork net, string downloaderRepo, PeerTestFaults? faults, Action fill, Action free)
+    private static async Task FillUpMidDownloadAsync(PeerNetwork net, string downloaderRepo, PeerParts? faults, Action fill, Action free)
     {
         await net.StartTrackerAsync();
         var content = TestFiles.Random(Pieces * 64 * 1024, seed: 60);
         var gate = new PieceGate(free: 4);
-        var seederOptions = net.Options("seeder") with { TestFaults = new PeerTestFaults { BeforeServingPiece = gate.WaitAsync } };
+        var seederOptions = net.Options("seeder");
         TestFiles.Write(seederOptions.RepositoryPath!, "big.bin", content);
-        var manifest = (await net.StartPeerAsync(seederOptions)).Repository.Files.Single().Manifest;
+        var manifest = (await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = GatedPieces.Wrap(gate.WaitAsync) })).Repository.Files.Single().Manifest;
         // State per piece, so "the 4 verified pieces are kept" is exact; the batched state's own disk-full case is a storage test.
-        var downloader = await net.StartPeerAsync(net.Options("downloader") with { RepositoryPath = downloaderRepo, TestFaults = faults, StatePersistInterval = TimeSpan.Zero });
+        var downloader = await net.StartPeerAsync(net.Options("downloader") with { RepositoryPath = downloaderRepo, StatePersistInterval = TimeSpan.Zero }, parts: faults);
         var download = await downloader.RequestAsync("big.bin", CancellationToken.None);
         // The state on disk, not the progress count: a piece counts as verified a moment before its state write ends.
         await Eventually.TrueAsync(() => Task.FromResult(DownloadOnDisk.Verified(downloaderRepo, manifest.Id, manifest.PieceCount).Present == 4), "4 pieces recorded", Deadline);
@@ -72,7 +72,7 @@ public sealed class DiskFullTests
 
         free();
         var resumed = await (await downloader.RequestAsync("big.bin", CancellationToken.None)).Completion.WaitAsync(Deadline);
-        Assert.True(resumed.Outcome == DownloadOutcome.Completed, $"{resumed.Outcome}: {resumed.Reason}");
+        Assert.True(resumed.Outcome == DownloadOutcome.Completed, $"{resumed.Outcome}: {DownloadText.Reason(resumed)}");
         Assert.Equal(4, resumed.ResumedPieces);
         Assert.Equal(content, File.ReadAllBytes(resumed.FinalPath!));
         await downloader.DisposeAsync(); // closes its files before the disk goes away

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PShare.Peer;
+using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
 using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
@@ -50,9 +51,12 @@ public sealed class ManyHoldersTests
             Assert.InRange(silent.Peak, 1, 50);
             Assert.Equal(DownloadOutcome.Failed, result.Outcome);
             // Which words depends on whether a silent holder's connection was still open when the wait ran out.
-            Assert.True(result.Reason!.Contains($"none of the {Holders} holder(s) could be reached within 5 s: 127.0.0.1:", StringComparison.Ordinal)
-                || result.Reason.Contains("no holder has been reachable, or given a piece, for 5 s", StringComparison.Ordinal), result.Reason);
-            Assert.Contains($" and {Holders - 10} more", result.Reason, StringComparison.Ordinal);
+            string reason = DownloadText.Reason(result)!;
+            Assert.True(reason.Contains($"none of the {Holders} holder(s) could be reached within 5 s: 127.0.0.1:", StringComparison.Ordinal)
+                || reason.Contains("no holder has been reachable, or given a piece, for 5 s", StringComparison.Ordinal), reason);
+            // Ten are named and the rest counted (how many were tried by then depends on the machine's load), never all 3000.
+            Assert.Matches(@"\) and \d+ more", reason);
+            Assert.True(reason.Length < 2_000, reason);
         }
         finally
         {

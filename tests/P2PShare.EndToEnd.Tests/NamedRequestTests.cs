@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Messages;
@@ -51,7 +52,7 @@ public sealed class NamedRequestTests
         var download = await downloader.RequestAsync("wanted.bin", CancellationToken.None).WaitAsync(Deadline);
         var result = await download.Completion.WaitAsync(Deadline);
 
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(content, File.ReadAllBytes(result.FinalPath!));
         Assert.Equal(0, Volatile.Read(ref wholeListAsked));
         await downloader.DisposeAsync();

@@ -22,21 +22,7 @@ internal sealed class NamespacePair : IDisposable
     public string Second { get; }
 
     /// <summary>Why namespaces cannot be made here, or null when they can (checked once, when tests are discovered).</summary>
-    public static string? WhyUnavailable()
-    {
-        if (!OperatingSystem.IsLinux())
-            return "network namespaces exist only on Linux";
-        if (!Environment.IsPrivilegedProcess)
-            return "creating network namespaces needs root";
-        try
-        {
-            return Ip("netns", "list") ? null : "`ip netns list` failed; iproute2 or namespace support is missing";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "the `ip` command (iproute2) is not installed";
-        }
-    }
+    public static string? WhyUnavailable() => P2PShare.Testing.NetworkNamespaces.WhyUnavailable();
 
     public static NamespacePair Create()
     {

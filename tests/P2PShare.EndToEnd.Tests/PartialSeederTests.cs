@@ -1,3 +1,6 @@
+using P2PShare.Peer;
+using P2PShare.Peer.Commands;
+using P2PShare.Peer.Network;
 using P2PShare.Peer.Transfer;
 
 namespace P2PShare.EndToEnd.Tests;
@@ -14,10 +17,10 @@ public sealed class PartialSeederTests
         await net.StartTrackerAsync();
         var content = TestFiles.Random(4 * 1024 * 1024, seed: 31);
         // The seeder is slowed (test-only option) so the downloaders overlap long enough to trade pieces.
-        var seederOptions = net.Options("seeder") with { TestOnlyServeBytesPerSecond = 4_000_000 };
+        var seederOptions = net.Options("seeder");
         TestFiles.Write(seederOptions.RepositoryPath!, "shared.bin", content);
-        var seeder = await net.StartPeerAsync(seederOptions);
-        string seederEndpoint = $"127.0.0.1:{seeder.ServingEndPoint.Port}";
+        var seeder = await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = pieces => new ThrottledPieces(pieces, 4_000_000) });
+        var seederEndpoint = new HolderAddress("127.0.0.1", seeder.ServingEndPoint.Port);
         var downloaders = new List<P2PShare.Peer.PeerNode>();
         foreach (var name in new[] { "d1", "d2", "d3" })
             downloaders.Add(await net.StartPeerAsync(net.Options(name) with { HolderRefreshInterval = TimeSpan.FromMilliseconds(100) }));
@@ -27,7 +30,7 @@ public sealed class PartialSeederTests
 
         foreach (var result in results)
         {
-            Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+            Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
             Assert.Equal(content, File.ReadAllBytes(result.FinalPath!));
         }
         int fromDownloaders = results.Sum(r => r.PiecesByPeer.Where(kv => kv.Key != seederEndpoint).Sum(kv => kv.Value));

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using P2PShare.Peer;
+using P2PShare.Peer.Network;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
-using Microsoft.Extensions.Logging;
 
 namespace P2PShare.EndToEnd.Tests;
 
@@ -24,18 +25,18 @@ public sealed class PeerFaultTests
         await net.StartTrackerAsync();
         var dying = new PieceGate(free: 5);
         var survivor = new PieceGate(free: 0);
-        var holderA = await StartSeederAsync(net, "a", new PeerTestFaults { BeforeServingPiece = dying.WaitAsync });
-        var holderB = await StartSeederAsync(net, "b", new PeerTestFaults { BeforeServingPiece = survivor.WaitAsync });
+        var holderA = await StartSeederAsync(net, "a", GatedPieces.Wrap(dying.WaitAsync));
+        var holderB = await StartSeederAsync(net, "b", GatedPieces.Wrap(survivor.WaitAsync));
         var downloader = await net.StartPeerAsync(net.Options("c"));
         var download = await downloader.RequestAsync(FileName, CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(download.Session.GetProgress().VerifiedPieces == 5), "5 pieces arrive from the first holder", Deadline);
 
-        string endpointA = Endpoint(holderA);
+        var endpointA = Endpoint(holderA);
         await holderA.DisposeAsync(); // dies with requests of ours in flight
         survivor.Open();
         var result = await download.Completion.WaitAsync(Deadline);
 
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
         Assert.Equal(5, result.PiecesByPeer[endpointA]);
         Assert.Equal(Pieces - 5, result.PiecesByPeer[Endpoint(holderB)]);
@@ -48,25 +49,25 @@ public sealed class PeerFaultTests
         await using var net = new PeerNetwork();
         await net.StartTrackerAsync();
         var honest = new PieceGate(free: 0);
-        var liar = await StartSeederAsync(net, "liar", new PeerTestFaults { CorruptServedPieces = true });
-        var holder = await StartSeederAsync(net, "honest", new PeerTestFaults { BeforeServingPiece = honest.WaitAsync });
+        var liar = await StartSeederAsync(net, "liar", CorruptPieces.Wrap);
+        var holder = await StartSeederAsync(net, "honest", GatedPieces.Wrap(honest.WaitAsync));
         var downloader = await net.StartPeerAsync(net.Options("c"));
         var screen = new StringWriter();
         var loop = new CommandLoop(downloader, TextReader.Null, new UserOutput(TextWriter.Synchronized(screen)), prompt: false);
 
         await loop.ExecuteAsync($"request {FileName}", CancellationToken.None);
         var download = Assert.Single(downloader.Downloads);
-        string liarEndpoint = Endpoint(liar);
+        var liarEndpoint = Endpoint(liar);
         // The honest holder serves nothing until the liar has been caught, so the liar is surely asked.
         await Eventually.TrueAsync(() => Task.FromResult(download.Session.GetProgress().DroppedPeers.ContainsKey(liarEndpoint)), "the liar is dropped", Deadline);
         honest.Open();
         var result = await download.Completion.WaitAsync(Deadline);
 
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
         Assert.False(result.PiecesByPeer.ContainsKey(liarEndpoint), "no piece is taken from the liar");
         Assert.Equal(Pieces, result.PiecesByPeer[Endpoint(holder)]);
-        Assert.Contains("corrupt piece", result.DroppedPeers[liarEndpoint], StringComparison.Ordinal);
+        Assert.Equal(HolderDropKind.CorruptPiece, result.DroppedPeers[liarEndpoint].Kind);
         string shown = screen.ToString();
         Assert.Contains($"Dropped peer {liarEndpoint} for '{FileName}': it sent a corrupt piece", shown, StringComparison.Ordinal);
         Assert.Contains($"dropped {liarEndpoint} (it sent a corrupt piece", Report.Result(result), StringComparison.Ordinal);
@@ -80,14 +81,14 @@ public sealed class PeerFaultTests
         await using var net = new PeerNetwork { Loggers = loggers };
         await net.StartTrackerAsync();
         var stalled = new PieceGate(free: 0); // takes requests, never answers until the end
-        await StartSeederAsync(net, "stalled", new PeerTestFaults { BeforeServingPiece = stalled.WaitAsync });
-        var fast = await StartSeederAsync(net, "fast", new PeerTestFaults());
+        await StartSeederAsync(net, "stalled", GatedPieces.Wrap(stalled.WaitAsync));
+        var fast = await StartSeederAsync(net, "fast", pieces => pieces);
         var downloader = await net.StartPeerAsync(net.Options("c"));
 
         var download = await downloader.RequestAsync(FileName, CancellationToken.None);
         var result = await download.Completion.WaitAsync(Deadline);
 
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
         Assert.Equal(Pieces, result.PiecesByPeer[Endpoint(fast)]);
         // The pieces asked of the stalled holder came from the fast one in the end-game; those requests
@@ -103,7 +104,7 @@ public sealed class PeerFaultTests
         await using var net = new PeerNetwork();
         await net.StartTrackerAsync();
         var gate = new PieceGate(free: 3);
-        var seeder = await StartSeederAsync(net, "seeder", new PeerTestFaults { BeforeServingPiece = gate.WaitAsync });
+        var seeder = await StartSeederAsync(net, "seeder", GatedPieces.Wrap(gate.WaitAsync));
         var other = net.Options("other") with { ReconnectInitialDelay = TimeSpan.FromMilliseconds(50), ReconnectMaxDelay = TimeSpan.FromMilliseconds(400) };
         TestFiles.Write(other.RepositoryPath!, "notes.txt", "notes"u8.ToArray());
         var sharer = await net.StartPeerAsync(other);
@@ -127,21 +128,20 @@ public sealed class PeerFaultTests
 
         gate.Open();
         var result = await download.Completion.WaitAsync(Deadline);
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
     }
 
-    private static async Task<PeerNode> StartSeederAsync(PeerNetwork net, string name, PeerTestFaults faults)
+    private static async Task<PeerNode> StartSeederAsync(PeerNetwork net, string name, Func<IPieceSource, IPieceSource> serveThrough)
     {
         var options = net.Options(name) with
         {
-            TestFaults = faults,
             ReconnectInitialDelay = TimeSpan.FromMilliseconds(50),
             ReconnectMaxDelay = TimeSpan.FromMilliseconds(400),
         };
         TestFiles.Write(options.RepositoryPath!, FileName, Content);
-        return await net.StartPeerAsync(options);
+        return await net.StartPeerAsync(options, parts: new PeerParts { ServeThrough = serveThrough });
     }
 
-    private static string Endpoint(PeerNode node) => $"127.0.0.1:{node.ServingEndPoint.Port}";
+    private static HolderAddress Endpoint(PeerNode node) => new("127.0.0.1", node.ServingEndPoint.Port);
 }

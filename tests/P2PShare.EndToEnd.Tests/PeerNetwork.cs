@@ -47,9 +47,10 @@ internal sealed class PeerNetwork : IAsyncDisposable
         DefaultTracker = TrackerAddress,
     };
 
-    public async Task<PeerNode> StartPeerAsync(PeerOptions options, bool join = true)
+    /// <summary>Starts a peer (of <paramref name="parts"/>: a test's slow, paused or lying piece source, a failing disk) and joins it unless told not to.</summary>
+    public async Task<PeerNode> StartPeerAsync(PeerOptions options, bool join = true, PeerParts? parts = null)
     {
-        var node = new PeerNode(options, Loggers);
+        var node = new PeerNode(options, Loggers, parts);
         _peers.Add(node);
         await node.StartServingAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
         if (join)

@@ -152,10 +152,10 @@ public sealed class StorageFaultTests
     {
         await using var net = new PeerNetwork();
         await net.StartTrackerAsync();
-        var seederOptions = net.Options("liar") with { PieceLength = 4 << 20, TestFaults = new PeerTestFaults { CorruptServedPieces = true } };
+        var seederOptions = net.Options("liar") with { PieceLength = 4 << 20 };
         using (var sparse = File.Create(Path.Combine(seederOptions.RepositoryPath!, "huge.bin")))
             sparse.SetLength(1L << 30); // claims 1 GiB, takes nothing on the seeder's disk either
-        await net.StartPeerAsync(seederOptions);
+        await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = CorruptPieces.Wrap });
         var leecherOptions = net.Options("leecher");
         var leecher = await net.StartPeerAsync(leecherOptions);
         string downloads = Path.Combine(leecherOptions.RepositoryPath!, Repository.StateDirectoryName, "downloads");
@@ -175,8 +175,8 @@ public sealed class StorageFaultTests
 
     private static async Task<PeerNode> StartSeederAsync(PeerNetwork net, byte[] content, PieceGate gate)
     {
-        var options = net.Options("seeder") with { TestFaults = new PeerTestFaults { BeforeServingPiece = gate.WaitAsync } };
+        var options = net.Options("seeder");
         TestFiles.Write(options.RepositoryPath!, "big.bin", content);
-        return await net.StartPeerAsync(options);
+        return await net.StartPeerAsync(options, parts: new PeerParts { ServeThrough = GatedPieces.Wrap(gate.WaitAsync) });
     }
 }

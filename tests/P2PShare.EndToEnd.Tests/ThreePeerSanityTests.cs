@@ -1,4 +1,5 @@
 using P2PShare.Peer;
+using P2PShare.Peer.Commands;
 using P2PShare.Peer.Network;
 using P2PShare.Peer.Transfer;
 using P2PShare.Protocol.Files;
@@ -42,7 +43,7 @@ public sealed class ThreePeerSanityTests
         {
             var download = await downloader.RequestAsync(name, CancellationToken.None);
             var result = await download.Completion.WaitAsync(Deadline);
-            Assert.True(result.Outcome == DownloadOutcome.Completed, $"{name}: {result.Outcome} {result.Reason}");
+            Assert.True(result.Outcome == DownloadOutcome.Completed, $"{name}: {result.Outcome} {DownloadText.Reason(result)}");
             Assert.Equal(Path.Combine(downloader.Repository.Root, name), result.FinalPath);
         }
 
@@ -70,13 +71,13 @@ public sealed class ThreePeerSanityTests
         Assert.Equal(DownloadOutcome.Completed, result.Outcome);
         Assert.Equal(large, File.ReadAllBytes(result.FinalPath!));
         Assert.Equal(128, result.PiecesByPeer.Values.Sum());
-        string endpointA = $"127.0.0.1:{holderA.ServingEndPoint.Port}";
-        string endpointB = $"127.0.0.1:{holderB.ServingEndPoint.Port}";
+        var endpointA = new HolderAddress("127.0.0.1", holderA.ServingEndPoint.Port);
+        var endpointB = new HolderAddress("127.0.0.1", holderB.ServingEndPoint.Port);
         Assert.True(result.PiecesByPeer.GetValueOrDefault(endpointA) > 0, $"no pieces from {endpointA}: {string.Join(", ", result.PiecesByPeer)}");
         Assert.True(result.PiecesByPeer.GetValueOrDefault(endpointB) > 0, $"no pieces from {endpointB}: {string.Join(", ", result.PiecesByPeer)}");
         string summary = P2PShare.Peer.Commands.Report.Result(result);
-        Assert.Contains(endpointA, summary, StringComparison.Ordinal);
-        Assert.Contains(endpointB, summary, StringComparison.Ordinal);
+        Assert.Contains(endpointA.ToString(), summary, StringComparison.Ordinal);
+        Assert.Contains(endpointB.ToString(), summary, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,7 +3,7 @@ namespace P2PShare.Testing;
 /// <summary>
 /// Holds a seeder's pieces back, so a test decides how far a download gets: the first
 /// <c>free</c> pieces are served at once, every later one waits until <see cref="Open"/>.
-/// Plugged into the peer's <c>PeerTestFaults.BeforeServingPiece</c>.
+/// Plugged into a peer through <see cref="GatedPieces"/>.
 /// </summary>
 public sealed class PieceGate(int free)
 {

@@ -92,7 +92,7 @@ public static class Report
             return $"{name}: connecting to its holders and fetching the manifest";
         string from = !withPeers || p.PiecesByPeer.Count == 0
             ? ""
-            : "; pieces from " + string.Join(", ", p.PiecesByPeer.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} ({kv.Value})")));
+            : "; pieces from " + string.Join(", ", p.PiecesByPeer.OrderBy(kv => kv.Key.ToString(), StringComparer.Ordinal).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} ({kv.Value})")));
         from += Dropped(p.DroppedPeers);
         string head = string.Create(CultureInfo.InvariantCulture, $"{name} [{Bar(p.Percent, 20)}] {p.Percent,5:0.0}%  {p.VerifiedPieces}/{p.TotalPieces} pieces  ");
         if (rate?.StalledFor is { } quiet)
@@ -139,7 +139,7 @@ public static class Report
     /// <summary>How a download ended, naming the peers its pieces came from (the command loop's words).</summary>
     public static string Result(DownloadResult r) => Result(r, LoopContinue);
 
-    // The command loop's way on; the session's own reasons already say it as "`request` again".
+    // The command loop's way on; its failure reasons say it as "`request` again to continue".
     private const string LoopContinue = "`request` continues it";
 
     /// <summary>
@@ -153,18 +153,15 @@ public static class Report
         string name = TerminalText.Escape(r.Name);
         string from = r.PiecesByPeer.Count == 0
             ? ""
-            : $" from {Plural(r.PiecesByPeer.Count, "peer")}: " + string.Join(", ", r.PiecesByPeer.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key} ({Plural(kv.Value, "piece")})"));
+            : $" from {Plural(r.PiecesByPeer.Count, "peer")}: " + string.Join(", ", r.PiecesByPeer.OrderBy(kv => kv.Key.ToString(), StringComparer.Ordinal).Select(kv => $"{kv.Key} ({Plural(kv.Value, "piece")})"));
         string resumed = r.ResumedPieces > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({r.ResumedPieces} of {r.TotalPieces} pieces were already verified on disk)") : "";
         resumed += Damaged(r);
         resumed += Dropped(r.DroppedPeers);
-        // The session's reasons name the command loop's way on; `get` has its own.
-        string reason = toContinue == LoopContinue ? r.Reason ?? "" : (r.Reason ?? "").Replace("`request` again to continue", toContinue, StringComparison.Ordinal);
-        if (reason.Contains(". " + toContinue, StringComparison.Ordinal))
-            reason = reason.Replace(". " + toContinue, ". " + char.ToUpperInvariant(toContinue[0]) + toContinue[1..], StringComparison.Ordinal); // a sentence of its own
+        string reason = r.Failure is null ? "" : DownloadText.Failure(r.Failure, toContinue == LoopContinue ? DownloadText.RequestAgain : toContinue);
         int kept = r.ResumedPieces + r.PiecesByPeer.Values.Sum();
         return r.Outcome switch
         {
-            DownloadOutcome.Completed when r.BytesReceived == 0 && r.PiecesByPeer.Count == 0 && r.Reason is not null =>
+            DownloadOutcome.Completed when r.AlreadyHere =>
                 $"Already have '{name}': {r.FinalPath} is complete and matches its manifest; nothing to download.",
             DownloadOutcome.Completed =>
                 $"Downloaded '{name}' ({Units.Bytes(r.BytesReceived)} in {Units.Duration(r.Elapsed)}, {Units.Rate(r.Elapsed.TotalSeconds > 0 ? r.BytesReceived / r.Elapsed.TotalSeconds : 0)}){from}{resumed}. Saved as {r.FinalPath}",
@@ -203,11 +200,11 @@ public static class Report
     // A tracker may list thousands of holders: name a few, count the rest.
     private const int DroppedListedAtMost = 5;
 
-    private static string Dropped(IReadOnlyDictionary<string, string> dropped)
+    private static string Dropped(IReadOnlyDictionary<HolderAddress, HolderDrop> dropped)
     {
         if (dropped.Count == 0)
             return "";
-        string listed = string.Join(", ", dropped.OrderBy(kv => kv.Key, StringComparer.Ordinal).Take(DroppedListedAtMost).Select(kv => $"{kv.Key} ({kv.Value})"));
+        string listed = string.Join(", ", dropped.OrderBy(kv => kv.Key.ToString(), StringComparer.Ordinal).Take(DroppedListedAtMost).Select(kv => $"{kv.Key} ({DownloadText.Drop(kv.Value)})"));
         return dropped.Count > DroppedListedAtMost
             ? string.Create(CultureInfo.InvariantCulture, $"; dropped {listed} and {dropped.Count - DroppedListedAtMost} more")
             : $"; dropped {listed}";

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using P2PShare.Net;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Discovery;
 
@@ -56,9 +57,7 @@ internal sealed class BeaconListener : IAsyncDisposable
             try
             {
                 _socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, link.IPv4[0].Address.GetAddressBytes());
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(TimeSpan.FromSeconds(1));
-                await _socket.SendToAsync(query, SocketFlags.None, new IPEndPoint(TrackerAdvertisement.MulticastIPv4, _options.MdnsPort), timeout.Token);
+                await UdpSend.ToAsync(_socket, query, new IPEndPoint(TrackerAdvertisement.MulticastIPv4, _options.MdnsPort), TimeSpan.FromSeconds(1), cancellationToken);
             }
             catch (SocketException e)
             {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using P2PShare.Net;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Discovery;
 

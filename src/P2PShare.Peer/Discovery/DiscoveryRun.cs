@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using P2PShare.Net;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Discovery;
 
@@ -22,10 +22,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
     private readonly string _nonce = DiscoveryCodec.NewNonce();
     private readonly byte[] _request;
     private readonly ushort _queryId = (ushort)RandomNumberGenerator.GetInt32(1, 65536);
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly List<ProbeOutcome> _outcomes = [];
-    private readonly List<FoundTracker> _found = [];
-    private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly DiscoveryTally _tally = new();
     private readonly List<(Socket Socket, ProbeOutcome Outcome)> _probes = [];
     private readonly List<Task> _loops = [];
     private readonly CancellationTokenSource _stop;
@@ -84,22 +81,22 @@ internal sealed class DiscoveryRun : IAsyncDisposable
             asks.Add(SendTwiceAsync(mdns.Value, [new IPEndPoint(group, _options.MdnsPort)], DnsCodec.Encode(TrackerAdvertisement.Query(_queryId))));
         }
         if (_probes.Count == 0)
-            return Report();
+            return _tally.Report(_options.Port);
 
-        await WaitAsync(diagnose ? null : _first.Task, _options.SweepAfter, cancellationToken);
-        if (_found.Count > 0 && !diagnose)
-            return Report();
-        if (_found.Count > 0)
+        await WaitAsync(diagnose ? null : _tally.First, _options.SweepAfter, cancellationToken);
+        if (_tally.AnyFound && !diagnose)
+            return _tally.Report(_options.Port);
+        if (_tally.AnyFound)
         {
             foreach (var (link, address, _) in v4)
-                _outcomes.Add(new ProbeOutcome(DiscoveryMethod.Sweep, link.Name, address.ToString()) { Skipped = "a tracker answered already" });
-            return Report();
+                _tally.Add(new ProbeOutcome(DiscoveryMethod.Sweep, link.Name, address.ToString()) { Skipped = "a tracker answered already" });
+            return _tally.Report(_options.Port);
         }
         var sweepTime = await SweepAsync(v4, cancellationToken);
-        await WaitAsync(_first.Task, sweepTime + _options.AnswerWait, cancellationToken);
-        if (diagnose && _found.Count > 0)
+        await WaitAsync(_tally.First, sweepTime + _options.AnswerWait, cancellationToken);
+        if (diagnose && _tally.AnyFound)
             await WaitAsync(null, TimeSpan.FromMilliseconds(300), cancellationToken); // let the other interfaces' answers arrive
-        return Report();
+        return _tally.Report(_options.Port);
     }
 
     // One datagram to each address of each /24, paced to SweepRate; runs in the background while answers arrive.
@@ -113,7 +110,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
             budget -= targets.Count;
             if (targets.Count == 0)
             {
-                _outcomes.Add(new ProbeOutcome(DiscoveryMethod.Sweep, link.Name, address.ToString()) { Skipped = $"the sweep's limit of {_options.MaxSweepAddresses} addresses is used up" });
+                _tally.Add(new ProbeOutcome(DiscoveryMethod.Sweep, link.Name, address.ToString()) { Skipped = $"the sweep's limit of {_options.MaxSweepAddresses} addresses is used up" });
                 continue;
             }
             var probe = Open(DiscoveryMethod.Sweep, link, new IPEndPoint(address, 0), OnDiscoveryReplyAsync);
@@ -124,48 +121,17 @@ internal sealed class DiscoveryRun : IAsyncDisposable
         }
         int total = plan.Sum(p => p.Targets.Count);
         var duration = TimeSpan.FromSeconds((double)total / Math.Max(1, _options.SweepRate));
-        _loops.Add(Task.Run(async () =>
-        {
-            const int BatchMilliseconds = 20;
-            int perBatch = Math.Max(1, _options.SweepRate * BatchMilliseconds / 1000);
-            int inBatch = 0;
-            int batches = 0;
-            // Paced against a schedule, not by summing delays: a timer that fires early or late never
-            // lets the sweep run faster than its rate, and a late one is not made up for by a burst.
-            var clock = Stopwatch.StartNew();
-            foreach (var ((socket, outcome), targets) in plan)
-            {
-                foreach (var target in targets)
-                {
-                    if (_stop.IsCancellationRequested || _first.Task.IsCompleted)
-                        return;
-                    await SendOneAsync(socket, outcome, _request, target);
-                    if (++inBatch >= perBatch)
-                    {
-                        inBatch = 0;
-                        var due = TimeSpan.FromMilliseconds(++batches * BatchMilliseconds);
-                        try
-                        {
-                            for (var left = due - clock.Elapsed; left > TimeSpan.Zero; left = due - clock.Elapsed)
-                                await Task.Delay(left + TimeSpan.FromMilliseconds(1), _stop.Token);
-                            batches = Math.Max(batches, (int)(clock.Elapsed.TotalMilliseconds / BatchMilliseconds));
-                        }
-                        catch (OperationCanceledException)
-                        {
-                            return;
-                        }
-                    }
-                }
-            }
-        }, cancellationToken));
+        var sends = plan.SelectMany(p => p.Targets.Select(target => (p.Probe, Target: target)));
+        _loops.Add(Task.Run(() => SweepPacer.RunAsync(sends, _options.SweepRate,
+            send => SendOneAsync(send.Probe.Socket, send.Probe.Outcome, _request, send.Target), () => _tally.First.IsCompleted, _stop.Token), cancellationToken));
         return duration;
     }
 
     private (Socket Socket, ProbeOutcome Outcome)? Open(DiscoveryMethod method, LinkInterface link, IPEndPoint bindTo,
-        Func<byte[], int, IPEndPoint, ProbeOutcome, Task> onDatagram)
+        Func<Datagram, ProbeOutcome, Task> onDatagram)
     {
         var outcome = new ProbeOutcome(method, link.Name, bindTo.Address.Equals(IPAddress.IPv6Any) ? $"[::]%{link.Name}" : bindTo.Address.ToString());
-        _outcomes.Add(outcome);
+        _tally.Add(outcome);
         var socket = new Socket(bindTo.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
@@ -196,8 +162,8 @@ internal sealed class DiscoveryRun : IAsyncDisposable
         {
             if (round == 1)
             {
-                await WaitAsync(_first.Task, _options.SweepAfter / 2, _stop.Token);
-                if (_first.Task.IsCompleted)
+                await WaitAsync(_tally.First, _options.SweepAfter / 2, _stop.Token);
+                if (_tally.First.IsCompleted)
                     return;
             }
             foreach (var target in targets)
@@ -209,9 +175,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
     {
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            timeout.CancelAfter(TimeSpan.FromSeconds(1));
-            await socket.SendToAsync(datagram, SocketFlags.None, target, timeout.Token);
+            await UdpSend.ToAsync(socket, datagram, target, TimeSpan.FromSeconds(1), _stop.Token);
             outcome.SentCount++;
             PeerLog.DiscoverySent(_logger, target.ToString(), outcome.SentCount);
         }
@@ -222,54 +186,35 @@ internal sealed class DiscoveryRun : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync(Socket socket, ProbeOutcome outcome, Func<byte[], int, IPEndPoint, ProbeOutcome, Task> onDatagram)
-    {
-        var buffer = new byte[DnsCodec.MaxMessageLength + 1];
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!_stop.IsCancellationRequested)
+    private Task ReceiveLoopAsync(Socket socket, ProbeOutcome outcome, Func<Datagram, ProbeOutcome, Task> onDatagram) =>
+        UdpReceiveLoop.RunAsync(socket, DnsCodec.MaxMessageLength, datagram => onDatagram(datagram, outcome), e =>
         {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
-            }
-            catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused || e.SocketErrorCode == SocketError.ConnectionReset)
-            {
+            if (e.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset)
                 outcome.Refused++; // ICMP port unreachable: a host, but nothing on the port
-                continue;
-            }
-            catch (SocketException e)
-            {
+            else
                 outcome.Error ??= e.Message;
-                continue;
-            }
-            await onDatagram(buffer, received.ReceivedBytes, (IPEndPoint)received.RemoteEndPoint, outcome);
-        }
-    }
+        }, withInterface: false, _stop.Token);
 
-    private Task OnDiscoveryReplyAsync(byte[] buffer, int length, IPEndPoint from, ProbeOutcome outcome)
+    private Task OnDiscoveryReplyAsync(Datagram datagram, ProbeOutcome outcome)
     {
         try
         {
-            Record(outcome, DiscoveryClient.CheckReply(buffer.AsSpan(0, length), from, _nonce, _options));
+            _tally.Found(outcome, DiscoveryClient.CheckReply(datagram.Bytes.Span, datagram.From, _nonce, _options));
         }
         catch (ProtocolException e)
         {
-            Ignore(outcome, from, e.Message);
+            Ignore(outcome, datagram.From, e.Message);
         }
         return Task.CompletedTask;
     }
 
-    private async Task OnMdnsReplyAsync(byte[] buffer, int length, IPEndPoint from, ProbeOutcome outcome)
+    private async Task OnMdnsReplyAsync(Datagram datagram, ProbeOutcome outcome)
     {
+        var from = datagram.From;
         IReadOnlyList<TrackerAdvertisement> adverts;
         try
         {
-            var response = DnsCodec.Decode(buffer.AsSpan(0, length));
+            var response = DnsCodec.Decode(datagram.Bytes.Span);
             if (response.Id != _queryId)
                 throw new ProtocolException("it answers another query");
             adverts = TrackerAdvertisement.Read(response, from.Address);
@@ -310,24 +255,8 @@ internal sealed class DiscoveryRun : IAsyncDisposable
                 }
                 endpoint = proven.Tracker;
             }
-            Record(outcome, endpoint);
+            _tally.Found(outcome, endpoint);
         }
-    }
-
-    private void Record(ProbeOutcome outcome, IPEndPoint tracker)
-    {
-        var after = _clock.Elapsed;
-        lock (_found)
-        {
-            outcome.Answers++;
-            if (outcome.Tracker is null)
-            {
-                outcome.Tracker = tracker.ToString();
-                outcome.FirstAnswerAfter = after;
-            }
-            _found.Add(new FoundTracker(tracker, outcome.Method, outcome.Interface, after));
-        }
-        _first.TrySetResult();
     }
 
     private void Ignore(ProbeOutcome outcome, IPEndPoint from, string why)
@@ -343,12 +272,6 @@ internal sealed class DiscoveryRun : IAsyncDisposable
         var delay = Task.Delay(time, cancellationToken);
         await (until is null ? delay : Task.WhenAny(delay, until));
         cancellationToken.ThrowIfCancellationRequested();
-    }
-
-    private DiscoveryReport Report()
-    {
-        lock (_found)
-            return new DiscoveryReport([.. _outcomes], [.. _found], _clock.Elapsed, _options.Port);
     }
 
     public async ValueTask DisposeAsync()

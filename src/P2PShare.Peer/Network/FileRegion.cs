@@ -51,6 +51,22 @@ public sealed class FileRegion : IAsyncDisposable
         }
     }
 
+    /// <summary>The region's length in bytes.</summary>
+    public int Count => _count;
+
+    /// <summary>Reads the region into <paramref name="destination"/> (exactly <see cref="Count"/> bytes): for a wrapper that must see the bytes.</summary>
+    public async ValueTask ReadAsync(Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        int read = 0;
+        while (read < _count)
+        {
+            int n = await RandomAccess.ReadAsync(_file.SafeFileHandle, destination[read.._count], _offset + read, cancellationToken);
+            if (n == 0)
+                throw new IOException($"{_file.Name} ended {_count - read} bytes before the piece did");
+            read += n;
+        }
+    }
+
     /// <summary>A <see cref="FrameSender"/> that sends the head and then this region on <paramref name="socket"/>.</summary>
     public FrameSender SenderOn(Socket socket)
     {

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using P2PShare.Peer.Storage;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Framing;
 using P2PShare.Protocol.Messages;
@@ -12,38 +10,35 @@ namespace P2PShare.Peer.Network;
 
 /// <summary>
 /// Serves manifests and verified pieces to any number of peers at once: one read loop per
-/// connection, requests answered in order, a clear not-found for anything not held.
+/// connection, requests answered in order from an <see cref="IPieceSource"/>, which decides what is held.
 /// </summary>
 public sealed class PieceServer : IAsyncDisposable
 {
-    private readonly Repository _repository;
+    private readonly IPieceSource _source;
     private readonly PeerOptions _options;
     private readonly ILogger _logger;
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<MessageChannel> _connections = [];
     private readonly ConnectionQuota _quota;
-    private readonly ServeThrottle? _throttle;
     private readonly FrameMemoryBudget _frameMemory;
     private Task _acceptLoop = Task.CompletedTask;
     private long _piecesServed;
     private int _disposed;
 
     /// <summary>
-    /// Creates a server for <paramref name="repository"/> on a listener that is already bound (the
+    /// Creates a server of <paramref name="source"/> on a listener that is already bound (the
     /// repository's default folder is named after the port, so the port comes first); call <see cref="Start"/>.
     /// The server owns the listener.
     /// </summary>
-    public PieceServer(TcpListener listener, Repository repository, PeerOptions options, ILogger logger)
+    public PieceServer(TcpListener listener, IPieceSource source, PeerOptions options, ILogger logger)
     {
         _listener = listener ?? throw new ArgumentNullException(nameof(listener));
-        _repository = repository ?? throw new ArgumentNullException(nameof(repository));
+        _source = source ?? throw new ArgumentNullException(nameof(source));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _quota = new ConnectionQuota(options.MaxServeConnections, options.MaxServeConnectionsPerAddress);
         _frameMemory = new FrameMemoryBudget(options.MaxServeFrameMemory);
-        if (options.TestOnlyServeBytesPerSecond > 0)
-            _throttle = new ServeThrottle(options.TestOnlyServeBytesPerSecond);
     }
 
     /// <summary>The bound address (with the real port once started).</summary>
@@ -198,14 +193,14 @@ public sealed class PieceServer : IAsyncDisposable
                         PeerLog.ServeCancelled(_logger, cancel.Request);
                     break;
                 case GetManifest request:
-                    if (_repository.TryGet(request.File, out var file) && file is not null)
-                        await channel.ReplyAsync(request, new ManifestReply(request.File), file.Manifest.ToBytes(), cancellationToken);
+                    if (_source.FindManifest(request.File) is { } manifest)
+                        await channel.ReplyAsync(request, new ManifestReply(request.File), manifest.ToBytes(), cancellationToken);
                     else
                         await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
                     break;
                 case GetHave request:
-                    if (_repository.TryGet(request.File, out var held) && held is not null)
-                        await channel.ReplyAsync(request, new HaveMap(request.File, held.Manifest.PieceCount, held.Snapshot()), default, cancellationToken);
+                    if (_source.FindPieces(request.File) is { } pieces)
+                        await channel.ReplyAsync(request, new HaveMap(request.File, pieces.Count, pieces), default, cancellationToken);
                     else
                         await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
                     break;
@@ -222,73 +217,10 @@ public sealed class PieceServer : IAsyncDisposable
 
     private async Task ServePieceAsync(MessageChannel channel, Socket socket, GetPiece request, CancellationToken cancellationToken)
     {
-        if (!_repository.TryGet(request.File, out var file) || file is null)
-        {
-            await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
-            return;
-        }
-        if (request.Piece < 0 || request.Piece >= file.Manifest.PieceCount || !file.Has(request.Piece))
-        {
-            await channel.ReplyAsync(request, NotFound($"no piece {request.Piece} of {file.Name} here"), default, cancellationToken);
-            return;
-        }
-        if (_options.TestFaults?.BeforeServingPiece is { } pause)
-            await pause(cancellationToken);
-        if (file.CheckOnDisk() is { } gone)
-        {
-            // Deleted or changed behind our back: never send bytes that are not the manifest's, and stop
-            // offering the file, or every fetcher would keep coming back for pieces we cannot give.
-            await ReplyGoneAsync(channel, request, file, gone, cancellationToken);
-            return;
-        }
-        if (_throttle is null && _options.TestFaults is not { CorruptServedPieces: true } && file.TryLocatePiece(request.Piece, out var path, out long offset, out int length))
-        {
-            var region = FileRegion.TryOpen(path, offset, length);
-            if (region is not null)
-            {
-                await using (region)
-                    await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), length, region.SenderOn(socket), cancellationToken);
-                Interlocked.Increment(ref _piecesServed);
-                return;
-            }
-        }
-        int size = file.Manifest.PieceSize(request.Piece);
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(size);
-        try
-        {
-            int read = file.ReadPiece(request.Piece, buffer);
-            if (_options.TestFaults is { CorruptServedPieces: true } && read > 0)
-                buffer[read / 2] ^= 0x5A;
-            if (_throttle is not null)
-                await _throttle.WaitAsync(read, cancellationToken);
-            await channel.ReplyAsync(request, new PieceReply(request.File, request.Piece), buffer.AsMemory(0, read), cancellationToken);
+        await using var answer = await _source.GetPieceAsync(request.File, request.Piece, cancellationToken);
+        await answer.SendAsync(channel, socket, request, cancellationToken);
+        if (answer.Error is null)
             Interlocked.Increment(ref _piecesServed);
-        }
-        catch (StorageException e) when (file.CheckOnDisk() is { } vanished)
-        {
-            await ReplyGoneAsync(channel, request, file, $"{vanished} ({e.Message})", cancellationToken);
-        }
-        catch (StorageException e)
-        {
-            await channel.ReplyAsync(request, new ErrorReply(ErrorCodes.Failed, e.Message), default, cancellationToken);
-        }
-        catch (ObjectDisposedException) when (!_repository.TryGet(request.File, out var now) || !ReferenceEquals(now, file))
-        {
-            // Forgotten by another connection (or a rescan) while this piece was being read.
-            await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here any more"), default, cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    // The file can no longer be served: the fetcher hears not-found (it is not a fault to retry), the
-    // repository forgets the file and the tracker hears (through Repository.FileGone) that we no longer hold it.
-    private async Task ReplyGoneAsync(MessageChannel channel, GetPiece request, LocalFile file, string why, CancellationToken cancellationToken)
-    {
-        _repository.ForgetGone(file, why); // logs its one warning; false when another request got there first
-        await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here any more: '{file.Name}' was deleted or changed on this peer"), default, cancellationToken);
     }
 
     private static ErrorReply NotFound(string text) => new(ErrorCodes.NotFound, text);

@@ -64,7 +64,7 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
     /// Reopens the download of <paramref name="id"/> found on disk; null (logged) if it is unusable or
     /// another process has it open. A damaged download is removed, since without its state its data cannot be trusted.
     /// </summary>
-    public LocalFile? Load(FileId id)
+    public PartFile? Load(FileId id)
     {
         var paths = DownloadPaths.For(directory, id);
         var held = TryLock(paths);
@@ -104,7 +104,7 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
     /// usable one, otherwise starts it from zero as <paramref name="name"/>. Throws
     /// <see cref="StorageException"/> if another process has that download open.
     /// </summary>
-    public LocalFile OpenOrCreate(Manifest manifest, string name)
+    public PartFile OpenOrCreate(Manifest manifest, string name)
     {
         var paths = DownloadPaths.For(directory, manifest.Id);
         DownloadLock? held;
@@ -184,7 +184,7 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
         }
     }
 
-    private LocalFile Open(PartState state, DownloadPaths paths, bool resumed, DownloadLock held)
+    private PartFile Open(PartState state, DownloadPaths paths, bool resumed, DownloadLock held)
     {
         var manifest = state.Manifest;
         SafeFileHandle? handle = null;
@@ -231,7 +231,7 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
             StorageLog.Resumed(logger, state.Name, manifest.Id.ShortText, state.Verified.Present, manifest.PieceCount);
         else
             StorageLog.Created(logger, state.Name, manifest.Id.ShortText, manifest.PieceCount, manifest.Length);
-        return new LocalFile(root, state, paths, handle, logger, persistInterval, beforeWrite, held, damaged);
+        return new PartFile(root, state, paths, handle, held, logger, persistInterval, beforeWrite, damaged);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace P2PShare.Peer.Storage;
 /// <summary>
 /// The state of a download in progress, kept beside its data (<c>ID.part</c>) in two files:
 /// <c>ID.manifest</c>, the manifest's canonical bytes, written once (they hash to ID, so they check
-/// themselves); and <c>ID.state</c>, rewritten crash-safely as pieces are verified (<see cref="LocalFile"/>): the name it
+/// themselves); and <c>ID.state</c>, rewritten crash-safely as pieces are verified (<see cref="PartFile"/>): the name it
 /// will be saved as and which pieces are verified on disk.
 /// </summary>
 /// <remarks>

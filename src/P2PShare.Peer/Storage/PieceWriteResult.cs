@@ -1,6 +1,6 @@
 namespace P2PShare.Peer.Storage;
 
-/// <summary>What <see cref="LocalFile.WritePiece"/> did with a piece.</summary>
+/// <summary>What <see cref="PartFile.WritePiece"/> did with a piece.</summary>
 public enum PieceWriteResult
 {
     /// <summary>The piece matched its hash and is now stored and recorded.</summary>

@@ -24,14 +24,12 @@ public sealed class Repository : IDisposable
 
     private readonly ILogger _logger;
     private readonly int? _pieceLengthOverride;
-    private readonly string _cachePath;
+    private readonly CachedManifests _cache;
     private readonly DownloadStore _downloads;
     private readonly Lock _gate = new();          // guards _files and _disposed
     private readonly Lock _openGate = new();      // one opener of a download at a time (scan or OpenDownload)
-    private readonly Lock _cacheGate = new();     // guards _cache
     private readonly SemaphoreSlim _scanGate = new(1, 1);
-    private Dictionary<FileId, LocalFile> _files = [];
-    private ManifestCache? _cache;
+    private Dictionary<FileId, HeldFile> _files = [];
     private long _hashedFileCount;
     private bool _disposed;
 
@@ -55,7 +53,7 @@ public sealed class Repository : IDisposable
         Root = Path.GetFullPath(root);
         string stateDirectory = Path.Combine(Root, StateDirectoryName);
         string downloadsDirectory = Path.Combine(stateDirectory, "downloads");
-        _cachePath = Path.Combine(stateDirectory, "manifests");
+        _cache = new CachedManifests(Path.Combine(stateDirectory, "manifests"), logger);
         try
         {
             Directory.CreateDirectory(downloadsDirectory);
@@ -74,7 +72,7 @@ public sealed class Repository : IDisposable
     public long HashedFileCount => Interlocked.Read(ref _hashedFileCount);
 
     /// <summary>Everything held now, by name: complete files and downloads in progress.</summary>
-    public IReadOnlyList<LocalFile> Files
+    public IReadOnlyList<HeldFile> Files
     {
         get
         {
@@ -84,7 +82,7 @@ public sealed class Repository : IDisposable
     }
 
     /// <summary>The file with content id <paramref name="id"/>, complete or in progress.</summary>
-    public bool TryGet(FileId id, out LocalFile? file)
+    public bool TryGet(FileId id, out HeldFile? file)
     {
         lock (_gate)
             return _files.TryGetValue(id, out file);
@@ -95,47 +93,24 @@ public sealed class Repository : IDisposable
     /// others two at a time) and loads the downloads in progress. Safe to call again: files
     /// removed from disk disappear, new and changed ones appear.
     /// </summary>
-    public async Task<IReadOnlyList<LocalFile>> ScanAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<HeldFile>> ScanAsync(CancellationToken cancellationToken)
     {
         await _scanGate.WaitAsync(cancellationToken);
         try
         {
             ThrowIfDisposed();
             var found = ShareScan.List(Root, _logger);
-            int cached = 0;
-            lock (_cacheGate)
-            {
-                _cache ??= ManifestCache.Load(_cachePath, _logger);
-                foreach (var file in found)
-                {
-                    file.Manifest = _cache.Find(file.Name, file.Stamp);
-                    cached += file.Manifest is null ? 0 : 1;
-                }
-            }
+            int cached = _cache.FillIn(found);
             var toHash = found.Where(f => f.Manifest is null).ToList();
-            await Parallel.ForEachAsync(toHash, new ParallelOptions { MaxDegreeOfParallelism = HashParallelism, CancellationToken = cancellationToken },
-                (file, token) =>
-                {
-                    int pieceLength = _pieceLengthOverride ?? PieceLengthPolicy.Choose(file.Length);
-                    if (ShareScan.Hash(file, pieceLength, _logger, token))
-                        Interlocked.Increment(ref _hashedFileCount);
-                    return ValueTask.CompletedTask;
-                });
+            int hashed = await ShareScan.HashAllAsync(toHash, length => _pieceLengthOverride ?? PieceLengthPolicy.Choose(length), HashParallelism, _logger, cancellationToken);
+            Interlocked.Add(ref _hashedFileCount, hashed);
             var shared = found.Where(f => f.Manifest is not null).ToList();
+            _cache.KeepOnly(shared);
 
-            lock (_cacheGate)
-            {
-                foreach (var file in shared)
-                    _cache!.Set(file.Name, file.Stamp, file.Manifest!);
-                _cache!.RetainOnly(shared.Select(f => f.Name).ToHashSet(StringComparer.Ordinal));
-                _cache.TrySave(_cachePath, _logger);
-            }
-
-            var removed = Merge(shared);
-            foreach (var file in removed)
+            foreach (var file in Merge(shared))
                 file.Dispose();
             var files = Files;
-            StorageLog.Scanned(_logger, Root, files.Count(f => f.IsComplete), toHash.Count(f => f.Manifest is not null), cached, files.Count(f => !f.IsComplete));
+            StorageLog.Scanned(_logger, Root, files.Count(f => f.IsComplete), hashed, cached, files.Count(f => !f.IsComplete));
             return files;
         }
         finally
@@ -168,24 +143,16 @@ public sealed class Repository : IDisposable
             if (FileStamp.NotRegular(path) is not null)
                 return false; // never opened: a named pipe would block the hashing
             var found = new ShareScan.Found(name, path, FileStamp.Of(path));
-            lock (_cacheGate)
-            {
-                _cache ??= ManifestCache.Load(_cachePath, _logger);
-                found.Manifest = _cache.Find(name, found.Stamp);
-            }
+            _cache.FillIn([found]);
             if (found.Manifest is null && !await Task.Run(() => ShareScan.Hash(found, pieceLength, _logger, cancellationToken), cancellationToken))
                 return false;
-            if (found.Manifest!.Id != expected)
+            if (found.Manifest is not { } manifest || manifest.Id != expected)
                 return false;
-            lock (_cacheGate)
-            {
-                _cache!.Set(name, found.Stamp, found.Manifest);
-                _cache.TrySave(_cachePath, _logger);
-            }
+            _cache.Remember(name, found.Stamp, manifest);
             lock (_openGate)
             {
                 if (!TryGet(expected, out _))
-                    Register(new LocalFile(name, found.Manifest, path, _logger) { Stamp = found.Stamp });
+                    Register(new SharedFile(path, manifest, found.Stamp));
             }
             return true;
         }
@@ -202,21 +169,24 @@ public sealed class Repository : IDisposable
 
     /// <summary>
     /// Opens the download of <paramref name="manifest"/>, to be saved as <paramref name="name"/>:
-    /// resumes it with its verified pieces if it is in progress, returns the complete file if the
-    /// repository holds it, otherwise starts it. Throws <see cref="StorageException"/> for a name
+    /// resumes it with its verified pieces if it is in progress, otherwise starts it. Throws
+    /// <see cref="StorageException"/> if the repository holds the file complete already, for a name
     /// that could escape the repository or be hidden, or when the disk refuses.
     /// </summary>
-    public LocalFile OpenDownload(Manifest manifest, string name)
+    public PartFile OpenDownload(Manifest manifest, string name)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        string checkedName = RequireName(name);
+        string checkedName = ShareScan.RequireSaveName(name);
         lock (_openGate)
         {
             lock (_gate)
             {
                 ThrowIfDisposed();
                 if (_files.TryGetValue(manifest.Id, out var existing))
-                    return existing;
+                {
+                    return existing as PartFile
+                        ?? throw new StorageException($"'{existing.Name}' ({manifest.Id.ShortText}) is complete here already, at {existing.FinalPath}");
+                }
             }
             var file = _downloads.OpenOrCreate(manifest, checkedName);
             Register(file);
@@ -233,13 +203,13 @@ public sealed class Repository : IDisposable
     {
         lock (_openGate)
         {
-            LocalFile? file;
+            HeldFile? file;
             lock (_gate)
             {
-                if (_disposed || !_files.TryGetValue(id, out file) || file.IsComplete)
+                if (_disposed || !_files.TryGetValue(id, out file))
                     return false;
             }
-            if (!file.DiscardIfEmpty())
+            if (file is not PartFile part || !part.DiscardIfEmpty())
                 return false;
             lock (_gate)
                 _files.Remove(id);
@@ -249,21 +219,21 @@ public sealed class Repository : IDisposable
     }
 
     /// <summary>Raised after a complete file was forgotten (<see cref="ForgetGone"/>): what we hold changed, so the tracker should hear.</summary>
-    public event Action<LocalFile>? FileGone;
+    public event Action<SharedFile>? FileGone;
 
     /// <summary>
     /// Forgets the complete <paramref name="file"/> because it is gone or changed on disk
     /// (<paramref name="why"/>), so it is no longer served or announced; the next scan finds whatever
     /// is there now. True if this call removed it (once, however many readers noticed at once).
     /// </summary>
-    public bool ForgetGone(LocalFile file, string why)
+    public bool ForgetGone(SharedFile file, string why)
     {
         ArgumentNullException.ThrowIfNull(file);
         lock (_openGate)
         {
             lock (_gate)
             {
-                if (_disposed || !file.IsComplete || !_files.TryGetValue(file.Id, out var held) || !ReferenceEquals(held, file))
+                if (_disposed || !_files.TryGetValue(file.Id, out var held) || !ReferenceEquals(held, file))
                     return false;
                 _files.Remove(file.Id);
             }
@@ -277,7 +247,7 @@ public sealed class Repository : IDisposable
     /// <summary>Closes every file. Downloads in progress keep their state on disk.</summary>
     public void Dispose()
     {
-        List<LocalFile> files;
+        List<HeldFile> files;
         lock (_gate)
         {
             if (_disposed)
@@ -291,54 +261,15 @@ public sealed class Repository : IDisposable
         // _scanGate is left undisposed: a scan still running releases it; it holds no wait handle.
     }
 
-    private static string RequireName(string name)
-    {
-        if (FileNameRules.Check(name) is string problem)
-            throw new StorageException($"cannot save a file as '{name}': {problem}");
-        if (name.StartsWith('.'))
-            throw new StorageException($"cannot save a file as '{name}': names starting with '.' are hidden, never shared, and reserved for the repository's own state");
-        return name;
-    }
-
-    /// <summary>Installs the new set of complete files, keeps and loads downloads; returns the files dropped.</summary>
-    private List<LocalFile> Merge(List<ShareScan.Found> shared)
+    /// <summary>Installs the table a scan found (<see cref="ScanMerge"/>); returns the complete files dropped.</summary>
+    private List<HeldFile> Merge(List<ShareScan.Found> shared)
     {
         lock (_openGate)
         {
-            Dictionary<FileId, LocalFile> current;
+            Dictionary<FileId, HeldFile> current;
             lock (_gate)
                 current = new(_files);
-
-            var next = new Dictionary<FileId, LocalFile>();
-            foreach (var found in shared)
-            {
-                var id = found.Manifest!.Id;
-                if (next.TryGetValue(id, out var first))
-                    StorageLog.DuplicateContent(_logger, found.Name, first.Name);
-                else if (current.TryGetValue(id, out var known) && known.IsComplete && known.FinalPath == found.Path)
-                    next[id] = known;
-                else
-                    next[id] = new LocalFile(found.Name, found.Manifest, found.Path, _logger) { Stamp = found.Stamp };
-            }
-            foreach (var live in current.Values.Where(f => !f.IsComplete && !next.ContainsKey(f.Id)))
-                next[live.Id] = live; // a download in progress owned by a session stays as it is
-            foreach (var id in _downloads.ListIds().Where(id => !current.ContainsKey(id)))
-            {
-                if (next.TryGetValue(id, out var complete))
-                {
-                    // The file is already complete here (e.g. a crash between the move and the state removal).
-                    StorageLog.StaleDownload(_logger, complete.Name, id.ShortText);
-                    _downloads.Discard(id);
-                }
-                else if (_downloads.Load(id) is LocalFile download)
-                {
-                    download.Completed += OnDownloadCompleted;
-                    next[id] = download;
-                }
-            }
-
-            _downloads.RemoveOrphans(current.Values.Concat(next.Values).Where(f => !f.IsComplete).Select(f => f.Id).ToHashSet());
-
+            var next = ScanMerge.Next(current, shared, _downloads, _logger, download => download.Completed += OnDownloadCompleted);
             lock (_gate)
             {
                 if (_disposed)
@@ -350,10 +281,10 @@ public sealed class Repository : IDisposable
         }
     }
 
-    private void Register(LocalFile file)
+    private void Register(HeldFile file)
     {
-        if (!file.IsComplete)
-            file.Completed += OnDownloadCompleted;
+        if (file is PartFile download)
+            download.Completed += OnDownloadCompleted;
         lock (_gate)
         {
             if (_disposed)
@@ -365,30 +296,19 @@ public sealed class Repository : IDisposable
         }
     }
 
-    /// <summary>Records a finished download in the manifest cache so a rescan keeps its id without re-hashing.</summary>
-    private void OnDownloadCompleted(LocalFile file)
+    /// <summary>
+    /// Holds the finished file instead of the download, and records it in the manifest cache so a
+    /// rescan keeps its id without re-hashing.
+    /// </summary>
+    private void OnDownloadCompleted(PartFile download, SharedFile done)
     {
-        try
+        lock (_gate)
         {
-            string name = Path.GetFileName(file.FinalPath!);
-            var stamp = FileStamp.Of(file.FinalPath!);
-            file.Stamp = stamp; // as written by us: a later change is noticed before its bytes are served
-            lock (_cacheGate)
-            {
-                _cache ??= ManifestCache.Load(_cachePath, _logger);
-                if (_cache.Find(name, stamp) is null)
-                    _cache.Set(name, stamp, file.Manifest);
-                _cache.TrySave(_cachePath, _logger);
-            }
+            if (!_disposed && _files.TryGetValue(done.Id, out var held) && ReferenceEquals(held, download))
+                _files[done.Id] = done;
         }
-        catch (FileNotFoundException)
-        {
-            // Moved or deleted already: the next scan sees what is there.
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            StorageLog.CacheSaveFailed(_logger, _cachePath, e.Message);
-        }
+        if (done.Stamp is { } stamp) // null when it was moved or deleted at once: the next scan sees what is there
+            _cache.Remember(done.Name, stamp, done.Manifest);
     }
 
     private void ThrowIfDisposed()

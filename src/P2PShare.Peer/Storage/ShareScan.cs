@@ -101,4 +101,34 @@ internal static class ShareScan
             return false;
         }
     }
+
+    /// <summary>
+    /// Hashes <paramref name="files"/> <paramref name="parallelism"/> at a time, each in pieces of
+    /// <paramref name="pieceLength"/> (by its length); returns how many were hashed.
+    /// </summary>
+    public static async Task<int> HashAllAsync(IReadOnlyList<Found> files, Func<long, int> pieceLength, int parallelism, ILogger logger, CancellationToken cancellationToken)
+    {
+        int hashed = 0;
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            (file, token) =>
+            {
+                if (Hash(file, pieceLength(file.Length), logger, token))
+                    Interlocked.Increment(ref hashed);
+                return ValueTask.CompletedTask;
+            });
+        return hashed;
+    }
+
+    /// <summary>
+    /// <paramref name="name"/> if a download may be saved under it; throws <see cref="StorageException"/>
+    /// for a name that could escape the repository, or a hidden one (reserved for its own state).
+    /// </summary>
+    public static string RequireSaveName(string name)
+    {
+        if (FileNameRules.Check(name) is string problem)
+            throw new StorageException($"cannot save a file as '{name}': {problem}");
+        if (name.StartsWith('.'))
+            throw new StorageException($"cannot save a file as '{name}': names starting with '.' are hidden, never shared, and reserved for the repository's own state");
+        return name;
+    }
 }

@@ -17,10 +17,10 @@ public sealed record DownloadProgress(
     long BytesReceived,
     TimeSpan Elapsed,
     int ActivePeers,
-    IReadOnlyDictionary<string, int> PiecesByPeer)
+    IReadOnlyDictionary<HolderAddress, int> PiecesByPeer)
 {
     /// <summary>Holders dropped for this file (a corrupt piece, a lost connection, silence), with why.</summary>
-    public IReadOnlyDictionary<string, string> DroppedPeers { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<HolderAddress, HolderDrop> DroppedPeers { get; init; } = new Dictionary<HolderAddress, HolderDrop>();
 
     /// <summary>Completion in percent (100 for an empty file).</summary>
     public double Percent => TotalPieces == 0 ? 100 : 100.0 * VerifiedPieces / TotalPieces;

@@ -10,38 +10,21 @@ using P2PShare.Protocol.Rpc;
 namespace P2PShare.Peer.Transfer;
 
 /// <summary>
-/// One download: connects to every holder at once, fetches and verifies the manifest, then runs a
-/// worker per holder that keeps several piece requests in flight, choosing pieces through the
-/// shared <see cref="PiecePicker"/>. Every piece is verified before it is written; a peer that sends
-/// a bad piece is dropped and the piece is fetched elsewhere.
+/// One download: the <see cref="HolderSwarm"/> connects to the holders, the first to answer gives the
+/// manifest (checked against the id), then a <see cref="HolderWorker"/> per holder fetches pieces the
+/// shared <see cref="PieceBoard"/> picks. Every piece is verified before it is written; a holder that
+/// sends a bad piece is dropped and the piece is fetched elsewhere. Says how it ended in a typed result.
 /// </summary>
-public sealed partial class DownloadSession
+public sealed class DownloadSession
 {
-    private static readonly TimeSpan HaveRefreshInterval = TimeSpan.FromSeconds(2);
-
     private readonly Repository _repository;
-    private readonly HolderPool _pool;                        // guarded by _gate
-    private readonly Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>>? _findHolders;
+    private readonly HolderSwarm _swarm;
     private readonly PeerOptions _options;
-    private readonly int _ourPort;
     private readonly ILogger _logger;
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, int> _piecesByPeer = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _dropped = new(StringComparer.Ordinal); // holders not connected now, with why
-    private readonly Dictionary<(string Peer, int Piece), CancellationTokenSource> _requests = []; // to cancel end-game duplicates
-    private readonly Stopwatch _time = Stopwatch.StartNew(); // the pool's clock
     private readonly Stopwatch _clock = new();
-    private readonly Stopwatch _sinceUseful = Stopwatch.StartNew(); // since a piece arrived or a connected holder had one to give
-    private TaskCompletionSource _changed = NewSignal();
-    private readonly TaskCompletionSource _allVerified = NewSignal();
     private readonly TaskCompletionSource<Manifest> _manifest = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<LocalFile> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<SwarmEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private PiecePicker? _picker;
-    private LocalFile? _file;
-    private int _inFlight;
-    private int _activePeers;
-    private long _bytesReceived;
+    private readonly TaskCompletionSource<PieceBoard> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private PieceBoard? _board;
 
     /// <summary>
     /// Prepares the download of <paramref name="file"/> from <paramref name="holders"/>. While it runs,
@@ -53,16 +36,13 @@ public sealed partial class DownloadSession
         Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>>? findHolders = null)
     {
         ArgumentNullException.ThrowIfNull(holders);
-        _findHolders = findHolders;
         Id = file;
         Name = name;
         Length = length;
         _repository = repository ?? throw new ArgumentNullException(nameof(repository));
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _ourPort = ourPort;
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
-        _pool = new HolderPool(options.MaxHolderConnections, options.HolderRetryInitialDelay, options.HolderRetryMaxDelay, new Random(), Now);
-        _pool.Listed(holders, Now);
+        _swarm = new HolderSwarm(name, holders, options, ourPort, logger, findHolders);
     }
 
     /// <summary>The file's id.</summary>
@@ -74,28 +54,30 @@ public sealed partial class DownloadSession
     /// <summary>The file's length.</summary>
     public long Length { get; }
 
-    /// <summary>Raised (on a worker thread) when a verified piece is written.</summary>
+    /// <summary>Raised (on a worker thread) when a verified piece is written: the file's id and the piece.</summary>
     public event Action<FileId, int>? PieceVerified;
 
-    /// <summary>Raised when a holder is dropped for good (it lied): its endpoint and why, in plain words.</summary>
-    public event Action<string, string>? PeerDropped;
+    /// <summary>Raised when a holder is dropped for good (it lied, or no longer has the file), with why.</summary>
+    public event Action<HolderAddress, HolderDrop>? PeerDropped
+    {
+        add => _swarm.Dropped += value;
+        remove => _swarm.Dropped -= value;
+    }
 
-    /// <summary>Raised when the connection to a holder is lost (it is dialled again): its endpoint and why, in plain words.</summary>
-    public event Action<string, string>? PeerLost;
-
-    private TimeSpan Now => _time.Elapsed;
+    /// <summary>Raised when the connection to a holder is lost (it is dialled again), with why.</summary>
+    public event Action<HolderAddress, HolderDrop>? PeerLost
+    {
+        add => _swarm.Lost += value;
+        remove => _swarm.Lost -= value;
+    }
 
     /// <summary>The progress so far.</summary>
     public DownloadProgress GetProgress()
     {
-        lock (_gate)
-        {
-            int total = _file?.Manifest.PieceCount ?? 0;
-            int verified = _file?.VerifiedCount ?? 0;
-            return new DownloadProgress(Name, Length, verified, total, _bytesReceived, _clock.Elapsed, _activePeers,
-                new Dictionary<string, int>(_piecesByPeer, StringComparer.Ordinal))
-            { DroppedPeers = new Dictionary<string, string>(_dropped, StringComparer.Ordinal) };
-        }
+        var board = Volatile.Read(ref _board);
+        return new DownloadProgress(Name, Length, board?.File.VerifiedCount ?? 0, board?.File.Manifest.PieceCount ?? 0, board?.BytesReceived ?? 0,
+            _clock.Elapsed, board?.ActivePeers ?? 0, board?.PiecesByPeer() ?? [])
+        { DroppedPeers = _swarm.DroppedNow() };
     }
 
     /// <summary>
@@ -112,334 +94,128 @@ public sealed partial class DownloadSession
         try
         {
             if (_repository.TryGet(Id, out var existing) && existing is { IsComplete: true })
-                return Result(DownloadOutcome.Completed, existing.FinalPath, resumed, existing.Manifest.PieceCount, "already in the repository");
-            if (_pool.Count == 0)
-                return Result(DownloadOutcome.Failed, null, 0, 0, "no peer holds this file");
+                return Result(DownloadOutcome.Completed, existing.FinalPath, resumed, existing.Manifest.PieceCount, null) with { AlreadyHere = true };
+            if (_swarm.Count == 0)
+                return Result(DownloadOutcome.Failed, null, 0, 0, new DownloadFailure(DownloadFailureKind.NoHolder));
 
-            var file = existing is null ? null : Open(existing.Manifest);
+            var file = existing is null ? null : Open(existing.Manifest).File;
             resumed = file?.VerifiedCount ?? 0;
             if (file is null || !AllVerified(file))
             {
-                swarm = RunSwarmAsync(stop.Token);
+                swarm = _swarm.RunAsync(UseAsync, stop.Token);
                 if (file is null)
                 {
-                    if (await Task.WhenAny(_manifest.Task, _ended.Task).WaitAsync(cancellationToken) == _ended.Task)
+                    if (await Task.WhenAny(_manifest.Task, _swarm.Ended).WaitAsync(cancellationToken) == _swarm.Ended)
                     {
-                        await _ended.Task; // rethrows an error that ended it (a full disk); otherwise no holder could give a manifest
-                        return Result(DownloadOutcome.Failed, null, 0, 0, DescribeNoManifest());
+                        await _swarm.Ended; // rethrows an error that ended it (a full disk); otherwise no holder could give a manifest
+                        return Result(DownloadOutcome.Failed, null, 0, 0, NoManifest());
                     }
-                    file = Open(_manifest.Task.Result);
+                    file = Open(_manifest.Task.Result).File;
                     resumed = file.VerifiedCount;
                 }
-                await _ended.Task.WaitAsync(cancellationToken);
+                await _swarm.Ended.WaitAsync(cancellationToken);
             }
             cancellationToken.ThrowIfCancellationRequested();
             if (!AllVerified(file))
-                return Result(DownloadOutcome.Failed, null, resumed, file.Manifest.PieceCount, DescribeMissing(file));
-            string path = file.IsComplete ? file.FinalPath! : file.Complete();
+                return Result(DownloadOutcome.Failed, null, resumed, file.Manifest.PieceCount, Missing(file, await _swarm.Ended));
+            string path = file.Complete().Path;
             return Result(DownloadOutcome.Completed, path, resumed, file.Manifest.PieceCount, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Result(DownloadOutcome.Stopped, null, resumed, _file?.Manifest.PieceCount ?? 0, "stopped; the verified pieces are kept");
+            return Result(DownloadOutcome.Stopped, null, resumed, _board?.File.Manifest.PieceCount ?? 0, null);
         }
         catch (StorageException e)
         {
             PeerLog.DownloadFailed(_logger, Name, e.Message);
-            string next = e.IsDiskFull ? "free some space, then `request` again to continue" : "`request` again to continue";
-            string advice = _file is { } started ? $"The {started.RecordedCount} verified pieces are kept; {next}" : char.ToUpperInvariant(next[0]) + next[1..];
-            return Result(DownloadOutcome.Failed, null, resumed, _file?.Manifest.PieceCount ?? 0, $"{e.Message}. {advice}");
+            return Result(DownloadOutcome.Failed, null, resumed, _board?.File.Manifest.PieceCount ?? 0,
+                new DownloadFailure(DownloadFailureKind.Storage) { Error = e.Message, DiskFull = e.IsDiskFull, KeptPieces = _board?.File.RecordedCount });
         }
         finally
         {
             await stop.CancelAsync();
             await swarm; // never faults: every holder's connection is closed when it returns
-            if (_file is { } opened)
-                opened.PieceVerified -= OnPieceVerified;
             _clock.Stop();
         }
     }
 
-    private static bool AllVerified(LocalFile file) => file.IsComplete || file.VerifiedCount >= file.Manifest.PieceCount;
+    private static bool AllVerified(PartFile file) => file.IsComplete || file.VerifiedCount >= file.Manifest.PieceCount;
 
     // Opens (or resumes) the .part and lets the holders' connections start fetching pieces.
-    private LocalFile Open(Manifest manifest)
+    private PieceBoard Open(Manifest manifest)
     {
-        var file = _repository.OpenDownload(manifest, Name);
+        var board = new PieceBoard(_repository.OpenDownload(manifest, Name), _swarm.Changed, piece => PieceVerified?.Invoke(Id, piece));
         _manifest.TrySetResult(manifest); // a resumed download already has it: no holder need send it
-        lock (_gate)
-        {
-            _file = file;
-            _picker = new PiecePicker(file.Snapshot(), new Random());
-            if (_picker.IsComplete)
-                _ended.TrySetResult(SwarmEnd.Complete);
-        }
-        file.PieceVerified += OnPieceVerified;
-        _ready.TrySetResult(file);
-        return file;
+        Volatile.Write(ref _board, board);
+        _swarm.Opened(board);
+        _ready.TrySetResult(board);
+        return board;
     }
 
-    private void OnPieceVerified(LocalFile file, int piece) => PieceVerified?.Invoke(file.Id, piece);
-
-    private DownloadResult Result(DownloadOutcome outcome, string? path, int resumed, int total, string? reason)
+    // One connected holder: asks it for the manifest if nobody has given one yet, then fetches pieces from it.
+    private async Task<HolderDrop?> UseAsync(PeerLink link, HolderAddress holder, CancellationToken stop)
     {
-        lock (_gate)
-        {
-            return new DownloadResult(Name, outcome, path, new Dictionary<string, int>(_piecesByPeer, StringComparer.Ordinal),
-                resumed, total, _bytesReceived, _clock.Elapsed, reason)
-            { DroppedPeers = new Dictionary<string, string>(_dropped, StringComparer.Ordinal), DamagedPieces = _file?.TakeDamagedOnOpen() ?? 0 };
-        }
-    }
-
-    /// <summary>
-    /// Fetches pieces from one connected holder until the file is complete, the download stops
-    /// (<paramref name="cancellationToken"/>), or the holder fails; says how it ended.
-    /// </summary>
-    private async Task<HolderEnd> RunWorkerAsync(PeerLink link, LocalFile file, CancellationToken cancellationToken)
-    {
-        string peer = link.Endpoint;
-        var outstanding = new List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)>();
-        var lastHaveRefresh = Stopwatch.StartNew();
-        int timeouts = 0;
-        var depth = new PeerDepth(_options.RequestsInFlightPerPeer);
-        lock (_gate)
-            _activePeers++;
         try
         {
-            while (true)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                bool complete = TopUp(link, outstanding, depth, cancellationToken);
+            if (!_manifest.Task.IsCompleted && await FetchManifestAsync(link, stop) is { } drop)
+                return drop;
+            var board = await _ready.Task.WaitAsync(stop);
+            return await new HolderWorker(link, holder, board, _swarm, _options.RequestsInFlightPerPeer, _logger).RunAsync(stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Not the holder's fault (a full disk, a bug): it ends the download, and RunAsync reports it.
+            _swarm.Fail(e);
+            return null;
+        }
+    }
 
-                if (outstanding.Count == 0)
-                {
-                    if (complete)
-                        return HolderEnd.Finished;
-                    if (PeerMayGain(peer) && lastHaveRefresh.Elapsed >= HaveRefreshInterval)
-                    {
-                        // A partial holder may have gained pieces since we last looked.
-                        await RefreshHaveAsync(link, cancellationToken);
-                        lastHaveRefresh.Restart();
-                        continue;
-                    }
-                    // Nothing to ask it now; whether the download has stalled is the swarm's call, not this holder's.
-                    await WaitForChangeAsync(HaveRefreshInterval, cancellationToken);
-                    continue;
-                }
-
-                // Once every piece is verified, nobody waits for a slow peer's queue: its replies are abandoned.
-                var finished = await Task.WhenAny(outstanding.Select(o => (Task)o.Reply).Append(_allVerified.Task));
-                if (finished == _allVerified.Task)
-                    return HolderEnd.Finished;
-                int index = outstanding.FindIndex(o => o.Reply == finished);
-                var (done, replyTask, cancel) = outstanding[index];
-                outstanding.RemoveAt(index);
-                lock (_gate)
-                {
-                    _inFlight--;
-                    _requests.Remove((peer, done));
-                }
-                using var disposeCancel = cancel;
-                // Ask for the next piece before verifying and writing this one, so the peer never waits on our disk or hash.
-                TopUp(link, outstanding, depth, cancellationToken);
-                try
-                {
-                    using var reply = await replyTask;
-                    timeouts = 0;
-                    depth.Replied(reply.Payload.Length, file.Manifest.PieceLength);
-                    var written = file.WritePiece(done, reply.Payload.Span);
-                    List<CancellationTokenSource>? duplicates = null;
-                    lock (_gate)
-                    {
-                        if (written == PieceWriteResult.HashMismatch)
-                        {
-                            _picker!.Released(peer, done);
-                        }
-                        else
-                        {
-                            duplicates = DuplicatesOf(_picker!.Received(peer, done), done);
-                            if (_picker.IsComplete)
-                            {
-                                _allVerified.TrySetResult();
-                                _ended.TrySetResult(SwarmEnd.Complete);
-                            }
-                            _sinceUseful.Restart();
-                            _pool.Delivered(peer);
-                            if (written == PieceWriteResult.Written)
-                            {
-                                _piecesByPeer[peer] = _piecesByPeer.GetValueOrDefault(peer) + 1;
-                                _bytesReceived += reply.Payload.Length;
-                            }
-                        }
-                    }
-                    Signal();
-                    CancelAll(duplicates);
-                    if (written == PieceWriteResult.HashMismatch)
-                    {
-                        PeerLog.CorruptPiece(_logger, peer, done, Name);
-                        return HolderEnd.Banned($"it sent a corrupt piece {done} (hash mismatch)");
-                    }
-                    PeerLog.PieceReceived(_logger, done, Name, peer);
-                }
-                catch (RemoteErrorException e) when (e.Code == ErrorCodes.NotFound)
-                {
-                    PeerLog.PieceNotFound(_logger, peer, done, Name);
-                    lock (_gate)
-                        _picker!.PeerLacks(peer, done);
-                    Signal();
-                    // Lacking one piece is normal for a partial holder; lacking the whole file (deleted or changed
-                    // there) means it is no holder at all: its have map says which.
-                    if (await HasFileAsync(link, cancellationToken) is false)
-                        return HolderEnd.NotHolding($"it no longer has the file ({e.Message})");
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // An end-game duplicate: the piece came verified from another peer first, and our request was cancelled on the wire.
-                    PeerLog.DuplicateCancelled(_logger, peer, done, Name);
-                    lock (_gate)
-                        _picker!.Released(peer, done);
-                    Signal();
-                }
-                catch (TimeoutException)
-                {
-                    lock (_gate)
-                        _picker!.Released(peer, done);
-                    Signal();
-                    if (++timeouts >= 3)
-                        return HolderEnd.Lost("it stopped answering piece requests");
-                }
-            }
+    // Null once the manifest is known; otherwise why this holder could not give it.
+    private async Task<HolderDrop?> FetchManifestAsync(PeerLink link, CancellationToken stop)
+    {
+        try
+        {
+            _manifest.TrySetResult(await link.GetManifestAsync(Id, stop));
+            return null;
         }
         catch (RemoteErrorException e) when (e.Code == ErrorCodes.NotFound)
         {
-            return HolderEnd.NotHolding($"it no longer has the file ({e.Message})"); // a have map refused
+            return new HolderDrop(HolderDropKind.NotHolding, e.Message);
         }
-        catch (Exception e) when (IsConnectionFault(e))
+        catch (ProtocolException e)
         {
-            return HolderEnd.Lost(e.Message);
+            // A holder whose manifest does not hash to the id is lying or broken: never use it.
+            return new HolderDrop(HolderDropKind.InvalidManifest, e.Message);
         }
-        finally
+        catch (Exception e) when (HolderSwarm.IsConnectionFault(e))
         {
-            lock (_gate)
-            {
-                _picker!.RemovePeer(peer);
-                _inFlight -= outstanding.Count;
-                _activePeers--;
-                foreach (var (piece, _, _) in outstanding)
-                    _requests.Remove((peer, piece));
-            }
-            Signal();
-            await link.DisposeAsync();
-            foreach (var (_, reply, cancel) in outstanding)
-            {
-                try
-                {
-                    (await reply).Dispose();
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    // The link is closed; these requests failed as expected.
-                }
-                cancel.Dispose();
-            }
+            return new HolderDrop(HolderDropKind.NoManifest, e.Message);
         }
     }
 
-    // What ends one connection and not the download: the holder may be back, so it is dialled again.
-    private static bool IsConnectionFault(Exception e) =>
-        e is RemoteErrorException || ConnectionFaults.IsFault(e);
-
-    // Called under _gate: the requests other peers still have in flight for a piece just verified.
-    private List<CancellationTokenSource> DuplicatesOf(IReadOnlyList<string> peers, int piece)
+    // Why no manifest ever came: nobody reachable within HolderWait, or every reachable holder lied.
+    private DownloadFailure NoManifest()
     {
-        var found = new List<CancellationTokenSource>(peers.Count);
-        foreach (var other in peers)
-            if (_requests.TryGetValue((other, piece), out var cancel))
-                found.Add(cancel);
-        return found;
+        var failures = _swarm.Failures();
+        var kind = failures.Count > 0 && failures.All(f => f.Drop.Kind == HolderDropKind.InvalidManifest)
+            ? DownloadFailureKind.NoValidManifest
+            : DownloadFailureKind.NoManifestReachable;
+        return new DownloadFailure(kind) { Tried = failures, Holders = _swarm.Count, Waited = _options.HolderWait };
     }
 
-    // Outside _gate: cancelling runs the requests' callbacks on this thread.
-    private static void CancelAll(List<CancellationTokenSource>? requests)
+    // Which pieces are missing, why the download gave up, and whom it tried.
+    private DownloadFailure Missing(PartFile file, SwarmEnd end) => end == SwarmEnd.Stalled
+        ? new DownloadFailure(DownloadFailureKind.PiecesUnavailable) { Verified = file.Snapshot(), Tried = _swarm.Failures(), Holders = _swarm.ConnectedCount, Waited = _options.StallTimeout }
+        : new DownloadFailure(DownloadFailureKind.HoldersUnreachable) { Verified = file.Snapshot(), Tried = _swarm.Failures(), Waited = _options.HolderWait };
+
+    private DownloadResult Result(DownloadOutcome outcome, string? path, int resumed, int total, DownloadFailure? failure)
     {
-        foreach (var request in requests ?? [])
-        {
-            try
-            {
-                request.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Its own copy arrived meanwhile and its worker is done with it.
-            }
-        }
+        var board = Volatile.Read(ref _board);
+        return new DownloadResult(Name, outcome, path, board?.PiecesByPeer() ?? [], resumed, total, board?.BytesReceived ?? 0, _clock.Elapsed, failure)
+        { DroppedPeers = _swarm.DroppedNow(), DamagedPieces = board?.File.TakeDamagedOnOpen() ?? 0 };
     }
-
-    /// <summary>
-    /// Once <paramref name="depth"/> says to refill, sends requests until <paramref name="outstanding"/>
-    /// holds the per-peer depth; says whether the file is complete.
-    /// </summary>
-    private bool TopUp(PeerLink link, List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)> outstanding, PeerDepth depth, CancellationToken cancellationToken)
-    {
-        var picks = new List<int>();
-        bool complete;
-        lock (_gate)
-        {
-            while (depth.ShouldRefill(outstanding.Count) && outstanding.Count + picks.Count < depth.Depth && _picker!.Pick(link.Endpoint) is int piece)
-                picks.Add(piece);
-            _inFlight += picks.Count;
-            complete = _picker!.IsComplete;
-        }
-        foreach (int piece in picks)
-        {
-            var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            lock (_gate)
-                _requests[(link.Endpoint, piece)] = cancel;
-            outstanding.Add((piece, link.GetPieceAsync(Id, piece, cancel.Token), cancel));
-        }
-        return complete;
-    }
-
-    private bool PeerMayGain(string peer)
-    {
-        lock (_gate)
-            return _pool.Entry(peer) is { Have: not null };
-    }
-
-    private async Task RefreshHaveAsync(PeerLink link, CancellationToken cancellationToken)
-    {
-        var have = await link.GetHaveAsync(Id, cancellationToken);
-        lock (_gate)
-            _picker!.PeerHolds(link.Endpoint, have);
-    }
-
-    // False when the holder answers that it does not have the file at all; otherwise its fresh piece map is the picker's.
-    private async Task<bool> HasFileAsync(PeerLink link, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await RefreshHaveAsync(link, cancellationToken);
-            return true;
-        }
-        catch (RemoteErrorException e) when (e.Code == ErrorCodes.NotFound)
-        {
-            return false;
-        }
-    }
-
-    private void Signal() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
-
-    private async Task WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Volatile.Read(ref _changed).Task.WaitAsync(timeout, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            // Look again.
-        }
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

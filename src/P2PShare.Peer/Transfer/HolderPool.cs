@@ -16,7 +16,7 @@ namespace P2PShare.Peer.Transfer;
 /// </summary>
 public sealed class HolderPool
 {
-    private readonly Dictionary<string, Holder> _holders = new(StringComparer.Ordinal);
+    private readonly Dictionary<HolderAddress, Holder> _holders = [];
     private readonly List<Holder> _inOrder = []; // as first listed: the order failures are reported in
     private readonly PriorityQueue<(Holder Holder, int Version), (TimeSpan Due, long Order)> _due = new();
     private readonly TimeSpan _retryInitial;
@@ -68,7 +68,7 @@ public sealed class HolderPool
     }
 
     /// <summary>The holder's latest entry (its piece map as last listed); null if unknown.</summary>
-    public HolderEntry? Entry(string endpoint) => _holders.TryGetValue(endpoint, out var holder) ? holder.Entry : null;
+    public HolderEntry? Entry(HolderAddress holder) => _holders.TryGetValue(holder, out var known) ? known.Entry : null;
 
     /// <summary>
     /// The tracker's current list (or the first one): new holders wait to be dialled at once, known
@@ -78,16 +78,17 @@ public sealed class HolderPool
     public IReadOnlyList<HolderEntry> Listed(IEnumerable<HolderEntry> listed, TimeSpan now)
     {
         ArgumentNullException.ThrowIfNull(listed);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<HolderAddress>();
         var added = new List<HolderEntry>();
         foreach (var entry in listed)
         {
-            if (!seen.Add(entry.Endpoint))
+            var address = HolderAddress.Of(entry);
+            if (!seen.Add(address))
                 continue;
-            if (!_holders.TryGetValue(entry.Endpoint, out var holder))
+            if (!_holders.TryGetValue(address, out var holder))
             {
                 holder = new Holder(entry) { Listed = true };
-                _holders.Add(entry.Endpoint, holder);
+                _holders.Add(address, holder);
                 _inOrder.Add(holder);
                 Schedule(holder, now);
                 added.Add(entry);
@@ -102,7 +103,7 @@ public sealed class HolderPool
             holder.Listed = true;
         }
         foreach (var holder in _inOrder)
-            if (!seen.Contains(holder.Entry.Endpoint))
+            if (!seen.Contains(HolderAddress.Of(holder.Entry)))
                 holder.Listed = false;
         return added;
     }
@@ -126,7 +127,7 @@ public sealed class HolderPool
     }
 
     /// <summary>The dial succeeded: the holder is connected.</summary>
-    public void Connected(string endpoint)
+    public void Connected(HolderAddress endpoint)
     {
         var holder = Get(endpoint);
         if (holder.State != HolderState.Connecting)
@@ -143,17 +144,17 @@ public sealed class HolderPool
     }
 
     /// <summary>The holder sent a verified piece: its next loss starts the backoff afresh.</summary>
-    public void Delivered(string endpoint)
+    public void Delivered(HolderAddress endpoint)
     {
         Get(endpoint).Backoff = null;
         _deliveredSinceIdle = true;
     }
 
     /// <summary>
-    /// The dial failed or the connection was lost (<paramref name="reason"/>, in plain words): it is
+    /// The dial failed or the connection was lost (<paramref name="reason"/>): it is
     /// dialled again after the backoff. Returns the wait.
     /// </summary>
-    public TimeSpan Lost(string endpoint, string reason, TimeSpan now)
+    public TimeSpan Lost(HolderAddress endpoint, HolderDrop reason, TimeSpan now)
     {
         var holder = Close(endpoint, now, reason);
         holder.Backoff ??= new ReconnectBackoff(_retryInitial, _retryMax, _random);
@@ -164,13 +165,13 @@ public sealed class HolderPool
     }
 
     /// <summary>The holder lied (<paramref name="reason"/>): it is never dialled again for this download.</summary>
-    public void Ban(string endpoint, string reason, TimeSpan now) => Close(endpoint, now, reason).State = HolderState.Banned;
+    public void Ban(HolderAddress endpoint, HolderDrop reason, TimeSpan now) => Close(endpoint, now, reason).State = HolderState.Banned;
 
     /// <summary>
     /// The holder said it does not have the file (<paramref name="reason"/>): not dialled again unless
     /// the tracker leaves it out of a list and later lists it again (it announced the file anew).
     /// </summary>
-    public void NotHolding(string endpoint, string reason, TimeSpan now)
+    public void NotHolding(HolderAddress endpoint, HolderDrop reason, TimeSpan now)
     {
         var holder = Close(endpoint, now, reason);
         holder.State = HolderState.Absent;
@@ -178,15 +179,15 @@ public sealed class HolderPool
     }
 
     /// <summary>The connection ended because the download did (complete or stopped).</summary>
-    public void Finished(string endpoint, TimeSpan now) => Close(endpoint, now, null).State = HolderState.Done;
+    public void Finished(HolderAddress endpoint, TimeSpan now) => Close(endpoint, now, null).State = HolderState.Done;
 
     /// <summary>The holders not connected now that failed or were dropped since they last were, in the order first listed, with the latest reason.</summary>
-    public IReadOnlyList<(string Endpoint, string Reason)> Failures() =>
+    public IReadOnlyList<(HolderAddress Holder, HolderDrop Drop)> Failures() =>
         _inOrder.Where(h => h.Reason is not null && h.State != HolderState.Connected)
-            .Select(h => (h.Entry.Endpoint, h.Reason!))
+            .Select(h => (HolderAddress.Of(h.Entry), h.Reason!))
             .ToList();
 
-    private Holder Close(string endpoint, TimeSpan now, string? reason)
+    private Holder Close(HolderAddress endpoint, TimeSpan now, HolderDrop? reason)
     {
         var holder = Get(endpoint);
         if (holder.State is not (HolderState.Connecting or HolderState.Connected))
@@ -198,7 +199,7 @@ public sealed class HolderPool
         return holder;
     }
 
-    private Holder Get(string endpoint) =>
+    private Holder Get(HolderAddress endpoint) =>
         _holders.TryGetValue(endpoint, out var holder) ? holder : throw new InvalidOperationException($"{endpoint} is not a holder of this download");
 
     private void Schedule(Holder holder, TimeSpan due)
@@ -236,6 +237,6 @@ public sealed class HolderPool
 
         public ReconnectBackoff? Backoff { get; set; }
 
-        public string? Reason { get; set; }
+        public HolderDrop? Reason { get; set; }
     }
 }

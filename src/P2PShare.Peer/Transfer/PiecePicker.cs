@@ -15,7 +15,7 @@ public sealed class PiecePicker
     private readonly int[] _availability;
     private readonly int[] _inFlight;
     private readonly int[] _ties; // scratch for Choose
-    private readonly Dictionary<string, PeerPieces> _peers = new(StringComparer.Ordinal);
+    private readonly Dictionary<HolderAddress, PeerPieces> _peers = [];
     private readonly Random _random;
 
     /// <summary>A picker for a file of which <paramref name="verified"/> pieces are already held.</summary>
@@ -36,9 +36,8 @@ public sealed class PiecePicker
     public bool IsComplete => _verified.IsComplete;
 
     /// <summary>Adds a peer holding <paramref name="have"/> (null: every piece).</summary>
-    public void AddPeer(string peer, PieceSet? have)
+    public void AddPeer(HolderAddress peer, PieceSet? have)
     {
-        ArgumentNullException.ThrowIfNull(peer);
         var pieces = have?.Clone() ?? PieceSet.Full(_verified.Count);
         if (!_peers.TryAdd(peer, new PeerPieces(pieces)))
             throw new InvalidOperationException($"peer {peer} is already known");
@@ -47,7 +46,7 @@ public sealed class PiecePicker
     }
 
     /// <summary>Forgets a peer; its requests in flight become free to pick again.</summary>
-    public void RemovePeer(string peer)
+    public void RemovePeer(HolderAddress peer)
     {
         if (!_peers.Remove(peer, out var state))
             return;
@@ -57,15 +56,8 @@ public sealed class PiecePicker
             _inFlight[i]--;
     }
 
-    /// <summary>A peer gained a piece.</summary>
-    public void PeerGained(string peer, int piece)
-    {
-        if (_peers.TryGetValue(peer, out var state) && state.Pieces.Add(piece))
-            _availability[piece]++;
-    }
-
     /// <summary>A peer holds at least <paramref name="have"/> (null: every piece); unknown peers are ignored.</summary>
-    public void PeerHolds(string peer, PieceSet? have)
+    public void PeerHolds(HolderAddress peer, PieceSet? have)
     {
         if (!_peers.TryGetValue(peer, out var state))
             return;
@@ -84,7 +76,7 @@ public sealed class PiecePicker
     }
 
     /// <summary>A peer said it lacks a piece we thought it had (answered not-found); frees the request.</summary>
-    public void PeerLacks(string peer, int piece)
+    public void PeerLacks(HolderAddress peer, int piece)
     {
         Released(peer, piece);
         if (_peers.TryGetValue(peer, out var state) && state.Pieces.Contains(piece))
@@ -94,8 +86,8 @@ public sealed class PiecePicker
         }
     }
 
-    /// <summary>True when the peer holds a missing piece we could still ask it for.</summary>
-    public bool HasWorkFor(string peer)
+    // True when the peer holds a missing piece we could still ask it for.
+    private bool HasWorkFor(HolderAddress peer)
     {
         if (!_peers.TryGetValue(peer, out var state))
             return false;
@@ -109,7 +101,7 @@ public sealed class PiecePicker
     /// The next piece to request from <paramref name="peer"/>, marked in flight; null when there is
     /// nothing it can usefully fetch now.
     /// </summary>
-    public int? Pick(string peer)
+    public int? Pick(HolderAddress peer)
     {
         if (!_peers.TryGetValue(peer, out var state))
             return null;
@@ -166,11 +158,11 @@ public sealed class PiecePicker
     /// A verified copy of <paramref name="piece"/> arrived from <paramref name="peer"/>. Returns the
     /// other peers still fetching it (end-game duplicates worth cancelling).
     /// </summary>
-    public IReadOnlyList<string> Received(string peer, int piece)
+    public IReadOnlyList<HolderAddress> Received(HolderAddress peer, int piece)
     {
         Released(peer, piece);
         _verified.Add(piece);
-        var duplicates = new List<string>();
+        var duplicates = new List<HolderAddress>();
         foreach (var (name, state) in _peers)
             if (state.Requested.Contains(piece))
                 duplicates.Add(name);
@@ -178,7 +170,7 @@ public sealed class PiecePicker
     }
 
     /// <summary>A request ended without a usable piece (error, timeout, cancel); the piece is free again.</summary>
-    public void Released(string peer, int piece)
+    public void Released(HolderAddress peer, int piece)
     {
         if (_peers.TryGetValue(peer, out var state) && state.Requested.Remove(piece))
             _inFlight[piece]--;

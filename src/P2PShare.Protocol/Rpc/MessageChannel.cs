@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Collections.Concurrent;
 using P2PShare.Protocol.Framing;
 using P2PShare.Protocol.Messages;
 
@@ -15,9 +14,8 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     private readonly FrameStreamReader _reader;
     private readonly ProtocolLimits _limits;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly ConcurrentDictionary<long, TaskCompletionSource<Incoming>> _pending = new();
+    private readonly PendingRequests _pending = new();
     private readonly CancellationTokenSource _closed = new();
-    private long _nextId;
     private int _disposed;
 
     /// <summary>
@@ -126,31 +124,29 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     public async Task<Incoming> RequestAsync(Message request, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        long id = Interlocked.Increment(ref _nextId);
-        var pending = new TaskCompletionSource<Incoming>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = pending;
+        var (id, reply) = _pending.Add();
         try
         {
             if (_closed.IsCancellationRequested)
                 throw new IOException("the connection is closed");
             await SendAsync(request with { RequestId = id }, default, cancellationToken);
-            return await pending.Task.WaitAsync(timeout, cancellationToken);
+            return await reply.WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {
-            _pending.TryRemove(id, out _); // before the cancel goes out: a reply racing it is dropped, not leaked
+            _pending.Remove(id); // before the cancel goes out: a reply racing it is dropped, not leaked
             CancelQuietly(id);
             throw new TimeoutException($"no reply to '{request.Type}' within {timeout.TotalSeconds:0.#} s");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !_closed.IsCancellationRequested)
         {
-            _pending.TryRemove(id, out _);
+            _pending.Remove(id);
             CancelQuietly(id);
             throw;
         }
         finally
         {
-            _pending.TryRemove(id, out _);
+            _pending.Remove(id);
         }
     }
 
@@ -166,28 +162,6 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
         catch (Exception e) when (e is OperationCanceledException or NotSupportedException || ConnectionFaults.IsFault(e))
         {
             // The connection is closing: nothing to cancel any more.
-        }
-    }
-
-    /// <summary>
-    /// Sends a request and returns its reply as <typeparamref name="T"/>; an <c>error</c> reply
-    /// throws <see cref="RemoteErrorException"/>, any other type <see cref="ProtocolException"/>.
-    /// The caller owns the returned payload.
-    /// </summary>
-    public async Task<(T Reply, Incoming Raw)> RequestAsync<T>(Message request, TimeSpan timeout, CancellationToken cancellationToken = default)
-        where T : Message
-    {
-        var incoming = await RequestAsync(request, timeout, cancellationToken);
-        switch (incoming.Message)
-        {
-            case T reply:
-                return (reply, incoming);
-            case ErrorReply error:
-                incoming.Dispose();
-                throw new RemoteErrorException(error.Code, error.Text);
-            default:
-                incoming.Dispose();
-                throw new ProtocolException($"expected '{typeof(T).Name}' in reply to '{request.Type}', got '{incoming.Message.Type}'");
         }
     }
 
@@ -258,7 +232,7 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
                     return;
                 if (incoming.Message.ReplyTo != 0)
                 {
-                    if (!_pending.TryRemove(incoming.Message.ReplyTo, out var waiter) || !waiter.TrySetResult(incoming))
+                    if (!_pending.TryComplete(incoming))
                         incoming.Dispose(); // a reply nobody waits for any more (timed out)
                     continue;
                 }
@@ -291,11 +265,7 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
             return;
         _closed.Cancel();
         _stream.Dispose();
-        foreach (var id in _pending.Keys)
-        {
-            if (_pending.TryRemove(id, out var waiter))
-                waiter.TrySetException(new IOException("the connection closed before the reply arrived"));
-        }
+        _pending.FailAll();
     }
 
     /// <inheritdoc />

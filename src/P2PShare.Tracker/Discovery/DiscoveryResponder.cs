@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using P2PShare.Net;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Discovery;
 
@@ -18,8 +19,7 @@ public sealed class DiscoveryResponder : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private long _windowStart = Environment.TickCount64;
-    private int _repliesInWindow;
+    private readonly ReplyRateLimit _rate;
 
     private DiscoveryResponder(Socket socket, DiscoveryResponderOptions options, int trackerPort, ILogger logger)
     {
@@ -28,7 +28,10 @@ public sealed class DiscoveryResponder : IAsyncDisposable
         _trackerPort = trackerPort;
         _logger = logger;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
-        _loop = Task.Run(ReceiveLoopAsync);
+        _rate = new ReplyRateLimit(options.MaxRepliesPerSecond);
+        // An ICMP "port unreachable" for an earlier reply may surface as a receive error: logged, and the loop goes on.
+        _loop = Task.Run(() => UdpReceiveLoop.RunAsync(socket, DiscoveryCodec.MaxDatagramLength, AnswerAsync,
+            e => TrackerLog.DiscoveryReceiveFailed(_logger, e.Message), withInterface: false, _stop.Token));
     }
 
     /// <summary>The UDP address and port actually bound.</summary>
@@ -58,37 +61,13 @@ public sealed class DiscoveryResponder : IAsyncDisposable
         return new DiscoveryResponder(socket, options, trackerPort, logger);
     }
 
-    private async Task ReceiveLoopAsync()
+    private async Task AnswerAsync(Datagram datagram)
     {
-        var buffer = new byte[DiscoveryCodec.MaxDatagramLength + 1];
-        EndPoint any = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!_stop.IsCancellationRequested)
-        {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
-            }
-            catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                // On some systems an ICMP "port unreachable" for an earlier reply surfaces here; go on.
-                TrackerLog.DiscoveryReceiveFailed(_logger, e.Message);
-                continue;
-            }
-            await AnswerAsync(buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint);
-        }
-    }
-
-    private async Task AnswerAsync(ReadOnlyMemory<byte> datagram, IPEndPoint from)
-    {
+        var from = datagram.From;
         DiscoveryRequest request;
         try
         {
-            request = DiscoveryCodec.DecodeRequest(datagram.Span);
+            request = DiscoveryCodec.DecodeRequest(datagram.Bytes.Span);
         }
         catch (ProtocolException e)
         {
@@ -105,7 +84,7 @@ public sealed class DiscoveryResponder : IAsyncDisposable
             }
             proof = DiscoveryProof.ForReply(secret, request.Nonce, _trackerPort);
         }
-        if (!TakeReplySlot())
+        if (!_rate.TryTake())
         {
             TrackerLog.DiscoveryIgnored(_logger, from.ToString(), "over the reply rate limit");
             return;
@@ -119,17 +98,6 @@ public sealed class DiscoveryResponder : IAsyncDisposable
         {
             TrackerLog.DiscoveryReceiveFailed(_logger, e.Message);
         }
-    }
-
-    private bool TakeReplySlot()
-    {
-        long now = Environment.TickCount64;
-        if (now - _windowStart >= 1000)
-        {
-            _windowStart = now;
-            _repliesInWindow = 0;
-        }
-        return ++_repliesInWindow <= _options.MaxRepliesPerSecond;
     }
 
     /// <summary>Stops answering and closes the socket.</summary>

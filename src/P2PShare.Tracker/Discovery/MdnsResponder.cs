@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using P2PShare.Net;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Discovery;
 
@@ -134,36 +135,17 @@ public sealed class MdnsResponder : IAsyncDisposable
         return _interfaces;
     }
 
-    private async Task ReceiveLoopAsync(Socket socket)
-    {
-        var buffer = new byte[DnsCodec.MaxMessageLength + 1];
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!_stop.IsCancellationRequested)
-        {
-            SocketReceiveMessageFromResult received;
-            try
-            {
-                received = await socket.ReceiveMessageFromAsync(buffer, SocketFlags.None, any, _stop.Token);
-            }
-            catch (Exception e) when (_stop.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                TrackerLog.DiscoveryReceiveFailed(_logger, e.Message);
-                continue;
-            }
-            await AnswerAsync(socket, buffer.AsMemory(0, received.ReceivedBytes), (IPEndPoint)received.RemoteEndPoint, received.PacketInformation.Interface);
-        }
-    }
+    private Task ReceiveLoopAsync(Socket socket) =>
+        UdpReceiveLoop.RunAsync(socket, DnsCodec.MaxMessageLength, datagram => AnswerAsync(socket, datagram),
+            e => TrackerLog.DiscoveryReceiveFailed(_logger, e.Message), withInterface: true, _stop.Token);
 
-    private async Task AnswerAsync(Socket socket, ReadOnlyMemory<byte> datagram, IPEndPoint from, int interfaceIndex)
+    private async Task AnswerAsync(Socket socket, Datagram datagram)
     {
+        var (from, interfaceIndex) = (datagram.From, datagram.InterfaceIndex);
         DnsMessage query;
         try
         {
-            query = DnsCodec.Decode(datagram.Span);
+            query = DnsCodec.Decode(datagram.Bytes.Span);
         }
         catch (ProtocolException e)
         {
@@ -240,9 +222,7 @@ public sealed class MdnsResponder : IAsyncDisposable
                 else if (link.IPv4.Count > 0)
                     socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, link.IPv4[0].Address.GetAddressBytes());
             }
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            timeout.CancelAfter(TimeSpan.FromSeconds(2));
-            await socket.SendToAsync(datagram, SocketFlags.None, to, timeout.Token);
+            await UdpSend.ToAsync(socket, datagram, to, TimeSpan.FromSeconds(2), _stop.Token);
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -44,6 +44,9 @@ internal sealed class ClientSession : IDisposable
     /// <summary>The remote address and port, for logs.</summary>
     public string Label { get; }
 
+    /// <summary>The tracker's end of the connection: the address this client reached it at.</summary>
+    public IPEndPoint? LocalEndPoint => _tcp.Client.LocalEndPoint as IPEndPoint;
+
     /// <summary>Completes when the session has ended and cleaned up, its owner's cleanup included.</summary>
     public Task Completion => _done.Task;
 
@@ -107,7 +110,7 @@ internal sealed class ClientSession : IDisposable
                     return;
                 var serving = new IPEndPoint(Remote.Address, hello.ListenPort);
                 TrackerLog.Joined(logger, Label, hello.ListenPort == 0 ? "no port" : serving.ToString(), hello.Agent);
-                await _channel.RunAsync(HandleAsync, _context.Options.IdleTimeout, _context.Shutdown);
+                await _channel.RunAsync(new ClientRequests(this, _context).HandleAsync, _context.Options.IdleTimeout, _context.Shutdown);
                 _closeReason ??= "it closed the connection";
             }
             finally
@@ -145,10 +148,6 @@ internal sealed class ClientSession : IDisposable
     }
 
     /// <summary>Releases the connection; the thread body does this itself when it ends.</summary>
-    // Holders on this machine given as the address this asker reached the tracker at (LoopbackHolders).
-    private Holders? AsSeenByAsker(Holders? holders) =>
-        holders is null || _tcp.Client.LocalEndPoint is not IPEndPoint here ? holders : LoopbackHolders.AsSeenBy(holders, Remote.Address, here.Address);
-
     public void Dispose()
     {
         _closeReason ??= "the connection was released";
@@ -180,76 +179,6 @@ internal sealed class ClientSession : IDisposable
             TrackerLog.HandshakeFailed(_context.Logger, Label, $"no hello within {timeout.TotalSeconds:0.#} s (or no proof after the challenge)");
             return null;
         }
-    }
-
-    private async Task HandleAsync(Incoming incoming, CancellationToken cancellationToken)
-    {
-        using (incoming)
-        {
-            switch (incoming.Message)
-            {
-                case Announce announce:
-                    await HandleAnnounceAsync(announce, cancellationToken);
-                    break;
-                case HavePiece have:
-                    var marked = _context.Registry.MarkPiece(Id, have.File, have.Piece);
-                    if (marked is not (PieceMarkResult.Marked or PieceMarkResult.AlreadyHeld))
-                        TrackerLog.HaveIgnored(_context.Logger, Label, have.Piece, have.File.ShortText, marked.ToString());
-                    break;
-                case HaveSet haveSet:
-                    var added = _context.Registry.MarkPieces(Id, haveSet.File, haveSet.Have);
-                    if (added is not (PieceMarkResult.Marked or PieceMarkResult.AlreadyHeld))
-                        TrackerLog.HaveSetIgnored(_context.Logger, Label, haveSet.Have.Present, haveSet.File.ShortText, added.ToString());
-                    break;
-                case ListFiles list:
-                    await HandleListAsync(list, cancellationToken);
-                    break;
-                case WhoHas whoHas:
-                    await ReplyAsync(whoHas,
-                        (Message?)AsSeenByAsker(_context.Registry.WhoHas(Id, whoHas.File, whoHas.Shape, _context.Options.MaxReplyHeaderBytes))
-                            ?? new ErrorReply(ErrorCodes.NotFound, whoHas.Shape is { } shape
-                                ? $"no peer holds file {whoHas.File.ShortText} as {shape.Length} bytes in pieces of {shape.PieceLength}"
-                                : $"no peer holds file {whoHas.File.ShortText}"),
-                        cancellationToken);
-                    break;
-                case UpdateRequest update:
-                    // Off the read loop: the wait for other peers must not stop this client answering
-                    // the tracker's own refresh (two peers may update at once).
-                    _context.Background.Start(() => UpdateRound.RunAsync(this, update, _context));
-                    break;
-                case Bye:
-                    Close("it said goodbye");
-                    break;
-                case Hello hello when hello.RequestId != 0:
-                    await ReplyAsync(hello, new ErrorReply(ErrorCodes.BadRequest, "this connection has already said hello"), cancellationToken);
-                    break;
-                case var other when other.RequestId != 0:
-                    TrackerLog.UnknownRequest(_context.Logger, Label, other.Type);
-                    await ReplyAsync(other, new ErrorReply(ErrorCodes.UnknownType, $"the tracker does not answer '{other.Type}'"), cancellationToken);
-                    break;
-                case var other:
-                    TrackerLog.Ignored(_context.Logger, Label, other.Type);
-                    break;
-            }
-        }
-    }
-
-    // A list that would not fit in a frame is paged, so no number of files (or any one client's) makes it fail.
-    private async Task HandleListAsync(ListFiles list, CancellationToken cancellationToken)
-    {
-        var page = _context.Registry.ListPage(list.Name, list.After, _context.Options.MaxReplyHeaderBytes);
-        if (page is null)
-            TrackerLog.BadCursor(_context.Logger, Label, list.After!);
-        await ReplyAsync(list, (Message?)page ?? new ErrorReply(ErrorCodes.BadRequest, "'after' is not a cursor this tracker gave out; list again from the start"), cancellationToken);
-    }
-
-    // Refused entries do not fail the announce: the rest are shared, and the answer names what was refused.
-    private async Task HandleAnnounceAsync(Announce announce, CancellationToken cancellationToken)
-    {
-        var result = RecordAnnounce(announce);
-        var listed = result.Rejections.Take(_context.Options.MaxRefusalsListed).ToList();
-        var reply = result.AllAccepted ? new Ok() : new Ok { Refusals = listed, RefusedCount = result.Rejections.Count };
-        await ReplyAsync(announce, reply, cancellationToken);
     }
 
     /// <summary>Takes <paramref name="announce"/> as this client's whole holding set, logging what was refused.</summary>

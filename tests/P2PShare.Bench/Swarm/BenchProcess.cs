@@ -65,15 +65,27 @@ internal sealed class BenchProcess : IDisposable
     }
 
     /// <summary>Starts <c>dotnet FOLDER/PROGRAM.dll ARGS</c>.</summary>
-    public static BenchProcess Start(string name, string folder, string program, params string[] args)
+    public static BenchProcess Start(string name, string folder, string program, params string[] args) =>
+        StartIn(null, name, folder, program, args);
+
+    /// <summary>
+    /// Starts <c>dotnet FOLDER/PROGRAM.dll ARGS</c>, inside network namespace <paramref name="netns"/>
+    /// when it is not null (<c>ip netns exec</c> execs in place, so the process id is dotnet's).
+    /// </summary>
+    public static BenchProcess StartIn(string? netns, string name, string folder, string program, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (netns is not null)
+        {
+            foreach (var arg in new[] { "netns", "exec", netns, "dotnet" })
+                info.ArgumentList.Add(arg);
+        }
         info.ArgumentList.Add(BenchPrograms.PathOf(folder, program));
         foreach (var arg in args)
             info.ArgumentList.Add(arg);

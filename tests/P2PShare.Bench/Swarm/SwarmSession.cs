@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace P2PShare.Bench.Swarm;
 
@@ -8,7 +7,7 @@ namespace P2PShare.Bench.Swarm;
 /// random source file hard-linked into every seeder's repository, and downloaders (<c>get</c>)
 /// started on demand into fresh repositories. Disposing kills the processes and deletes the folder.
 /// </summary>
-internal sealed partial class SwarmSession : IDisposable
+internal sealed class SwarmSession : IDisposable
 {
     public const string FileName = "swarm.bin";
     private readonly SwarmSettings _settings;
@@ -53,7 +52,7 @@ internal sealed partial class SwarmSession : IDisposable
             args.AddRange(["--test-only-serve-mbps", throttleMbps.ToString(CultureInfo.InvariantCulture)]);
         var seeder = Started(BenchProcess.Start(name, _settings.ProgramsFolder, "P2PShare.Peer", [.. args]));
         string line = await seeder.WaitForLineAsync("Sharing", _settings.Timeout);
-        string endpoint = ServingOn().Match(line).Groups[1].Value;
+        string endpoint = PeerOutput.ServingEndpoint(line);
         _seederEndpoints.Add(endpoint);
         return endpoint;
     }
@@ -96,7 +95,7 @@ internal sealed partial class SwarmSession : IDisposable
                 string result = Path.Combine(repos[i], FileName);
                 if (!BenchFiles.SameContent(Source, result))
                     throw new InvalidOperationException($"{p.Name}: {result} differs from the source");
-                var pieces = PiecesFrom().Matches(p.Output).ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), StringComparer.Ordinal);
+                var pieces = PeerOutput.PiecesByPeer(p.Output);
                 figures.Add(new DownloadFigures(p.Wall, p.Wall - (p.LineTime("Downloading") ?? TimeSpan.Zero), p.PeakRssMib, p.CpuSeconds, pieces, serverCpu));
             }
             return figures;
@@ -143,10 +142,4 @@ internal sealed partial class SwarmSession : IDisposable
         _servers.Add(process);
         return process;
     }
-
-    [GeneratedRegex(@" on (\S+:\d+);")]
-    private static partial Regex ServingOn();
-
-    [GeneratedRegex(@"(\d+\.\d+\.\d+\.\d+:\d+) \((\d+) pieces?\)")]
-    private static partial Regex PiecesFrom();
 }

@@ -8,7 +8,7 @@ public sealed class ProgressRatesTests
     private TimeSpan _now = TimeSpan.FromSeconds(100);
 
     private static DownloadProgress Progress(long bytes, int verified, double elapsed, int activePeers = 2) =>
-        new("big.bin", 400 * 1_000_000, verified, 400, bytes, TimeSpan.FromSeconds(elapsed), activePeers, new Dictionary<string, int> { ["127.0.0.5:12666"] = verified });
+        new("big.bin", 400 * 1_000_000, verified, 400, bytes, TimeSpan.FromSeconds(elapsed), activePeers, new Dictionary<HolderAddress, int> { [new("127.0.0.5", 12666)] = verified });
 
     [Fact]
     public void The_rate_is_that_of_the_last_seconds_not_of_the_whole_run()

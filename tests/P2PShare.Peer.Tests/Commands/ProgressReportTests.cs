@@ -7,7 +7,7 @@ public sealed class ProgressReportTests
 {
     private static DownloadProgress Progress(int verified, long bytes = 50 * 1_000_000, double seconds = 10) => new(
         "big.bin", 100 * 1_000_000, verified, 200, bytes, TimeSpan.FromSeconds(seconds), 2,
-        new Dictionary<string, int> { ["127.0.0.7:12777"] = 60, ["127.0.0.5:12666"] = 40 });
+        new Dictionary<HolderAddress, int> { [new("127.0.0.7", 12777)] = 60, [new("127.0.0.5", 12666)] = 40 });
 
     [Fact]
     public void Progress_line_shows_bar_percent_pieces_rate_peers_eta_and_pieces_from_each()
@@ -26,7 +26,7 @@ public sealed class ProgressReportTests
     [Fact]
     public void Thousands_of_dropped_holders_are_counted_after_the_first_five_not_listed()
     {
-        var dropped = Enumerable.Range(1, 3000).ToDictionary(port => $"127.0.0.1:{port + 10000}", _ => "could not connect: Connection refused");
+        var dropped = Enumerable.Range(1, 3000).ToDictionary(port => new HolderAddress("127.0.0.1", port + 10000), _ => new HolderDrop(HolderDropKind.CouldNotConnect, "Connection refused"));
 
         string line = Report.Progress(Progress(100) with { DroppedPeers = dropped }, withPeers: false);
 

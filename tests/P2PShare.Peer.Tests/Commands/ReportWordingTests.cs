@@ -8,7 +8,7 @@ namespace P2PShare.Peer.Tests.Commands;
 public sealed class ReportWordingTests
 {
     private static DownloadResult Stopped() => new("big.bin", DownloadOutcome.Stopped, null,
-        new Dictionary<string, int> { ["127.0.0.5:12666"] = 12 }, 108, 400, 12 * 65536, TimeSpan.FromSeconds(3), "stopped; the verified pieces are kept");
+        new Dictionary<HolderAddress, int> { [new("127.0.0.5", 12666)] = 12 }, 108, 400, 12 * 65536, TimeSpan.FromSeconds(3), null);
 
     [Fact]
     public void A_stopped_download_says_how_many_pieces_are_kept_and_how_to_continue()
@@ -22,19 +22,23 @@ public sealed class ReportWordingTests
     [Fact]
     public void A_failed_get_is_told_to_run_the_same_command_not_to_request()
     {
-        var failed = new DownloadResult("big.bin", DownloadOutcome.Failed, null, new Dictionary<string, int>(), 0, 400, 0, TimeSpan.FromSeconds(30),
-            "3 of 400 pieces could not be fetched from any reachable holder; the verified pieces are kept, `request` again to continue");
+        var verified = PieceSet.Full(400);
+        foreach (int missing in (int[])[7, 8, 9])
+            verified.Remove(missing);
+        var failed = new DownloadResult("big.bin", DownloadOutcome.Failed, null, new Dictionary<HolderAddress, int>(), 0, 400, 0, TimeSpan.FromSeconds(30),
+            new DownloadFailure(DownloadFailureKind.PiecesUnavailable) { Verified = verified, Holders = 1, Waited = TimeSpan.FromSeconds(30) });
 
         string line = Report.Result(failed, "run the same command again to resume");
 
-        Assert.Contains("the verified pieces are kept, run the same command again to resume", line, StringComparison.Ordinal);
+        Assert.Equal("Download of 'big.bin' failed: 3 of 400 pieces are missing (pieces 7-9): none of the 1 reachable holder(s) has them "
+            + "(nothing to fetch for 30 s). The verified pieces are kept; run the same command again to resume.", line);
         Assert.DoesNotContain("`request`", line, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_resumed_download_says_so_at_the_start()
     {
-        var progress = new DownloadProgress("big.bin", 100, 123, 400, 3 * 65536, TimeSpan.FromSeconds(1), 1, new Dictionary<string, int> { ["127.0.0.5:12666"] = 3 });
+        var progress = new DownloadProgress("big.bin", 100, 123, 400, 3 * 65536, TimeSpan.FromSeconds(1), 1, new Dictionary<HolderAddress, int> { [new("127.0.0.5", 12666)] = 3 });
 
         Assert.Equal("Resuming 'big.bin': 120 of 400 pieces already verified.", Report.Resuming(progress));
         Assert.Null(Report.Resuming(progress with { VerifiedPieces = 3 }));

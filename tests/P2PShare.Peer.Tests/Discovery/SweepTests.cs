@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using P2PShare.Net;
 using P2PShare.Peer.Discovery;
 using P2PShare.Protocol.Discovery;
 
@@ -84,7 +85,8 @@ public sealed class SweepTests
     {
         using var tracker = new FakeTracker(IPAddress.Parse("127.0.0.201"));
 
-        var report = await DiscoveryRun.RunAsync(Options(tracker.Port) with { SweepRate = 100 }, Loopback24, diagnose: false, NullLogger.Instance, CancellationToken.None)
+        // The run ends at the first answer, so a long answer wait costs nothing here and covers a stalled machine.
+        var report = await DiscoveryRun.RunAsync(Options(tracker.Port) with { SweepRate = 100, AnswerWait = TimeSpan.FromSeconds(10) }, Loopback24, diagnose: false, NullLogger.Instance, CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(20));
 
         var found = Assert.IsType<FoundTracker>(report.First);

@@ -192,18 +192,12 @@ public sealed class PieceServerTests
         var firstPieceHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var logger = new ListLogger();
-        var options = TestPieceServer.Defaults with
+        var hold = GatedPieces.Wrap(async ct =>
         {
-            TestFaults = new PeerTestFaults
-            {
-                BeforeServingPiece = async ct =>
-                {
-                    firstPieceHeld.TrySetResult();
-                    await release.Task.WaitAsync(ct); // holds the serve loop on the first piece
-                },
-            },
-        };
-        await using var server = await TestPieceServer.StartAsync(options, logger);
+            firstPieceHeld.TrySetResult();
+            await release.Task.WaitAsync(ct); // holds the serve loop on the first piece
+        });
+        await using var server = await TestPieceServer.StartAsync(logger: logger, serveThrough: hold);
         using var tcp = await server.OpenAsync();
         using var channel = await TestPieceServer.GreetAsync(tcp);
 

@@ -42,7 +42,8 @@ internal sealed class TestPieceServer : IAsyncDisposable
 
     public static PeerOptions Defaults => new() { BindAddress = IPAddress.Loopback, Port = 0, PieceLength = 4096 };
 
-    public static async Task<TestPieceServer> StartAsync(PeerOptions? options = null, ILogger? logger = null)
+    /// <summary>Starts serving, through <paramref name="serveThrough"/> when a test injects a fault.</summary>
+    public static async Task<TestPieceServer> StartAsync(PeerOptions? options = null, ILogger? logger = null, Func<IPieceSource, IPieceSource>? serveThrough = null)
     {
         options ??= Defaults;
         var folder = new StorageTestFolder();
@@ -51,7 +52,8 @@ internal sealed class TestPieceServer : IAsyncDisposable
         await repository.ScanAsync(CancellationToken.None).WaitAsync(Deadline);
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var server = new PieceServer(listener, repository, options, logger ?? NullLogger.Instance);
+        IPieceSource pieces = new RepositoryPieces(repository);
+        var server = new PieceServer(listener, serveThrough?.Invoke(pieces) ?? pieces, options, logger ?? NullLogger.Instance);
         server.Start();
         return new TestPieceServer(folder, server, repository, options);
     }

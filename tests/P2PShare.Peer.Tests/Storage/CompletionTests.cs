@@ -14,7 +14,7 @@ public sealed class CompletionTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private LocalFile DownloadAll(Repository repository, string name)
+    private PartFile DownloadAll(Repository repository, string name)
     {
         var file = repository.OpenDownload(_manifest, name);
         for (int piece = 0; piece < _manifest.PieceCount; piece++)
@@ -28,14 +28,14 @@ public sealed class CompletionTests : IDisposable
         using var repository = _folder.Open();
         var file = DownloadAll(repository, "report.pdf");
 
-        string path = file.Complete();
+        string path = file.Complete().Path;
 
         Assert.Equal(Path.Combine(_folder.Root, "report.pdf"), path);
         Assert.Equal(_data, File.ReadAllBytes(path));
         Assert.True(file.IsComplete);
         Assert.Equal(path, file.FinalPath);
         Assert.Empty(Directory.EnumerateFiles(_folder.DownloadsFolder));
-        Assert.Equal(path, file.Complete());
+        Assert.Equal(path, file.Complete().Path);
     }
 
     [Fact]
@@ -43,14 +43,15 @@ public sealed class CompletionTests : IDisposable
     {
         using var repository = _folder.Open();
         var file = DownloadAll(repository, "report.pdf");
-        file.Complete();
+        var shared = file.Complete();
         var buffer = new byte[PieceLength];
 
         Assert.Equal(10, file.ReadPiece(5, buffer));
         Assert.Equal(StorageTestFolder.Piece(_data, _manifest, 5).ToArray(), buffer.AsSpan(0, 10).ToArray());
         Assert.Equal(PieceWriteResult.AlreadyHad, file.WritePiece(1, StorageTestFolder.Piece(_data, _manifest, 1)));
         Assert.True(repository.TryGet(_manifest.Id, out var held));
-        Assert.Same(file, held);
+        Assert.Same(shared, held); // the repository holds what the download became
+        Assert.Equal(10, held!.ReadPiece(5, buffer));
     }
 
     [Fact]
@@ -62,7 +63,7 @@ public sealed class CompletionTests : IDisposable
         using var repository = _folder.Open();
         var file = DownloadAll(repository, "report.pdf");
 
-        string path = file.Complete();
+        string path = file.Complete().Path;
 
         Assert.Equal(Path.Combine(_folder.Root, "report (3).pdf"), path);
         Assert.Equal("report (3).pdf", file.Name);
@@ -76,7 +77,7 @@ public sealed class CompletionTests : IDisposable
         _folder.Write("README", [1, 2, 3]);
         using var repository = _folder.Open();
 
-        string path = DownloadAll(repository, "README").Complete();
+        string path = DownloadAll(repository, "README").Complete().Path;
 
         Assert.Equal(Path.Combine(_folder.Root, "README (2)"), path);
     }
@@ -87,7 +88,7 @@ public sealed class CompletionTests : IDisposable
         Directory.CreateDirectory(Path.Combine(_folder.Root, "data.bin"));
         using var repository = _folder.Open();
 
-        string path = DownloadAll(repository, "data.bin").Complete();
+        string path = DownloadAll(repository, "data.bin").Complete().Path;
 
         Assert.Equal(Path.Combine(_folder.Root, "data (2).bin"), path);
     }
@@ -99,7 +100,7 @@ public sealed class CompletionTests : IDisposable
         var mtime = File.GetLastWriteTimeUtc(existing);
         using var repository = _folder.Open();
 
-        string path = DownloadAll(repository, "report.pdf").Complete();
+        string path = DownloadAll(repository, "report.pdf").Complete().Path;
 
         Assert.Equal(existing, path);
         Assert.Equal(mtime, File.GetLastWriteTimeUtc(existing));
@@ -131,23 +132,24 @@ public sealed class CompletionTests : IDisposable
         var file = repository.OpenDownload(empty, "empty.txt");
 
         Assert.Equal(0, file.Manifest.PieceCount);
-        string path = file.Complete();
+        string path = file.Complete().Path;
 
         Assert.Equal(0, new FileInfo(path).Length);
         Assert.Equal(empty.Id, Assert.Single(await repository.ScanAsync(CancellationToken.None)).Id);
     }
 
     [Fact]
-    public async Task OpenDownload_of_a_file_held_complete_returns_it()
+    public async Task OpenDownload_of_a_file_held_complete_refuses_and_starts_nothing()
     {
         _folder.Write("have.bin", _data);
         using var repository = _folder.Open(PieceLength);
         var shared = Assert.Single(await repository.ScanAsync(CancellationToken.None));
 
-        var opened = repository.OpenDownload(_manifest, "other name.bin");
+        var refused = Assert.Throws<StorageException>(() => repository.OpenDownload(_manifest, "other name.bin"));
 
-        Assert.Same(shared, opened);
-        Assert.True(opened.IsComplete);
+        Assert.Contains(shared.FinalPath!, refused.Message, StringComparison.Ordinal);
+        Assert.True(repository.TryGet(_manifest.Id, out var held));
+        Assert.Same(shared, held);
         Assert.Empty(Directory.EnumerateFiles(_folder.DownloadsFolder));
     }
 
@@ -156,7 +158,7 @@ public sealed class CompletionTests : IDisposable
     {
         // The sender's piece length differs from what our policy would pick for this size.
         var first = _folder.Open();
-        string path = DownloadAll(first, "report.pdf").Complete();
+        string path = DownloadAll(first, "report.pdf").Complete().Path;
         first.Dispose();
 
         using var restarted = _folder.Open();
@@ -171,12 +173,11 @@ public sealed class CompletionTests : IDisposable
     public async Task Rescan_after_completion_keeps_the_same_file()
     {
         using var repository = _folder.Open();
-        var file = DownloadAll(repository, "report.pdf");
-        file.Complete();
+        var shared = DownloadAll(repository, "report.pdf").Complete();
 
         var files = await repository.ScanAsync(CancellationToken.None);
 
-        Assert.Same(file, Assert.Single(files));
+        Assert.Same(shared, Assert.Single(files));
         Assert.Equal(0, repository.HashedFileCount);
     }
 

@@ -50,7 +50,7 @@ public sealed class CrashRecoveryTests : IDisposable
 
         using (var restarted = _folder.Open(logger: log))
         {
-            var listed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+            var listed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
             Assert.Equal([0, 3, 5, 6, 16], listed.Snapshot().Indices());
             Assert.Equal(5, listed.RecordedCount);
             // Only the 2 recorded pieces (hashed again) and the 3 holding data were read, not the 12 holes (where the file system reports holes).
@@ -61,12 +61,12 @@ public sealed class CrashRecoveryTests : IDisposable
         // The recovered pieces were recorded: a second reopen finds them in the state (and hashes them again, recovering nothing).
         var again = new ListLogger();
         using var third = _folder.Open(logger: again);
-        var file = Assert.Single(await third.ScanAsync(CancellationToken.None));
+        var file = Assert.IsType<PartFile>(Assert.Single(await third.ScanAsync(CancellationToken.None)));
         Assert.Equal([0, 3, 5, 6, 16], file.Snapshot().Indices());
         Assert.False(again.Has(LogLevel.Information, "Recovered"));
         for (int piece = 0; piece < _manifest.PieceCount; piece++)
             file.WritePiece(piece, Piece(piece));
-        Assert.Equal(_data, File.ReadAllBytes(file.Complete()));
+        Assert.Equal(_data, File.ReadAllBytes(file.Complete().Path));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class CrashRecoveryTests : IDisposable
         WriteUnrecorded(10, Piece(10)[..(PieceLength / 2)]); // torn: the kill came mid-write
 
         using var restarted = _folder.Open();
-        var listed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        var listed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
 
         Assert.Equal([1, 9], listed.Snapshot().Indices());
         Assert.Equal(PieceWriteResult.Written, listed.WritePiece(4, Piece(4)));
@@ -103,7 +103,7 @@ public sealed class CrashRecoveryTests : IDisposable
             File.Copy(path, Path.Combine(downloads, Path.GetFileName(path)));
 
         using var restarted = crashed.Open();
-        var listed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        var listed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
 
         Assert.Equal([2, 8, 11], listed.Snapshot().Indices());
     }
@@ -119,7 +119,7 @@ public sealed class CrashRecoveryTests : IDisposable
         var log = new ListLogger();
 
         using var restarted = _folder.Open(logger: log);
-        var listed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        var listed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
 
         Assert.Equal([0, 5], listed.Snapshot().Indices());
         Assert.False(listed.Has(3));
@@ -131,7 +131,7 @@ public sealed class CrashRecoveryTests : IDisposable
         Assert.Equal([0, 5], state.Verified.Indices());
         for (int piece = 0; piece < _manifest.PieceCount; piece++)
             listed.WritePiece(piece, Piece(piece));
-        Assert.Equal(_data, File.ReadAllBytes(listed.Complete()));
+        Assert.Equal(_data, File.ReadAllBytes(listed.Complete().Path));
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class CrashRecoveryTests : IDisposable
             RandomAccess.SetLength(part, _manifest.PieceOffset(9) + 100);
 
         using var restarted = _folder.Open();
-        var listed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        var listed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
 
         Assert.Equal([0, 3], listed.Snapshot().Indices());
         Assert.Equal(2, listed.TakeDamagedOnOpen());
@@ -157,7 +157,7 @@ public sealed class CrashRecoveryTests : IDisposable
             part.Write(new byte[5000]);
 
         using var restarted = _folder.Open();
-        var listed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        var listed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
 
         Assert.Equal([0, 3, 16], listed.Snapshot().Indices());
         Assert.Equal(0, listed.TakeDamagedOnOpen());

@@ -52,12 +52,12 @@ public sealed class DiskFullTests : IDisposable
 
         _full = false;
         using var restarted = _folder.Open();
-        var resumed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        var resumed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
         // With the state refused, piece 2's bytes did reach the .part: the reopen finds and hashes them.
         Assert.Equal(failingFile == ".state" ? [0, 1, 2, 5] : [0, 1, 5], resumed.Snapshot().Indices());
         for (int piece = 0; piece < _manifest.PieceCount; piece++)
             resumed.WritePiece(piece, Piece(piece));
-        Assert.Equal(_data, File.ReadAllBytes(resumed.Complete()));
+        Assert.Equal(_data, File.ReadAllBytes(resumed.Complete().Path));
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class DiskFullTests : IDisposable
 
         _full = false;
         using var restarted = _folder.Open();
-        var resumed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        var resumed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
         // No state ever claimed them, but their bytes are in the .part: recovered by hashing once space is back.
         Assert.Equal([0, 1], resumed.Snapshot().Indices());
     }

@@ -41,7 +41,7 @@ public sealed class DownloadOwnershipTests : IDisposable
         Assert.Equal([2, 3], taken.Snapshot().Indices());
         for (int piece = 0; piece < _manifest.PieceCount; piece++)
             taken.WritePiece(piece, Piece(piece));
-        Assert.Equal(_data, File.ReadAllBytes(taken.Complete()));
+        Assert.Equal(_data, File.ReadAllBytes(taken.Complete().Path));
         Assert.Empty(Directory.EnumerateFiles(_folder.DownloadsFolder)); // the lock file goes too
     }
 

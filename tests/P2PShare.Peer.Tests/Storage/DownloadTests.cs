@@ -132,7 +132,7 @@ public sealed class DownloadTests : IDisposable
         first.Dispose();
 
         using var restarted = _folder.Open();
-        var listed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        var listed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
         Assert.Equal([2, 3, 7], listed.Snapshot().Indices());
     }
 
@@ -161,7 +161,7 @@ public sealed class DownloadTests : IDisposable
         first.Dispose();
 
         using var restarted = _folder.Open();
-        var listed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        var listed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
         Assert.False(listed.IsComplete);
         Assert.Equal("movie.bin", listed.Name);
         Assert.Equal([1, 4, 10], listed.Snapshot().Indices());
@@ -201,7 +201,7 @@ public sealed class DownloadTests : IDisposable
         File.WriteAllBytes(StatePath + ".tmp", [0x50, 0x32, 0x50, 0x53, 0xDE, 0xAD]);
 
         using var restarted = _folder.Open();
-        var listed = Assert.Single(await restarted.ScanAsync(CancellationToken.None));
+        var listed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
 
         Assert.Equal([0, 6], listed.Snapshot().Indices());
         Assert.Equal(PieceWriteResult.Written, listed.WritePiece(1, Piece(1)));
@@ -257,7 +257,7 @@ public sealed class DownloadTests : IDisposable
         Assert.All(results, r => Assert.Equal(PieceWriteResult.Written, r));
         Assert.Equal(manifest.PieceCount, file.VerifiedCount);
         Assert.Equal(manifest.PieceCount, events);
-        Assert.Equal(data, File.ReadAllBytes(file.Complete()));
+        Assert.Equal(data, File.ReadAllBytes(file.Complete().Path));
     }
 
     [Fact]

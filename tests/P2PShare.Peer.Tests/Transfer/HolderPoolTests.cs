@@ -7,6 +7,11 @@ public sealed class HolderPoolTests
 {
     private static readonly TimeSpan Retry = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan RetryMax = TimeSpan.FromSeconds(1);
+    private static readonly HolderDrop Refused = new(HolderDropKind.CouldNotConnect, "refused");
+    private static readonly HolderDrop Reset = new(HolderDropKind.ConnectionLost, "connection reset");
+    private static readonly HolderDrop Corrupt = new(HolderDropKind.CorruptPiece, Piece: 3);
+    private static readonly HolderDrop Gone = new(HolderDropKind.NoLongerHolding, "not found");
+    private static readonly HolderDrop Silent = new(HolderDropKind.StoppedAnswering);
 
     [Fact]
     public void At_most_the_cap_is_open_at_once_and_another_is_dialled_as_each_drops()
@@ -19,9 +24,9 @@ public sealed class HolderPoolTests
         Assert.Equal(Enumerable.Range(1, 50).Select(Endpoint), dialled); // in the tracker's order
         Assert.Null(pool.TakeNext(T(0)));
 
-        pool.Lost(dialled[0], "could not connect: refused", T(0));
+        pool.Lost(dialled[0], Refused, T(0));
         pool.Connected(dialled[1]);
-        pool.Ban(dialled[1], "it sent a corrupt piece 3 (hash mismatch)", T(0));
+        pool.Ban(dialled[1], Corrupt, T(0));
         Assert.Equal([Endpoint(51), Endpoint(52)], TakeAll(pool, T(0)));
         Assert.Equal(50, pool.OpenCount);
     }
@@ -31,15 +36,15 @@ public sealed class HolderPoolTests
     {
         var pool = Pool();
         pool.Listed(Holders(1), T(0));
-        string holder = pool.TakeNext(T(0))!.Endpoint;
+        var holder = Next(pool, T(0))!.Value;
         pool.Connected(holder);
 
-        var wait = pool.Lost(holder, "connection reset", T(1000));
+        var wait = pool.Lost(holder, Reset, T(1000));
 
         Assert.InRange(wait, Retry / 2, Retry);
         Assert.Equal(T(1000) + wait, pool.NextDue);
         Assert.Null(pool.TakeNext(T(1000) + wait - TimeSpan.FromMilliseconds(1)));
-        Assert.Equal(holder, pool.TakeNext(T(1000) + wait)?.Endpoint);
+        Assert.Equal(holder, Next(pool, T(1000) + wait));
     }
 
     [Fact]
@@ -51,16 +56,16 @@ public sealed class HolderPoolTests
         var waits = new List<TimeSpan>();
         for (int i = 0; i < 5; i++)
         {
-            string holder = pool.TakeNext(now)!.Endpoint;
-            waits.Add(pool.Lost(holder, "could not connect: refused", now));
+            var holder = Next(pool, now)!.Value;
+            waits.Add(pool.Lost(holder, Refused, now));
             now += waits[^1];
         }
         Assert.InRange(waits[4], RetryMax / 2, RetryMax); // 100 ms doubled four times, capped at 1 s
 
-        string back = pool.TakeNext(now)!.Endpoint;
+        var back = Next(pool, now)!.Value;
         pool.Connected(back);
         pool.Delivered(back);
-        Assert.InRange(pool.Lost(back, "connection reset", now), Retry / 2, Retry);
+        Assert.InRange(pool.Lost(back, Reset, now), Retry / 2, Retry);
     }
 
     [Fact]
@@ -68,9 +73,9 @@ public sealed class HolderPoolTests
     {
         var pool = Pool();
         pool.Listed(Holders(2), T(0));
-        var first = pool.TakeNext(T(0))!.Endpoint;
+        var first = Next(pool, T(0))!.Value;
         pool.Connected(first);
-        var wait = pool.Lost(first, "connection reset", T(0));
+        var wait = pool.Lost(first, Reset, T(0));
         pool.TakeNext(T(0)); // the other one
 
         pool.Listed(Holders(2).Skip(1), T(10)); // killed: the tracker forgot it
@@ -78,7 +83,7 @@ public sealed class HolderPoolTests
         pool.Listed(Holders(2), T(20)); // restarted: listed again
 
         Assert.True(T(20) < wait, "the test needs the backoff to outlast it");
-        Assert.Equal(first, pool.TakeNext(T(20))?.Endpoint);
+        Assert.Equal(first, Next(pool, T(20)));
     }
 
     [Fact]
@@ -86,8 +91,8 @@ public sealed class HolderPoolTests
     {
         var pool = Pool();
         pool.Listed(Holders(1), T(0));
-        var holder = pool.TakeNext(T(0))!.Endpoint;
-        pool.Lost(holder, "could not connect: refused", T(0));
+        var holder = Next(pool, T(0))!.Value;
+        pool.Lost(holder, Refused, T(0));
 
         pool.Listed(Holders(1), T(10));
 
@@ -99,16 +104,16 @@ public sealed class HolderPoolTests
     {
         var pool = Pool();
         pool.Listed(Holders(1), T(0));
-        var liar = pool.TakeNext(T(0))!.Endpoint;
+        var liar = Next(pool, T(0))!.Value;
         pool.Connected(liar);
-        pool.Ban(liar, "it sent a corrupt piece 3 (hash mismatch)", T(0));
+        pool.Ban(liar, Corrupt, T(0));
 
         pool.Listed([], T(100));
         pool.Listed(Holders(1), T(200));
 
         Assert.Null(pool.TakeNext(T(100_000)));
         Assert.Null(pool.NextDue);
-        Assert.Equal([(liar, "it sent a corrupt piece 3 (hash mismatch)")], pool.Failures());
+        Assert.Equal([(liar, Corrupt)], pool.Failures());
     }
 
     [Fact]
@@ -117,15 +122,15 @@ public sealed class HolderPoolTests
         var pool = Pool();
         Assert.Equal(T(0), pool.NoneConnectedSince);
         pool.Listed(Holders(2), T(0));
-        var a = pool.TakeNext(T(0))!.Endpoint;
-        var b = pool.TakeNext(T(0))!.Endpoint;
-        pool.Lost(a, "could not connect: refused", T(5)); // never connected: changes nothing
+        var a = Next(pool, T(0))!.Value;
+        var b = Next(pool, T(0))!.Value;
+        pool.Lost(a, Refused, T(5)); // never connected: changes nothing
         Assert.Equal(T(0), pool.NoneConnectedSince);
 
         pool.Connected(b);
         Assert.Null(pool.NoneConnectedSince);
         pool.Delivered(b);
-        pool.Lost(b, "connection reset", T(40));
+        pool.Lost(b, Reset, T(40));
         Assert.Equal(T(40), pool.NoneConnectedSince);
     }
 
@@ -136,16 +141,16 @@ public sealed class HolderPoolTests
         pool.Listed(Holders(1), T(0));
         for (int round = 1; round <= 20; round++)
         {
-            var holder = pool.TakeNext(pool.NextDue ?? T(0))!.Endpoint;
+            var holder = Next(pool, pool.NextDue ?? T(0))!.Value;
             pool.Connected(holder);
-            pool.Lost(holder, "cannot read piece 24: could not find file", T(round * 1000));
+            pool.Lost(holder, new HolderDrop(HolderDropKind.ConnectionLost, "cannot read piece 24: could not find file"), T(round * 1000));
             Assert.Equal(T(0), pool.NoneConnectedSince); // churn is not progress: the holder wait runs on
         }
 
-        var again = pool.TakeNext(pool.NextDue!.Value)!.Endpoint;
+        var again = Next(pool, pool.NextDue!.Value)!.Value;
         pool.Connected(again);
         pool.Delivered(again);
-        pool.Lost(again, "connection reset", T(30_000));
+        pool.Lost(again, Reset, T(30_000));
         Assert.Equal(T(30_000), pool.NoneConnectedSince); // a piece arrived: counting starts afresh
     }
 
@@ -155,20 +160,20 @@ public sealed class HolderPoolTests
         var pool = Pool();
         var listed = Holders(1).ToList();
         pool.Listed(listed, T(0));
-        string holder = pool.TakeNext(T(0))!.Endpoint;
+        var holder = Next(pool, T(0))!.Value;
         pool.Connected(holder);
 
-        pool.NotHolding(holder, "it no longer has the file", T(10));
+        pool.NotHolding(holder, Gone, T(10));
         Assert.Null(pool.NextDue);
         pool.Listed(listed, T(2000)); // the tracker has not heard yet: still no reason to dial
         Assert.Null(pool.NextDue);
-        Assert.Equal([(holder, "it no longer has the file")], pool.Failures());
+        Assert.Equal([(holder, Gone)], pool.Failures());
 
         pool.Listed([], T(4000));      // it re-announced without the file
         Assert.Null(pool.NextDue);
         pool.Listed(listed, T(6000));  // and has it again
         Assert.Equal(T(6000), pool.NextDue);
-        Assert.Equal(holder, pool.TakeNext(T(6000))!.Endpoint);
+        Assert.Equal(holder, Next(pool, T(6000))!.Value);
     }
 
     [Fact]
@@ -177,26 +182,28 @@ public sealed class HolderPoolTests
         var pool = Pool();
         pool.Listed(Holders(3), T(0));
         var dialled = TakeAll(pool, T(0));
-        pool.Lost(dialled[2], "could not connect: refused", T(0));
+        pool.Lost(dialled[2], Refused, T(0));
         pool.Connected(dialled[1]);
-        pool.Lost(dialled[0], "no answer", T(0));
+        pool.Lost(dialled[0], Silent, T(0));
 
-        Assert.Equal([(Endpoint(1), "no answer"), (Endpoint(3), "could not connect: refused")], pool.Failures());
+        Assert.Equal([(Endpoint(1), Silent), (Endpoint(3), Refused)], pool.Failures());
     }
 
     private static HolderPool Pool(int maxOpen = 50) => new(maxOpen, Retry, RetryMax, new Random(3), T(0));
 
     private static TimeSpan T(int milliseconds) => TimeSpan.FromMilliseconds(milliseconds);
 
-    private static string Endpoint(int port) => $"127.0.0.1:{port}";
+    private static HolderAddress Endpoint(int port) => new("127.0.0.1", port);
+
+    private static HolderAddress? Next(HolderPool pool, TimeSpan now) => pool.TakeNext(now) is { } entry ? HolderAddress.Of(entry) : null;
 
     private static IEnumerable<HolderEntry> Holders(int count) => Enumerable.Range(1, count).Select(port => new HolderEntry("127.0.0.1", port, null));
 
-    private static List<string> TakeAll(HolderPool pool, TimeSpan now)
+    private static List<HolderAddress> TakeAll(HolderPool pool, TimeSpan now)
     {
-        var taken = new List<string>();
-        while (pool.TakeNext(now) is { } holder)
-            taken.Add(holder.Endpoint);
+        var taken = new List<HolderAddress>();
+        while (Next(pool, now) is { } holder)
+            taken.Add(holder);
         return taken;
     }
 }

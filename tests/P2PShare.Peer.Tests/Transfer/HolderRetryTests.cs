@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging.Abstractions;
+using P2PShare.Peer.Commands;
 using P2PShare.Peer.Tests.Storage;
 using P2PShare.Peer.Transfer;
 using P2PShare.Protocol.Messages;
@@ -41,11 +42,11 @@ public sealed class HolderRetryTests
 
         Assert.Equal(DownloadOutcome.Failed, result.Outcome);
         Assert.True(sinceKilled.Elapsed >= wait, $"it gave up after {sinceKilled.Elapsed}, before the {wait} holder wait");
-        Assert.Contains("35 of 40 pieces are missing (pieces 5-39)", result.Reason, StringComparison.Ordinal);
-        Assert.Contains("no holder has been reachable, or given a piece, for 1.5 s", result.Reason, StringComparison.Ordinal);
-        Assert.True(result.Reason!.Contains($"tried 127.0.0.1:{port} (could not connect: ", StringComparison.Ordinal), result.Reason);
-        Assert.Contains("The verified pieces are kept", result.Reason, StringComparison.Ordinal);
-        Assert.Contains($"127.0.0.1:{port}", result.DroppedPeers.Keys);
+        Assert.Contains("35 of 40 pieces are missing (pieces 5-39)", DownloadText.Reason(result), StringComparison.Ordinal);
+        Assert.Contains("no holder has been reachable, or given a piece, for 1.5 s", DownloadText.Reason(result), StringComparison.Ordinal);
+        Assert.True(DownloadText.Reason(result)!.Contains($"tried 127.0.0.1:{port} (could not connect: ", StringComparison.Ordinal), DownloadText.Reason(result));
+        Assert.Contains("The verified pieces are kept", DownloadText.Reason(result), StringComparison.Ordinal);
+        Assert.Contains(new HolderAddress("127.0.0.1", port), result.DroppedPeers.Keys);
     }
 
     [Fact]
@@ -64,9 +65,9 @@ public sealed class HolderRetryTests
         var result = await run.WaitAsync(Deadline);
 
         Assert.Equal(DownloadOutcome.Failed, result.Outcome);
-        Assert.True(sinceKilled.Elapsed >= wait, $"it gave up after {sinceKilled.Elapsed}: {result.Reason}");
-        Assert.StartsWith("35 of 40 pieces are missing (pieces ", result.Reason, StringComparison.Ordinal);
-        Assert.Contains("no holder has been reachable, or given a piece, for 1.5 s", result.Reason, StringComparison.Ordinal);
+        Assert.True(sinceKilled.Elapsed >= wait, $"it gave up after {sinceKilled.Elapsed}: {DownloadText.Reason(result)}");
+        Assert.StartsWith("35 of 40 pieces are missing (pieces ", DownloadText.Reason(result), StringComparison.Ordinal);
+        Assert.Contains("no holder has been reachable, or given a piece, for 1.5 s", DownloadText.Reason(result), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,9 +89,9 @@ public sealed class HolderRetryTests
         await using var again = await TestSeeder.StartAsync(Content, port);
         var result = await run.WaitAsync(Deadline);
 
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
-        Assert.Equal(Pieces, result.PiecesByPeer[$"127.0.0.1:{port}"]);
+        Assert.Equal(Pieces, result.PiecesByPeer[new("127.0.0.1", port)]);
         Assert.Empty(result.DroppedPeers); // it is back, so no longer counted as dropped
     }
 
@@ -129,7 +130,7 @@ public sealed class HolderRetryTests
         Volatile.Write(ref listed.Value, true);
         var result = await run.WaitAsync(Deadline);
 
-        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {result.Reason}");
+        Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
         Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
     }
 
@@ -137,14 +138,14 @@ public sealed class HolderRetryTests
     public async Task A_holder_that_sent_a_corrupt_piece_is_never_dialled_again()
     {
         var log = new ListLogger();
-        await using var liar = await TestSeeder.StartAsync(Content, 0, new PeerTestFaults { CorruptServedPieces = true }, log);
+        await using var liar = await TestSeeder.StartAsync(Content, 0, CorruptPieces.Wrap, log);
         using var folder = new StorageTestFolder();
         var session = Session(folder, [liar.Entry()], Options with { HolderWait = TimeSpan.FromSeconds(1) });
 
         var result = await session.RunAsync(CancellationToken.None).WaitAsync(Deadline);
 
         Assert.Equal(DownloadOutcome.Failed, result.Outcome);
-        Assert.Contains("(it sent a corrupt piece", result.Reason, StringComparison.Ordinal);
+        Assert.Contains("(it sent a corrupt piece", DownloadText.Reason(result), StringComparison.Ordinal);
         // A second of waiting with a 50 ms backoff would have dialled a merely lost holder many times.
         Assert.Single(log.Lines, l => l.Text.Contains("accepted", StringComparison.Ordinal));
     }
@@ -163,9 +164,9 @@ public sealed class HolderRetryTests
         var result = await session.RunAsync(CancellationToken.None).WaitAsync(Deadline);
 
         Assert.Equal(DownloadOutcome.Failed, result.Outcome);
-        Assert.True(result.Reason!.StartsWith("35 of 40 pieces are missing (pieces 5-39): none of the 1 reachable holder(s) has them (nothing to fetch for 1 s)", StringComparison.Ordinal), result.Reason);
+        Assert.True(DownloadText.Reason(result)!.StartsWith("35 of 40 pieces are missing (pieces 5-39): none of the 1 reachable holder(s) has them (nothing to fetch for 1 s)", StringComparison.Ordinal), DownloadText.Reason(result));
         Assert.True(result.Elapsed >= stall, $"it gave up after {result.Elapsed}");
-        Assert.Equal(5, result.PiecesByPeer[$"127.0.0.1:{partial.Port}"]);
+        Assert.Equal(5, result.PiecesByPeer[new("127.0.0.1", partial.Port)]);
     }
 
     private static PeerOptions Options => new()

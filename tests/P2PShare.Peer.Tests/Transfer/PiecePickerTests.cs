@@ -5,6 +5,16 @@ namespace P2PShare.Peer.Tests.Transfer;
 
 public sealed class PiecePickerTests
 {
+    private static readonly HolderAddress C = new("c", 1000);
+    private static readonly HolderAddress Fast = new("fast", 1001);
+    private static readonly HolderAddress Gone = new("gone", 1002);
+    private static readonly HolderAddress Slow = new("slow", 1003);
+    private static readonly HolderAddress Liar = new("liar", 1004);
+    private static readonly HolderAddress B = new("b", 1005);
+    private static readonly HolderAddress A = new("a", 1006);
+    private static readonly HolderAddress Partial = new("partial", 1007);
+    private static readonly HolderAddress Other = new("other", 1008);
+
     private static PieceSet Set(int count, params int[] present)
     {
         var set = new PieceSet(count);
@@ -17,30 +27,30 @@ public sealed class PiecePickerTests
     public void Rarest_piece_is_picked_first()
     {
         var picker = new PiecePicker(new PieceSet(4), new Random(1));
-        picker.AddPeer("a", null);
-        picker.AddPeer("b", Set(4, 0, 1, 3));
-        picker.AddPeer("c", Set(4, 0, 1));
+        picker.AddPeer(A, null);
+        picker.AddPeer(B, Set(4, 0, 1, 3));
+        picker.AddPeer(C, Set(4, 0, 1));
         // Piece 2 is held only by a; piece 3 by a and b; 0 and 1 by all three.
-        Assert.Equal(2, picker.Pick("a"));
-        Assert.Equal(3, picker.Pick("a"));
+        Assert.Equal(2, picker.Pick(A));
+        Assert.Equal(3, picker.Pick(A));
     }
 
     [Fact]
     public void A_peer_is_only_asked_for_pieces_it_has()
     {
         var picker = new PiecePicker(new PieceSet(8), new Random(2));
-        picker.AddPeer("partial", Set(8, 5));
-        Assert.Equal(5, picker.Pick("partial"));
-        Assert.Null(picker.Pick("partial"));
+        picker.AddPeer(Partial, Set(8, 5));
+        Assert.Equal(5, picker.Pick(Partial));
+        Assert.Null(picker.Pick(Partial));
     }
 
     [Fact]
     public void Verified_pieces_are_never_picked()
     {
         var picker = new PiecePicker(Set(3, 0, 2), new Random(3));
-        picker.AddPeer("a", null);
-        Assert.Equal(1, picker.Pick("a"));
-        Assert.Null(picker.Pick("a"));
+        picker.AddPeer(A, null);
+        Assert.Equal(1, picker.Pick(A));
+        Assert.Null(picker.Pick(A));
         Assert.Equal(1, picker.Remaining);
     }
 
@@ -51,8 +61,8 @@ public sealed class PiecePickerTests
         for (int seed = 0; seed < 50; seed++)
         {
             var picker = new PiecePicker(new PieceSet(16), new Random(seed));
-            picker.AddPeer("a", null);
-            firstPicks.Add(picker.Pick("a")!.Value);
+            picker.AddPeer(A, null);
+            firstPicks.Add(picker.Pick(A)!.Value);
         }
         Assert.True(firstPicks.Count > 5, $"only {firstPicks.Count} distinct first picks over 50 seeds");
     }
@@ -61,13 +71,13 @@ public sealed class PiecePickerTests
     public void End_game_hands_a_piece_in_flight_elsewhere_to_an_idle_peer()
     {
         var picker = new PiecePicker(new PieceSet(1), new Random(4));
-        picker.AddPeer("slow", null);
-        picker.AddPeer("fast", null);
-        Assert.Equal(0, picker.Pick("slow"));
-        Assert.Equal(0, picker.Pick("fast"));
-        Assert.Null(picker.Pick("fast"));
-        var duplicates = picker.Received("fast", 0);
-        Assert.Equal(["slow"], duplicates);
+        picker.AddPeer(Slow, null);
+        picker.AddPeer(Fast, null);
+        Assert.Equal(0, picker.Pick(Slow));
+        Assert.Equal(0, picker.Pick(Fast));
+        Assert.Null(picker.Pick(Fast));
+        var duplicates = picker.Received(Fast, 0);
+        Assert.Equal([Slow], duplicates);
         Assert.True(picker.IsComplete);
     }
 
@@ -75,10 +85,10 @@ public sealed class PiecePickerTests
     public void Outside_end_game_a_piece_is_requested_from_one_peer_only()
     {
         var picker = new PiecePicker(new PieceSet(2), new Random(5));
-        picker.AddPeer("a", null);
-        picker.AddPeer("b", null);
-        int first = picker.Pick("a")!.Value;
-        int second = picker.Pick("b")!.Value;
+        picker.AddPeer(A, null);
+        picker.AddPeer(B, null);
+        int first = picker.Pick(A)!.Value;
+        int second = picker.Pick(B)!.Value;
         Assert.NotEqual(first, second);
     }
 
@@ -86,32 +96,33 @@ public sealed class PiecePickerTests
     public void Removing_a_peer_frees_its_requests_for_others()
     {
         var picker = new PiecePicker(new PieceSet(1), new Random(6));
-        picker.AddPeer("gone", null);
-        picker.AddPeer("other", null);
-        Assert.Equal(0, picker.Pick("gone"));
-        picker.RemovePeer("gone");
-        Assert.Equal(0, picker.Pick("other"));
+        picker.AddPeer(Gone, null);
+        picker.AddPeer(Other, null);
+        Assert.Equal(0, picker.Pick(Gone));
+        picker.RemovePeer(Gone);
+        Assert.Equal(0, picker.Pick(Other));
     }
 
     [Fact]
     public void A_not_found_answer_stops_asking_that_peer_for_that_piece()
     {
         var picker = new PiecePicker(new PieceSet(1), new Random(7));
-        picker.AddPeer("liar", null);
-        Assert.Equal(0, picker.Pick("liar"));
-        picker.PeerLacks("liar", 0);
-        Assert.Null(picker.Pick("liar"));
-        Assert.False(picker.HasWorkFor("liar"));
-        picker.PeerGained("liar", 0);
-        Assert.True(picker.HasWorkFor("liar"));
+        picker.AddPeer(Liar, null);
+        Assert.Equal(0, picker.Pick(Liar));
+        picker.PeerLacks(Liar, 0);
+        Assert.Null(picker.Pick(Liar));
+        Assert.False(picker.HasWorkForAny());
+        picker.PeerHolds(Liar, Set(1, 0)); // listed with it again
+        Assert.True(picker.HasWorkForAny());
+        Assert.Equal(0, picker.Pick(Liar));
     }
 
     [Fact]
     public void Empty_file_is_complete_with_nothing_to_pick()
     {
         var picker = new PiecePicker(new PieceSet(0), new Random(8));
-        picker.AddPeer("a", null);
+        picker.AddPeer(A, null);
         Assert.True(picker.IsComplete);
-        Assert.Null(picker.Pick("a"));
+        Assert.Null(picker.Pick(A));
     }
 }

@@ -37,10 +37,10 @@ internal sealed class TestSeeder : IAsyncDisposable
 
     /// <summary>Serves <paramref name="content"/> on <paramref name="port"/> (0: any), each piece after <paramref name="beforeServing"/>.</summary>
     public static Task<TestSeeder> StartAsync(byte[] content, int port = 0, Func<CancellationToken, Task>? beforeServing = null) =>
-        StartAsync(content, port, new PeerTestFaults { BeforeServingPiece = beforeServing }, NullLogger.Instance);
+        StartAsync(content, port, beforeServing is null ? pieces => pieces : GatedPieces.Wrap(beforeServing), NullLogger.Instance);
 
-    /// <summary>As above, with <paramref name="faults"/> injected and the server logging to <paramref name="logger"/>.</summary>
-    public static async Task<TestSeeder> StartAsync(byte[] content, int port, PeerTestFaults faults, ILogger logger)
+    /// <summary>As above, serving through <paramref name="serveThrough"/> (a fault a test injects) and logging to <paramref name="logger"/>.</summary>
+    public static async Task<TestSeeder> StartAsync(byte[] content, int port, Func<IPieceSource, IPieceSource> serveThrough, ILogger logger)
     {
         var folder = new StorageTestFolder();
         folder.Write("file.bin", content);
@@ -48,8 +48,8 @@ internal sealed class TestSeeder : IAsyncDisposable
         await repository.ScanAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         var listener = new TcpListener(IPAddress.Loopback, port);
         listener.Start();
-        var options = new PeerOptions { BindAddress = IPAddress.Loopback, PieceLength = PieceLength, TestFaults = faults };
-        var server = new PieceServer(listener, repository, options, logger);
+        var options = new PeerOptions { BindAddress = IPAddress.Loopback, PieceLength = PieceLength };
+        var server = new PieceServer(listener, serveThrough(new RepositoryPieces(repository)), options, logger);
         server.Start();
         return new TestSeeder(folder, server, repository);
     }
@@ -66,7 +66,7 @@ internal sealed class TestSeeder : IAsyncDisposable
             file.WritePiece(piece, StorageTestFolder.Piece(content, manifest, piece));
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var server = new PieceServer(listener, repository, new PeerOptions { BindAddress = IPAddress.Loopback, PieceLength = PieceLength }, NullLogger.Instance);
+        var server = new PieceServer(listener, new RepositoryPieces(repository), new PeerOptions { BindAddress = IPAddress.Loopback, PieceLength = PieceLength }, NullLogger.Instance);
         server.Start();
         return new TestSeeder(folder, server, repository);
     }

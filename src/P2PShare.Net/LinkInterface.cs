@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
-namespace P2PShare.Protocol.Discovery;
+namespace P2PShare.Net;
 
 /// <summary>
 /// One up, non-loopback network interface, as discovery needs it: where to ask and answer. Reads

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using P2PShare.Protocol.Files;
 
-namespace P2PShare.Peer.Transfer;
+namespace P2PShare.Peer.Commands;
 
 /// <summary>Piece numbers as the user reads them: runs folded into ranges, e.g. "pieces 12-40, 77".</summary>
 public static class PieceRanges

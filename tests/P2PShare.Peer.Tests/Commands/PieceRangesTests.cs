@@ -1,7 +1,7 @@
-using P2PShare.Peer.Transfer;
+using P2PShare.Peer.Commands;
 using P2PShare.Protocol.Files;
 
-namespace P2PShare.Peer.Tests.Transfer;
+namespace P2PShare.Peer.Tests.Commands;
 
 public sealed class PieceRangesTests
 {
