@@ -38,7 +38,7 @@ public static class PeerProgram
     public static Task<int> ServeAsync(PeerOptions options, LogLevel? logLevel, CancellationToken cancellationToken) =>
         WithNodeAsync(options, logLevel, live: false, interactive: false, async (node, output, _, stopping) =>
         {
-            await node.LocateAndJoinAsync(null, output.WriteLine, stopping, listFiles: false);
+            await node.LocateAndJoinAsync(null, LocationText.SayTo(output.WriteLine), stopping, listFiles: false);
             output.WriteLine($"Sharing {Report.Plural(node.Repository.Files.Count, "file")} from {node.Repository.Root} on {node.ServingEndPoint}; joined the tracker at {node.TrackerEndpoint}. Ctrl+C stops.");
             try
             {
@@ -58,7 +58,7 @@ public static class PeerProgram
         return WithNodeAsync(options, logLevel, live, interactive: false, async (node, output, _, stopping) =>
         {
             const string ToContinue = "run the same command again to resume";
-            await node.LocateAndJoinAsync(null, output.WriteLine, stopping, listFiles: false);
+            await node.LocateAndJoinAsync(null, LocationText.SayTo(output.WriteLine), stopping, listFiles: false);
             var download = await node.RequestAsync(file, stopping);
             if (!download.AlreadyHere) // else the result says "Already have"
                 output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}) into {node.Repository.Root}");
@@ -93,7 +93,7 @@ public static class PeerProgram
         var output = new UserOutput(Console.Out, Console.Error);
         using var loggers = Loggers(output, logLevel);
         var report = await PeerNode.DiscoverAsync(options, loggers, cancellationToken);
-        output.WriteLine(report.ToString());
+        output.WriteLine(DiscoveryText.Report(report));
         return report.First is null ? 1 : 0;
     }
 
@@ -111,7 +111,7 @@ public static class PeerProgram
         using var signals = new ConsoleSignals(() => interactive ? Interrupt(interrupts) : Stop(stopping), () => stopping.Cancel());
         await using var node = new PeerNode(options, loggers);
         if (!interactive)
-            node.Notice += output.WriteLine; // the command loop subscribes itself
+            node.Notice += NoticeText.SayTo(output.WriteLine); // the command loop subscribes itself
         try
         {
             await node.StartServingAsync(stopping.Token);
@@ -121,7 +121,7 @@ public static class PeerProgram
         }
         catch (PeerCommandException e)
         {
-            output.WriteErrorLine($"error: {e.Message}");
+            output.WriteErrorLine($"error: {FailureText.Of(e)}");
             return 2;
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

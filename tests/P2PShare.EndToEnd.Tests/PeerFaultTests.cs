@@ -111,7 +111,7 @@ public sealed class PeerFaultTests
         var downloader = await net.StartPeerAsync(net.Options("c") with { ReconnectInitialDelay = TimeSpan.FromMilliseconds(50), ReconnectMaxDelay = TimeSpan.FromMilliseconds(400) });
         var notices = new ConcurrentQueue<string>();
         foreach (var node in new[] { seeder, sharer, downloader })
-            node.Notice += notices.Enqueue;
+            node.Notice += NoticeText.SayTo(notices.Enqueue);
         var download = await downloader.RequestAsync(FileName, CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(download.Session.GetProgress().VerifiedPieces == 3), "3 pieces arrive", Deadline);
 

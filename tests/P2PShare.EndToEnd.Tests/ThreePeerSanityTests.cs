@@ -100,7 +100,7 @@ public sealed class ThreePeerSanityTests
         Assert.NotEqual(files[0].Id, files[1].Id);
 
         var ambiguous = await Assert.ThrowsAsync<PeerCommandException>(() => downloader.RequestAsync("report.txt", CancellationToken.None));
-        Assert.Contains("2 different files", ambiguous.Message, StringComparison.Ordinal);
+        Assert.Contains("2 different files", FailureText.Of(ambiguous), StringComparison.Ordinal);
 
         var paths = new List<string>();
         foreach (var file in files)

@@ -28,7 +28,7 @@ public sealed partial class CommandLoop
                 ["start", "start 192.168.1.20:12500"]) { Optional(Address) }, (l, p, ct) => l.StartAsync(p.GetValue<string?>(Address), ct)),
             Does(new("discover",
                 "look for a tracker every way (broadcast, mDNS and a /24 sweep on every interface) and show, per interface and method, what was sent, what came back and how long it took; when nothing did, the likely cause and what to type",
-                ["discover"]), async (l, _, ct) => l._output.WriteLine((await l._node.DiscoverAsync(ct)).ToString())),
+                ["discover"]), async (l, _, ct) => l._output.WriteLine(DiscoveryText.Report(await l._node.DiscoverAsync(ct)))),
             Does(new("update", "rescan our folder, have every peer re-report, and list the network's files", ["update"]),
                 async (l, _, ct) => l._output.WriteLine(Report.FileList(await l._node.UpdateAsync(ct), l._node.Repository, null, Report.ShortListRows))),
             Does(new("list",
@@ -67,7 +67,7 @@ public sealed partial class CommandLoop
 
     private async Task StartAsync(string? address, CancellationToken cancellationToken)
     {
-        var files = await _node.LocateAndJoinAsync(address, _output.WriteLine, cancellationToken);
+        var files = await _node.LocateAndJoinAsync(address, LocationText.SayTo(_output.WriteLine), cancellationToken);
         _output.WriteLine($"Joined the tracker at {_node.TrackerEndpoint}; sharing {Report.Plural(_node.Repository.Files.Count, "file")} from {_node.Repository.Root}.");
         _output.WriteLine(Report.FileList(files, _node.Repository, null, Report.ShortListRows));
     }

@@ -46,7 +46,7 @@ public sealed partial class CommandLoop
                 Interlocked.Increment(ref _failed);
             _output.WriteLine(Report.Result(result));
         };
-        _node.Notice += _output.WriteLine;
+        _node.Notice += NoticeText.SayTo(_output.WriteLine);
     }
 
     /// <summary>The current rate of each download, shared with whatever else shows progress.</summary>
@@ -148,7 +148,7 @@ public sealed partial class CommandLoop
         }
         catch (PeerCommandException e)
         {
-            Fail(e.Message);
+            Fail(FailureText.Of(e));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -24,7 +24,7 @@ public static class DiscoveryClient
         if (options.Target is { } target)
             return await AskOneAsync(target, options, logger, cancellationToken);
         var report = await DiscoveryRun.RunAsync(options, LinkInterface.All(), diagnose: false, logger, cancellationToken);
-        return new DiscoveryResult(report.First?.Endpoint, report.Problem) { Report = report };
+        return new DiscoveryResult(report.First?.Endpoint, null) { Report = report }; // the command layer words why nothing answered
     }
 
     /// <summary>

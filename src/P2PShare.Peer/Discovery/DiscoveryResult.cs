@@ -4,7 +4,7 @@ namespace P2PShare.Peer.Discovery;
 
 /// <summary>What discovery found.</summary>
 /// <param name="Tracker">The tracker's TCP address; null when none answered.</param>
-/// <param name="Problem">Why none was found, in plain words; null when one was.</param>
+/// <param name="Problem">Why a typed target did not answer; null when one was found, or when <see cref="Report"/> tells it.</param>
 public sealed record DiscoveryResult(IPEndPoint? Tracker, string? Problem)
 {
     /// <summary>Everything that was tried, per interface and method; null for a typed <c>--discovery-target</c>.</summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace P2PShare.Peer.Discovery;
 
 /// <summary>What one method did on one interface: what was sent, what came back, and when.</summary>
@@ -51,32 +49,4 @@ public sealed class ProbeOutcome
 
     /// <summary>Why this method was not tried, if it was not.</summary>
     public string? Skipped { get; set; }
-
-    /// <summary>The method's name for the user: "broadcast", "mDNS IPv4", "mDNS IPv6", "/24 sweep", "target".</summary>
-    public static string Describe(DiscoveryMethod method) => method switch
-    {
-        DiscoveryMethod.Broadcast => "broadcast",
-        DiscoveryMethod.MdnsIPv4 => "mDNS IPv4",
-        DiscoveryMethod.MdnsIPv6 => "mDNS IPv6",
-        DiscoveryMethod.Sweep => "/24 sweep",
-        _ => "target",
-    };
-
-    /// <summary>One line for the user, e.g. "eth0  mDNS/IPv4  sent 2 × 224.0.0.251:5353 → tracker 10.0.0.1:12500 after 12 ms".</summary>
-    public override string ToString()
-    {
-        string head = $"  {Interface,-10} {Describe(Method),-10} ";
-        if (Skipped is not null)
-            return head + "not tried: " + Skipped;
-        string result = Tracker is not null
-            ? string.Create(CultureInfo.InvariantCulture, $"answered: tracker {Tracker} after {FirstAnswerAfter!.Value.TotalMilliseconds:0} ms")
-            : "no answer";
-        if (Ignored > 0)
-            result += $"; ignored {Ignored} ({IgnoredWhy})";
-        if (Refused > 0)
-            result += $"; {Refused} ICMP port-unreachable";
-        if (Error is not null)
-            result += $"; error: {Error}";
-        return head + $"from {Source} sent {SentCount} to {Sent} -> {result}";
-    }
 }

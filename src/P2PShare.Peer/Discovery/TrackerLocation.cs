@@ -1,11 +1,14 @@
 namespace P2PShare.Peer.Discovery;
 
-/// <summary>Which tracker to join, and how we came to it.</summary>
+/// <summary>Which tracker to join, and how we came to it (the command layer tells the user).</summary>
 /// <param name="Endpoint">HOST:PORT to join.</param>
-/// <param name="Account">What we did to find it, for the user ("Found the tracker at … by discovery."); null when it was named.</param>
-/// <param name="Hint">What to add if joining it fails (why discovery did not help); null when it was named or discovered.</param>
-public sealed record TrackerLocation(string Endpoint, string? Account, string? Hint)
+/// <param name="Discovery">What discovery found; null when the tracker was named (typed, or <c>--tracker</c>).</param>
+/// <param name="AskedWith">The discovery settings asked with; null when the tracker was named.</param>
+public sealed record TrackerLocation(string Endpoint, DiscoveryResult? Discovery, DiscoveryOptions? AskedWith)
 {
     /// <summary>True when discovery found it, so a lost tracker may be looked for again (its beacon) rather than only at this address.</summary>
-    public bool Discovered { get; init; }
+    public bool Discovered => Discovery?.Tracker is not null;
+
+    /// <summary>True when discovery was asked and found nothing, so the default is tried.</summary>
+    public bool DiscoveryMissed => Discovery is not null && !Discovered;
 }

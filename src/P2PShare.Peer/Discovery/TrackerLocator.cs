@@ -18,14 +18,6 @@ public static class TrackerLocator
         if (options.Discovery is not { } discovery)
             return new TrackerLocation(options.DefaultTracker, null, null);
         var found = await DiscoveryClient.FindAsync(discovery, logger, cancellationToken);
-        if (found.Tracker is { } tracker)
-        {
-            string how = found.Report?.HowFound is { } by ? $"{by}; asked by {discovery.TargetText}" : $"asked {discovery.TargetText}";
-            return new TrackerLocation(tracker.ToString(), $"Found the tracker at {tracker} by discovery ({how}).", null) { Discovered = true };
-        }
-        return new TrackerLocation(options.DefaultTracker,
-            $"Discovery found no tracker: {found.Problem}. Trying the default, {options.DefaultTracker}.",
-            $"Discovery found no tracker either ({found.Problem}): is a tracker running on this LAN with discovery on, " +
-            $"and does its firewall let UDP port {discovery.Port} (and 5353 for mDNS) in? `discover` shows what was tried. Or name it: start HOST:PORT, or --tracker HOST:PORT.");
+        return new TrackerLocation(found.Tracker?.ToString() ?? options.DefaultTracker, found, discovery);
     }
 }

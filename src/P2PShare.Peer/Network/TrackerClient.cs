@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using P2PShare.Peer.Outcomes;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
@@ -16,15 +17,15 @@ public sealed class TrackerClient : IAsyncDisposable
     private readonly PeerOptions _options;
     private readonly ILogger _logger;
     private readonly Func<IReadOnlyList<FileEntry>> _currentFiles;
-    private readonly Action<string> _tell;
+    private readonly Action<PeerNotice> _tell;
     private readonly Task _readLoop;
     private readonly Lock _refusalGate = new();
-    private string _lastRefusals = "";
+    private IReadOnlyList<PeerNotice> _lastRefusals = [];
 
     /// <summary>Most files a listing gathers over all its pages, so a tracker that pages forever cannot make us hold it all.</summary>
     public const int MaxListedFiles = 1_000_000;
 
-    private TrackerClient(MessageChannel channel, string endpoint, string observedAddress, PeerOptions options, ILogger logger, Func<IReadOnlyList<FileEntry>> currentFiles, Action<string> tell)
+    private TrackerClient(MessageChannel channel, string endpoint, string observedAddress, PeerOptions options, ILogger logger, Func<IReadOnlyList<FileEntry>> currentFiles, Action<PeerNotice> tell)
     {
         _channel = channel;
         Endpoint = endpoint;
@@ -53,11 +54,11 @@ public sealed class TrackerClient : IAsyncDisposable
 
     /// <summary>
     /// Connects, says hello and announces our files. <paramref name="currentFiles"/> is asked again
-    /// whenever the tracker wants a refresh; <paramref name="tell"/> shows the user a line for each
+    /// whenever the tracker wants a refresh; <paramref name="tell"/> is told of each
     /// file the tracker refused to list (the others are shared all the same).
     /// </summary>
     public static async Task<TrackerClient> ConnectAsync(string host, int port, int listenPort, Func<IReadOnlyList<FileEntry>> currentFiles,
-        PeerOptions options, ILogger logger, Action<string> tell, CancellationToken cancellationToken)
+        PeerOptions options, ILogger logger, Action<PeerNotice> tell, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(tell);
@@ -124,21 +125,20 @@ public sealed class TrackerClient : IAsyncDisposable
         TellRefusals(reply, files);
     }
 
-    // One line per refused file, then how many more; the same refusals again (every announce repeats them) are not news.
+    // One notice per refused file, then how many more; the same refusals again (every announce repeats them) are not news.
     private void TellRefusals(Ok reply, IReadOnlyList<FileEntry> sent)
     {
-        var lines = Commands.RefusalReport.Lines(reply, sent);
-        string all = string.Join('\n', lines);
+        var notices = RefusalNotices.From(reply, sent);
         lock (_refusalGate)
         {
-            if (all == _lastRefusals)
+            if (notices.SequenceEqual(_lastRefusals))
                 return;
-            _lastRefusals = all;
+            _lastRefusals = notices;
         }
-        foreach (var line in lines)
+        foreach (var notice in notices)
         {
-            PeerLog.AnnounceRefused(_logger, Endpoint, line);
-            _tell(line);
+            PeerLog.AnnounceRefused(_logger, Endpoint, notice.ToString());
+            _tell(notice);
         }
     }
 

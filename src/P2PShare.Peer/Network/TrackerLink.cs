@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using P2PShare.Peer.Outcomes;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
@@ -8,7 +9,7 @@ namespace P2PShare.Peer.Network;
 
 /// <summary>
 /// A peer's connection to one tracker, kept up: when it is lost (tracker restarted, network cut)
-/// rather than left on purpose, the user is told and it reconnects with <see cref="ReconnectBackoff"/>
+/// rather than left on purpose, it tells the peer (<see cref="TrackerLost"/>) and reconnects with <see cref="ReconnectBackoff"/>
 /// until the tracker is back, re-reporting every file (downloads in progress with their verified
 /// pieces). <c>start</c> with another tracker disposes the link and makes a new one.
 /// </summary>
@@ -76,7 +77,7 @@ internal sealed class TrackerLink : IAsyncDisposable
             await client.Completion.WaitAsync(stop).ContinueWith(_ => { }, TaskScheduler.Default);
             if (stop.IsCancellationRequested)
                 return; // left on purpose, or replaced by `start`
-            _peer.Tell($"Lost the tracker at {client.Endpoint}: {client.CloseReason}. Reconnecting by itself in the background; serving and downloads go on.");
+            _peer.Tell(new TrackerLost(client.Endpoint, client.CloseReason));
             var backoff = new ReconnectBackoff(_options.ReconnectInitialDelay, _options.ReconnectMaxDelay, new Random());
             var fresh = await ReconnectAsync(client.Endpoint, backoff, stop);
             if (fresh is null)
@@ -86,7 +87,7 @@ internal sealed class TrackerLink : IAsyncDisposable
             // A piece verified while we reconnected went to the old connection; one more announce repairs it.
             if (_peer.Downloading())
                 await AnnounceQuietlyAsync();
-            _peer.Tell($"Reconnected to the tracker at {fresh.Endpoint}; re-reported {Commands.Report.Plural(_peer.CurrentFiles().Count, "file")}.");
+            _peer.Tell(new TrackerBack(fresh.Endpoint, _peer.CurrentFiles().Count));
         }
     }
 
@@ -120,7 +121,7 @@ internal sealed class TrackerLink : IAsyncDisposable
                     heard = beacon.NextAsync(stop);
                     if (found.Address.ToString() != _host || found.Port != _port)
                     {
-                        _peer.Tell($"Heard a tracker's beacon at {found}; joining it there.");
+                        _peer.Tell(new BeaconHeard(found.ToString()));
                         fresh = await TrackerClient.ConnectAsync(found.Address.ToString(), found.Port, _peer.ServingPort(), _peer.CurrentFiles, _options, _logger, _peer.Tell, stop);
                         (_host, _port) = (found.Address.ToString(), found.Port);
                     }

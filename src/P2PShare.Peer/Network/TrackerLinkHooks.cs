@@ -1,4 +1,5 @@
 using P2PShare.Peer.Discovery;
+using P2PShare.Peer.Outcomes;
 using P2PShare.Protocol.Messages;
 
 namespace P2PShare.Peer.Network;
@@ -7,12 +8,12 @@ namespace P2PShare.Peer.Network;
 /// <param name="ServingPort">The port the peer serves pieces on.</param>
 /// <param name="CurrentFiles">Every file the peer has, with the pieces of those still downloading.</param>
 /// <param name="Downloading">Whether a download is under way.</param>
-/// <param name="Tell">Shows the user a line of news.</param>
+/// <param name="Tell">Passes news on to the peer's subscribers (tracker lost, back, refused files).</param>
 internal sealed record TrackerLinkHooks(
     Func<int> ServingPort,
     Func<IReadOnlyList<FileEntry>> CurrentFiles,
     Func<bool> Downloading,
-    Action<string> Tell)
+    Action<PeerNotice> Tell)
 {
     /// <summary>Opens a listener for tracker beacons while reconnecting (the tracker was discovered, so it may come back elsewhere); null: only the old address is retried.</summary>
     public Func<BeaconListener?>? OpenBeacon { get; init; }

@@ -84,16 +84,16 @@ public static class Handshake
                 return HandshakeResult.Closed;
             hello = first.Message;
         }
-        string? refusal = hello switch
+        Refusal? refusal = hello switch
         {
-            not Hello => $"the first message must be 'hello', not '{hello.Type}'",
-            Hello when RequestIds.LacksId(hello) => RequestIds.Refusal(hello).Text,
-            Hello h when h.Version != ProtocolLimits.CurrentVersion => $"protocol version {h.Version} is not supported; this side speaks {ProtocolLimits.CurrentVersion}",
-            Hello h when h.Role != expectedRole => $"role '{h.Role}' is not served here (expected '{expectedRole}')",
+            not Hello => new(HandshakeRefusal.NotHello, $"the first message must be 'hello', not '{hello.Type}'"),
+            Hello when RequestIds.LacksId(hello) => new(HandshakeRefusal.NoRequestId, RequestIds.Refusal(hello).Text),
+            Hello h when h.Version != ProtocolLimits.CurrentVersion => new(HandshakeRefusal.Version, $"protocol version {h.Version} is not supported; this side speaks {ProtocolLimits.CurrentVersion}"),
+            Hello h when h.Role != expectedRole => new(HandshakeRefusal.Role, $"role '{h.Role}' is not served here (expected '{expectedRole}')"),
             _ => null,
         };
         if (refusal is not null)
-            return await RefuseAsync(channel, hello, hello is Hello { Version: not ProtocolLimits.CurrentVersion } ? ErrorCodes.Version : ErrorCodes.BadRequest, refusal, cancellationToken);
+            return await RefuseAsync(channel, hello, refusal.Reason == HandshakeRefusal.Version ? ErrorCodes.Version : ErrorCodes.BadRequest, refusal, cancellationToken);
 
         var greeting = (Hello)hello;
         Message answered = greeting;
@@ -113,16 +113,19 @@ public static class Handshake
         return new HandshakeResult(greeting, null);
     }
 
+    // Why we refuse (typed for our program) and what the other side is told (no program's options: it may be any client).
+    private sealed record Refusal(HandshakeRefusal Reason, string Text);
+
     // Challenge, then the greeter's proof. Returns the message to answer (null: it closed), our proof, or why we refuse.
-    private static async Task<(Message? Request, string? Proof, string? Refusal)> AuthenticateAsync(MessageChannel channel, Hello hello, SharedSecret? secret,
+    private static async Task<(Message? Request, string? Proof, Refusal? Refusal)> AuthenticateAsync(MessageChannel channel, Hello hello, SharedSecret? secret,
         TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (secret is null)
-            return (hello, null, "this side runs without a secret (an open network) and cannot check yours: give both sides the same secret, or neither");
+            return (hello, null, new(HandshakeRefusal.OpenNetwork, "this side runs without a secret (an open network) and cannot check yours: give both sides the same secret, or neither"));
         if (hello.AuthScheme is null)
-            return (hello, null, "a shared secret is required here: start with the network's secret (--secret-file, P2PSHARE_SECRET or --secret)");
+            return (hello, null, new(HandshakeRefusal.SecretRequired, "a shared secret is required here"));
         if (hello.AuthScheme != SharedSecret.Scheme || hello.Nonce is null)
-            return (hello, null, $"authentication scheme '{hello.AuthScheme}' with{(hello.Nonce is null ? "out" : "")} a nonce is not supported; this side speaks '{SharedSecret.Scheme}' with a nonce");
+            return (hello, null, new(HandshakeRefusal.Scheme, $"authentication scheme '{hello.AuthScheme}' with{(hello.Nonce is null ? "out" : "")} a nonce is not supported; this side speaks '{SharedSecret.Scheme}' with a nonce"));
 
         var serverNonce = SharedSecret.NewNonce();
         await channel.ReplyAsync(hello, new Challenge(AuthToken.Encode(serverNonce)), default, cancellationToken);
@@ -134,17 +137,17 @@ public static class Handshake
             answer = next.Message;
         }
         if (answer is not AuthProof { RequestId: not 0 } proof)
-            return (answer, null, $"expected 'proof' after the challenge, not '{answer.Type}'");
+            return (answer, null, new(HandshakeRefusal.NoProof, $"expected 'proof' after the challenge, not '{answer.Type}'"));
         var clientNonce = Convert.FromHexString(hello.Nonce);
         if (!secret.Verify(Convert.FromHexString(proof.Proof), AuthDirection.Client, hello.Role, hello.Version, clientNonce, serverNonce))
-            return (proof, null, "the proof does not match: this side has a different secret");
+            return (proof, null, new(HandshakeRefusal.WrongProof, "the proof does not match: this side has a different secret"));
         var ours = secret.Prove(AuthDirection.Server, hello.Role, hello.Version, clientNonce, serverNonce);
         return (proof, AuthToken.Encode(ours), null);
     }
 
-    private static async Task<HandshakeResult> RefuseAsync(MessageChannel channel, Message request, string code, string refusal, CancellationToken cancellationToken)
+    private static async Task<HandshakeResult> RefuseAsync(MessageChannel channel, Message request, string code, Refusal refusal, CancellationToken cancellationToken)
     {
-        await channel.ReplyAsync(request, new ErrorReply(code, refusal), default, cancellationToken);
-        return new HandshakeResult(null, refusal);
+        await channel.ReplyAsync(request, new ErrorReply(code, refusal.Text), default, cancellationToken);
+        return new HandshakeResult(null, refusal.Text) { Reason = refusal.Reason };
     }
 }

@@ -9,4 +9,7 @@ public sealed record HandshakeResult(Hello? Hello, string? Refusal)
 {
     /// <summary>The other side closed before the handshake finished.</summary>
     public static HandshakeResult Closed { get; } = new(null, null);
+
+    /// <summary>Why it was refused, for the program to word or log; null when welcomed or closed.</summary>
+    public HandshakeRefusal? Reason { get; init; }
 }

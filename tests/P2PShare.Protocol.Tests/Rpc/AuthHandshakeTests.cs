@@ -46,6 +46,7 @@ public sealed class AuthHandshakeTests
         Assert.Contains("different secret", e.Text, StringComparison.Ordinal);
         Assert.Null(result.Hello);
         Assert.Contains("different secret", result.Refusal, StringComparison.Ordinal);
+        Assert.Equal(HandshakeRefusal.WrongProof, result.Reason);
         Assert.False(admitted);
     }
 
@@ -59,7 +60,10 @@ public sealed class AuthHandshakeTests
 
         Assert.Equal(ErrorCodes.Auth, e.Code);
         Assert.Contains("secret is required", e.Text, StringComparison.Ordinal);
-        Assert.Contains("secret is required", (await accept.WaitAsync(Timeout)).Refusal, StringComparison.Ordinal);
+        Assert.DoesNotContain("--", e.Text, StringComparison.Ordinal); // the wire names no program's options; each program says how
+        var result = await accept.WaitAsync(Timeout);
+        Assert.Contains("secret is required", result.Refusal, StringComparison.Ordinal);
+        Assert.Equal(HandshakeRefusal.SecretRequired, result.Reason);
     }
 
     [Fact]
@@ -72,7 +76,9 @@ public sealed class AuthHandshakeTests
 
         Assert.Equal(ErrorCodes.Auth, e.Code);
         Assert.Contains("without a secret", e.Text, StringComparison.Ordinal);
-        Assert.Contains("without a secret", (await accept.WaitAsync(Timeout)).Refusal, StringComparison.Ordinal);
+        var result = await accept.WaitAsync(Timeout);
+        Assert.Contains("without a secret", result.Refusal, StringComparison.Ordinal);
+        Assert.Equal(HandshakeRefusal.OpenNetwork, result.Reason);
     }
 
     [Fact]

@@ -1,0 +1,28 @@
+using P2PShare.Peer.Outcomes;
+
+namespace P2PShare.Peer.Commands;
+
+/// <summary>The line the user sees for news no command asked about.</summary>
+public static class NoticeText
+{
+    /// <summary>A callback for <see cref="PeerNode.Notice"/> that writes each notice's line with <paramref name="write"/>.</summary>
+    public static Action<PeerNotice> SayTo(Action<string> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return notice => write(Of(notice));
+    }
+
+    /// <summary>The line for <paramref name="notice"/>.</summary>
+    public static string Of(PeerNotice notice) => notice switch
+    {
+        HolderDropped d => Report.PeerDropped(d.File, d.Peer.ToString(), DownloadText.Drop(d.Drop)),
+        HolderLost l => Report.PeerLost(l.File, l.Peer.ToString(), DownloadText.Drop(l.Drop)),
+        TrackerLost l => $"Lost the tracker at {l.Tracker}: {l.Reason}. Reconnecting by itself in the background; serving and downloads go on.",
+        TrackerBack b => $"Reconnected to the tracker at {b.Tracker}; re-reported {Report.Plural(b.FilesReported, "file")}.",
+        BeaconHeard h => $"Heard a tracker's beacon at {h.At}; joining it there.",
+        FileRefused r => $"The tracker did not list {(r.Name is null ? "" : $"'{r.Name}' ")}({r.File.ShortText}): {r.Reason}. The other files are shared.",
+        MoreFilesRefused m => $"The tracker did not list {Report.Plural(m.Count, "more file")} either; the other files are shared.",
+        null => throw new ArgumentNullException(nameof(notice)),
+        _ => notice.ToString(),
+    };
+}
