@@ -6,6 +6,7 @@ namespace P2PShare.Cli.Tests;
 public sealed class SecretOptionsTests : IDisposable
 {
     private static readonly byte[] Nonce = new byte[32];
+    private static readonly ChannelBinding Binding = new(Nonce, Nonce);
     private readonly string _folder = Directory.CreateTempSubdirectory("p2pshare-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
@@ -14,7 +15,7 @@ public sealed class SecretOptionsTests : IDisposable
         secret.Read(new RootCommand { secret.Secret, secret.File }.Parse(args), environment);
 
     private static bool Same(SharedSecret? a, string expected) =>
-        a is not null && a.Verify(new SharedSecret(expected).Prove(AuthDirection.Client, "peer", 1, Nonce, Nonce), AuthDirection.Client, "peer", 1, Nonce, Nonce);
+        a is not null && a.Verify(new SharedSecret(expected).Prove(AuthDirection.Client, "peer", 1, Nonce, Nonce, Binding), AuthDirection.Client, "peer", 1, Nonce, Nonce, Binding);
 
     [Fact]
     public void The_file_is_read_and_its_final_newline_dropped()
