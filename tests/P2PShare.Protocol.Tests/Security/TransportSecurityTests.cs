@@ -90,17 +90,10 @@ public sealed class TransportSecurityTests
     public async Task A_relay_that_terminates_tls_on_both_sides_makes_both_ends_refuse_and_passes_nothing()
     {
         using var listener = SocketPair.Listen();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var serverSide = AcceptAndHandshakeAsync(listener);
-        await using var relay = await TlsRelay.StartAsync("127.0.0.1", port);
+        await using var relay = await TlsRelay.StartAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port);
 
-        using var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, relay.Port).WaitAsync(Timeout);
-        var secured = await TransportSecurity.ConnectAsync(client.GetStream(), Secret, Timeout, CancellationToken.None);
-        await using var channel = new MessageChannel(secured.Stream) { Binding = secured.Binding };
-        var hello = new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 1, "test");
-
-        var e = await Assert.ThrowsAsync<RemoteErrorException>(() => Handshake.GreetAsync(channel, hello, Secret, Timeout, CancellationToken.None).WaitAsync(Timeout));
+        var e = await Assert.ThrowsAsync<RemoteErrorException>(() => GreetThroughAsync(relay));
         var accepted = await serverSide.WaitAsync(Timeout);
 
         Assert.Equal(ErrorCodes.Auth, e.Code);
@@ -115,19 +108,23 @@ public sealed class TransportSecurityTests
         // The relay passes the client's proof through; a server that skipped checking it (a hostile one)
         // still cannot make its own proof pass on the client, which bound a different server certificate.
         using var listener = SocketPair.Listen();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var serverSide = ProveBlindlyAsync(listener);
-        await using var relay = await TlsRelay.StartAsync("127.0.0.1", port);
+        await using var relay = await TlsRelay.StartAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port);
 
+        var e = await Assert.ThrowsAsync<ProtocolException>(() => GreetThroughAsync(relay));
+        Assert.Contains("could not prove", e.Message, StringComparison.Ordinal);
+        await serverSide.WaitAsync(Timeout);
+    }
+
+    // A peer with the secret greeting through the relay, as TcpConnector does.
+    private static async Task GreetThroughAsync(TlsRelay relay)
+    {
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, relay.Port).WaitAsync(Timeout);
         var secured = await TransportSecurity.ConnectAsync(client.GetStream(), Secret, Timeout, CancellationToken.None);
         await using var channel = new MessageChannel(secured.Stream) { Binding = secured.Binding };
         var hello = new Hello(ProtocolLimits.CurrentVersion, PeerRole.Peer, 1, "test");
-
-        var e = await Assert.ThrowsAsync<ProtocolException>(() => Handshake.GreetAsync(channel, hello, Secret, Timeout, CancellationToken.None).WaitAsync(Timeout));
-        Assert.Contains("could not prove", e.Message, StringComparison.Ordinal);
-        await serverSide.WaitAsync(Timeout);
+        await Handshake.GreetAsync(channel, hello, Secret, Timeout, CancellationToken.None).WaitAsync(Timeout);
     }
 
     private static async Task<HandshakeResult> AcceptAndHandshakeAsync(TcpListener listener)
