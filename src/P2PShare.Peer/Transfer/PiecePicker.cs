@@ -122,7 +122,7 @@ public sealed class PiecePicker
     {
         if (!_peers.TryGetValue(peer, out var state))
             return null;
-        int best = state.Pieces.IsComplete && _fullPeers < _peers.Count ? _runs.Next(this, _verified.Count) : -1;
+        int best = state.Pieces.IsComplete ? _runs.Next(this, _verified.Count) : -1;
         if (best < 0 && (!state.Pieces.IsComplete || state.Requested.Count == 0 || _fullPeers == _peers.Count))
             best = Choose(state, endGame: false);
         if (best < 0 && _unrequested == 0)

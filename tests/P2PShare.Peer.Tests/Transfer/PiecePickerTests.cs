@@ -171,24 +171,30 @@ public sealed class PiecePickerTests
             picker.AddPeer(C, null);
             picker.AddPeer(Partial, new PieceSet(64));
             int first = picker.Pick(C)!.Value;
-            Assert.InRange(first, 16, 48); // far from either end of the only run
-            for (int i = 1; i < 8; i++)
+            Assert.InRange(first, SeederRuns.Clearance, 63); // clear of the start of the only run
+            for (int i = 1; i < 8 && first + i < 64; i++)
                 Assert.Equal(first + i, picker.Pick(C));
         }
     }
 
     [Fact]
-    public void A_seeder_run_that_meets_a_downloader_piece_jumps_to_the_middle_of_the_longest_free_run()
+    public void A_seeder_run_that_meets_a_downloader_piece_starts_again_clear_of_every_held_piece()
     {
-        var picker = new PiecePicker(new PieceSet(40), new Random(12));
-        picker.AddPeer(C, null);
-        picker.AddPeer(Partial, new PieceSet(40));
-        int first = picker.Pick(C)!.Value;
-        picker.PeerHolds(Partial, Set(40, first + 1)); // the downloader got the next one meanwhile
-        int next = picker.Pick(C)!.Value;
-        Assert.NotEqual(first + 1, next);
-        int longestStart = first + 1 > 20 ? 0 : first + 2;
-        int longestLength = first + 1 > 20 ? first : 40 - (first + 2);
-        Assert.InRange(next, longestStart + (longestLength / 4), longestStart + (longestLength * 3 / 4));
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var picker = new PiecePicker(new PieceSet(200), new Random(seed));
+            picker.AddPeer(C, null);
+            picker.AddPeer(Partial, Set(200, 100));
+            int first = picker.Pick(C)!.Value;
+            Assert.True(ClearAfter(first, -1, 100) >= SeederRuns.Clearance, $"seed {seed}: {first}");
+            if (first == 199)
+                continue; // no next piece to lose
+            picker.PeerHolds(Partial, Set(200, first + 1)); // the downloader got the next one meanwhile
+            int next = picker.Pick(C)!.Value;
+            Assert.True(ClearAfter(next, -1, 100, first, first + 1) >= SeederRuns.Clearance, $"seed {seed}: {next} too close after a held piece ({first})");
+        }
     }
+
+    // How many pieces lie between `piece` and the nearest of `taken` before it.
+    private static int ClearAfter(int piece, params int[] taken) => piece - taken.Where(t => t < piece).Max() - 1;
 }
