@@ -76,6 +76,7 @@ public sealed class StorageFaultTests
                 Assert.Equal(1, await second.WaitForExitAsync(Deadline));
                 var refused = await second.WaitForLineAsync("Download of 'big.bin' failed", Deadline);
                 Assert.Contains("another process has the download of 'big.bin'", refused, StringComparison.Ordinal);
+                Assert.Contains("Only one process at a time can download a file into a folder", refused, StringComparison.Ordinal);
                 Assert.DoesNotContain("Unhandled", second.Errors, StringComparison.Ordinal);
             }
             // The refused process touched nothing of the first one's download.

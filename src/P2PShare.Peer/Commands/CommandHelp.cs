@@ -1,14 +1,35 @@
+using System.Globalization;
+using System.Text;
+
 namespace P2PShare.Peer.Commands;
 
-/// <summary>One command of the command loop, as <c>help</c> explains it.</summary>
-/// <param name="Name">What is typed.</param>
-/// <param name="Usage">The name with its arguments.</param>
-/// <param name="Description">What it does, in plain words.</param>
-/// <param name="Examples">Whole command lines to copy.</param>
-/// <param name="Aliases">Other names that do the same.</param>
-public sealed record CommandHelp(string Name, string Usage, string Description, IReadOnlyList<string> Examples, IReadOnlyList<string> Aliases)
+/// <summary>The command loop's <c>help</c>, written from its commands, so it cannot drift from what the loop accepts.</summary>
+public static class CommandHelp
 {
-    /// <summary>A command without aliases.</summary>
-    public CommandHelp(string name, string usage, string description, IReadOnlyList<string> examples)
-        : this(name, usage, description, examples, []) { }
+    /// <summary>Every command with what it does and an example.</summary>
+    public static string Text(IEnumerable<LoopCommand> commands)
+    {
+        ArgumentNullException.ThrowIfNull(commands);
+        var text = new StringBuilder("Commands (type `help COMMAND` for more about one):");
+        foreach (var c in commands)
+        {
+            string aliases = c.Aliases.Count == 0 ? "" : $" (also: {string.Join(", ", c.Aliases)})";
+            text.AppendLine().Append(CultureInfo.InvariantCulture, $"  {c.Usage,-18} {c.Description}{aliases}");
+            text.AppendLine().Append(CultureInfo.InvariantCulture, $"  {"",-18} e.g. {string.Join("   ", c.Examples)}");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Everything about one command.</summary>
+    public static string Text(LoopCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{command.Usage}: {command.Description}.");
+        if (command.Aliases.Count > 0)
+            text.Append(CultureInfo.InvariantCulture, $" Also: {string.Join(", ", command.Aliases)}.");
+        text.AppendLine().Append("Examples:");
+        foreach (var example in command.Examples)
+            text.AppendLine().Append("  ").Append(example);
+        return text.ToString();
+    }
 }

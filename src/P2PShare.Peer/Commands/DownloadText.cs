@@ -70,7 +70,10 @@ public static class DownloadText
         string advice = failure.KeptPieces is { } kept
             ? string.Create(CultureInfo.InvariantCulture, $"The {kept} verified pieces are kept; {next}")
             : char.ToUpperInvariant(next[0]) + next[1..];
-        return $"{failure.Error}. {advice}";
+        string elsewhere = failure.InUseElsewhere
+            ? ": a `get`, `serve` or peer using this folder is downloading it or sharing its pieces. Only one process at a time can download a file into a folder: wait for that one to finish or stop it"
+            : "";
+        return $"{failure.Error}{elsewhere}. {advice}";
     }
 
     private static string Tried(IReadOnlyList<(HolderAddress Holder, HolderDrop Drop)> failures)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using P2PShare.Peer.Outcomes;
-using P2PShare.Protocol.Auth;
+using P2PShare.Cli;
 
 namespace P2PShare.Peer.Commands;
 

@@ -118,9 +118,10 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
         }
         if (held is null)
         {
-            throw new StorageException($"another process has the download of '{name}' ({manifest.Id.ShortText}) into {root} open " +
-                $"(a `get`, `serve` or peer using this folder is downloading it or sharing its pieces; it holds {paths.Lock}). " +
-                "Only one process at a time can download a file into a folder: wait for that one to finish or stop it");
+            throw new StorageException($"another process has the download of '{name}' ({manifest.Id.ShortText}) into {root} open (it holds {paths.Lock})")
+            {
+                InUseElsewhere = true,
+            };
         }
         try
         {

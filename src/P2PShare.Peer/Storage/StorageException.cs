@@ -15,6 +15,9 @@ public sealed class StorageException : Exception
     /// <summary>Required by the analyzers; prefer the constructor that says what went wrong.</summary>
     public StorageException() : base("storage failure") { }
 
+    /// <summary>True when another process holds the download's lock: it is not a fault of this one, and waiting resolves it.</summary>
+    public bool InUseElsewhere { get; init; }
+
     /// <summary>True when the cause is a full disk (ENOSPC, or ERROR_DISK_FULL on Windows).</summary>
     public bool IsDiskFull => InnerException is IOException io && IsDiskFullError(io);
 

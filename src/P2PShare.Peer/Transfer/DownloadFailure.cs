@@ -21,6 +21,9 @@ public sealed record DownloadFailure(DownloadFailureKind Kind)
     /// <summary>The storage error's message, for <see cref="DownloadFailureKind.Storage"/>.</summary>
     public string? Error { get; init; }
 
+    /// <summary>The storage error was another process holding the download open.</summary>
+    public bool InUseElsewhere { get; init; }
+
     /// <summary>The storage error was a full disk.</summary>
     public bool DiskFull { get; init; }
 

@@ -32,6 +32,7 @@ public sealed class DownloadOwnershipTests : IDisposable
         using var other = _folder.Open();
         var refused = Assert.Throws<StorageException>(() => other.OpenDownload(_manifest, "movie.bin"));
         Assert.Contains("another process has the download of 'movie.bin'", refused.Message, StringComparison.Ordinal);
+        Assert.True(refused.InUseElsewhere);
         Assert.Empty(await other.ScanAsync(CancellationToken.None)); // neither listed, served, rewritten nor removed
         Assert.Equal(stateBefore, File.ReadAllBytes(Path.Combine(_folder.DownloadsFolder, _manifest.Id + ".state")));
         Assert.Equal(PieceWriteResult.Written, file.WritePiece(3, Piece(3)));

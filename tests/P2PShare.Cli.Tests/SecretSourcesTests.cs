@@ -1,6 +1,7 @@
+using P2PShare.Cli;
 using P2PShare.Protocol.Auth;
 
-namespace P2PShare.Protocol.Tests.Auth;
+namespace P2PShare.Cli.Tests;
 
 public sealed class SecretSourcesTests
 {

@@ -1,4 +1,6 @@
-namespace P2PShare.Protocol.Auth;
+using P2PShare.Protocol.Auth;
+
+namespace P2PShare.Cli;
 
 /// <summary>
 /// Picks the secret from where a program may be given it: <c>--secret</c>, the text of

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using P2PShare.Protocol.Auth;
+
+namespace P2PShare.Cli.Tests;
+
+public sealed class SecretOptionsTests : IDisposable
+{
+    private static readonly byte[] Nonce = new byte[32];
+    private readonly string _folder = Directory.CreateTempSubdirectory("p2pshare-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static SharedSecret? Read(SecretOptions secret, string? environment, params string[] args) =>
+        secret.Read(new RootCommand { secret.Secret, secret.File }.Parse(args), environment);
+
+    private static bool Same(SharedSecret? a, string expected) =>
+        a is not null && a.Verify(new SharedSecret(expected).Prove(AuthDirection.Client, "peer", 1, Nonce, Nonce), AuthDirection.Client, "peer", 1, Nonce, Nonce);
+
+    [Fact]
+    public void The_file_is_read_and_its_final_newline_dropped()
+    {
+        string file = Path.Combine(_folder, "key");
+        File.WriteAllText(file, "from-the-file\n");
+
+        Assert.True(Same(Read(new SecretOptions("The secret"), "from-the-environment", "--secret-file", file), "from-the-file"));
+    }
+
+    [Fact]
+    public void The_environment_is_read_when_no_option_is_given() =>
+        Assert.True(Same(Read(new SecretOptions("The secret"), "from-the-environment"), "from-the-environment"));
+
+    [Fact]
+    public void A_file_that_cannot_be_read_is_a_command_line_error_naming_it()
+    {
+        string missing = Path.Combine(_folder, "no-such-key");
+
+        var e = Assert.Throws<CommandLineException>(() => Read(new SecretOptions("The secret"), null, "--secret-file", missing));
+
+        Assert.Contains(missing, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_secret_too_short_is_a_command_line_error_naming_where_it_came_from() =>
+        Assert.Contains("the secret from --secret is unusable", Assert.Throws<CommandLineException>(() => Read(new SecretOptions("The secret"), null, "--secret", "short")).Message, StringComparison.Ordinal);
+}
