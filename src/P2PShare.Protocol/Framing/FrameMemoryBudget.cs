@@ -15,6 +15,10 @@ public sealed class FrameMemoryBudget
     public const long DrainCollectThreshold = 16L * 1024 * 1024;
 
     private static readonly TimeSpan MinimumCollectInterval = TimeSpan.FromSeconds(10);
+
+    // The connections that released the last buffers are still closing when the count reaches zero, and
+    // what they still reference survives a collection made at once (seen: 91 MiB kept on a loaded machine).
+    private static readonly TimeSpan DrainSettleDelay = TimeSpan.FromSeconds(2);
     private static long s_lastCollect = long.MinValue / 2;
 
     private long _inUse;
@@ -101,14 +105,15 @@ public sealed class FrameMemoryBudget
 
     // Large frame buffers are plain arrays the GC takes back; a server GC keeps the freed memory
     // resident long after a burst of them (a tracker stayed 200 MiB above its start after 64
-    // connections each sent a 16 MiB frame). Once such a burst has drained, one compacting, decommitting
+    // connections each sent a 16 MiB frame). Once such a burst has drained (and two seconds more), one compacting, decommitting
     // collection gives it back to the OS: at most one every ten seconds, off the connection's thread, and
     // never skipped: a drain that comes too soon after the last collection gets one when the ten seconds end.
     private static void GiveBackMemory()
     {
         if (Interlocked.Exchange(ref s_collectPending, 1) == 1)
             return; // the one queued runs after this drain too
-        long wait = Math.Max(0, Interlocked.Read(ref s_lastCollect) + (long)MinimumCollectInterval.TotalMilliseconds - Environment.TickCount64);
+        long wait = Math.Max((long)DrainSettleDelay.TotalMilliseconds,
+            Interlocked.Read(ref s_lastCollect) + (long)MinimumCollectInterval.TotalMilliseconds - Environment.TickCount64);
         _ = Task.Delay(TimeSpan.FromMilliseconds(wait)).ContinueWith(static _ =>
         {
             Volatile.Write(ref s_collectPending, 0);
