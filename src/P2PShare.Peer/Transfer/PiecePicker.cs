@@ -4,10 +4,13 @@ using P2PShare.Protocol.Files;
 namespace P2PShare.Peer.Transfer;
 
 /// <summary>
-/// Chooses which piece to ask which peer for: the rarest missing piece the peer has that nobody is
-/// fetching yet, ties broken at random; once every missing piece is in flight (end-game), a piece
-/// already in flight elsewhere, so the last pieces never wait on the slowest peer. No I/O and no
-/// locking: the download that owns it serializes calls.
+/// Chooses which piece to ask which peer for. From a partial holder (another downloader): the rarest
+/// missing piece it has that nobody is fetching yet, ties broken at random. From a full holder (a
+/// seeder): only pieces no partial holder has, taken in runs (<see cref="SeederRuns"/>), so the
+/// seeder sends each piece about once and the downloaders pass the rest among themselves; a seeder
+/// we have nothing in flight with is also asked for the rest, so it never idles while we wait. Only
+/// once every missing piece is in flight (a real end-game) is a piece asked from a second peer, so
+/// the last pieces never wait on the slowest. No I/O and no locking: the download serializes calls.
 /// </summary>
 public sealed class PiecePicker
 {
@@ -17,6 +20,9 @@ public sealed class PiecePicker
     private readonly int[] _ties; // scratch for Choose
     private readonly Dictionary<HolderAddress, PeerPieces> _peers = [];
     private readonly Random _random;
+    private readonly SeederRuns _runs;
+    private int _fullPeers;   // peers holding every piece: a piece held by more than these is held by a partial holder
+    private int _unrequested; // missing pieces with no request in flight: end-game waits for none
 
     /// <summary>A picker for a file of which <paramref name="verified"/> pieces are already held.</summary>
     public PiecePicker(PieceSet verified, Random random)
@@ -27,6 +33,8 @@ public sealed class PiecePicker
         _inFlight = new int[verified.Count];
         _ties = new int[verified.Count];
         _random = random ?? throw new ArgumentNullException(nameof(random));
+        _runs = new SeederRuns(random);
+        _unrequested = Remaining;
     }
 
     /// <summary>Pieces still missing.</summary>
@@ -43,6 +51,8 @@ public sealed class PiecePicker
             throw new InvalidOperationException($"peer {peer} is already known");
         foreach (int i in pieces.Indices())
             _availability[i]++;
+        if (pieces.IsComplete)
+            _fullPeers++;
     }
 
     /// <summary>Forgets a peer; its requests in flight become free to pick again.</summary>
@@ -52,8 +62,10 @@ public sealed class PiecePicker
             return;
         foreach (int i in state.Pieces.Indices())
             _availability[i]--;
+        if (state.Pieces.IsComplete)
+            _fullPeers--;
         foreach (int i in state.Requested)
-            _inFlight[i]--;
+            EndRequest(i);
     }
 
     /// <summary>A peer holds at least <paramref name="have"/> (null: every piece); unknown peers are ignored.</summary>
@@ -61,9 +73,12 @@ public sealed class PiecePicker
     {
         if (!_peers.TryGetValue(peer, out var state))
             return;
+        bool wasFull = state.Pieces.IsComplete;
         for (int i = 0; i < _verified.Count; i++)
             if ((have is null || have.Contains(i)) && state.Pieces.Add(i))
                 _availability[i]++;
+        if (!wasFull && state.Pieces.IsComplete)
+            _fullPeers++;
     }
 
     /// <summary>True when some peer holds a missing piece we could still ask it for.</summary>
@@ -81,6 +96,8 @@ public sealed class PiecePicker
         Released(peer, piece);
         if (_peers.TryGetValue(peer, out var state) && state.Pieces.Contains(piece))
         {
+            if (state.Pieces.IsComplete)
+                _fullPeers--;
             state.Pieces.Remove(piece);
             _availability[piece]--;
         }
@@ -105,15 +122,21 @@ public sealed class PiecePicker
     {
         if (!_peers.TryGetValue(peer, out var state))
             return null;
-        int best = Choose(state, endGame: false);
-        if (best < 0)
+        int best = state.Pieces.IsComplete ? _runs.Next(this, _verified.Count) : -1;
+        if (best < 0 && (!state.Pieces.IsComplete || state.Requested.Count == 0 || _fullPeers == _peers.Count))
+            best = Choose(state, endGame: false);
+        if (best < 0 && _unrequested == 0)
             best = Choose(state, endGame: true);
         if (best < 0)
             return null;
-        _inFlight[best]++;
+        if (_inFlight[best]++ == 0)
+            _unrequested--;
         state.Requested.Add(best);
         return best;
     }
+
+    /// <summary>Whether a full holder may be asked for <paramref name="piece"/> outside end-game: missing, not in flight, and held by no partial holder.</summary>
+    internal bool SeederOnly(int piece) => !_verified.Contains(piece) && _inFlight[piece] == 0 && _availability[piece] <= _fullPeers;
 
     // One pass collecting the pieces that share the best score, then one random draw among them:
     // uniform among ties like a reservoir, without a random draw per tied piece on every pick (with
@@ -161,7 +184,8 @@ public sealed class PiecePicker
     public IReadOnlyList<HolderAddress> Received(HolderAddress peer, int piece)
     {
         Released(peer, piece);
-        _verified.Add(piece);
+        if (_verified.Add(piece) && _inFlight[piece] == 0)
+            _unrequested--;
         var duplicates = new List<HolderAddress>();
         foreach (var (name, state) in _peers)
             if (state.Requested.Contains(piece))
@@ -173,7 +197,13 @@ public sealed class PiecePicker
     public void Released(HolderAddress peer, int piece)
     {
         if (_peers.TryGetValue(peer, out var state) && state.Requested.Remove(piece))
-            _inFlight[piece]--;
+            EndRequest(piece);
+    }
+
+    private void EndRequest(int piece)
+    {
+        if (--_inFlight[piece] == 0 && !_verified.Contains(piece))
+            _unrequested++;
     }
 
     private sealed class PeerPieces(PieceSet pieces)

@@ -26,10 +26,10 @@ public sealed class PiecePickerTests
     [Fact]
     public void Rarest_piece_is_picked_first()
     {
-        var picker = new PiecePicker(new PieceSet(4), new Random(1));
-        picker.AddPeer(A, null);
-        picker.AddPeer(B, Set(4, 0, 1, 3));
-        picker.AddPeer(C, Set(4, 0, 1));
+        var picker = new PiecePicker(new PieceSet(5), new Random(1));
+        picker.AddPeer(A, Set(5, 0, 1, 2, 3));
+        picker.AddPeer(B, Set(5, 0, 1, 3));
+        picker.AddPeer(C, Set(5, 0, 1));
         // Piece 2 is held only by a; piece 3 by a and b; 0 and 1 by all three.
         Assert.Equal(2, picker.Pick(A));
         Assert.Equal(3, picker.Pick(A));
@@ -125,4 +125,76 @@ public sealed class PiecePickerTests
         Assert.True(picker.IsComplete);
         Assert.Null(picker.Pick(A));
     }
+
+    [Fact]
+    public void A_piece_in_flight_is_not_asked_again_while_another_missing_piece_is_not()
+    {
+        // Piece 2 is held by nobody yet: not every missing piece is in flight, so this is no end-game.
+        var picker = new PiecePicker(new PieceSet(3), new Random(9));
+        picker.AddPeer(A, Set(3, 0, 1));
+        picker.AddPeer(B, Set(3, 0));
+        Assert.Equal(1, picker.Pick(A)); // the rarer
+        Assert.Equal(0, picker.Pick(B));
+        Assert.Null(picker.Pick(A));
+    }
+
+    [Fact]
+    public void A_seeder_is_asked_only_for_pieces_no_downloader_has()
+    {
+        var picker = new PiecePicker(new PieceSet(8), new Random(10));
+        picker.AddPeer(C, null);
+        picker.AddPeer(Partial, Set(8, 0, 1, 2, 3));
+        var fromSeeder = new[] { picker.Pick(C), picker.Pick(C), picker.Pick(C), picker.Pick(C) };
+        Assert.All(fromSeeder, piece => Assert.InRange(piece!.Value, 4, 7));
+        Assert.Null(picker.Pick(C)); // 0-3 come from the downloader that has them
+        Assert.Equal(4, new[] { picker.Pick(Partial), picker.Pick(Partial), picker.Pick(Partial), picker.Pick(Partial) }.Distinct().Count());
+    }
+
+    [Fact]
+    public void A_seeder_with_nothing_in_flight_is_asked_for_what_downloaders_have()
+    {
+        var picker = new PiecePicker(new PieceSet(2), new Random(11));
+        picker.AddPeer(C, null);
+        picker.AddPeer(Partial, Set(2, 0));
+        Assert.Equal(1, picker.Pick(C));
+        Assert.Null(picker.Pick(C));
+        picker.Received(C, 1);
+        Assert.Equal(0, picker.Pick(C)); // rather than leave the seeder idle
+    }
+
+    [Fact]
+    public void A_seeder_is_asked_for_runs_of_consecutive_pieces()
+    {
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var picker = new PiecePicker(new PieceSet(64), new Random(seed));
+            picker.AddPeer(C, null);
+            picker.AddPeer(Partial, new PieceSet(64));
+            int first = picker.Pick(C)!.Value;
+            Assert.InRange(first, SeederRuns.Clearance, 63); // clear of the start of the only run
+            for (int i = 1; i < 8 && first + i < 64; i++)
+                Assert.Equal(first + i, picker.Pick(C));
+        }
+    }
+
+    [Fact]
+    public void A_seeder_run_that_meets_a_downloader_piece_starts_again_clear_of_every_held_piece()
+    {
+        for (int seed = 0; seed < 20; seed++)
+        {
+            var picker = new PiecePicker(new PieceSet(200), new Random(seed));
+            picker.AddPeer(C, null);
+            picker.AddPeer(Partial, Set(200, 100));
+            int first = picker.Pick(C)!.Value;
+            Assert.True(ClearAfter(first, -1, 100) >= SeederRuns.Clearance, $"seed {seed}: {first}");
+            if (first == 199)
+                continue; // no next piece to lose
+            picker.PeerHolds(Partial, Set(200, first + 1)); // the downloader got the next one meanwhile
+            int next = picker.Pick(C)!.Value;
+            Assert.True(ClearAfter(next, -1, 100, first, first + 1) >= SeederRuns.Clearance, $"seed {seed}: {next} too close after a held piece ({first})");
+        }
+    }
+
+    // How many pieces lie between `piece` and the nearest of `taken` before it.
+    private static int ClearAfter(int piece, params int[] taken) => piece - taken.Where(t => t < piece).Max() - 1;
 }
