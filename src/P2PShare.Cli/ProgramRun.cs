@@ -56,17 +56,23 @@ public static partial class ProgramRun
         ArgumentNullException.ThrowIfNull(message);
         var match = CannotParse().Match(message);
         if (!match.Success)
-            return TerminalText.Escape(message);
+            return TerminalText.Escape(OneLine(message));
+        // An enum's error goes on with "Did you mean one of the following?" and the choices a line each.
+        var choices = match.Groups[4].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         string kind = match.Groups[3].Value switch
         {
             "System.Int32" or "System.Nullable`1[System.Int32]" => "a whole number",
             "System.Double" => "a number",
-            "Microsoft.Extensions.Logging.LogLevel" => "one of Trace, Debug, Information, Warning, Error, None",
+            _ when choices.Length > 0 => $"one of {string.Join(", ", choices)}",
             _ => "a valid value",
         };
         return TerminalText.Escape($"{match.Groups[2].Value} '{match.Groups[1].Value}' is not {kind}");
     }
 
-    [GeneratedRegex(@"^Cannot parse argument '(.*)' for option '(.*)' as expected type '(.*)'\.$")]
+    // An error is one line: lines after the first are joined to it.
+    private static string OneLine(string message) =>
+        string.Join(" ", message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    [GeneratedRegex(@"^Cannot parse argument '(.*)' for option '(.*)' as expected type '([^']*)'\.(?: Did you mean one of the following\?)?\s*([\s\S]*)$")]
     private static partial Regex CannotParse();
 }

@@ -40,11 +40,33 @@ public sealed class SecretOptions
         try
         {
             var path = parse.GetValue(File);
-            return SecretSources.Resolve(parse.GetValue(Secret), path is null ? null : System.IO.File.ReadAllText(path.FullName), environment);
+            return SecretSources.Resolve(parse.GetValue(Secret), path is null ? null : ReadFile(path), environment);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        catch (ArgumentException e)
         {
             throw new CommandLineException(e.Message, e);
+        }
+    }
+
+    // .NET's own texts mislead here ("Access to the path is denied" for a file that does not exist), so each case is said plainly.
+    private string ReadFile(FileInfo path)
+    {
+        string named = $"{File.Name} {path}";
+        if (Directory.Exists(path.FullName))
+            throw new CommandLineException($"{named} is a folder, not a file");
+        if (!path.Exists)
+            throw new CommandLineException(path.Directory is { Exists: false } ? $"{named}: no such file (its folder does not exist either)" : $"{named}: no such file");
+        try
+        {
+            return System.IO.File.ReadAllText(path.FullName);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new CommandLineException($"{named}: not allowed to read it", e);
+        }
+        catch (IOException e)
+        {
+            throw new CommandLineException($"{named}: cannot be read", e);
         }
     }
 }

@@ -33,7 +33,9 @@ public static class SecretSources
         }
         catch (ArgumentException e)
         {
-            throw new ArgumentException($"the secret from {from} is unusable: {e.Message}", e);
+            // Without .NET's " (Parameter 'secret')": the user gave no parameter of that name.
+            string reason = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new ArgumentException($"the secret from {from} is unusable: {reason}", e);
         }
     }
 }

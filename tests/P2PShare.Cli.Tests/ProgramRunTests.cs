@@ -58,4 +58,23 @@ public sealed class ProgramRunTests
     [Fact]
     public void Control_characters_in_an_error_are_shown_as_escapes() =>
         Assert.Equal(@"Unrecognized command or argument '\e[2J'.", ProgramRun.PlainError("Unrecognized command or argument '\u001b[2J'."));
+
+    private enum Loudness { Quiet, Loud }
+
+    [Fact]
+    public async Task A_value_not_among_an_options_choices_is_one_line_listing_them()
+    {
+        var loudness = new Option<Loudness>("--loudness");
+        var root = new RootCommand { loudness };
+        root.SetAction(ProgramRun.Guarded((_, _) => Task.FromResult(0)));
+
+        var (code, errors) = await RunAsync(root, "--loudness", "Shouting");
+
+        Assert.Equal(2, code);
+        Assert.Equal("error: --loudness 'Shouting' is not one of Loud, Quiet\nRun with --help.\n", errors);
+    }
+
+    [Fact]
+    public void An_error_of_several_lines_is_made_one() =>
+        Assert.Equal("Something wrong. Try again", ProgramRun.PlainError("Something wrong.\nTry again"));
 }

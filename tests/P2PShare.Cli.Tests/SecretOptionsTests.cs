@@ -43,4 +43,28 @@ public sealed class SecretOptionsTests : IDisposable
     [Fact]
     public void A_secret_too_short_is_a_command_line_error_naming_where_it_came_from() =>
         Assert.Contains("the secret from --secret is unusable", Assert.Throws<CommandLineException>(() => Read(new SecretOptions("The secret"), null, "--secret", "short")).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void A_missing_secret_file_is_said_to_be_missing_not_access_denied()
+    {
+        string missing = Path.Combine(_folder, "no-such-key");
+
+        Assert.Equal($"--secret-file {missing}: no such file", Assert.Throws<CommandLineException>(() => Read(new SecretOptions("The secret"), null, "--secret-file", missing)).Message);
+    }
+
+    [Fact]
+    public void A_secret_file_in_a_missing_folder_is_said_to_be_missing()
+    {
+        string missing = Path.Combine(_folder, "no-such-folder", "key");
+
+        Assert.StartsWith($"--secret-file {missing}: no such file", Assert.Throws<CommandLineException>(() => Read(new SecretOptions("The secret"), null, "--secret-file", missing)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_folder_given_as_the_secret_file_is_said_to_be_a_folder() =>
+        Assert.Equal($"--secret-file {_folder} is a folder, not a file", Assert.Throws<CommandLineException>(() => Read(new SecretOptions("The secret"), null, "--secret-file", _folder)).Message);
+
+    [Fact]
+    public void A_secret_too_short_is_told_without_the_dotnet_parameter_name() =>
+        Assert.DoesNotContain("(Parameter", Assert.Throws<CommandLineException>(() => Read(new SecretOptions("The secret"), null, "--secret", "short")).Message, StringComparison.Ordinal);
 }
