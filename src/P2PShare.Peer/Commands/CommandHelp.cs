@@ -24,7 +24,7 @@ public static class CommandHelp
     public static string Text(LoopCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{command.Usage}: {command.Description}.");
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{command.Usage}: {command.Description?.TrimEnd('.')}."); // one period, also after a description ending in one
         if (command.Aliases.Count > 0)
             text.Append(CultureInfo.InvariantCulture, $" Also: {string.Join(", ", command.Aliases)}.");
         text.AppendLine().Append("Examples:");

@@ -42,7 +42,7 @@ public sealed partial class CommandLoop
                 Missing = "request needs a file name or id, e.g. request big.bin, or request \"my file.txt\" for a name with spaces",
                 Arguments = { new Argument<string[]>(File) { Arity = ArgumentArity.OneOrMore } },
             }, (l, _, ct) => l.RequestAsync(ct)),
-            Does(new("status", "each download under way: bar, percent, pieces, rate, peers in use, ETA, pieces from each peer", ["status"]), (l, _, _) => l.Status()),
+            Does(new("status", "each download under way: bar, percent, pieces, rate over the last seconds, peers in use, ETA (or \"stalled\" and why), pieces from each peer", ["status"]), (l, _, _) => l.Status()),
             Does(new("wait", "wait until the downloads under way have ended (Ctrl+C stops waiting; the downloads go on)", ["wait"]), (l, _, ct) => l.WaitAsync(ct)),
             Does(new("stop", "stop the downloads under way and close their connections; verified pieces are kept, and `request` continues them", ["stop"]),
                 async (l, _, _) =>

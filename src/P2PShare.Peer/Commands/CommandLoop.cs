@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using P2PShare.Peer.Transfer;
 
 namespace P2PShare.Peer.Commands;
@@ -177,7 +178,13 @@ public sealed partial class CommandLoop
         _output.WriteLine($"error: {message}");
     }
 
-    private static string NotACommand(string typed) => $"'{typed}' is not a command." + (Nearest(typed) is { } near ? $" Did you mean `{near}`?" : "") + " Type `help` for the list.";
+    private static string NotACommand(string typed) => $"'{Echoed(typed)}' is not a command." + (Nearest(typed) is { } near ? $" Did you mean `{near}`?" : "") + " Type `help` for the list.";
+
+    // A pasted megabyte must not come back whole in the error line: a start, and how long it was.
+    private const int MostEchoed = 60;
+
+    private static string Echoed(string typed) =>
+        typed.Length <= MostEchoed ? typed : string.Create(CultureInfo.InvariantCulture, $"{typed[..MostEchoed]}…({typed.Length:N0} characters)");
 
     private async Task EndAsync()
     {
@@ -205,6 +212,8 @@ public sealed partial class CommandLoop
     public static string? Nearest(string typed)
     {
         ArgumentNullException.ThrowIfNull(typed);
+        if (typed.Length > MostEchoed)
+            return null; // far from every command, and the distance table would be huge
         var best = Commands.SelectMany(c => c.Aliases.Prepend(c.Name)).Where(name => name.Length > 1)
             .Select(name => (name, distance: EditDistance(typed.ToLowerInvariant(), name)))
             .OrderBy(x => x.distance)

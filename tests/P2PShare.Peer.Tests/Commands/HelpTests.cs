@@ -58,6 +58,37 @@ public sealed partial class HelpTests
         Assert.Equal(CommandLoop.Commands.Select(c => c.Usage), documented);
     }
 
+    [Fact]
+    public void The_readme_command_table_gives_the_same_aliases_as_help()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        int table = readme.IndexOf("| command | what it does |", StringComparison.Ordinal);
+        var documented = readme[table..].Split('\n').Skip(2).TakeWhile(l => l.StartsWith('|'))
+            .Select(l => TableAliases().Match(l) is { Success: true } m ? m.Groups[1].Value.Replace("`", "", StringComparison.Ordinal) : "").ToList();
+
+        Assert.Equal(CommandLoop.Commands.Select(c => string.Join(", ", c.Aliases)), documented);
+    }
+
+    [Fact]
+    public void Help_for_one_command_ends_its_description_with_one_period() =>
+        Assert.All(CommandLoop.Commands, c => Assert.DoesNotContain("..", CommandLoop.HelpText(c.Name), StringComparison.Ordinal));
+
+    [Fact]
+    public void Help_for_status_says_a_download_can_be_stalled_as_the_readme_does() =>
+        Assert.Contains("stalled", CommandLoop.HelpText("status"), StringComparison.Ordinal);
+
+    [Fact]
+    public async Task A_huge_unknown_command_is_echoed_cut_short_with_its_length()
+    {
+        var written = new StringWriter();
+        await using var node = new PeerNode(new PeerOptions(), NullLoggerFactory.Instance);
+        var loop = new CommandLoop(node, new StringReader(""), new UserOutput(written), prompt: false);
+
+        Assert.True(await loop.ExecuteAsync(new string('x', 1_000_000), CancellationToken.None));
+
+        Assert.Equal($"error: '{new string('x', 60)}…(1,000,000 characters)' is not a command. Type `help` for the list.\n", written.ToString().ReplaceLineEndings("\n"));
+    }
+
     private static string RepositoryRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
@@ -65,6 +96,9 @@ public sealed partial class HelpTests
             folder = folder.Parent;
         return folder?.FullName ?? throw new InvalidOperationException("P2PShare.sln not found above " + AppContext.BaseDirectory);
     }
+
+    [GeneratedRegex(@"\(also: ([^)]*)\) \|$")]
+    private static partial Regex TableAliases();
 
     [GeneratedRegex(@"^\| `([^`]+)`")]
     private static partial Regex TableCommand();
