@@ -12,7 +12,8 @@ public static class PeerProgram
 
     // Events the user is told about in plain words (a notice or a result): logged as well only when
     // --log-level asks, so a default run says each thing once.
-    private static readonly HashSet<int> ToldInWords = [211, 220, 221, 224];
+    // 211 tracker lost, 220 holder dropped, 221 corrupt piece, 224 download failed, 261 holder lost (NoticeText says each).
+    private static readonly HashSet<int> ToldInWords = [211, 220, 221, 224, 261];
 
     // A live area (progress above the prompt) needs a terminal on stdout.
     private static bool TerminalOut => !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb";
@@ -130,7 +131,8 @@ public static class PeerProgram
         }
     }
 
-    private static ILoggerFactory Loggers(UserOutput output, LogLevel? logLevel) => LoggerFactory.Create(builder => builder
+    /// <summary>The loggers of every mode: through <paramref name="output"/>, at <paramref name="logLevel"/> or warnings less those told in words.</summary>
+    internal static ILoggerFactory Loggers(UserOutput output, LogLevel? logLevel) => LoggerFactory.Create(builder => builder
         .SetMinimumLevel(logLevel ?? LogLevel.Warning)
         .AddProvider(new UserOutputLoggerProvider(output, logLevel is null ? ToldInWords : [])));
 

@@ -107,7 +107,8 @@ internal static partial class TrackerLog
     [LoggerMessage(600, LogLevel.Information, "Answering tracker discovery on UDP {Endpoint}")]
     public static partial void DiscoveryListening(ILogger logger, string endpoint);
 
-    [LoggerMessage(601, LogLevel.Warning, "Tracker discovery is off: cannot bind UDP port {Port}: {Reason}")]
+    // Information, not Warning: the program says it in words already ("Discovery is off (…)"), once at the default level.
+    [LoggerMessage(601, LogLevel.Information, "Tracker discovery is off: cannot bind UDP port {Port}: {Reason}")]
     public static partial void DiscoveryUnavailable(ILogger logger, int port, string reason);
 
     [LoggerMessage(602, LogLevel.Debug, "Answered discovery from {Remote}")]
@@ -125,7 +126,8 @@ internal static partial class TrackerLog
     [LoggerMessage(605, LogLevel.Information, "Advertising {Instance} by mDNS on UDP {Port}")]
     public static partial void MdnsListening(ILogger logger, string instance, int port);
 
-    [LoggerMessage(606, LogLevel.Warning, "mDNS advertising is off: cannot bind UDP port {Port}: {Reason}")]
+    // Information for the same reason: "mDNS is off (…)" is printed.
+    [LoggerMessage(606, LogLevel.Information, "mDNS advertising is off: cannot bind UDP port {Port}: {Reason}")]
     public static partial void MdnsUnavailable(ILogger logger, int port, string reason);
 
     [LoggerMessage(607, LogLevel.Debug, "mDNS over IPv6 is off: {Reason}")]
