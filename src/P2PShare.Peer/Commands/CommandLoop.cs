@@ -54,7 +54,7 @@ public sealed partial class CommandLoop
     public ProgressRates Rates { get; } = new();
 
     /// <summary>
-    /// The exit code: 130 when Ctrl+C cut short the wait for piped downloads, 1 once a download or a
+    /// The exit code: 130 after Ctrl+C at the prompt or in the wait for piped downloads, 1 once a download or a
     /// command has failed (a script piping commands must see that its `request` was refused), else 0.
     /// </summary>
     public int ExitCode => Volatile.Read(ref _interrupted) ? 130 : Volatile.Read(ref _failed) > 0 ? 1 : 0;
@@ -84,6 +84,9 @@ public sealed partial class CommandLoop
             }
             catch (OperationCanceledException)
             {
+                if (!cancellationToken.IsCancellationRequested)
+                    Volatile.Write(ref _interrupted, true); // Ctrl+C at the prompt: exit 130, as a shell expects after SIGINT
+                _output.CommitInput(); // the prompt stays above "Bye." and is not drawn again below it
                 break;
             }
             if (line is null)
