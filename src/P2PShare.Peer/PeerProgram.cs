@@ -59,8 +59,18 @@ public static class PeerProgram
         return WithNodeAsync(options, logLevel, live, interactive: false, async (node, output, _, stopping) =>
         {
             const string ToContinue = "run the same command again to resume";
-            await node.LocateAndJoinAsync(null, LocationText.SayTo(output.WriteLine), stopping, listFiles: false);
-            var download = await node.RequestAsync(file, stopping);
+            ActiveDownload download;
+            try
+            {
+                await node.LocateAndJoinAsync(null, LocationText.SayTo(output.WriteLine), stopping, listFiles: false);
+                download = await node.RequestAsync(file, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // Ctrl+C while joining or looking the file up: 130 still, but not in silence.
+                output.WriteLine($"Stopped before '{file}' began downloading; nothing was written.");
+                return InterruptedExitCode;
+            }
             if (!download.AlreadyHere) // else the result says "Already have"
                 output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}) into {node.Repository.Root}");
             var resume = ResumeNotice.WatchAsync(download, output.WriteLine);

@@ -41,6 +41,24 @@ public sealed partial class NewcomerProcessTests
     }
 
     [Fact]
+    public async Task Ctrl_C_during_get_before_the_download_began_says_so_and_exits_130()
+    {
+        using var folder = new TempFolder();
+        // A "tracker" that takes the connection and never answers: get is still joining when Ctrl+C comes.
+        using var mute = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        mute.Start();
+        int port = ((System.Net.IPEndPoint)mute.LocalEndpoint).Port;
+        using var getter = RunningProcess.Start("P2PShare.Peer", folder.Path, "get", "huge.bin", "--port", "0", "--bind", "127.0.0.1", "--repo", folder.Sub("g"),
+            "--tracker", $"127.0.0.1:{port}");
+        using var joining = await mute.AcceptTcpClientAsync().WaitAsync(Deadline);
+
+        Interrupt(getter);
+
+        Assert.Equal(130, await getter.WaitForExitAsync(Deadline));
+        Assert.Contains("Stopped before 'huge.bin' began downloading; nothing was written.", getter.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Piped_commands_finish_the_download_under_way_when_input_ends()
     {
         using var swarm = await StartSwarmAsync(2 * 1024 * 1024, mbps: 1);
