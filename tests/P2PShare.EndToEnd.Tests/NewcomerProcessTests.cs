@@ -100,7 +100,7 @@ public sealed partial class NewcomerProcessTests
     }
 
     [Fact]
-    public async Task Ctrl_C_at_the_prompt_leaves_as_end_does()
+    public async Task Ctrl_C_at_the_prompt_leaves_as_end_does_with_exit_code_130()
     {
         using var folder = new TempFolder();
         using var peer = RunningProcess.Start("P2PShare.Peer", folder.Path, "--port", "0", "--bind", "127.0.0.1", "--repo", folder.Sub("p"), "--no-discovery");
@@ -108,7 +108,7 @@ public sealed partial class NewcomerProcessTests
 
         Interrupt(peer);
 
-        Assert.Equal(0, await peer.WaitForExitAsync(Deadline));
+        Assert.Equal(130, await peer.WaitForExitAsync(Deadline)); // as README promises after Ctrl+C, and shells expect after SIGINT
         Assert.Contains("Leaving the network. Bye.", peer.Output, StringComparison.Ordinal);
     }
 
