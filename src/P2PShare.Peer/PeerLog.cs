@@ -32,6 +32,9 @@ internal static partial class PeerLog
     [LoggerMessage(212, LogLevel.Debug, "Tracker asked for a refresh; reporting {Count} files")]
     public static partial void TrackerRefresh(ILogger logger, int count);
 
+    [LoggerMessage(214, LogLevel.Warning, "Tracker asked for a refresh; reporting the files known so far, as the folder's rescan did not end: {Reason}")]
+    public static partial void RefreshRescanUnfinished(ILogger logger, string reason);
+
     [LoggerMessage(213, LogLevel.Debug, "Could not tell the tracker about {Pieces} verified pieces: {Reason}")]
     public static partial void HaveFailed(ILogger logger, int pieces, string reason);
 

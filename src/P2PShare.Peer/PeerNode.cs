@@ -120,7 +120,11 @@ public sealed class PeerNode : IAsyncDisposable
         var beacons = discovered && _options.Discovery is { Mdns: true, Target: null } discovery
             ? () => BeaconListener.TryStart(discovery, _loggers.CreateLogger("P2PShare.Peer.Discovery"))
             : (Func<BeaconListener?>?)null;
-        var hooks = new TrackerLinkHooks(() => ServingEndPoint.Port, CurrentFiles, () => Downloads.Count > 0, Tell) { OpenBeacon = beacons };
+        var hooks = new TrackerLinkHooks(() => ServingEndPoint.Port, CurrentFiles, () => Downloads.Count > 0, Tell)
+        {
+            OpenBeacon = beacons,
+            Rescan = _options.ShareFolderContents ? ct => Repository.ScanAsync(ct) : null,
+        };
         await _tracker.JoinAsync(endpoint ?? _options.DefaultTracker, hooks, cancellationToken);
         return listFiles ? await ListAsync(cancellationToken) : [];
     }

@@ -8,6 +8,7 @@ namespace P2PShare.EndToEnd.Tests;
 /// The disk fills up in the middle of a download: the download fails with a clear reason naming
 /// the file and the cause, keeps its verified pieces intact, and completes byte-identical once there
 /// is space again. Once through the storage write seam (always runs), once on a real full tmpfs.
+/// A download larger than the free space fails before its first piece (its .part is reserved whole).
 /// </summary>
 public sealed class DiskFullTests
 {
@@ -38,6 +39,27 @@ public sealed class DiskFullTests
         using var disk = Tmpfs.Mount(net.Folder.Sub("disk"), sizeBytes: 4 * 1024 * 1024);
         string filler = Path.Combine(disk.Path, "filler.bin");
         await FillUpMidDownloadAsync(net, disk.Path, null, () => Tmpfs.FillUp(filler), () => File.Delete(filler));
+    }
+
+    [TmpfsFact]
+    public async Task A_get_larger_than_the_free_space_fails_at_once_saying_what_it_needs_and_leaves_nothing()
+    {
+        await using var net = new PeerNetwork();
+        await net.StartTrackerAsync();
+        using var disk = Tmpfs.Mount(net.Folder.Sub("disk"), sizeBytes: 1024 * 1024);
+        var seederOptions = net.Options("seeder");
+        TestFiles.Write(seederOptions.RepositoryPath!, "big.bin", TestFiles.Random(Pieces * 64 * 1024 * 4, seed: 61)); // 4 MiB
+        await net.StartPeerAsync(seederOptions);
+
+        using var get = RunningProcess.Start("P2PShare.Peer", disk.Path,
+            "get", "big.bin", "--port", "0", "--bind", "127.0.0.1", "--tracker", net.TrackerAddress);
+
+        Assert.Equal(1, await get.WaitForExitAsync(Deadline));
+        string told = await get.WaitForLineAsync("Download of 'big.bin' failed", Deadline);
+        Assert.Contains("the disk is full: the download of 'big.bin' needs 4.0 MiB in ", told, StringComparison.Ordinal);
+        Assert.Contains("Free some space, then", told, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(disk.Path, "*.part", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(disk.Path, "big.bin")));
     }
 
     /// <summary>

@@ -149,7 +149,33 @@ public sealed class StorageFaultTests
     }
 
     [Fact]
-    public async Task A_failed_download_of_a_file_claiming_1_GiB_takes_no_disk_space_and_leaves_nothing_behind()
+    public async Task Get_run_again_where_another_file_had_the_name_finds_the_numbered_copy_it_saved_and_downloads_nothing()
+    {
+        await using var net = new PeerNetwork();
+        await net.StartTrackerAsync();
+        var content = TestFiles.Random(8 * 64 * 1024 + 5, seed: 55);
+        await StartSeederAsync(net, content, new PieceGate(free: int.MaxValue));
+        string here = net.Folder.Sub("here");
+        var other = TestFiles.Random(3000, seed: 56);
+        TestFiles.Write(here, "big.bin", other); // a different file already has the name
+        string[] get = ["get", "big.bin", "--port", "0", "--bind", "127.0.0.1", "--tracker", net.TrackerAddress];
+        string saved = Path.Combine(here, "big (2).bin");
+        using (var first = RunningProcess.Start("P2PShare.Peer", here, get))
+            Assert.Equal(0, await first.WaitForExitAsync(Deadline));
+        Assert.Equal(content, File.ReadAllBytes(saved));
+        var written = File.GetLastWriteTimeUtc(saved);
+
+        using var again = RunningProcess.Start("P2PShare.Peer", here, get);
+        Assert.Equal(0, await again.WaitForExitAsync(Deadline));
+        Assert.Contains($"Already have 'big.bin': {saved} is complete", await again.WaitForLineAsync("Already have", Deadline), StringComparison.Ordinal);
+        Assert.DoesNotContain("Downloading", again.Output, StringComparison.Ordinal);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(saved));
+        Assert.Equal(["big (2).bin", "big.bin"], Directory.GetFiles(here).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(other, File.ReadAllBytes(Path.Combine(here, "big.bin")));
+    }
+
+    [Fact]
+    public async Task A_failed_download_of_a_file_claiming_1_GiB_leaves_nothing_behind_not_even_its_reserved_space()
     {
         await using var net = new PeerNetwork();
         await net.StartTrackerAsync();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using P2PShare.Peer.Outcomes;
+using P2PShare.Peer.Storage;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
@@ -17,6 +18,7 @@ public sealed class TrackerClient : IAsyncDisposable
     private readonly PeerOptions _options;
     private readonly ILogger _logger;
     private readonly Func<IReadOnlyList<FileEntry>> _currentFiles;
+    private readonly Func<CancellationToken, Task>? _rescan;
     private readonly Action<PeerNotice> _tell;
     private readonly Task _readLoop;
     private readonly Lock _refusalGate = new();
@@ -25,15 +27,19 @@ public sealed class TrackerClient : IAsyncDisposable
     /// <summary>Most files a listing gathers over all its pages, so a tracker that pages forever cannot make us hold it all.</summary>
     public const int MaxListedFiles = 1_000_000;
 
-    private TrackerClient(MessageChannel channel, string endpoint, string observedAddress, PeerOptions options, ILogger logger, Func<IReadOnlyList<FileEntry>> currentFiles, Action<PeerNotice> tell)
+    /// <summary>How long a refresh waits for the folder's rescan: well within the tracker's wait for the answer (5 s by default); new big files still being hashed are reported next time.</summary>
+    public static readonly TimeSpan RescanWait = TimeSpan.FromSeconds(2);
+
+    private TrackerClient(MessageChannel channel, string endpoint, string observedAddress, PeerOptions options, ILogger logger, TrackerLinkHooks peer)
     {
         _channel = channel;
         Endpoint = endpoint;
         ObservedAddress = observedAddress;
         _options = options;
         _logger = logger;
-        _currentFiles = currentFiles;
-        _tell = tell;
+        _currentFiles = peer.CurrentFiles;
+        _rescan = peer.Rescan;
+        _tell = peer.Tell;
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -53,18 +59,18 @@ public sealed class TrackerClient : IAsyncDisposable
     public string? CloseReason { get; private set; }
 
     /// <summary>
-    /// Connects, says hello and announces our files. <paramref name="currentFiles"/> is asked again
-    /// whenever the tracker wants a refresh; <paramref name="tell"/> is told of each
+    /// Connects, says hello and announces our files. Whenever the tracker wants a refresh the
+    /// <paramref name="peer"/>'s folder is rescanned and its files asked again; it is told of each
     /// file the tracker refused to list (the others are shared all the same).
     /// </summary>
-    public static async Task<TrackerClient> ConnectAsync(string host, int port, int listenPort, Func<IReadOnlyList<FileEntry>> currentFiles,
-        PeerOptions options, ILogger logger, Action<PeerNotice> tell, CancellationToken cancellationToken)
+    internal static async Task<TrackerClient> ConnectAsync(string host, int port, TrackerLinkHooks peer,
+        PeerOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(tell);
-        return await TcpConnector.ConnectAndGreetAsync(host, port, PeerRole.Peer, listenPort, options, async (channel, welcome) =>
+        ArgumentNullException.ThrowIfNull(peer);
+        return await TcpConnector.ConnectAndGreetAsync(host, port, PeerRole.Peer, peer.ServingPort(), options, async (channel, welcome) =>
         {
-            var client = new TrackerClient(channel, TcpConnector.Format(host, port), welcome.ObservedAddress, options, logger, currentFiles, tell);
+            var client = new TrackerClient(channel, TcpConnector.Format(host, port), welcome.ObservedAddress, options, logger, peer);
             await client.AnnounceAsync(cancellationToken);
             PeerLog.TrackerJoined(logger, client.Endpoint);
             return client;
@@ -96,10 +102,16 @@ public sealed class TrackerClient : IAsyncDisposable
         {
             switch (incoming.Message)
             {
+                case Refresh refresh when _rescan is null:
+                    await AnswerRefreshAsync(refresh, cancellationToken);
+                    break;
                 case Refresh refresh:
-                    var files = _currentFiles();
-                    PeerLog.TrackerRefresh(_logger, files.Count);
-                    await _channel.ReplyAsync(refresh, new Announce(files), default, cancellationToken);
+                    // Off the read loop: replies to our own requests keep arriving while the folder is rescanned.
+                    _ = Task.Run(async () =>
+                    {
+                        await RescanAsync(_rescan, cancellationToken);
+                        await AnswerRefreshAsync(refresh, cancellationToken);
+                    }, CancellationToken.None);
                     break;
                 case Bye:
                     CloseReason = "the tracker said goodbye (it is stopping)";
@@ -109,6 +121,41 @@ public sealed class TrackerClient : IAsyncDisposable
                     await _channel.ReplyAsync(other, new ErrorReply(ErrorCodes.UnknownType, $"a peer does not answer '{other.Type}' from the tracker"), default, cancellationToken);
                     break;
             }
+        }
+    }
+
+    private async Task AnswerRefreshAsync(Refresh refresh, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var files = _currentFiles();
+            PeerLog.TrackerRefresh(_logger, files.Count);
+            await _channel.ReplyAsync(refresh, new Announce(files), default, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
+        {
+            // The connection closed meanwhile: the read loop reports that.
+        }
+    }
+
+    // Picks up files added to the folder (and forgets deleted ones) since the last scan, so a headless seeder shares them after anyone's `update`.
+    private async Task RescanAsync(Func<CancellationToken, Task> rescan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await rescan(cancellationToken).WaitAsync(RescanWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            PeerLog.RefreshRescanUnfinished(_logger, $"still hashing after {RescanWait.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
+        {
+            PeerLog.RefreshRescanUnfinished(_logger, e.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection closed: there is no one to answer.
         }
     }
 

@@ -46,7 +46,7 @@ internal sealed class TrackerLink : IAsyncDisposable
     public static async Task<TrackerLink> ConnectAsync(string host, int port, PeerOptions options, ILogger logger, TrackerLinkHooks peer,
         CancellationToken leaving, CancellationToken cancellationToken)
     {
-        var client = await TrackerClient.ConnectAsync(host, port, peer.ServingPort(), peer.CurrentFiles, options, logger, peer.Tell, cancellationToken);
+        var client = await TrackerClient.ConnectAsync(host, port, peer, options, logger, cancellationToken);
         var link = new TrackerLink(host, port, client, options, logger, peer, leaving);
         link._watch = Task.Run(link.KeepAsync, CancellationToken.None);
         return link;
@@ -122,11 +122,11 @@ internal sealed class TrackerLink : IAsyncDisposable
                     if (found.Address.ToString() != _host || found.Port != _port)
                     {
                         _peer.Tell(new BeaconHeard(found.ToString()));
-                        fresh = await TrackerClient.ConnectAsync(found.Address.ToString(), found.Port, _peer.ServingPort(), _peer.CurrentFiles, _options, _logger, _peer.Tell, stop);
+                        fresh = await TrackerClient.ConnectAsync(found.Address.ToString(), found.Port, _peer, _options, _logger, stop);
                         (_host, _port) = (found.Address.ToString(), found.Port);
                     }
                 }
-                fresh ??= await TrackerClient.ConnectAsync(_host, _port, _peer.ServingPort(), _peer.CurrentFiles, _options, _logger, _peer.Tell, stop);
+                fresh ??= await TrackerClient.ConnectAsync(_host, _port, _peer, _options, _logger, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

@@ -17,4 +17,7 @@ internal sealed record TrackerLinkHooks(
 {
     /// <summary>Opens a listener for tracker beacons while reconnecting (the tracker was discovered, so it may come back elsewhere); null: only the old address is retried.</summary>
     public Func<BeaconListener?>? OpenBeacon { get; init; }
+
+    /// <summary>Rescans the shared folder (cheap through the manifest cache) before a refresh is answered; null: the peer shares no folder.</summary>
+    public Func<CancellationToken, Task>? Rescan { get; init; }
 }

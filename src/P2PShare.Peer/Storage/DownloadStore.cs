@@ -193,10 +193,11 @@ internal sealed class DownloadStore(string root, string directory, ILogger logge
         try
         {
             bool existed = File.Exists(paths.Part);
-            // Sparse, nothing reserved up front: space is taken as verified pieces are written, so a
-            // manifest that claims gigabytes costs nothing before its bytes arrive, and a download that
-            // fails before its first piece leaves nothing behind (see Repository.ReleaseIfEmpty).
-            handle = File.OpenHandle(paths.Part, existed ? FileMode.Open : FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+            // A new .part is reserved whole (PartReservation); an existing one is resumed as it is,
+            // never truncated or reserved again, so its written pieces stay where they are.
+            handle = existed
+                ? File.OpenHandle(paths.Part, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)
+                : PartReservation.Create(paths.Part, manifest.Length, state.Name);
             bool rewrite = !resumed;
             if (resumed && state.Verified.Present > 0 && !existed)
             {

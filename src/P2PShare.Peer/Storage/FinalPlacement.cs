@@ -47,6 +47,26 @@ internal static class FinalPlacement
         throw new StorageException($"no free name for '{name}' in {root}: every variant up to '{NumberedName(name, MaxNumberedNames)}' is taken or too long");
     }
 
+    /// <summary>
+    /// The names, in <see cref="Place"/>'s order, at which a finished <paramref name="name"/> may have
+    /// been saved: "name", then "name (2)" and so on while the one before is taken, up to the first free name.
+    /// </summary>
+    public static IEnumerable<string> SavedNames(string root, string name)
+    {
+        for (int n = 1; n <= MaxNumberedNames; n++)
+        {
+            string candidateName = n == 1 ? name : NumberedName(name, n);
+            if (FileNameRules.Check(candidateName) is not null)
+                yield break;
+            string candidate = Path.Combine(root, candidateName);
+            if (Directory.Exists(candidate))
+                continue;
+            if (!File.Exists(candidate))
+                yield break;
+            yield return candidateName;
+        }
+    }
+
     /// <summary>"name (n)" or "base (n).ext".</summary>
     public static string NumberedName(string name, int n)
     {

@@ -120,18 +120,27 @@ public sealed class Repository : IDisposable
     }
 
     /// <summary>
-    /// Takes the one file <paramref name="name"/> into the repository if it is there and its content
-    /// is <paramref name="expected"/> (from the manifest cache while its stamp is unchanged, else
-    /// hashed in pieces of <paramref name="pieceLength"/>). For a repository whose other files are not
-    /// shared (a plain <c>get</c> into the current folder): a file already fetched is found without a
-    /// scan of the whole folder. True if the repository now holds it complete.
+    /// Takes the file fetched as <paramref name="name"/> into the repository if it is there and its
+    /// content is <paramref name="expected"/> (from the manifest cache while its stamp is unchanged,
+    /// else hashed in pieces of <paramref name="pieceLength"/>), under that name or, when other content
+    /// had it, under the numbered name the final placement gave it. For a repository whose other files
+    /// are not shared (a plain <c>get</c> into the current folder): a file already fetched is found
+    /// without a scan of the whole folder. True if the repository now holds it complete.
     /// </summary>
     public async Task<bool> AdoptAsync(string name, FileId expected, int pieceLength, CancellationToken cancellationToken)
     {
         if (TryGet(expected, out var held) && held is { IsComplete: true })
             return true;
-        if (FileNameRules.Check(name) is not null)
-            return false;
+        foreach (string saved in FinalPlacement.SavedNames(Root, name))
+        {
+            if (await AdoptOneAsync(saved, expected, pieceLength, cancellationToken))
+                return true;
+        }
+        return false;
+    }
+
+    private async Task<bool> AdoptOneAsync(string name, FileId expected, int pieceLength, CancellationToken cancellationToken)
+    {
         string path = Path.Combine(Root, name);
         var info = new FileInfo(path);
         if (!info.Exists || info.LinkTarget is not null)
@@ -146,9 +155,11 @@ public sealed class Repository : IDisposable
             _cache.FillIn([found]);
             if (found.Manifest is null && !await Task.Run(() => ShareScan.Hash(found, pieceLength, _logger, cancellationToken), cancellationToken))
                 return false;
-            if (found.Manifest is not { } manifest || manifest.Id != expected)
+            if (found.Manifest is not { } manifest)
                 return false;
-            _cache.Remember(name, found.Stamp, manifest);
+            _cache.Remember(name, found.Stamp, manifest); // also another file's: the next `get` passes it without hashing
+            if (manifest.Id != expected)
+                return false;
             lock (_openGate)
             {
                 if (!TryGet(expected, out _))

@@ -18,8 +18,14 @@ public sealed class StorageException : Exception
     /// <summary>True when another process holds the download's lock: it is not a fault of this one, and waiting resolves it.</summary>
     public bool InUseElsewhere { get; init; }
 
-    /// <summary>True when the cause is a full disk (ENOSPC, or ERROR_DISK_FULL on Windows).</summary>
-    public bool IsDiskFull => InnerException is IOException io && IsDiskFullError(io);
+    private readonly bool _diskFull;
+
+    /// <summary>True when the cause is a full disk (ENOSPC, or ERROR_DISK_FULL on Windows), or a file that does not fit in the free space.</summary>
+    public bool IsDiskFull
+    {
+        get => _diskFull || (InnerException is IOException io && IsDiskFullError(io));
+        init => _diskFull = value;
+    }
 
     /// <summary>True when <paramref name="error"/> says the disk (or the user's quota) is full.</summary>
     public static bool IsDiskFullError(IOException error)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PShare.Peer.Storage;
+using P2PShare.Protocol;
 using P2PShare.Protocol.Files;
 
 namespace P2PShare.Peer.Tests.Storage;
@@ -100,6 +101,24 @@ public sealed class DiskFullTests : IDisposable
         var resumed = Assert.IsType<PartFile>(Assert.Single(await restarted.ScanAsync(CancellationToken.None)));
         // No state ever claimed them, but their bytes are in the .part: recovered by hashing once space is back.
         Assert.Equal([0, 1], resumed.Snapshot().Indices());
+    }
+
+    [Fact]
+    public void A_download_larger_than_the_free_space_fails_at_once_as_a_full_disk_saying_what_it_needs_and_leaves_no_part()
+    {
+        // 1 PiB in pieces of 1 GiB: far beyond the temp folder's filesystem, whatever it is.
+        const long length = 1L << 50;
+        const int pieceLength = 1 << 30;
+        var limits = new ProtocolLimits { MaxPieceLength = pieceLength, MaxPieceCount = 1 << 20 };
+        var huge = Manifest.Create(length, pieceLength, new byte[(int)(length / pieceLength) * Manifest.HashLength], limits);
+        using var repository = _folder.Open();
+
+        var error = Assert.Throws<StorageException>(() => repository.OpenDownload(huge, "huge.bin"));
+
+        Assert.True(error.IsDiskFull);
+        Assert.Contains("the disk is full: the download of 'huge.bin' needs 1024.0 TiB in ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(" is free there", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFiles(_folder.DownloadsFolder, "*.part"));
     }
 
     [Fact]

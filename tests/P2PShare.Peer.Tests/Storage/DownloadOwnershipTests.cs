@@ -47,10 +47,10 @@ public sealed class DownloadOwnershipTests : IDisposable
     }
 
     [Fact]
-    public void A_new_download_takes_no_space_until_its_pieces_arrive_and_one_that_ends_empty_leaves_nothing()
+    public void A_new_download_reserves_its_whole_length_up_front_and_one_that_ends_empty_leaves_nothing()
     {
-        // A manifest that claims 2 GiB, of which only the first piece is known here.
-        const long claimed = 2L << 30;
+        // A manifest that claims 64 MiB, of which only the first piece is known here.
+        const long claimed = 64L << 20;
         const int pieceLength = 1 << 20;
         var first = StorageTestFolder.Bytes(pieceLength, 44);
         var hashes = RandomNumberGenerator.GetBytes((int)(claimed / pieceLength) * Manifest.HashLength);
@@ -61,18 +61,21 @@ public sealed class DownloadOwnershipTests : IDisposable
 
         repository.OpenDownload(manifest, "huge.bin");
 
+        // Reserved whole, so a disk that fills later can refuse only the small state file, never a piece.
         Assert.Equal(claimed, new FileInfo(part).Length);
         if (FileStamp.AllocatedBytes(part) is long allocated)
-            Assert.InRange(allocated, 0, 64 * 1024);
+            Assert.InRange(allocated, claimed, claimed + (1 << 20));
         Assert.True(repository.ReleaseIfEmpty(manifest.Id));
         Assert.Empty(Directory.EnumerateFiles(_folder.DownloadsFolder));
         Assert.Empty(repository.Files);
 
-        // With one verified piece it is kept, and takes about that piece's space.
+        // With one verified piece it is kept, and a resume keeps its piece and its reservation.
         var again = repository.OpenDownload(manifest, "huge.bin");
         Assert.Equal(PieceWriteResult.Written, again.WritePiece(0, first));
         Assert.False(repository.ReleaseIfEmpty(manifest.Id));
-        if (FileStamp.AllocatedBytes(part) is long kept)
-            Assert.InRange(kept, pieceLength, pieceLength + (1 << 20));
+        again.Dispose();
+        var resumed = repository.OpenDownload(manifest, "huge.bin");
+        Assert.Equal([0], resumed.Snapshot().Indices());
+        Assert.Equal(claimed, new FileInfo(part).Length);
     }
 }
