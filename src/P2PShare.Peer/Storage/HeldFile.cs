@@ -66,6 +66,19 @@ public abstract class HeldFile : IDisposable
         return size;
     }
 
+    // Marks the file disposed and takes its handle out under its lock, so no reader is handed it afterwards.
+    private protected static void CloseHandle(Lock gate, ref SafeFileHandle? handle, ref bool disposed)
+    {
+        SafeFileHandle? taken;
+        lock (gate)
+        {
+            disposed = true;
+            taken = handle;
+            handle = null;
+        }
+        taken?.Dispose();
+    }
+
     /// <summary>Reads piece <paramref name="piece"/> (<paramref name="size"/> bytes) from <paramref name="handle"/> on <paramref name="path"/>.</summary>
     private protected int ReadFrom(SafeFileHandle handle, string path, int piece, int size, Span<byte> destination)
     {

@@ -224,14 +224,7 @@ public sealed class PartFile : HeldFile
     {
         if (_state.Delayed)
             _state.WritePending();
-        SafeFileHandle? handle;
-        lock (_gate)
-        {
-            _disposed = true;
-            handle = _handle;
-            _handle = null;
-        }
-        handle?.Dispose();
+        CloseHandle(_gate, ref _handle, ref _disposed);
         if (_completed is null)
         {
             lock (_state.Gate)

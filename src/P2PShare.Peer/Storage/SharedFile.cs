@@ -97,14 +97,7 @@ public sealed class SharedFile : HeldFile
     /// <inheritdoc />
     public override void Dispose()
     {
-        SafeFileHandle? handle;
-        lock (_gate)
-        {
-            _disposed = true;
-            handle = _handle;
-            _handle = null;
-        }
-        handle?.Dispose();
+        CloseHandle(_gate, ref _handle, ref _disposed);
     }
 
     private SafeFileHandle AcquireHandle()
