@@ -16,8 +16,8 @@ public sealed class MessageTextTests
     private const string Tracker = "127.0.0.1:12500";
 
     private static readonly TrackerLocation Missed = new(Tracker,
-        new DiscoveryResult(null, "no tracker answered at 10.0.0.9:12501 (3 tries, 1 s each)"),
-        new DiscoveryOptions { Target = IPAddress.Parse("10.0.0.9") });
+        new DiscoveryResult(null, "no tracker answered at 198.51.100.9:12501 (3 tries, 1 s each)"),
+        new DiscoveryOptions { Target = IPAddress.Parse("198.51.100.9") });
 
     public static TheoryData<PeerFailure, string> Failures => new()
     {
@@ -33,7 +33,7 @@ public sealed class MessageTextTests
             "could not join the tracker at 127.0.0.1:12500: Connection refused. Is the tracker running (dotnet run --project src/P2PShare.Tracker)? Is the address right? Is a firewall blocking the port?" },
         { new TrackerUnreachable(Tracker, "Connection refused") { Location = Missed },
             "could not join the tracker at 127.0.0.1:12500: Connection refused. Is the tracker running (dotnet run --project src/P2PShare.Tracker)? Is the address right? Is a firewall blocking the port? " +
-            "Discovery found no tracker either (no tracker answered at 10.0.0.9:12501 (3 tries, 1 s each)): is a tracker running on this LAN with discovery on, " +
+            "Discovery found no tracker either (no tracker answered at 198.51.100.9:12501 (3 tries, 1 s each)): is a tracker running on this LAN with discovery on, " +
             "and does its firewall let UDP port 12501 (and 5353 for mDNS) in? `discover` shows what was tried. Or name it: start HOST:PORT, or --tracker HOST:PORT." },
         { new NotJoined(), "not joined to a tracker yet: type `start` first (it looks for one on the LAN), or `start HOST:PORT`." },
         { new TrackerDown(Tracker, "the tracker closed the connection"),
@@ -58,7 +58,7 @@ public sealed class MessageTextTests
             "Lost the tracker at 127.0.0.1:12500: the tracker closed the connection. Reconnecting by itself in the background; serving and downloads go on." },
         { new TrackerBack(Tracker, 1), "Reconnected to the tracker at 127.0.0.1:12500; re-reported 1 file." },
         { new TrackerBack(Tracker, 3), "Reconnected to the tracker at 127.0.0.1:12500; re-reported 3 files." },
-        { new BeaconHeard("10.0.0.7:12500"), "Heard a tracker's beacon at 10.0.0.7:12500; joining it there." },
+        { new BeaconHeard("198.51.100.7:12500"), "Heard a tracker's beacon at 198.51.100.7:12500; joining it there." },
         { new FileRefused("b.txt", IdB, "over the limit"), "The tracker did not list 'b.txt' (bbbbbbbb): over the limit. The other files are shared." },
         { new FileRefused(null, IdB, "no"), "The tracker did not list (bbbbbbbb): no. The other files are shared." },
         { new MoreFilesRefused(2), "The tracker did not list 2 more files either; the other files are shared." },
@@ -85,15 +85,15 @@ public sealed class MessageTextTests
     [Fact]
     public void A_tracker_found_by_discovery_is_announced_with_how()
     {
-        var found = new TrackerLocation("10.0.0.1:12500", new DiscoveryResult(new IPEndPoint(IPAddress.Parse("10.0.0.1"), 12500), null), new DiscoveryOptions());
-        Assert.Equal("Found the tracker at 10.0.0.1:12500 by discovery (asked broadcast, mDNS and a /24 sweep on every interface).", LocationText.Account(found));
+        var found = new TrackerLocation("198.51.100.1:12500", new DiscoveryResult(new IPEndPoint(IPAddress.Parse("198.51.100.1"), 12500), null), new DiscoveryOptions());
+        Assert.Equal("Found the tracker at 198.51.100.1:12500 by discovery (asked broadcast, mDNS and a /24 sweep on every interface).", LocationText.Account(found));
         Assert.Null(LocationText.WhyDiscoveryMissed(found));
     }
 
     [Fact]
     public void A_missed_discovery_says_it_tries_the_default()
     {
-        Assert.Equal("Discovery found no tracker: no tracker answered at 10.0.0.9:12501 (3 tries, 1 s each). Trying the default, 127.0.0.1:12500.", LocationText.Account(Missed));
+        Assert.Equal("Discovery found no tracker: no tracker answered at 198.51.100.9:12501 (3 tries, 1 s each). Trying the default, 127.0.0.1:12500.", LocationText.Account(Missed));
     }
 
     [Fact]
