@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using P2PShare.Cli;
 using P2PShare.Peer;
+using P2PShare.Peer.Commands;
 using P2PShare.Testing;
 
 // The real peer (P2PShare.Peer's command line, every mode and option) with test-only parts. Where a

@@ -2,12 +2,11 @@ using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using P2PShare.Cli;
-using P2PShare.Peer.Commands;
 using P2PShare.Peer.Discovery;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Discovery;
 
-namespace P2PShare.Peer;
+namespace P2PShare.Peer.Commands;
 
 /// <summary>The peer's command line: its options, checked as they parse, and one action per mode (the command loop, serve, get, discover).</summary>
 public static class PeerCommandLine

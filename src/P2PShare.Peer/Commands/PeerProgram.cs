@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
-using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
 
-namespace P2PShare.Peer;
+namespace P2PShare.Peer.Commands;
 
 /// <summary>The peer's modes, one method each, wired to stdout (user output) and stderr (logs).</summary>
 public static class PeerProgram
