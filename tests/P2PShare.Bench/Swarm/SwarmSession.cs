@@ -41,8 +41,20 @@ internal sealed class SwarmSession : IDisposable
     }
 
     /// <summary>
-    /// Starts a seeder with its own hard-linked copy; <paramref name="throttleMbps"/> above 0 slows its
-    /// serving, by running the test host (<see cref="BenchPrograms.TestPeer"/>) instead of the peer.
+    /// Hard-links the source into the repository of every seeder <paramref name="names"/> lists, before
+    /// any of them starts: a new link changes the file's change time, which a running seeder's stamp
+    /// includes, so it would take the file for edited and stop sharing it (only the last seeder served).
+    /// </summary>
+    public void LinkSeeders(IEnumerable<string> names)
+    {
+        foreach (string name in names)
+            BenchFiles.Link(Source, Path.Combine(Root, name, FileName));
+    }
+
+    /// <summary>
+    /// Starts a seeder with its own hard-linked copy (made now unless <see cref="LinkSeeders"/> made it);
+    /// <paramref name="throttleMbps"/> above 0 slows its serving, by running the test host
+    /// (<see cref="BenchPrograms.TestPeer"/>) instead of the peer.
     /// </summary>
     public async Task<string> StartSeederAsync(string name, double throttleMbps = 0)
     {
