@@ -98,10 +98,7 @@ public sealed class PeerNode : IAsyncDisposable
             throw;
         }
         _repository.FileGone += OnFileGone;
-        IPieceSource pieces = new RepositoryPieces(_repository);
-        if (_options.TestOnlyServeBytesPerSecond > 0)
-            pieces = new ThrottledPieces(pieces, _options.TestOnlyServeBytesPerSecond);
-        _server = new PieceServer(listener, _parts.ServeThrough(pieces), _options, _loggers.CreateLogger("P2PShare.Peer.Server"));
+        _server = new PieceServer(listener, _parts.ServeThrough(new RepositoryPieces(_repository)), _options, _loggers.CreateLogger("P2PShare.Peer.Server"));
         _server.Start();
         PeerLog.Serving(_logger, _server.LocalEndPoint.ToString(), _repository.Root);
     }

@@ -92,13 +92,6 @@ public sealed record PeerOptions
     /// </summary>
     public TimeSpan StatePersistInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>
-    /// TEST ONLY (benchmarks and process tests, through a hidden option): caps the piece bytes this
-    /// peer serves per second, across all connections, to play a slow peer (<see cref="Network.ThrottledPieces"/>).
-    /// 0, the default, means no cap.
-    /// </summary>
-    public long TestOnlyServeBytesPerSecond { get; init; }
-
     /// <summary>Wire-format limits.</summary>
     public ProtocolLimits Limits { get; init; } = ProtocolLimits.Default;
 

@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace P2PShare.Bench;
 
 /// <summary>
-/// Where a benchmark runs P2PShare.Peer.dll and P2PShare.Tracker.dll from. By default it publishes
-/// them from this source tree into a temporary folder first (precompiled, as README's "Running it for
-/// speed" deploys them): a benchmark of the JIT-compiling build measures the compiler as much as the
+/// Where a benchmark runs P2PShare.Peer.dll and P2PShare.Tracker.dll from (and P2PShare.TestPeer.dll,
+/// the peer with a serve throttle, when it needs a slow seeder). By default it publishes them from
+/// this source tree into a temporary folder first (precompiled, as README's "Running it for speed"
+/// deploys them): a benchmark of the JIT-compiling build measures the compiler as much as the
 /// program (about a fifth of a downloader's CPU). <c>build</c> runs the benchmark's own build output,
 /// any other value is a folder already holding a publish output.
 /// </summary>
@@ -13,6 +14,9 @@ internal sealed class BenchPrograms : IDisposable
 {
     /// <summary>The <c>--programs</c> value that runs the benchmark's own (JIT-compiled) build.</summary>
     public const string OwnBuild = "build";
+
+    /// <summary>The test host that runs the peer with test-only parts (tests/P2PShare.TestPeer).</summary>
+    public const string TestPeer = "P2PShare.TestPeer";
 
     private static readonly string[] Programs = ["P2PShare.Peer", "P2PShare.Tracker"];
 
@@ -51,13 +55,13 @@ internal sealed class BenchPrograms : IDisposable
     /// on stdout, runs <paramref name="benchmark"/> with their folder and returns its exit code; 2 with the
     /// reason on stderr when they cannot be prepared. A published temporary folder is deleted afterwards.
     /// </summary>
-    public static async Task<int> RunWithAsync(string? choice, string name, Func<string, Task<int>> benchmark, CancellationToken cancellationToken)
+    public static async Task<int> RunWithAsync(string? choice, string name, Func<string, Task<int>> benchmark, CancellationToken cancellationToken, bool withTestPeer = false)
     {
         ArgumentNullException.ThrowIfNull(benchmark);
         BenchPrograms prepared;
         try
         {
-            prepared = await PrepareAsync(choice, Console.Out, cancellationToken);
+            prepared = await PrepareAsync(choice, Console.Out, cancellationToken, withTestPeer);
         }
         catch (InvalidOperationException e)
         {
@@ -72,17 +76,18 @@ internal sealed class BenchPrograms : IDisposable
     }
 
     /// <summary>
-    /// Resolves <paramref name="choice"/> (null: publish). Throws <see cref="InvalidOperationException"/>
-    /// with the reason when the folder lacks a program or publishing fails.
+    /// Resolves <paramref name="choice"/> (null: publish), with the <see cref="TestPeer"/> when
+    /// <paramref name="withTestPeer"/>. Throws <see cref="InvalidOperationException"/> with the reason
+    /// when the folder lacks a program or publishing fails.
     /// </summary>
-    public static async Task<BenchPrograms> PrepareAsync(string? choice, TextWriter progress, CancellationToken cancellationToken)
+    public static async Task<BenchPrograms> PrepareAsync(string? choice, TextWriter progress, CancellationToken cancellationToken, bool withTestPeer = false)
     {
         if (string.Equals(choice, OwnBuild, StringComparison.Ordinal))
-            return Checked(new BenchPrograms(AppContext.BaseDirectory, $"the benchmark's own build in {AppContext.BaseDirectory} (JIT-compiled)", null));
+            return Checked(new BenchPrograms(AppContext.BaseDirectory, $"the benchmark's own build in {AppContext.BaseDirectory} (JIT-compiled)", null), withTestPeer);
         if (choice is not null)
         {
             string folder = Path.GetFullPath(choice);
-            return Checked(new BenchPrograms(folder, folder, null));
+            return Checked(new BenchPrograms(folder, folder, null), withTestPeer);
         }
 
         string source = SourceTree() ?? throw new InvalidOperationException(
@@ -95,7 +100,13 @@ internal sealed class BenchPrograms : IDisposable
                 await progress.WriteLineAsync($"publishing {project} (Release, precompiled) into {temporary}, before anything is timed");
                 await PublishAsync(Path.Combine(source, "src", project, project + ".csproj"), temporary, cancellationToken);
             }
-            return Checked(new BenchPrograms(temporary, $"published from {source} into {temporary} (ReadyToRun)", temporary));
+            if (withTestPeer)
+            {
+                // A subfolder of its own: its publish carries the test helpers and its own copy of the peer's libraries.
+                await progress.WriteLineAsync($"publishing {TestPeer} (Release, precompiled) into {Path.Combine(temporary, TestPeer)}, before anything is timed");
+                await PublishAsync(Path.Combine(source, "tests", TestPeer, TestPeer + ".csproj"), Path.Combine(temporary, TestPeer), cancellationToken);
+            }
+            return Checked(new BenchPrograms(temporary, $"published from {source} into {temporary} (ReadyToRun)", temporary), withTestPeer);
         }
         catch
         {
@@ -111,7 +122,7 @@ internal sealed class BenchPrograms : IDisposable
             TryDelete(_temporary);
     }
 
-    private static BenchPrograms Checked(BenchPrograms programs)
+    private static BenchPrograms Checked(BenchPrograms programs, bool withTestPeer)
     {
         foreach (var program in Programs)
         {
@@ -121,6 +132,12 @@ internal sealed class BenchPrograms : IDisposable
                 throw new InvalidOperationException(
                     $"{programs.Folder} holds no {program}.dll, in itself or in a subfolder {program} (publish both there: dotnet publish -c Release src/P2PShare.Peer -o DIR, and the same for src/P2PShare.Tracker)");
             }
+        }
+        if (withTestPeer && !File.Exists(PathOf(programs.Folder, TestPeer)))
+        {
+            programs.Dispose();
+            throw new InvalidOperationException(
+                $"{programs.Folder} holds no {TestPeer}.dll, in itself or in a subfolder {TestPeer}, for the slow seeder (dotnet publish -c Release tests/{TestPeer} -o DIR/{TestPeer})");
         }
         return programs;
     }

@@ -37,8 +37,8 @@ public sealed partial class ChurnTests
             {
                 string repo = folder.Sub(name);
                 TestFiles.Write(repo, "big.bin", content);
-                var seeder = new Restartable(folder.Path, port => ["P2PShare.Peer", "serve", "--port", port, "--bind", "127.0.0.1", "--repo", repo, "--tracker", trackerAddress,
-                    "--piece-length", PieceLength.ToString(CultureInfo.InvariantCulture), "--test-only-serve-mbps", ServeMbps, .. Reconnect], "Sharing");
+                var seeder = new Restartable(folder.Path, port => ["P2PShare.TestPeer", "--serve-mbps", ServeMbps, "serve", "--port", port, "--bind", "127.0.0.1", "--repo", repo,
+                    "--tracker", trackerAddress, "--piece-length", PieceLength.ToString(CultureInfo.InvariantCulture), .. Reconnect], "Sharing");
                 seeders.Add(seeder);
                 ports.Add(PortOutsideEphemeralRange());
                 await seeder.StartAsync(ports[^1], Deadline);

@@ -28,8 +28,8 @@ public sealed partial class NewcomerProcessTests
         TestFiles.Write(seederRepo, "big.bin", content);
         var tracker = RunningProcess.Start("P2PShare.Tracker", folder.Path, "--port", "0", "--host", "127.0.0.1", "--discovery-port", "0");
         string address = TrackerAddress().Match(await tracker.WaitForLineAsync("listening on", Deadline)).Value;
-        var seeder = RunningProcess.Start("P2PShare.Peer", folder.Path, "serve", "--port", "0", "--bind", "127.0.0.1", "--repo", seederRepo, "--tracker", address,
-            "--piece-length", "65536", "--test-only-serve-mbps", mbps.ToString(CultureInfo.InvariantCulture));
+        var seeder = RunningProcess.Start("P2PShare.TestPeer", folder.Path, "--serve-mbps", mbps.ToString(CultureInfo.InvariantCulture),
+            "serve", "--port", "0", "--bind", "127.0.0.1", "--repo", seederRepo, "--tracker", address, "--piece-length", "65536");
         await seeder.WaitForLineAsync("Sharing", Deadline);
         return new Swarm(folder, tracker, seeder, address, content);
     }

@@ -19,7 +19,7 @@ public sealed class PartialSeederTests
         // The seeder is slowed (test-only option) so the downloaders overlap long enough to trade pieces.
         var seederOptions = net.Options("seeder");
         TestFiles.Write(seederOptions.RepositoryPath!, "shared.bin", content);
-        var seeder = await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = pieces => new ThrottledPieces(pieces, 4_000_000) });
+        var seeder = await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = ThrottledPieces.Wrap(4_000_000) });
         var seederEndpoint = new HolderAddress("127.0.0.1", seeder.ServingEndPoint.Port);
         var downloaders = new List<P2PShare.Peer.PeerNode>();
         foreach (var name in new[] { "d1", "d2", "d3" })

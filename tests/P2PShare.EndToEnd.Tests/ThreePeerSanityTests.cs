@@ -64,7 +64,7 @@ public sealed class ThreePeerSanityTests
         TestFiles.Write(b.RepositoryPath!, "large.bin", large);
         // Each holder serves at 4 MB/s, so the download lasts long enough for both to be connected; unthrottled on a
         // loaded machine the first one could send all 128 pieces before the second is dialled.
-        var slow = new PeerParts { ServeThrough = pieces => new ThrottledPieces(pieces, 4_000_000) };
+        var slow = new PeerParts { ServeThrough = ThrottledPieces.Wrap(4_000_000) };
         var holderA = await net.StartPeerAsync(a, parts: slow);
         var holderB = await net.StartPeerAsync(b, parts: slow);
         var downloader = await net.StartPeerAsync(net.Options("c"));

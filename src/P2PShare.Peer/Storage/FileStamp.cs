@@ -37,6 +37,19 @@ internal sealed record FileStamp(long Length, long LastWriteNanos, long ChangeNa
         return Parse(buffer);
     }
 
+    /// <summary>The stamp of <paramref name="path"/>, or null if it cannot be read (moved or deleted already: the next scan sees what is there).</summary>
+    public static FileStamp? TryOf(string path)
+    {
+        try
+        {
+            return Of(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The stamp of the file open as <paramref name="handle"/>; null where that cannot be asked (not Linux).</summary>
     public static FileStamp? Of(SafeFileHandle handle, string path)
     {

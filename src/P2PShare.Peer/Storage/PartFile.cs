@@ -204,7 +204,7 @@ public sealed class PartFile : HeldFile
             {
                 throw new StorageException($"cannot move the finished '{Name}' into {_root}: {e.Message}", e);
             }
-            done = new SharedFile(final, Manifest, StampOf(final)); // as written by us: a later change is noticed before its bytes are served
+            done = new SharedFile(final, Manifest, FileStamp.TryOf(final)); // as written by us: a later change is noticed before its bytes are served
             _completed = done;
             _state.Close();
             foreach (string path in _paths.All)
@@ -255,18 +255,6 @@ public sealed class PartFile : HeldFile
             _state.Close();
             DownloadStore.DeleteFiles(_paths, _lock, _logger);
             return true;
-        }
-    }
-
-    private static FileStamp? StampOf(string path)
-    {
-        try
-        {
-            return FileStamp.Of(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null; // moved or deleted already: the next scan sees what is there
         }
     }
 

@@ -23,6 +23,8 @@ internal sealed class SwarmBenchmark(SwarmSettings settings, TextWriter output)
             + (settings.SlowSeederMbps > 0 ? $", plus one seeder throttled to {settings.SlowSeederMbps} MB/s" : "")
             + $", {settings.Runs} run(s), in {session.Root}; programs from {settings.ProgramsFolder}");
         await session.StartTrackerAsync();
+        string[] slowSeeder = settings.SlowSeederMbps > 0 ? ["slowseeder"] : [];
+        session.LinkSeeders([.. Enumerable.Range(1, settings.Seeders).Select(i => $"seeder{i}"), .. slowSeeder]);
         for (int i = 1; i <= settings.Seeders; i++)
             Say($"seeder{i} serving on {await session.StartSeederAsync($"seeder{i}")}");
 

@@ -10,7 +10,7 @@ internal static class SwarmCommand
         var sizeMib = new Option<int>("--size-mib") { Description = "Size of the generated file in MiB.", DefaultValueFactory = _ => 1024 };
         var seeders = new Option<int?>("--seeders") { Description = "Seeding peers (default 3; 1 with --leechers)." };
         var leechers = new Option<int>("--leechers") { Description = "Start this many downloaders together (after one alone, for comparison); report how many pieces each got from the others." };
-        var slowSeeder = new Option<double>("--slow-seeder") { Description = "Add one seeder throttled to this many MB/s (test-only peer option) and compare with the fast seeders alone." };
+        var slowSeeder = new Option<double>("--slow-seeder") { Description = "Add one seeder throttled to this many MB/s (the test host P2PShare.TestPeer) and compare with the fast seeders alone." };
         var pieceLength = new Option<int?>("--piece-length") { Description = "Piece length in bytes for the seeders (default: the peer's choice by file size)." };
         var runs = new Option<int>("--runs") { Description = "Repeat the whole measurement; medians are printed.", DefaultValueFactory = _ => 1 };
         var tempRoot = new Option<string>("--temp") { Description = "Folder for the temporary files (deleted afterwards).", DefaultValueFactory = _ => Path.GetTempPath() };
@@ -48,7 +48,8 @@ internal static class SwarmCommand
                 Console.WriteLine("with a shared secret: TLS 1.3 on every connection");
             }
             return await BenchPrograms.RunWithAsync(parse.GetValue(programs), "swarm",
-                folder => new SwarmBenchmark(settings with { ProgramsFolder = folder }, Console.Out).RunAsync(), cancellationToken);
+                folder => new SwarmBenchmark(settings with { ProgramsFolder = folder }, Console.Out).RunAsync(), cancellationToken,
+                withTestPeer: settings.SlowSeederMbps > 0);
         });
         return command;
     }

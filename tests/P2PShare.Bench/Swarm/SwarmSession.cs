@@ -40,17 +40,34 @@ internal sealed class SwarmSession : IDisposable
         _tracker = line[(line.LastIndexOf(' ') + 1)..];
     }
 
-    /// <summary>Starts a seeder with its own hard-linked copy; <paramref name="throttleMbps"/> above 0 slows its serving (test-only option).</summary>
+    /// <summary>
+    /// Hard-links the source into the repository of every seeder <paramref name="names"/> lists, before
+    /// any of them starts: a new link changes the file's change time, which a running seeder's stamp
+    /// includes, so it would take the file for edited and stop sharing it (only the last seeder served).
+    /// </summary>
+    public void LinkSeeders(IEnumerable<string> names)
+    {
+        foreach (string name in names)
+            BenchFiles.Link(Source, Path.Combine(Root, name, FileName));
+    }
+
+    /// <summary>
+    /// Starts a seeder with its own hard-linked copy (made now unless <see cref="LinkSeeders"/> made it);
+    /// <paramref name="throttleMbps"/> above 0 slows its serving, by running the test host
+    /// (<see cref="BenchPrograms.TestPeer"/>) instead of the peer.
+    /// </summary>
     public async Task<string> StartSeederAsync(string name, double throttleMbps = 0)
     {
         string repo = Path.Combine(Root, name);
         BenchFiles.Link(Source, Path.Combine(repo, FileName));
-        var args = new List<string> { "serve", "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", _tracker, "--log-level", "Warning" };
+        var args = new List<string>();
+        if (throttleMbps > 0)
+            args.AddRange(["--serve-mbps", throttleMbps.ToString(CultureInfo.InvariantCulture)]);
+        args.AddRange(["serve", "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", _tracker, "--log-level", "Warning"]);
         if (_settings.PieceLength is int pieceLength)
             args.AddRange(["--piece-length", pieceLength.ToString(CultureInfo.InvariantCulture)]);
-        if (throttleMbps > 0)
-            args.AddRange(["--test-only-serve-mbps", throttleMbps.ToString(CultureInfo.InvariantCulture)]);
-        var seeder = Started(BenchProcess.Start(name, _settings.ProgramsFolder, "P2PShare.Peer", [.. args]));
+        string program = throttleMbps > 0 ? BenchPrograms.TestPeer : "P2PShare.Peer";
+        var seeder = Started(BenchProcess.Start(name, _settings.ProgramsFolder, program, [.. args]));
         string line = await seeder.WaitForLineAsync("Sharing", _settings.Timeout);
         string endpoint = PeerOutput.ServingEndpoint(line);
         _seederEndpoints.Add(endpoint);

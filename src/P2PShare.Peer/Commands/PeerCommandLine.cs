@@ -2,20 +2,19 @@ using System.CommandLine;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using P2PShare.Cli;
-using P2PShare.Peer.Commands;
 using P2PShare.Peer.Discovery;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Discovery;
 
-namespace P2PShare.Peer;
+namespace P2PShare.Peer.Commands;
 
 /// <summary>The peer's command line: its options, checked as they parse, and one action per mode (the command loop, serve, get, discover).</summary>
 public static class PeerCommandLine
 {
     private const double Day = 86400;
 
-    /// <summary>The root command, ready to parse and run.</summary>
-    public static RootCommand Create()
+    /// <summary>The root command, ready to parse and run; <paramref name="parts"/> (a test host's) replace or wrap parts of every peer it starts.</summary>
+    public static RootCommand Create(PeerParts? parts = null)
     {
         var defaults = new PeerOptions();
         var port = new Option<int>("--port", "-p") { Description = "TCP port to serve pieces on (0: any free port).", DefaultValueFactory = _ => 0, Recursive = true }
@@ -42,8 +41,6 @@ public static class PeerCommandLine
             .Check(value => WaitProblem("--holder-wait", value, 0.1));
         var maxHolderConnections = new Option<int>("--max-holder-connections") { Description = "Most holders one download is connected to (or dialling) at once; more are dialled as others drop.", DefaultValueFactory = _ => defaults.MaxHolderConnections, Recursive = true }
             .Check(value => value is < 1 or > 10_000 ? $"--max-holder-connections {value} is not from 1 to 10000" : null);
-        // Test only (the swarm benchmark's slow seeder): hidden from help and the README's option table.
-        var testOnlyServeMbps = new Option<double>("--test-only-serve-mbps") { Description = "TEST ONLY: serve at most this many MB/s.", Hidden = true, Recursive = true };
         var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
 
         var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder). e.g. serve --port 12666");
@@ -53,7 +50,7 @@ public static class PeerCommandLine
             + CommandLoop.HelpText() + "\n\nExample: dotnet run --project src/P2PShare.Peer -- --port 12666, then type `start`.")
         {
             port, repo, tracker, bind, logLevel, pieceLength, discoveryTarget, discoveryPort, noDiscovery, secret.Secret, secret.File, reconnectDelay, reconnectMaxDelay,
-            holderWait, maxHolderConnections, testOnlyServeMbps, serve, get, discover,
+            holderWait, maxHolderConnections, serve, get, discover,
         };
         // Checked against --reconnect-delay, so on the commands rather than the option: it holds whichever was left at its default too.
         // Each command checks it: System.CommandLine validates only the command given, not its parents.
@@ -90,16 +87,15 @@ public static class PeerCommandLine
                 ReconnectMaxDelay = TimeSpan.FromSeconds(parse.GetValue(reconnectMaxDelay)),
                 HolderWait = TimeSpan.FromSeconds(parse.GetValue(holderWait)),
                 MaxHolderConnections = parse.GetValue(maxHolderConnections),
-                TestOnlyServeBytesPerSecond = (long)(parse.GetValue(testOnlyServeMbps) * 1e6),
             };
         }
 
         // Only a --log-level actually given shows the warnings the user is also told in words.
         LogLevel? Level(ParseResult parse) => parse.GetResult(logLevel) is { Implicit: false } ? parse.GetValue(logLevel) : null;
 
-        root.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.InteractiveAsync(Options(parse), Level(parse), ct)));
-        serve.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.ServeAsync(Options(parse), Level(parse), ct)));
-        get.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.GetAsync(Options(parse), Level(parse), parse.GetValue(file)!, ct)));
+        root.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.InteractiveAsync(Options(parse), parts, Level(parse), ct)));
+        serve.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.ServeAsync(Options(parse), parts, Level(parse), ct)));
+        get.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.GetAsync(Options(parse), parts, Level(parse), parse.GetValue(file)!, ct)));
         discover.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.DiscoverAsync(Options(parse), Level(parse), ct)));
         return root;
     }

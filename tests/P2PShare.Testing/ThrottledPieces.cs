@@ -1,15 +1,19 @@
 using System.Diagnostics;
+using P2PShare.Peer.Network;
 using P2PShare.Protocol.Files;
 
-namespace P2PShare.Peer.Network;
+namespace P2PShare.Testing;
 
 /// <summary>
-/// TEST ONLY: serves <paramref name="inner"/>'s pieces at most <paramref name="bytesPerSecond"/>
-/// across all connections, so a benchmark or test can play a slow peer. Each piece reserves the
-/// next slot of time its bytes need and waits for that slot to begin.
+/// Serves <paramref name="inner"/>'s pieces at most <paramref name="bytesPerSecond"/> across all
+/// connections, so a test or the benchmark can play a slow peer. Each piece reserves the next slot
+/// of time its bytes need and waits for that slot to begin.
 /// </summary>
 public sealed class ThrottledPieces(IPieceSource inner, long bytesPerSecond) : IPieceSource
 {
+    /// <summary>A <see cref="P2PShare.Peer.PeerParts.ServeThrough"/> that serves at most <paramref name="bytesPerSecond"/>.</summary>
+    public static Func<IPieceSource, IPieceSource> Wrap(long bytesPerSecond) => inner => new ThrottledPieces(inner, bytesPerSecond);
+
     private readonly Lock _gate = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TimeSpan _nextFree;

@@ -1,8 +1,7 @@
 using Microsoft.Extensions.Logging;
-using P2PShare.Peer.Commands;
 using P2PShare.Peer.Transfer;
 
-namespace P2PShare.Peer;
+namespace P2PShare.Peer.Commands;
 
 /// <summary>The peer's modes, one method each, wired to stdout (user output) and stderr (logs).</summary>
 public static class PeerProgram
@@ -20,12 +19,13 @@ public static class PeerProgram
 
     /// <summary>The command loop on stdin (a live prompt when stdin and stdout are a terminal); returns the exit code.</summary>
     /// <param name="options">The peer's options.</param>
+    /// <param name="parts">Parts a test host replaces or wraps; null for the real ones.</param>
     /// <param name="logLevel">The --log-level given; null: the default (warnings, without those already told in words).</param>
     /// <param name="cancellationToken">Stops everything.</param>
-    public static Task<int> InteractiveAsync(PeerOptions options, LogLevel? logLevel, CancellationToken cancellationToken)
+    public static Task<int> InteractiveAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, CancellationToken cancellationToken)
     {
         bool live = TerminalOut && !Console.IsInputRedirected;
-        return WithNodeAsync(options, logLevel, live, interactive: true, async (node, output, interrupts, stopping) =>
+        return WithNodeAsync(options, parts, logLevel, live, interactive: true, async (node, output, interrupts, stopping) =>
         {
             if (!live)
                 return await new CommandLoop(node, Console.In, output, prompt: !Console.IsInputRedirected, interrupts).RunAsync(stopping);
@@ -35,9 +35,9 @@ public static class PeerProgram
         }, cancellationToken);
     }
 
-    /// <summary>Joins the tracker and shares until Ctrl+C; returns the exit code.</summary>
-    public static Task<int> ServeAsync(PeerOptions options, LogLevel? logLevel, CancellationToken cancellationToken) =>
-        WithNodeAsync(options, logLevel, live: false, interactive: false, async (node, output, _, stopping) =>
+    /// <summary>Joins the tracker and shares until Ctrl+C; returns the exit code (<paramref name="parts"/>: as for <see cref="InteractiveAsync"/>).</summary>
+    public static Task<int> ServeAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, CancellationToken cancellationToken) =>
+        WithNodeAsync(options, parts, logLevel, live: false, interactive: false, async (node, output, _, stopping) =>
         {
             await node.LocateAndJoinAsync(null, LocationText.SayTo(output.WriteLine), stopping, listFiles: false);
             output.WriteLine($"Sharing {Report.Plural(node.Repository.Files.Count, "file")} from {node.Repository.Root} on {node.ServingEndPoint}; joined the tracker at {node.TrackerEndpoint}. Ctrl+C stops.");
@@ -52,11 +52,11 @@ public static class PeerProgram
             return 0;
         }, cancellationToken);
 
-    /// <summary>Downloads <paramref name="file"/> and prints a summary; 0 once it is complete and verified.</summary>
-    public static Task<int> GetAsync(PeerOptions options, LogLevel? logLevel, string file, CancellationToken cancellationToken)
+    /// <summary>Downloads <paramref name="file"/> and prints a summary; 0 once it is complete and verified (<paramref name="parts"/>: as for <see cref="InteractiveAsync"/>).</summary>
+    public static Task<int> GetAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, string file, CancellationToken cancellationToken)
     {
         bool live = TerminalOut;
-        return WithNodeAsync(options, logLevel, live, interactive: false, async (node, output, _, stopping) =>
+        return WithNodeAsync(options, parts, logLevel, live, interactive: false, async (node, output, _, stopping) =>
         {
             const string ToContinue = "run the same command again to resume";
             ActiveDownload download;
@@ -109,7 +109,7 @@ public static class PeerProgram
     }
 
     // What every mode with a node shares: output, logs, Ctrl+C, the node serving, and the exit code of a failure or an interruption.
-    private static async Task<int> WithNodeAsync(PeerOptions options, LogLevel? logLevel, bool live, bool interactive,
+    private static async Task<int> WithNodeAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, bool live, bool interactive,
         Func<PeerNode, UserOutput, CommandInterrupts, CancellationToken, Task<int>> mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -120,7 +120,7 @@ public static class PeerProgram
         using var interrupts = new CommandInterrupts();
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var signals = new ConsoleSignals(() => interactive ? Interrupt(interrupts) : Stop(stopping), () => stopping.Cancel());
-        await using var node = new PeerNode(options, loggers);
+        await using var node = new PeerNode(options, loggers, parts);
         if (!interactive)
             node.Notice += NoticeText.SayTo(output.WriteLine); // the command loop subscribes itself
         try
