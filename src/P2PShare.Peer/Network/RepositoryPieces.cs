@@ -7,9 +7,10 @@ namespace P2PShare.Peer.Network;
 
 /// <summary>
 /// Serves the repository's files: a piece only if it is verified, and a complete file's piece only
-/// while the file is as it was hashed (its stamp, checked per piece); a file deleted or changed
-/// behind our back is answered not-found and forgotten, so the tracker hears we no longer hold it.
-/// Pieces go as file regions (sent without a copy) when the file can be opened, else through memory.
+/// while the file is as it was hashed (its stamp, checked per piece) or, when only its times moved,
+/// after hashing that piece again; a file deleted or changed behind our back is answered not-found
+/// and forgotten, so the tracker hears we no longer hold it. Pieces go as file regions (sent without
+/// a copy) when the file can be opened, else through memory.
 /// </summary>
 public sealed class RepositoryPieces(Repository repository) : IPieceSource
 {
@@ -30,22 +31,34 @@ public sealed class RepositoryPieces(Repository repository) : IPieceSource
             return NotFound($"no file {id.ShortText} here");
         if (piece < 0 || piece >= file.Manifest.PieceCount || !file.Has(piece))
             return NotFound($"no piece {piece} of {file.Name} here");
-        if (file is SharedFile shared && shared.CheckOnDisk() is { } gone)
+        bool inDoubt = false;
+        if (file is SharedFile shared)
         {
+            var onDisk = shared.CheckOnDisk(out var gone);
             // Deleted or changed behind our back: never send bytes that are not the manifest's, and stop
             // offering the file, or every fetcher would keep coming back for pieces we cannot give.
-            return Gone(shared, gone);
+            if (onDisk == OnDisk.Gone)
+                return Gone(shared, gone!);
+            inDoubt = onDisk == OnDisk.InDoubt;
         }
-        if (file.TryLocatePiece(piece, out var path, out long offset, out int length) && FileRegion.TryOpen(path, offset, length) is { } region)
+        if (!inDoubt && file.TryLocatePiece(piece, out var path, out long offset, out int length) && FileRegion.TryOpen(path, offset, length) is { } region)
             return PieceAnswer.FromRegion(region);
         byte[]? buffer = ArrayPool<byte>.Shared.Rent(file.Manifest.PieceSize(piece));
         try
         {
-            var answer = PieceAnswer.FromPool(buffer, file.ReadPiece(piece, buffer));
+            int read = file.ReadPiece(piece, buffer);
+            if (inDoubt && file is SharedFile doubted)
+            {
+                // Hashed from the very bytes that will be sent, so what goes out is the manifest's whatever the stamp says.
+                if (!file.Manifest.Verify(piece, buffer.AsSpan(0, read)))
+                    return Gone(doubted, $"{doubted.Path} changed on disk since it was hashed (piece {piece} no longer matches)");
+                doubted.Reverified(piece);
+            }
+            var answer = PieceAnswer.FromPool(buffer, read);
             buffer = null;
             return answer;
         }
-        catch (StorageException e) when (file is SharedFile vanishing && vanishing.CheckOnDisk() is { } vanished)
+        catch (StorageException e) when (file is SharedFile vanishing && vanishing.CheckOnDisk(out var vanished) == OnDisk.Gone)
         {
             return Gone(vanishing, $"{vanished} ({e.Message})");
         }

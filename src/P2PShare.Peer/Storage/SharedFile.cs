@@ -12,13 +12,16 @@ public sealed class SharedFile : HeldFile
     private readonly Lock _gate = new();
     private SafeFileHandle? _handle; // guarded by _gate; opened on first read
     private bool _disposed;          // guarded by _gate
+    private FileStamp? _stamp;       // guarded by _gate; the stamp under which the bytes are known to be the manifest's
+    private FileStamp? _doubted;     // guarded by _gate; a later stamp of the same length and inode
+    private PieceSet? _reverified;   // guarded by _gate; the pieces hashed again under _doubted
 
     /// <summary>The complete file at <paramref name="path"/>, as it was when <paramref name="stamp"/> was taken (null: unknown).</summary>
     internal SharedFile(string path, Manifest manifest, FileStamp? stamp)
         : base(manifest)
     {
         Path = path;
-        Stamp = stamp;
+        _stamp = stamp;
     }
 
     /// <summary>Where the file is (absolute).</summary>
@@ -28,10 +31,17 @@ public sealed class SharedFile : HeldFile
     public override string Name => System.IO.Path.GetFileName(Path);
 
     /// <summary>
-    /// The stamp the file had when its manifest was made (null where unknown): a file whose stamp
-    /// differs now was changed, or replaced, behind our back.
+    /// The stamp the file had when its manifest was made, or when every piece was last verified again
+    /// (null where unknown): a file whose stamp differs now was touched, changed or replaced behind our back.
     /// </summary>
-    internal FileStamp? Stamp { get; }
+    internal FileStamp? Stamp
+    {
+        get
+        {
+            lock (_gate)
+                return _stamp;
+        }
+    }
 
     /// <inheritdoc />
     public override bool IsComplete => true;
@@ -49,28 +59,62 @@ public sealed class SharedFile : HeldFile
     public override bool Has(int piece) => piece >= 0 && piece < Manifest.PieceCount;
 
     /// <summary>
-    /// Why the file can no longer be served as its manifest says: deleted, or changed since it was
-    /// hashed (its stamp differs); null while it is as it was. A stat per call: cheap next to a
-    /// piece, and the only way to notice an edit before sending its bytes.
+    /// Whether the file is still as it was hashed, before a piece of it is served: a stat per call,
+    /// cheap next to a piece, and the only way to notice an edit before sending its bytes. A change of
+    /// times alone (a hard link, <c>chmod</c>, <c>touch</c>) does not stop sharing: the pieces are then
+    /// hashed as they are served (<see cref="Reverified"/>). <paramref name="why"/> says why when <see cref="OnDisk.Gone"/>.
     /// </summary>
-    internal string? CheckOnDisk()
+    internal OnDisk CheckOnDisk(out string? why)
     {
+        why = null;
+        FileStamp now;
         try
         {
-            var now = FileStamp.Of(Path);
-            if (Stamp is { } was && now != was)
-                return now.Length != was.Length
-                    ? $"{Path} changed on disk since it was hashed ({was.Length} bytes then, {now.Length} now)"
-                    : $"{Path} changed on disk since it was hashed";
-            return null;
+            now = FileStamp.Of(Path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return $"{Path} was deleted";
+            why = $"{Path} was deleted";
+            return OnDisk.Gone;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return $"{Path} cannot be read any more ({e.Message})";
+            why = $"{Path} cannot be read any more ({e.Message})";
+            return OnDisk.Gone;
+        }
+        lock (_gate)
+        {
+            if (_stamp is not { } was || now == was)
+                return OnDisk.AsHashed;
+            if (now.Length != was.Length)
+                why = $"{Path} changed on disk since it was hashed ({was.Length} bytes then, {now.Length} now)";
+            else if (now.Inode != was.Inode || now.Device != was.Device)
+                why = $"{Path} was replaced by another file since it was hashed"; // our open handle still reads the old one
+            if (why is not null)
+                return OnDisk.Gone;
+            if (_doubted != now)
+            {
+                _doubted = now;
+                _reverified = new PieceSet(Manifest.PieceCount);
+            }
+            return OnDisk.InDoubt;
+        }
+    }
+
+    /// <summary>
+    /// Records that <paramref name="piece"/>, read while the file was <see cref="OnDisk.InDoubt"/>, hashed
+    /// to the manifest's. Once every piece has, under one stamp unchanged since (stat again here, after the
+    /// read), that stamp is trusted and pieces go out unhashed again.
+    /// </summary>
+    internal void Reverified(int piece)
+    {
+        var now = FileStamp.TryOf(Path);
+        lock (_gate)
+        {
+            if (now is null || now != _doubted || _reverified is null || !_reverified.Add(piece) || !_reverified.IsComplete)
+                return;
+            _stamp = _doubted;
+            (_doubted, _reverified) = (null, null);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using P2PShare.Peer.Storage;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Files;
@@ -180,6 +181,50 @@ public sealed class PieceServerTests
         File.WriteAllBytes(path, changed); // same length, other bytes
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(1)); // a coarse clock must not hide the change
 
+        var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetPieceAsync(id, 0, CancellationToken.None).WaitAsync(Deadline));
+
+        Assert.Equal(ErrorCodes.NotFound, refused.Code);
+        Assert.Empty(server.Repository.Files);
+    }
+
+    [Fact]
+    public async Task A_shared_file_touched_and_chmodded_after_sharing_is_still_served_byte_for_byte_and_trusted_again()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+        await using var link = await server.FetchAsync();
+        var shared = Assert.IsType<SharedFile>(server.Repository.Files.Single());
+        // A hard link, chmod or touch moves the change time (and touch the modification time) without a byte changing.
+        File.SetLastWriteTimeUtc(shared.Path, DateTime.UtcNow.AddMinutes(1));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(shared.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+
+        for (int piece = 0; piece < 3; piece++)
+        {
+            using var got = await link.GetPieceAsync(server.SharedId, piece, CancellationToken.None).WaitAsync(Deadline);
+            Assert.Equal(TestPieceServer.Content.AsSpan(piece * 4096, Math.Min(4096, TestPieceServer.Content.Length - (piece * 4096))), got.Payload.Span);
+        }
+
+        Assert.Same(shared, server.Repository.Files.Single());
+        Assert.Equal(FileStamp.Of(shared.Path), shared.Stamp); // every piece hashed again: the new stamp is trusted
+    }
+
+    [Fact]
+    public async Task A_shared_file_edited_with_its_time_put_back_serves_its_unchanged_pieces_and_never_the_changed_one()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+        await using var link = await server.FetchAsync();
+        string path = server.Repository.Files.Single().FinalPath!;
+        var id = server.SharedId; // asked before the server forgets the file
+        var mtime = File.GetLastWriteTimeUtc(path);
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            file.Position = 100; // inside piece 0: same length, other bytes
+            file.WriteByte((byte)(TestPieceServer.Content[100] ^ 0xFF));
+        }
+        File.SetLastWriteTimeUtc(path, mtime); // as `touch -r` would: only the change time tells
+
+        using (var unchanged = await link.GetPieceAsync(id, 1, CancellationToken.None).WaitAsync(Deadline))
+            Assert.Equal(TestPieceServer.Content.AsSpan(4096, 4096), unchanged.Payload.Span);
         var refused = await Assert.ThrowsAsync<RemoteErrorException>(() => link.GetPieceAsync(id, 0, CancellationToken.None).WaitAsync(Deadline));
 
         Assert.Equal(ErrorCodes.NotFound, refused.Code);
