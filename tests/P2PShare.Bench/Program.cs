@@ -17,5 +17,7 @@ var root = new RootCommand("P2PShare benchmarks: real processes on 127.0.0.1 (la
     ResumeCommand.Create(),
     LanCommand.Create(),
     LanFlowCommand.Create(),
+    P2PShare.Bench.Wire.WireCommand.Create(),
+    P2PShare.Bench.Wire.WireServeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -153,7 +153,7 @@ public sealed class PieceServer : IAsyncDisposable
     // The transport first (TLS when there is a secret), then the channel, listed so that stopping closes it.
     private async Task<MessageChannel?> OpenChannelAsync(TcpClient client, string observed, string remote, CancellationToken cancellationToken)
     {
-        var accepted = await TransportSecurity.AcceptAsync(client.Client, client.GetStream(), _options.Secret, _options.HandshakeTimeout, cancellationToken);
+        var accepted = await TransportSecurity.AcceptAsync(client.Client, client.GetStream(), _options.Secret, _frameMemory.ShareFor(observed), _options.HandshakeTimeout, cancellationToken);
         if (accepted.Secured is not { } secured)
         {
             PeerLog.ServeRefused(_logger, remote, accepted.Refusal ?? "it closed during the handshake");

@@ -47,7 +47,12 @@ internal static class TcpConnector
         {
             // With a secret, TLS first (PROTOCOL.md §6.1): not one frame travels in clear.
             var secured = await TransportSecurity.ConnectAsync(tcp.GetStream(), options.Secret, options.HandshakeTimeout, cancellationToken);
-            channel = new MessageChannel(secured.Stream, options.Limits) { Binding = secured.Binding };
+            // On a plain socket the kernel wakes the reader per 64 KiB of a large frame, not per packet; TLS buffers records, so not there.
+            channel = new MessageChannel(secured.Stream, options.Limits)
+            {
+                Binding = secured.Binding,
+                ReceiveHint = secured.Encrypted ? null : new ReceiveWatermark(tcp.Client),
+            };
             var welcome = await Handshake.GreetAsync(channel, new Hello(ProtocolLimits.CurrentVersion, role, ourPort, "P2PShare.Peer/1"), options.Secret, options.HandshakeTimeout, cancellationToken);
             return await greeted(channel, welcome);
         }

@@ -7,7 +7,8 @@ internal static class FrameReader
 {
     // The rest of a frame whose first `got` prefix bytes are in `prefix`. The body's buffer grows as its
     // bytes arrive (FrameBuffer): what a frame costs is what its sender really sent.
-    internal static async ValueTask<Frame?> ReadRestAsync(Stream stream, byte[] prefix, int got, FrameRules rules, CancellationToken cancellationToken)
+    // `hint`, when there is one, hears how much of the body is still missing before each read, and 1 once it is whole.
+    internal static async ValueTask<Frame?> ReadRestAsync(Stream stream, byte[] prefix, int got, FrameRules rules, IReceiveHint? hint, CancellationToken cancellationToken)
     {
         if (got < prefix.Length)
             got += await stream.ReadAtLeastAsync(prefix.AsMemory(got), prefix.Length - got, throwOnEndOfStream: false, cancellationToken);
@@ -21,6 +22,7 @@ internal static class FrameReader
             int filled = 0;
             while (filled < bodyLength)
             {
+                hint?.AtLeast(bodyLength - filled);
                 int read = await stream.ReadAsync(body.Free(filled, bodyLength), cancellationToken);
                 if (read == 0)
                     throw new EndOfStreamException($"connection closed inside a frame ({filled} of {bodyLength} bytes)");
@@ -32,6 +34,7 @@ internal static class FrameReader
         }
         finally
         {
+            hint?.AtLeast(1); // the next frame may be a few bytes
             body.Return(); // nothing left to return once detached into the frame
         }
     }

@@ -37,6 +37,9 @@ public sealed class FrameStreamReader : IDisposable
     /// </summary>
     public bool BeforeHandshake { get; set; }
 
+    /// <summary>Told how many bytes of a frame's body are still missing (see <see cref="IReceiveHint"/>); null: nothing is told.</summary>
+    public IReceiveHint? ReceiveHint { get; set; }
+
     /// <summary>
     /// Reads the next frame. Returns null when the stream ends cleanly between frames; throws
     /// <see cref="EndOfStreamException"/> when it ends inside one and <see cref="ProtocolException"/>
@@ -67,7 +70,7 @@ public sealed class FrameStreamReader : IDisposable
             var rules = BeforeHandshake
                 ? new FrameRules(_limits, Math.Min(_limits.MaxHandshakeFrameLength, _limits.MaxFrameLength), " allowed before the handshake completes", _budget)
                 : new FrameRules(_limits, _limits.MaxFrameLength, null, _budget);
-            return await FrameReader.ReadRestAsync(_stream, _prefix, got, rules, _deadline.Token);
+            return await FrameReader.ReadRestAsync(_stream, _prefix, got, rules, ReceiveHint, _deadline.Token);
         }
         catch (OperationCanceledException) when (_deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

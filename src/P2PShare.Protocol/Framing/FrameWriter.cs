@@ -22,8 +22,8 @@ public static class FrameWriter
     }
 
     /// <summary>
-    /// Writes one frame. Prefix and header go out in one write; a payload follows in a second,
-    /// straight from the caller's buffer. Throws <see cref="ProtocolException"/> if the frame
+    /// Writes one frame and flushes the stream. Prefix and header go out in one write; a payload
+    /// follows in a second, straight from the caller's buffer. Throws <see cref="ProtocolException"/> if the frame
     /// would exceed <paramref name="limits"/> (the receiver would refuse it).
     /// </summary>
     public static async ValueTask WriteAsync(Stream stream, string header, ReadOnlyMemory<byte> payload, ProtocolLimits limits, CancellationToken cancellationToken)
@@ -41,6 +41,8 @@ public static class FrameWriter
             await stream.WriteAsync(head.Bytes, cancellationToken);
             if (!head.HoldsPayload)
                 await stream.WriteAsync(payload, cancellationToken);
+            // The frame is whole: a TLS transport gathering its records sends them now (a no-op on a plain socket).
+            await stream.FlushAsync(cancellationToken);
         }
         finally
         {

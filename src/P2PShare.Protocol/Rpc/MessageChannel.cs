@@ -36,6 +36,16 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     /// </summary>
     public ChannelBinding? Binding { get; init; }
 
+    /// <summary>
+    /// Told how much of a frame is still to come, so a plain socket wakes the reader once per useful amount
+    /// rather than per packet (<see cref="IReceiveHint"/>); not for a TLS stream.
+    /// </summary>
+    public IReceiveHint? ReceiveHint
+    {
+        get => _reader.ReceiveHint;
+        init => _reader.ReceiveHint = value;
+    }
+
     /// <summary>The limits frames are held to.</summary>
     public ProtocolLimits Limits => _limits;
 

@@ -37,7 +37,8 @@ public static class TransportSecurity
         ArgumentNullException.ThrowIfNull(network);
         if (secret is null)
             return new SecuredConnection(network, null);
-        var recorder = new FirstBytesRecorder(network);
+        var transport = new TlsRecordTransport(network, null);
+        var recorder = new FirstBytesRecorder(transport);
         var tls = new SslStream(recorder, leaveInnerStreamOpen: false);
         var certificate = TlsIdentity.ForThisProcess;
         var options = new SslClientAuthenticationOptions
@@ -53,6 +54,7 @@ public static class TransportSecurity
         {
             await HandshakeWithinAsync(token => tls.AuthenticateAsClientAsync(options, token), timeout, cancellationToken);
             recorder.Stop();
+            transport.GatherWrites = true;
             return new SecuredConnection(tls, ChannelBinding.FromCertificates(certificate, tls.RemoteCertificate!));
         }
         catch (Exception e) when (e is AuthenticationException or IOException)
@@ -75,7 +77,14 @@ public static class TransportSecurity
     /// it is a TLS handshake and we have <paramref name="secret"/>. A TLS client meeting an open side is
     /// answered with a plain <c>auth</c> error frame; a plain hello meeting a secret is left to the handshake, which refuses it.
     /// </summary>
-    public static async Task<AcceptedTransport> AcceptAsync(Socket socket, Stream network, SharedSecret? secret, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task<AcceptedTransport> AcceptAsync(Socket socket, Stream network, SharedSecret? secret, TimeSpan timeout, CancellationToken cancellationToken) =>
+        AcceptAsync(socket, network, secret, null, timeout, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AcceptAsync(Socket, Stream, SharedSecret?, TimeSpan, CancellationToken)"/>, charging the TLS
+    /// transport's buffers, while they hold bytes, to <paramref name="budget"/> (a server's frame memory).
+    /// </summary>
+    public static async Task<AcceptedTransport> AcceptAsync(Socket socket, Stream network, SharedSecret? secret, FrameMemoryBudget? budget, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(network);
@@ -89,7 +98,8 @@ public static class TransportSecurity
         if (secret is null)
             return new AcceptedTransport(null, await RefuseTlsAsync(socket, network, timeout, cancellationToken));
 
-        var tls = new SslStream(network, leaveInnerStreamOpen: false);
+        var transport = new TlsRecordTransport(network, budget);
+        var tls = new SslStream(transport, leaveInnerStreamOpen: false);
         var certificate = TlsIdentity.ForThisProcess;
         var options = new SslServerAuthenticationOptions
         {
@@ -103,6 +113,7 @@ public static class TransportSecurity
         try
         {
             await HandshakeWithinAsync(token => tls.AuthenticateAsServerAsync(options, token), timeout, cancellationToken);
+            transport.GatherWrites = true;
             if (tls.RemoteCertificate is not { } theirs)
             {
                 await tls.DisposeAsync();

@@ -169,7 +169,7 @@ internal sealed class ClientSession : IDisposable
         try
         {
             // Listed before the welcome goes out: a peer that has its welcome is refreshed by any later update.
-            var accepted = await TransportSecurity.AcceptAsync(_tcp.Client, _tcp.GetStream(), _context.Options.Secret, timeout, deadline.Token);
+            var accepted = await TransportSecurity.AcceptAsync(_tcp.Client, _tcp.GetStream(), _context.Options.Secret, _context.FrameMemoryFor(Remote.Address), timeout, deadline.Token);
             if (accepted.Secured is not { } secured)
             {
                 if (accepted.Refusal is not null)

@@ -28,6 +28,8 @@ internal sealed class SwarmBenchmark(SwarmSettings settings, TextWriter output)
         for (int i = 1; i <= settings.Seeders; i++)
             Say($"seeder{i} serving on {await session.StartSeederAsync($"seeder{i}")}");
 
+        if (settings.SecretVsOpen)
+            return await new SecretVsOpen(settings, session, Say).RunAsync();
         if (settings.SlowSeederMbps > 0)
             await RunSlowSeederAsync(session);
         else if (settings.Leechers > 0)

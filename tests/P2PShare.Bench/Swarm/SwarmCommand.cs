@@ -16,11 +16,12 @@ internal static class SwarmCommand
         var tempRoot = new Option<string>("--temp") { Description = "Folder for the temporary files (deleted afterwards).", DefaultValueFactory = _ => Path.GetTempPath() };
         var programs = new Option<string?>("--programs") { Description = BenchPrograms.OptionHelp };
         var secret = new Option<bool>("--secret") { Description = "Run the tracker and every peer with one random shared secret (TLS 1.3 on every connection), to compare with an open run." };
+        var secretVsOpen = new Option<bool>("--secret-vs-open") { Description = "Each run downloads from an open swarm and from a swarm with a shared secret (TLS), in turn; prints secret ÷ open time and both sides' CPU." };
         var downloaderArgs = new Option<string[]>("--downloader-arg") { Description = "Extra argument for every downloader (repeatable), e.g. a tuning option under test.", AllowMultipleArgumentsPerToken = false };
 
         var command = new Command("swarm", "Download a generated file from N seeding peers (real processes on 127.0.0.1) and compare with a plain loopback TCP copy.")
         {
-            sizeMib, seeders, leechers, slowSeeder, pieceLength, runs, tempRoot, programs, secret, downloaderArgs,
+            sizeMib, seeders, leechers, slowSeeder, pieceLength, runs, tempRoot, programs, secret, secretVsOpen, downloaderArgs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,6 +36,7 @@ internal static class SwarmCommand
                 Runs = Math.Max(1, parse.GetValue(runs)),
                 TempRoot = parse.GetValue(tempRoot)!,
                 DownloaderArgs = parse.GetValue(downloaderArgs) ?? [],
+                SecretVsOpen = parse.GetValue(secretVsOpen),
             };
             if (settings.Seeders < 1 || settings.Leechers < 0 || settings.SizeBytes <= 0)
             {

@@ -30,12 +30,15 @@ internal sealed class SwarmSession : IDisposable
 
     public IReadOnlySet<string> SeederEndpoints => _seederEndpoints;
 
+    // On the command line rather than inherited, so an open and a secret session can run side by side.
+    private string[] SecretArgs => _settings.Secret is { } secret ? ["--secret", secret] : [];
+
     /// <summary>Writes the random file and starts the tracker.</summary>
     public async Task StartTrackerAsync()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Source)!);
         BenchFiles.WriteRandom(Source, _settings.SizeBytes);
-        var tracker = Started(BenchProcess.Start("tracker", _settings.ProgramsFolder, "P2PShare.Tracker", "--port", "0", "--host", "127.0.0.1", "--log-level", "Warning"));
+        var tracker = Started(BenchProcess.Start("tracker", _settings.ProgramsFolder, "P2PShare.Tracker", ["--port", "0", "--host", "127.0.0.1", "--log-level", "Warning", .. SecretArgs]));
         string line = await tracker.WaitForLineAsync("listening on", _settings.Timeout);
         _tracker = line[(line.LastIndexOf(' ') + 1)..];
     }
@@ -63,7 +66,7 @@ internal sealed class SwarmSession : IDisposable
         var args = new List<string>();
         if (throttleMbps > 0)
             args.AddRange(["--serve-mbps", throttleMbps.ToString(CultureInfo.InvariantCulture)]);
-        args.AddRange(["serve", "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", _tracker, "--log-level", "Warning"]);
+        args.AddRange(["serve", "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", _tracker, "--log-level", "Warning", .. SecretArgs]);
         if (_settings.PieceLength is int pieceLength)
             args.AddRange(["--piece-length", pieceLength.ToString(CultureInfo.InvariantCulture)]);
         string program = throttleMbps > 0 ? BenchPrograms.TestPeer : "P2PShare.Peer";
@@ -96,7 +99,7 @@ internal sealed class SwarmSession : IDisposable
         {
             Directory.CreateDirectory(repo);
             return BenchProcess.Start(Path.GetFileName(repo), _settings.ProgramsFolder, "P2PShare.Peer",
-                ["get", FileName, "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", _tracker, "--log-level", "Warning", .. _settings.DownloaderArgs]);
+                ["get", FileName, "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", _tracker, "--log-level", "Warning", .. SecretArgs, .. _settings.DownloaderArgs]);
         }).ToList();
         try
         {

@@ -30,6 +30,12 @@ internal sealed record SwarmSettings
     /// <summary>Where P2PShare.Peer.dll and P2PShare.Tracker.dll are run from: the benchmark's own build, or a <c>dotnet publish</c> output.</summary>
     public string ProgramsFolder { get; init; } = AppContext.BaseDirectory;
 
+    /// <summary>The shared secret every process of the session is given (TLS on every connection); null: an open network.</summary>
+    public string? Secret { get; init; }
+
+    /// <summary>Each run downloads from an open swarm and from one with a secret, in turn, and compares the two.</summary>
+    public bool SecretVsOpen { get; init; }
+
     /// <summary>Longest any one process may take.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 }
