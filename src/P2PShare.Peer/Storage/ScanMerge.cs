@@ -21,7 +21,10 @@ internal static class ScanMerge
             if (next.TryGetValue(manifest.Id, out var first))
                 StorageLog.DuplicateContent(logger, found.Name, first.Name);
             else if (current.TryGetValue(manifest.Id, out var known) && known is SharedFile same && same.Path == found.Path)
+            {
+                same.Trust(found.Stamp); // hashed (or cached) under this stamp to the same id: its pieces go out unhashed again
                 next[manifest.Id] = known;
+            }
             else
                 next[manifest.Id] = new SharedFile(found.Path, manifest, found.Stamp);
         }

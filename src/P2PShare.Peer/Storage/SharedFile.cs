@@ -118,6 +118,16 @@ public sealed class SharedFile : HeldFile
         }
     }
 
+    /// <summary>Trusts <paramref name="stamp"/>: a scan found the file under it with this manifest's id.</summary>
+    internal void Trust(FileStamp stamp)
+    {
+        lock (_gate)
+        {
+            _stamp = stamp;
+            (_doubted, _reverified) = (null, null);
+        }
+    }
+
     /// <inheritdoc />
     public override int ReadPiece(int piece, Span<byte> destination)
     {

@@ -78,6 +78,21 @@ public sealed class RepositoryScanTests : IDisposable
     }
 
     [Fact]
+    public async Task Rescan_of_a_touched_file_with_the_same_bytes_keeps_it_and_trusts_its_new_stamp()
+    {
+        string path = _folder.Write("a.bin", StorageTestFolder.Bytes(3000, 8));
+        using var repository = _folder.Open(PieceLength);
+        var shared = Assert.IsType<SharedFile>(Assert.Single(await repository.ScanAsync(CancellationToken.None)));
+        File.SetLastWriteTimeUtc(path, File.GetLastWriteTimeUtc(path).AddSeconds(5)); // touch: times move, bytes do not
+
+        Assert.Equal(OnDisk.InDoubt, shared.CheckOnDisk(out _));
+        await repository.ScanAsync(CancellationToken.None);
+
+        Assert.Same(shared, Assert.Single(repository.Files)); // readers keep their handle
+        Assert.Equal(OnDisk.AsHashed, shared.CheckOnDisk(out _)); // hashed again by the scan: no per-piece hashing from now on
+    }
+
+    [Fact]
     public async Task Modified_file_of_the_same_size_is_rehashed_and_gets_a_new_id()
     {
         string path = _folder.Write("a.bin", StorageTestFolder.Bytes(3000, 8));
