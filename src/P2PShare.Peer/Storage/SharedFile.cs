@@ -13,10 +13,11 @@ public sealed class SharedFile : HeldFile
     private SafeFileHandle? _handle; // guarded by _gate; opened on first read
     private bool _disposed;          // guarded by _gate
 
-    /// <summary>The complete file at <paramref name="path"/>, as it was when <paramref name="stamp"/> was taken (null: unknown).</summary>
-    internal SharedFile(string path, Manifest manifest, FileStamp? stamp)
+    /// <summary>The complete file <paramref name="name"/> at <paramref name="path"/>, as it was when <paramref name="stamp"/> was taken (null: unknown).</summary>
+    internal SharedFile(string name, string path, Manifest manifest, FileStamp? stamp)
         : base(manifest)
     {
+        Name = name;
         Path = path;
         Stamp = stamp;
     }
@@ -25,7 +26,7 @@ public sealed class SharedFile : HeldFile
     public string Path { get; }
 
     /// <inheritdoc />
-    public override string Name => System.IO.Path.GetFileName(Path);
+    public override string Name { get; }
 
     /// <summary>
     /// The stamp the file had when its manifest was made (null where unknown): a file whose stamp
