@@ -23,7 +23,13 @@ internal sealed class FolderFetch : IAsyncDisposable
         _repo = repo;
     }
 
+    private long _requestTicks, _downloadTicks;
+
     public PeerNode Node => _node;
+
+    /// <summary>Summed over the files fetched since the last call, then reset: time in the request (name and holders looked up), time from there to the file verified and announced.</summary>
+    public (TimeSpan Request, TimeSpan Download) TakePhases() =>
+        (Stopwatch.GetElapsedTime(0, Interlocked.Exchange(ref _requestTicks, 0)), Stopwatch.GetElapsedTime(0, Interlocked.Exchange(ref _downloadTicks, 0)));
 
     public static async Task<FolderFetch> JoinAsync(string repo, string tracker, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -53,8 +59,12 @@ internal sealed class FolderFetch : IAsyncDisposable
             await gate.WaitAsync(cancellationToken);
             try
             {
+                long start = Stopwatch.GetTimestamp();
                 var download = await _node.RequestAsync(name, cancellationToken);
+                long requested = Stopwatch.GetTimestamp();
                 var result = await download.Completion.WaitAsync(cancellationToken);
+                Interlocked.Add(ref _requestTicks, requested - start);
+                Interlocked.Add(ref _downloadTicks, Stopwatch.GetTimestamp() - requested);
                 if (result.Outcome != DownloadOutcome.Completed)
                     throw new InvalidOperationException($"'{name}' did not complete: {result.Outcome} {result.Failure}");
             }

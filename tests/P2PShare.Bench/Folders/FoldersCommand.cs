@@ -48,7 +48,7 @@ internal static class FoldersCommand
     {
         string root = Path.Combine(tempRoot, $"p2pshare-folders-{Environment.ProcessId}");
         string source = Path.Combine(root, "seeder");
-        using var loggers = LoggerFactory.Create(b => b.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.TimestampFormat = "HH:mm:ss.fff "; o.SingleLine = true; }).SetMinimumLevel(Enum.Parse<LogLevel>(Environment.GetEnvironmentVariable("FOLDERS_LOG") ?? "Warning")));
         try
         {
             var all = layout.Files().ToList();
@@ -89,7 +89,7 @@ internal static class FoldersCommand
 
     private sealed record RunFigures(double FirstStart, double SecondStart, double RssBeforeMib, double RssAfterMib, double ListSeconds, double RenderSeconds, double FolderSeconds, double SingleSeconds);
 
-    private static async Task<RunFigures> OneRunAsync(int run, FolderLayout layout, string programs, string root, string source, IReadOnlyList<string> fetchNames, int parallel, ILoggerFactory loggers, CancellationToken cancellationToken)
+    private static async Task<RunFigures> OneRunAsync(int run, FolderLayout layout, string programs, string root, string source, List<string> fetchNames, int parallel, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         using var tracker = await TrackerProcess.StartAsync(programs, TimeSpan.FromSeconds(30));
         string endpoint = tracker.EndPoint.ToString();
@@ -109,12 +109,19 @@ internal static class FoldersCommand
             double renderSeconds = clock.Elapsed.TotalSeconds;
             if (listed.Count != layout.TotalFiles)
                 throw new InvalidOperationException($"the list holds {listed.Count} files, not {layout.TotalFiles}:\n{text[..Math.Min(2000, text.Length)]}");
+            // A few small files first, so neither measurement pays for compiling the download path in this process.
+            await fetch.FetchAsync([.. layout.Files().Skip(1 + layout.FetchFiles).Take(3).Select(f => f.Name)], 1, cancellationToken);
             // Alternate which goes first, so a machine that slows down over a run favours neither.
             double folderSeconds = 0, singleSeconds = 0;
             foreach (bool folderFirst in run % 2 == 1 ? new[] { true, false } : [false, true])
             {
+                fetch.TakePhases();
                 if (folderFirst)
+                {
                     folderSeconds = (await fetch.FetchAsync(fetchNames, parallel, cancellationToken)).TotalSeconds;
+                    var (request, download) = fetch.TakePhases();
+                    Console.WriteLine(Invariant($"run {run}: a folder file took {request.TotalMilliseconds / fetchNames.Count:0.00} ms to request (name and holders looked up) and {download.TotalMilliseconds / fetchNames.Count:0.00} ms from there to verified and announced (summed over files fetched at once)"));
+                }
                 else
                     singleSeconds = (await fetch.FetchAsync([FolderLayout.SingleName], 1, cancellationToken)).TotalSeconds;
             }
