@@ -172,9 +172,9 @@ public sealed class PeerNode : IAsyncDisposable
         return await _tracker.CallAsync(t => t.UpdateAsync(cancellationToken), "update");
     }
 
-    /// <summary>The files in the network as the tracker knows them now.</summary>
-    public Task<IReadOnlyList<NetworkFile>> ListAsync(CancellationToken cancellationToken) =>
-        _tracker.CallAsync(t => t.ListAsync(null, cancellationToken), "list");
+    /// <summary>The files in the network as the tracker knows them now; with <paramref name="prefix"/>, those whose name starts with it (a folder's: <c>photos/</c>).</summary>
+    public Task<IReadOnlyList<NetworkFile>> ListAsync(CancellationToken cancellationToken, string? prefix = null) =>
+        _tracker.CallAsync(t => t.ListAsync(null, prefix, cancellationToken), "list");
 
     /// <summary>
     /// Finds <paramref name="nameOrId"/> in the network (a name, or at least 6 hex digits of an id),

@@ -34,7 +34,7 @@ public sealed partial class CommandLoop
             Does(new("list",
                 "the network's files as a tree of folders: name, size, complete and partial holders, short id, [local] when we have it; a folder gives its total size, its file count and the fewest-most holders of any one of its files, and is opened while the list stays short (`list photos/` shows one). PATTERN is a folder (photos/) or a glob: * within a folder level, ** across levels, ? one character (*.jpg in any folder, photos/*.jpg, photos/**/*.jpg); no wildcard: names containing it; case ignored",
                 ["list", "list photos/", "list *.jpg", "list photos/**/*.jpg"]) { Optional(Pattern) },
-                async (l, p, ct) => l._output.WriteLine(Report.FileList(await l._node.ListAsync(ct), l._node.Repository, p.GetValue<string?>(Pattern), null))),
+                async (l, p, ct) => l._output.WriteLine(await l.ListTextAsync(p.GetValue<string?>(Pattern), ct))),
             Does(new("request",
                 "download a file from every peer that has it at once; <file> is a name (quote it with \" or ' if it has spaces, or not, when the whole rest of the line is its name) or at least 6 hex digits of its id from `list`",
                 ["request big.bin", "request \"holiday photos.zip\"", "request 3f2a9c1e"], "request_and_download", "get", "download")
@@ -70,6 +70,15 @@ public sealed partial class CommandLoop
         var files = await _node.LocateAndJoinAsync(address, LocationText.SayTo(_output.WriteLine), cancellationToken);
         _output.WriteLine($"Joined the tracker at {_node.TrackerEndpoint}; sharing {Report.Plural(_node.Repository.Files.Count, "file")} from {_node.Repository.Root}.");
         _output.WriteLine(Report.FileList(files, _node.Repository, null, Report.ShortListRows));
+    }
+
+    // `list photos/` asks the tracker for that folder alone (one page, not the whole network); a name
+    // that is no folder lists, from the whole network, the files that contain it.
+    private async Task<string> ListTextAsync(string? pattern, CancellationToken cancellationToken)
+    {
+        if (FileListText.FolderOf(pattern) is { } folder && await _node.ListAsync(cancellationToken, folder) is { Count: > 0 } inside)
+            return Report.FileList(inside, _node.Repository, pattern, null);
+        return Report.FileList(await _node.ListAsync(cancellationToken), _node.Repository, pattern, null);
     }
 
     private async Task RequestAsync(CancellationToken cancellationToken)

@@ -62,9 +62,8 @@ internal static class FileListText
     {
         if (pattern is null)
             return ("", files);
-        if (!NamePattern.IsGlob(pattern) && pattern.Trim('/') is { Length: > 0 } folder)
+        if (FolderOf(pattern) is { } top)
         {
-            string top = folder + "/";
             var inside = files.Where(f => f.Name.StartsWith(top, StringComparison.Ordinal)).ToList();
             if (inside.Count > 0)
                 return (top, inside);
@@ -72,6 +71,10 @@ internal static class FileListText
         var matcher = new NamePattern(pattern);
         return ("", files.Where(f => matcher.Matches(f.Name)).ToList());
     }
+
+    /// <summary>The folder a pattern names when it has no wildcard (<c>photos</c> or <c>photos/</c>: <c>photos/</c>); null otherwise.</summary>
+    public static string? FolderOf(string? pattern) =>
+        pattern is not null && !NamePattern.IsGlob(pattern) && pattern.Trim('/') is { Length: > 0 } folder ? folder + "/" : null;
 
     // Folders opened level by level, each while its rows still fit the budget.
     private static HashSet<FolderTree> Opened(FolderTree tree, int budget)
@@ -136,7 +139,7 @@ internal static class FileListText
         if (pattern is null)
             return string.Create(CultureInfo.InvariantCulture, $"Files in the network ({networkCount:N0}{folders}):");
         if (top.Length > 0)
-            return string.Create(CultureInfo.InvariantCulture, $"Files in {TerminalText.Escape(top)} ({tree.FileCount:N0} of {networkCount:N0}{folders}, {Units.Bytes(tree.Size)}):");
+            return string.Create(CultureInfo.InvariantCulture, $"Files in {TerminalText.Escape(top)} ({tree.FileCount:N0}{folders}, {Units.Bytes(tree.Size)}):");
         return string.Create(CultureInfo.InvariantCulture, $"Files in the network matching '{TerminalText.Escape(pattern)}' ({tree.FileCount:N0} of {networkCount:N0}{folders}):");
     }
 
