@@ -64,13 +64,13 @@ internal static class FoldersCommand
             {
                 var figures = await OneRunAsync(run, layout, programs, root, source, fetchNames, parallel, loggers, cancellationToken);
                 results.Add(figures);
-                Console.WriteLine(Invariant($"run {run}: first start {figures.FirstStart:0.00} s, second start {figures.SecondStart:0.00} s; tracker RSS {figures.RssBeforeMib:0.0} -> {figures.RssAfterMib:0.0} MiB; list {figures.ListSeconds:0.000} s + render {figures.RenderSeconds:0.000} s; folder {figures.FolderSeconds:0.00} s ({Mbps(layout.FetchBytes, figures.FolderSeconds):0.0} MB/s), single {figures.SingleSeconds:0.00} s ({Mbps(layout.FetchBytes, figures.SingleSeconds):0.0} MB/s)"));
+                Console.WriteLine(Invariant($"run {run}: first start {figures.FirstStart:0.00} s, second start {figures.SecondStart:0.00} s; tracker RSS {figures.RssBeforeMib:0.0} -> {figures.RssAfterMib:0.0} MiB; list {figures.ListSeconds:0.000} s (of {FolderLayout.FetchFolder}/ alone {figures.FolderListSeconds:0.000} s) + render {figures.RenderSeconds:0.000} s; folder {figures.FolderSeconds:0.00} s ({Mbps(layout.FetchBytes, figures.FolderSeconds):0.0} MB/s), single {figures.SingleSeconds:0.00} s ({Mbps(layout.FetchBytes, figures.SingleSeconds):0.0} MB/s)"));
             }
             double folderS = Median(results.Select(r => r.FolderSeconds)), singleS = Median(results.Select(r => r.SingleSeconds));
             double folderMbps = Median(results.Select(r => Mbps(layout.FetchBytes, r.FolderSeconds))), singleMbps = Median(results.Select(r => Mbps(layout.FetchBytes, r.SingleSeconds)));
             double ratio = Median(results.Select(r => r.SingleSeconds / r.FolderSeconds));
             double overheadMs = Median(results.Select(r => (r.FolderSeconds - r.SingleSeconds) * 1000 / layout.FetchFiles));
-            Console.WriteLine(Invariant($"folders: files={all.Count} folders={layout.Folders} first_start_s={Median(results.Select(r => r.FirstStart)):0.00} second_start_s={Median(results.Select(r => r.SecondStart)):0.00} tracker_rss_before_mib={Median(results.Select(r => r.RssBeforeMib)):0.0} tracker_rss_mib={Median(results.Select(r => r.RssAfterMib)):0.0} registry_heap_mib={registryBytes / 1048576.0:0.0} list_s={Median(results.Select(r => r.ListSeconds)):0.000} render_s={Median(results.Select(r => r.RenderSeconds)):0.000}"));
+            Console.WriteLine(Invariant($"folders: files={all.Count} folders={layout.Folders} first_start_s={Median(results.Select(r => r.FirstStart)):0.00} second_start_s={Median(results.Select(r => r.SecondStart)):0.00} tracker_rss_before_mib={Median(results.Select(r => r.RssBeforeMib)):0.0} tracker_rss_mib={Median(results.Select(r => r.RssAfterMib)):0.0} registry_heap_mib={registryBytes / 1048576.0:0.0} list_s={Median(results.Select(r => r.ListSeconds)):0.000} folder_list_s={Median(results.Select(r => r.FolderListSeconds)):0.000} render_s={Median(results.Select(r => r.RenderSeconds)):0.000}"));
             Console.WriteLine(Invariant($"folders: fetch_files={layout.FetchFiles} file_kib={layout.FetchFileBytes / 1024} folder_s={folderS:0.00} single_s={singleS:0.00} folder_mbps={folderMbps:0.0} single_mbps={singleMbps:0.0} ratio={ratio:0.00} per_file_overhead_ms={overheadMs:0.00}"));
             return 0;
         }
@@ -87,7 +87,7 @@ internal static class FoldersCommand
         }
     }
 
-    private sealed record RunFigures(double FirstStart, double SecondStart, double RssBeforeMib, double RssAfterMib, double ListSeconds, double RenderSeconds, double FolderSeconds, double SingleSeconds);
+    private sealed record RunFigures(double FirstStart, double SecondStart, double RssBeforeMib, double RssAfterMib, double ListSeconds, double FolderListSeconds, double RenderSeconds, double FolderSeconds, double SingleSeconds);
 
     private static async Task<RunFigures> OneRunAsync(int run, FolderLayout layout, string programs, string root, string source, List<string> fetchNames, int parallel, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -104,6 +104,11 @@ internal static class FoldersCommand
             var clock = Stopwatch.StartNew();
             var listed = await fetch.Node.ListAsync(cancellationToken);
             double listSeconds = clock.Elapsed.TotalSeconds;
+            clock.Restart();
+            var folderListed = await fetch.Node.ListAsync(cancellationToken, FolderLayout.FetchFolder + "/");
+            double folderListSeconds = clock.Elapsed.TotalSeconds;
+            if (!layout.Flat && folderListed.Count != layout.FetchFiles)
+                throw new InvalidOperationException($"the list of {FolderLayout.FetchFolder}/ holds {folderListed.Count} files, not {layout.FetchFiles}");
             clock.Restart();
             string text = Report.FileList(listed, fetch.Node.Repository, null, null);
             double renderSeconds = clock.Elapsed.TotalSeconds;
@@ -126,7 +131,7 @@ internal static class FoldersCommand
                     singleSeconds = (await fetch.FetchAsync([FolderLayout.SingleName], 1, cancellationToken)).TotalSeconds;
             }
             fetch.Verify([.. fetchNames, FolderLayout.SingleName], source);
-            return new RunFigures(first, second, rssBefore, rssAfter, listSeconds, renderSeconds, folderSeconds, singleSeconds);
+            return new RunFigures(first, second, rssBefore, rssAfter, listSeconds, folderListSeconds, renderSeconds, folderSeconds, singleSeconds);
         }
     }
 
