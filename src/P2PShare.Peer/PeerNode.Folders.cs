@@ -81,12 +81,15 @@ public sealed partial class PeerNode
         return await Task.WhenAll(Downloads.Select(d => d.Completion)).WaitAsync(cancellationToken);
     }
 
-    // One name under the folder: its entries, or why it cannot be fetched (two ids with that name).
-    private static (string Name, IReadOnlyList<NetworkFile> Shapes, PeerFailure? Failure) Resolve(IGrouping<string, NetworkFile> named)
+    // One name under the folder: its entries, or why it cannot be fetched (two ids with that name). Our
+    // own copy of a name is no rival to another peer's: an id complete here is passed over while another remains.
+    private (string Name, IReadOnlyList<NetworkFile> Shapes, PeerFailure? Failure) Resolve(IGrouping<string, NetworkFile> named)
     {
+        var entries = named.ToList();
+        var elsewhere = entries.Where(f => !(Repository.TryGet(f.Id, out var held) && held is { IsComplete: true })).ToList();
         try
         {
-            return (named.Key, FileLookup.Resolve(named.Key, named.ToList()), null);
+            return (named.Key, FileLookup.Resolve(named.Key, elsewhere.Count > 0 ? elsewhere : entries.Take(1).ToList()), null);
         }
         catch (PeerCommandException e)
         {
