@@ -43,13 +43,16 @@ public static class Report
     {
         ArgumentNullException.ThrowIfNull(p);
         string name = TerminalText.Escape(p.Name);
-        if (p.TotalPieces == 0 && p.Length > 0)
+        if (p.TotalPieces == 0 && p.Length > 0 && p.Files is null)
             return $"{name}: connecting to its holders and fetching the manifest";
         string from = !withPeers || p.PiecesByPeer.Count == 0
             ? ""
             : "; pieces from " + string.Join(", ", p.PiecesByPeer.OrderBy(kv => kv.Key.ToString(), StringComparer.Ordinal).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} ({kv.Value})")));
         from += Dropped(p.DroppedPeers);
-        string head = string.Create(CultureInfo.InvariantCulture, $"{name} [{Bar(p.Percent, 20)}] {p.Percent,5:0.0}%  {p.VerifiedPieces}/{p.TotalPieces} pieces  ");
+        string head = string.Create(CultureInfo.InvariantCulture, $"{name} [{Bar(p.Percent, 20)}] {p.Percent,5:0.0}%  ")
+            + (p.Files is { } files
+                ? $"{files.Done}/{Plural(files.Total, "file")}  {Units.Bytes(files.VerifiedBytes)} of {Units.Bytes(p.Length)}  "
+                : string.Create(CultureInfo.InvariantCulture, $"{p.VerifiedPieces}/{p.TotalPieces} pieces  "));
         if (rate?.StalledFor is { } quiet)
         {
             int missing = p.TotalPieces - p.VerifiedPieces;

@@ -132,6 +132,7 @@ public sealed partial class Repository : IDisposable
     {
         ArgumentNullException.ThrowIfNull(manifest);
         string checkedName = RepositoryPath.RequireSaveName(name);
+        RepositoryPath.Combine(Root, checkedName); // its full path lies under Root: checked before a byte is fetched
         if (!RepositoryPath.FoldersAreReal(Root, checkedName, out var folderProblem))
             throw new StorageException($"cannot save a file as '{name}': {folderProblem}"); // checked again when it is placed
         lock (_openGate)
