@@ -29,7 +29,7 @@ public sealed partial class PeerNode
 
     /// <summary>
     /// Starts fetching every file the tracker lists under <paramref name="folder"/> (ending in '/';
-    /// the whole list is read, page by page), <see cref="FolderDownload.FilesAtOnce"/> at a time.
+    /// the tracker is asked for that folder's files alone, page by page), <see cref="FolderDownload.FilesAtOnce"/> at a time.
     /// Throws <see cref="PeerCommandException"/> when no file is listed under it.
     /// </summary>
     public async Task<FolderDownload> RequestFolderAsync(string folder, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ public sealed partial class PeerNode
         ArgumentNullException.ThrowIfNull(folder);
         if (!IsFolder(folder) || FileNameRules.Check(folder[..^1]) is not null)
             throw new PeerCommandException(new FileNotFound(folder, IdTooShort: false));
-        var listed = (await ListAsync(cancellationToken)).Where(f => f.Name.StartsWith(folder, StringComparison.Ordinal)).ToList();
+        var listed = (await ListAsync(cancellationToken, folder)).Where(f => f.Name.StartsWith(folder, StringComparison.Ordinal)).ToList();
         if (listed.Count == 0)
             throw new PeerCommandException(new EmptyFolder(folder));
         var files = listed.GroupBy(f => f.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Resolve).ToList();
