@@ -76,6 +76,17 @@ internal sealed class FolderFetch : IAsyncDisposable
         return clock.Elapsed;
     }
 
+    /// <summary>Fetches <paramref name="folder"/> (ending in '/') with one folder request, as <c>request FOLDER/</c> does; the time until its last file is verified.</summary>
+    public async Task<TimeSpan> FetchFolderAsync(string folder, int files, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var download = await _node.RequestFolderAsync(folder, cancellationToken);
+        var result = await download.Completion.WaitAsync(cancellationToken);
+        if (result.Fetched != files)
+            throw new InvalidOperationException($"'{folder}': {result.Fetched} of {files} files fetched; {result.Failed.Count()} failed");
+        return clock.Elapsed;
+    }
+
     /// <summary>Throws unless every fetched file holds the source's bytes.</summary>
     public void Verify(IEnumerable<string> names, string sourceRoot)
     {
