@@ -16,7 +16,7 @@ namespace P2PShare.Peer;
 /// Everything the command loop, <c>serve</c> and <c>get</c> do goes through here, so a test can run
 /// a whole peer in-process.
 /// </summary>
-public sealed class PeerNode : IAsyncDisposable
+public sealed partial class PeerNode : IAsyncDisposable
 {
     private readonly PeerOptions _options;
     private readonly PeerParts _parts;
@@ -169,9 +169,9 @@ public sealed class PeerNode : IAsyncDisposable
         return await _tracker.CallAsync(t => t.UpdateAsync(cancellationToken), "update");
     }
 
-    /// <summary>The files in the network as the tracker knows them now.</summary>
-    public Task<IReadOnlyList<NetworkFile>> ListAsync(CancellationToken cancellationToken) =>
-        _tracker.CallAsync(t => t.ListAsync(null, cancellationToken), "list");
+    /// <summary>The files in the network as the tracker knows them now; with <paramref name="prefix"/>, those whose name starts with it (a folder's: <c>photos/</c>).</summary>
+    public Task<IReadOnlyList<NetworkFile>> ListAsync(CancellationToken cancellationToken, string? prefix = null) =>
+        _tracker.CallAsync(t => t.ListAsync(null, prefix, cancellationToken), "list");
 
     /// <summary>
     /// Finds <paramref name="nameOrId"/> in the network (a name, or at least 6 hex digits of an id),
@@ -184,7 +184,12 @@ public sealed class PeerNode : IAsyncDisposable
         var files = await _tracker.CallAsync(t => t.ListAsync(nameOrId, cancellationToken), "list");
         if (files.Count == 0 && FileLookup.LooksLikeId(nameOrId))
             files = await ListAsync(cancellationToken);
-        var shapes = FileLookup.Resolve(nameOrId, files);
+        return await StartAsync(FileLookup.Resolve(nameOrId, files), inFolder: false, cancellationToken);
+    }
+
+    // Starts the download of the file `shapes` describe (FileLookup's order); one of a folder's is not reported on its own.
+    private async Task<ActiveDownload> StartAsync(IReadOnlyList<NetworkFile> shapes, bool inFolder, CancellationToken cancellationToken)
+    {
         var target = shapes[0];
         if (_downloads.Has(target.Id))
             throw new PeerCommandException(new AlreadyDownloading(target.Name, target.Id));
@@ -203,7 +208,7 @@ public sealed class PeerNode : IAsyncDisposable
         var shape = HolderLookup.Shape(target);
         if (!(Repository.TryGet(target.Id, out local) && local is { IsComplete: true }))
         {
-            var holders = await _tracker.CallAsync(t => _holders.FindAsync(t, shapes, cancellationToken), "who-has")
+            var holders = await _tracker.CallAsync(t => _holders.FindAsync(t, [.. shapes], cancellationToken), "who-has")
                 ?? throw new PeerCommandException(new NoHolder(target.Name, target.Id, AnyMore: true));
             if (holders.Peers.Count == 0)
                 throw new PeerCommandException(new NoHolder(target.Name, target.Id, AnyMore: false));
@@ -218,10 +223,10 @@ public sealed class PeerNode : IAsyncDisposable
         session.PeerLost += (peer, reason) => Tell(new HolderLost(session.Name, peer, reason));
         var stop = new CancellationTokenSource();
         // Listed before its run can end, or a stale entry with a disposed stop source stays.
-        return _downloads.Add(() => new ActiveDownload(session, stop, RunDownloadAsync(session, stop), alreadyHere: peers.Count == 0));
+        return _downloads.Add(() => new ActiveDownload(session, stop, RunDownloadAsync(session, stop, inFolder), alreadyHere: peers.Count == 0));
     }
 
-    private async Task<DownloadResult> RunDownloadAsync(DownloadSession session, CancellationTokenSource stop)
+    private async Task<DownloadResult> RunDownloadAsync(DownloadSession session, CancellationTokenSource stop, bool inFolder)
     {
         await Task.Yield();
         DownloadResult result;
@@ -240,7 +245,8 @@ public sealed class PeerNode : IAsyncDisposable
         if (result.Outcome != DownloadOutcome.Completed)
             _repository?.ReleaseIfEmpty(session.Id);
         await _tracker.AnnounceQuietlyAsync();
-        DownloadFinished?.Invoke(result);
+        if (!inFolder) // a folder's files are reported together, by FolderFinished
+            DownloadFinished?.Invoke(result);
         return result;
     }
 
@@ -262,19 +268,6 @@ public sealed class PeerNode : IAsyncDisposable
             PeerLog.NoticeLost(_logger, e.Message);
         }
     }
-
-    /// <summary>Stops every download under way and closes its connections; verified pieces are kept.</summary>
-    public async Task<IReadOnlyList<DownloadResult>> StopDownloadsAsync()
-    {
-        var running = Downloads;
-        foreach (var download in running)
-            await download.StopAsync();
-        return await Task.WhenAll(running.Select(d => d.Completion));
-    }
-
-    /// <summary>Waits until every download under way has ended.</summary>
-    public async Task<IReadOnlyList<DownloadResult>> WaitForDownloadsAsync(CancellationToken cancellationToken) =>
-        await Task.WhenAll(Downloads.Select(d => d.Completion)).WaitAsync(cancellationToken);
 
     private List<FileEntry> CurrentFiles() =>
         _repository is null ? [] : _repository.Files

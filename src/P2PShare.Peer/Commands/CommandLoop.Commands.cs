@@ -32,12 +32,12 @@ public sealed partial class CommandLoop
             Does(new("update", "rescan our folder, have every peer re-report, and list the network's files", ["update"]),
                 async (l, _, ct) => l._output.WriteLine(Report.FileList(await l._node.UpdateAsync(ct), l._node.Repository, null, Report.ShortListRows))),
             Does(new("list",
-                "every file in the network, or those matching PATTERN (a glob like *.jpg; no wildcard: names containing it): name, size, complete and partial holders, short id, and [local] when we have it",
-                ["list", "list *.jpg"]) { Optional(Pattern) },
-                async (l, p, ct) => l._output.WriteLine(Report.FileList(await l._node.ListAsync(ct), l._node.Repository, p.GetValue<string?>(Pattern), null))),
+                "the network's files as a tree of folders: name, size, complete and partial holders, short id, [local] when we have it; a folder gives its total size, its file count and the fewest-most holders of any one of its files, and is opened while the list stays short (`list photos/` shows one). PATTERN is a folder (photos/) or a glob: * within a folder level, ** across levels, ? one character (*.jpg in any folder, photos/*.jpg, photos/**/*.jpg); no wildcard: names containing it; case ignored",
+                ["list", "list photos/", "list *.jpg", "list photos/**/*.jpg"]) { Optional(Pattern) },
+                async (l, p, ct) => l._output.WriteLine(await l.ListTextAsync(p.GetValue<string?>(Pattern), ct))),
             Does(new("request",
-                "download a file from every peer that has it at once; <file> is a name (quote it with \" or ' if it has spaces, or not, when the whole rest of the line is its name) or at least 6 hex digits of its id from `list`",
-                ["request big.bin", "request \"holiday photos.zip\"", "request 3f2a9c1e"], "request_and_download", "get", "download")
+                "download a file from every peer that has it at once; <file> is a name (quote it with \" or ' if it has spaces, or not, when the whole rest of the line is its name), at least 6 hex digits of its id from `list`, or a folder ending in / (every file under it, a few at a time, with one progress line and a summary)",
+                ["request big.bin", "request \"holiday photos.zip\"", "request 3f2a9c1e", "request photos/2025/"], "request_and_download", "get", "download")
             {
                 Missing = "request needs a file name or id, e.g. request big.bin, or request \"my file.txt\" for a name with spaces",
                 Arguments = { new Argument<string[]>(File) { Arity = ArgumentArity.OneOrMore } },
@@ -72,9 +72,25 @@ public sealed partial class CommandLoop
         _output.WriteLine(Report.FileList(files, _node.Repository, null, Report.ShortListRows));
     }
 
+    // `list photos/` asks the tracker for that folder alone (one page, not the whole network); a name
+    // that is no folder lists, from the whole network, the files that contain it.
+    private async Task<string> ListTextAsync(string? pattern, CancellationToken cancellationToken)
+    {
+        if (FileListText.FolderOf(pattern) is { } folder && await _node.ListAsync(cancellationToken, folder) is { Count: > 0 } inside)
+            return Report.FileList(inside, _node.Repository, pattern, null);
+        return Report.FileList(await _node.ListAsync(cancellationToken), _node.Repository, pattern, null);
+    }
+
     private async Task RequestAsync(CancellationToken cancellationToken)
     {
-        var download = await _node.RequestAsync(RequestedName(), cancellationToken);
+        string asked = RequestedName();
+        if (PeerNode.IsFolder(asked))
+        {
+            var folder = await _node.RequestFolderAsync(asked, cancellationToken);
+            _output.WriteLine(FolderText.Starting(folder, null) + " `status` shows progress; `wait` waits for it.");
+            return;
+        }
+        var download = await _node.RequestAsync(asked, cancellationToken);
         if (!download.AlreadyHere) // else the result says "Already have"
             _output.WriteLine($"Downloading '{download.Session.Name}' ({Units.Bytes(download.Session.Length)}). `status` shows progress; `wait` waits for it.");
         _ = ResumeNotice.WatchAsync(download, _output.WriteLine);
@@ -95,15 +111,15 @@ public sealed partial class CommandLoop
     private Task Status()
     {
         var downloads = _node.Downloads;
-        _output.WriteLine(downloads.Count == 0
+        _output.WriteLine(downloads.Count == 0 && _node.Folders.Count == 0
             ? "No downloads under way."
-            : string.Join(Environment.NewLine, downloads.Select(d => d.Session.GetProgress()).Select(p => Report.Progress(p, true, Rates.Observe(p)))));
+            : string.Join(Environment.NewLine, _node.Progress().Select(p => Report.Progress(p, true, Rates.Observe(p)))));
         return Task.CompletedTask;
     }
 
     private async Task WaitAsync(CancellationToken cancellationToken)
     {
-        int waitingFor = _node.Downloads.Count;
+        int waitingFor = _node.Progress().Count;
         if (waitingFor > 0)
             _output.WriteLine($"Waiting for {Report.Plural(waitingFor, "download")} under way (Ctrl+C stops waiting; the downloads go on).");
         await _node.WaitForDownloadsAsync(cancellationToken);

@@ -47,6 +47,12 @@ public sealed partial class CommandLoop
                 Interlocked.Increment(ref _failed);
             _output.WriteLine(Report.Result(result));
         };
+        _node.FolderFinished += result =>
+        {
+            if (result.Outcome == DownloadOutcome.Failed)
+                Interlocked.Increment(ref _failed);
+            _output.WriteLine(FolderText.Summary(result, "`request` the folder again to continue"));
+        };
         _node.Notice += NoticeText.SayTo(_output.WriteLine);
     }
 

@@ -34,6 +34,37 @@ public static class DisplayWidth
         return width >= columns ? text : new string(' ', columns - width) + text;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> cut to at most <paramref name="columns"/> columns by taking out its
+    /// middle for one <c>…</c>, so both its start and its end (a file's extension) stay readable; the
+    /// same string when it fits. Never splits a character from its combining marks.
+    /// </summary>
+    public static string TruncateMiddle(string text, int columns)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(columns, 1);
+        if (Of(text) <= columns)
+            return text;
+        var elements = new List<(string Text, int Width)>();
+        var walk = StringInfo.GetTextElementEnumerator(text);
+        while (walk.MoveNext())
+            elements.Add((walk.GetTextElement(), Of(walk.GetTextElement())));
+        int room = columns - 1, tailRoom = room / 2, headRoom = room - tailRoom;
+        int head = 0, headWidth = 0;
+        while (head < elements.Count && headWidth + elements[head].Width <= headRoom)
+            headWidth += elements[head++].Width;
+        int tail = elements.Count, tailWidth = 0;
+        // A wide character the head had no room for leaves its column to the tail.
+        while (tail > head && tailWidth + elements[tail - 1].Width <= room - headWidth)
+            tailWidth += elements[--tail].Width;
+        var cut = new StringBuilder(text.Length);
+        foreach (var e in elements.Take(head))
+            cut.Append(e.Text);
+        cut.Append('…');
+        foreach (var e in elements.Skip(tail))
+            cut.Append(e.Text);
+        return cut.ToString();
+    }
+
     private static int Of(Rune rune)
     {
         var category = Rune.GetUnicodeCategory(rune);

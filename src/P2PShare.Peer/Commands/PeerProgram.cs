@@ -55,6 +55,9 @@ public static class PeerProgram
     /// <summary>Downloads <paramref name="file"/> and prints a summary; 0 once it is complete and verified (<paramref name="parts"/>: as for <see cref="InteractiveAsync"/>).</summary>
     public static Task<int> GetAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, string file, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(file);
+        if (PeerNode.IsFolder(file))
+            return GetFolderAsync(options, parts, logLevel, file, cancellationToken);
         bool live = TerminalOut;
         return WithNodeAsync(options, parts, logLevel, live, interactive: false, async (node, output, _, stopping) =>
         {
@@ -88,6 +91,45 @@ public static class PeerProgram
             }
             await resume;
             output.WriteLine(Report.Result(result, ToContinue));
+            return result.Outcome switch
+            {
+                DownloadOutcome.Completed => 0,
+                DownloadOutcome.Stopped => InterruptedExitCode,
+                _ => 1,
+            };
+        }, cancellationToken);
+    }
+
+    // `get photos/`: every file under the folder, one progress line, a summary; 0 only when every file is complete and verified.
+    private static Task<int> GetFolderAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, string folder, CancellationToken cancellationToken)
+    {
+        bool live = TerminalOut;
+        return WithNodeAsync(options, parts, logLevel, live, interactive: false, async (node, output, _, stopping) =>
+        {
+            FolderDownload download;
+            try
+            {
+                await node.LocateAndJoinAsync(null, LocationText.SayTo(output.WriteLine), stopping, listFiles: false);
+                download = await node.RequestFolderAsync(folder, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                output.WriteLine($"Stopped before '{folder}' began downloading; nothing was written.");
+                return InterruptedExitCode;
+            }
+            output.WriteLine(FolderText.Starting(download, node.Repository.Root));
+            FolderResult result;
+            try
+            {
+                result = await WithProgressAsync(node, output, new ProgressRates(), TimeSpan.FromMilliseconds(live ? 250 : 500),
+                    () => download.Completion.WaitAsync(stopping), stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                await download.StopAsync(); // every verified piece stays on disk: the same command resumes
+                result = await download.Completion;
+            }
+            output.WriteLine(FolderText.Summary(result, "run the same command again to resume"));
             return result.Outcome switch
             {
                 DownloadOutcome.Completed => 0,
@@ -169,7 +211,7 @@ public static class PeerProgram
     private static async Task<T> WithProgressAsync<T>(PeerNode node, UserOutput output, ProgressRates rates, TimeSpan interval, Func<Task<T>> work, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var ticker = new ProgressTicker(() => node.Downloads.Select(d => d.Session.GetProgress()).ToList(), output, rates).RunAsync(interval, stop.Token);
+        var ticker = new ProgressTicker(node.Progress, output, rates).RunAsync(interval, stop.Token);
         try
         {
             return await work();

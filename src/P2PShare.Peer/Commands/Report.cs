@@ -15,64 +15,19 @@ public static class Report
 
     /// <summary>
     /// The network's files as a table: name, size, complete and partial holders, short id, and
-    /// whether we have it. Files that share a name are marked, so the user requests one by its id.
+    /// whether we have it; folders with their totals. Files that share a name are marked, so the user requests one by its id.
     /// </summary>
     public static string FileList(IReadOnlyList<NetworkFile> files, Repository? local) => FileList(files, local, null, null);
 
     /// <summary>
-    /// The table of <see cref="FileList(IReadOnlyList{NetworkFile}, Repository?)"/>, of the files whose
-    /// name matches <paramref name="pattern"/> (a glob such as <c>*.jpg</c>; no wildcard: names
-    /// containing it; case ignored), cut to <paramref name="maxRows"/> rows with a line saying how many more.
+    /// The table of <see cref="FileList(IReadOnlyList{NetworkFile}, Repository?)"/> as a tree of
+    /// folders, of the files <paramref name="pattern"/> selects (a folder such as <c>photos/</c>, a glob
+    /// such as <c>photos/*.jpg</c>, see <see cref="NamePattern"/>; no wildcard: names containing it),
+    /// cut to <paramref name="maxRows"/> rows with a line saying how many more. Folders are opened while
+    /// the rows fit (<paramref name="maxRows"/>, else <see cref="FileListText.TreeRows"/>); the rest show totals.
     /// </summary>
-    public static string FileList(IReadOnlyList<NetworkFile> files, Repository? local, string? pattern, int? maxRows)
-    {
-        ArgumentNullException.ThrowIfNull(files);
-        if (files.Count == 0)
-            return "No files in the network yet.";
-        // A name is shared when it names different ids; one id listed in several sizes is one file some holder lies about.
-        var duplicateNames = files.GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Select(f => f.Id).Distinct().Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
-        var contested = files.GroupBy(f => f.Id).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
-        var matching = pattern is null ? files : files.Where(f => NamePattern.Matches(pattern, f.Name)).ToList();
-        if (matching.Count == 0)
-            return $"None of the {Plural(files.Count, "file")} in the network matches '{pattern}'.";
-        var rows = matching.OrderBy(f => f.Name, StringComparer.Ordinal).ThenBy(f => f.Id.ToString(), StringComparer.Ordinal)
-            .Take(maxRows ?? int.MaxValue)
-            .Select(f => (Name: TerminalText.Escape(f.Name), Size: Units.Bytes(f.Length), Holders: Holders(f), Id: f.Id.ShortText,
-                Note: Note(f, local, duplicateNames.Contains(f.Name), contested.Contains(f.Id))))
-            .ToList();
-        // Padded by columns on screen, not characters: a CJK name takes two columns a character.
-        int nameWidth = Math.Min(40, Math.Max(4, rows.Max(r => DisplayWidth.Of(r.Name))));
-        int holdersWidth = Math.Max(7, rows.Max(r => r.Holders.Length));
-        var text = new StringBuilder();
-        text.Append(pattern is null
-            ? string.Create(CultureInfo.InvariantCulture, $"Files in the network ({files.Count:N0}):")
-            : string.Create(CultureInfo.InvariantCulture, $"Files in the network matching '{pattern}' ({matching.Count:N0} of {files.Count:N0}):"));
-        text.AppendLine().Append(CultureInfo.InvariantCulture, $"  {"name".PadRight(nameWidth)}  {"size",10}  {"holders".PadRight(holdersWidth)}  id");
-        foreach (var r in rows)
-            text.AppendLine().Append(string.Create(CultureInfo.InvariantCulture, $"  {DisplayWidth.PadRight(r.Name, nameWidth)}  {r.Size,10}  {r.Holders.PadRight(holdersWidth)}  {r.Id}{r.Note}"));
-        if (matching.Count > rows.Count)
-            text.AppendLine().Append(CultureInfo.InvariantCulture, $"  ... and {matching.Count - rows.Count:N0} more: `list PATTERN` filters (e.g. `list *.jpg`), `list` shows them all.");
-        return text.ToString();
-    }
-
-    private static string Holders(NetworkFile f) => (f.CompleteHolders, f.PartialHolders) switch
-    {
-        (var c, 0) => string.Create(CultureInfo.InvariantCulture, $"{c} complete"),
-        (0, var p) => string.Create(CultureInfo.InvariantCulture, $"{p} partial"),
-        (var c, var p) => string.Create(CultureInfo.InvariantCulture, $"{c} complete, {p} partial"),
-    };
-
-    private static string Note(NetworkFile f, Repository? local, bool sharedName, bool contested)
-    {
-        var notes = new List<string>(2);
-        if (local is not null && local.TryGet(f.Id, out var held) && held is not null)
-            notes.Add(held.IsComplete ? "local" : string.Create(CultureInfo.InvariantCulture, $"local, {held.VerifiedCount}/{held.Manifest.PieceCount} pieces"));
-        if (sharedName)
-            notes.Add("same name as another file: request it by id");
-        if (contested)
-            notes.Add("holders disagree on its size: a download keeps the one its checked manifest gives");
-        return notes.Count == 0 ? "" : "  [" + string.Join("; ", notes) + "]";
-    }
+    public static string FileList(IReadOnlyList<NetworkFile> files, Repository? local, string? pattern, int? maxRows) =>
+        FileListText.Render(files, local, pattern, maxRows);
 
     /// <summary>A one-line progress report: bar, percent, pieces, rate, peers, ETA, pieces from each peer.</summary>
     public static string Progress(DownloadProgress p) => Progress(p, withPeers: true);
@@ -88,13 +43,16 @@ public static class Report
     {
         ArgumentNullException.ThrowIfNull(p);
         string name = TerminalText.Escape(p.Name);
-        if (p.TotalPieces == 0 && p.Length > 0)
+        if (p.TotalPieces == 0 && p.Length > 0 && p.Files is null)
             return $"{name}: connecting to its holders and fetching the manifest";
         string from = !withPeers || p.PiecesByPeer.Count == 0
             ? ""
             : "; pieces from " + string.Join(", ", p.PiecesByPeer.OrderBy(kv => kv.Key.ToString(), StringComparer.Ordinal).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} ({kv.Value})")));
         from += Dropped(p.DroppedPeers);
-        string head = string.Create(CultureInfo.InvariantCulture, $"{name} [{Bar(p.Percent, 20)}] {p.Percent,5:0.0}%  {p.VerifiedPieces}/{p.TotalPieces} pieces  ");
+        string head = string.Create(CultureInfo.InvariantCulture, $"{name} [{Bar(p.Percent, 20)}] {p.Percent,5:0.0}%  ")
+            + (p.Files is { } files
+                ? $"{files.Done}/{Plural(files.Total, "file")}  {Units.Bytes(files.VerifiedBytes)} of {Units.Bytes(p.Length)}  "
+                : string.Create(CultureInfo.InvariantCulture, $"{p.VerifiedPieces}/{p.TotalPieces} pieces  "));
         if (rate?.StalledFor is { } quiet)
         {
             int missing = p.TotalPieces - p.VerifiedPieces;

@@ -193,11 +193,19 @@ public sealed class TrackerClient : IAsyncDisposable
     /// Every file in the network, or only those named <paramref name="name"/>: every page of the
     /// tracker's list (at most <see cref="MaxListedFiles"/> files).
     /// </summary>
-    public async Task<IReadOnlyList<NetworkFile>> ListAsync(string? name, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<NetworkFile>> ListAsync(string? name, CancellationToken cancellationToken) => ListAsync(name, null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ListAsync(string?, CancellationToken)"/> of the files whose name starts with
+    /// <paramref name="prefix"/> (a folder: <c>photos/</c>): the tracker filters, and the list is
+    /// filtered again here, because a tracker that does not know <c>prefix</c> sends everything.
+    /// </summary>
+    public async Task<IReadOnlyList<NetworkFile>> ListAsync(string? name, string? prefix, CancellationToken cancellationToken)
     {
-        var (first, raw) = await _channel.RequestAsync<FileList>(new ListFiles(name), _options.RequestTimeout, cancellationToken);
+        var (first, raw) = await _channel.RequestAsync<FileList>(new ListFiles(name) { Prefix = prefix }, _options.RequestTimeout, cancellationToken);
         raw.Dispose();
-        return await RestAsync(first, name, cancellationToken);
+        var files = await RestAsync(first, name, prefix, cancellationToken);
+        return string.IsNullOrEmpty(prefix) ? files : [.. files.Where(f => f.Name.StartsWith(prefix, StringComparison.Ordinal))];
     }
 
     /// <summary>Has every peer re-report, then returns the fresh network-wide list (every page of it).</summary>
@@ -206,18 +214,18 @@ public sealed class TrackerClient : IAsyncDisposable
         await AnnounceAsync(cancellationToken);
         var (first, raw) = await _channel.RequestAsync<FileList>(new UpdateRequest(), _options.UpdateTimeout, cancellationToken);
         raw.Dispose();
-        return await RestAsync(first, null, cancellationToken);
+        return await RestAsync(first, null, null, cancellationToken);
     }
 
     // The pages after `page`, asked for with its cursor until the last (a tracker that does not page sends one).
-    private async Task<IReadOnlyList<NetworkFile>> RestAsync(FileList page, string? name, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<NetworkFile>> RestAsync(FileList page, string? name, string? prefix, CancellationToken cancellationToken)
     {
         if (page.Next is null)
             return page.Files;
         var files = new List<NetworkFile>(page.Files);
         while (page.Next is { } next && files.Count < MaxListedFiles)
         {
-            var (reply, raw) = await _channel.RequestAsync<FileList>(new ListFiles(name, next), _options.RequestTimeout, cancellationToken);
+            var (reply, raw) = await _channel.RequestAsync<FileList>(new ListFiles(name, next) { Prefix = prefix }, _options.RequestTimeout, cancellationToken);
             raw.Dispose();
             if (reply.Next == next)
                 throw new ProtocolException($"the tracker answered the list after '{next}' with the same cursor again");

@@ -6,31 +6,36 @@ namespace P2PShare.Peer.Storage;
 /// <summary>
 /// Puts a finished download under its final name without ever overwriting a different file:
 /// a name taken by other content (or a folder) gets a number, "name (2)" or "base (2).ext"; a name
-/// already holding the same content keeps it, and the download's copy is dropped.
+/// already holding the same content keeps it, and the download's copy is dropped. A nested name
+/// (<c>photos/2025/beach.jpg</c>) gets its folders created, never through a symbolic link
+/// (<see cref="RepositoryPath"/>); only its last segment is numbered.
 /// </summary>
 internal static class FinalPlacement
 {
     private const int MaxNumberedNames = 10_000;
 
-    /// <summary>Moves <paramref name="partPath"/> into <paramref name="root"/> and returns the final path.</summary>
-    public static string Place(string root, string name, string partPath, Manifest manifest, ILogger logger)
+    /// <summary>Moves <paramref name="partPath"/> into <paramref name="root"/> and returns the final name and path.</summary>
+    public static (string Name, string Path) Place(string root, string name, string partPath, Manifest manifest, ILogger logger)
     {
+        RepositoryPath.PrepareFolders(root, name);
         for (int n = 1; n <= MaxNumberedNames; n++)
         {
             string candidateName = n == 1 ? name : NumberedName(name, n);
             if (FileNameRules.Check(candidateName) is not null)
                 break;
-            string candidate = Path.Combine(root, candidateName);
-            if (Directory.Exists(candidate))
-                continue;
+            string candidate = RepositoryPath.Combine(root, candidateName);
+            if (Directory.Exists(candidate) || new FileInfo(candidate).LinkTarget is not null)
+                continue; // a link is never ours to keep or to replace
             if (File.Exists(candidate))
             {
                 if (!FileHasher.Matches(candidate, manifest))
                     continue;
                 StorageLog.AlreadyPresent(logger, name, candidate);
                 File.Delete(partPath);
-                return candidate;
+                return (candidateName, candidate);
             }
+            if (!RepositoryPath.FoldersAreReal(root, candidateName, out var problem))
+                throw new StorageException($"cannot save '{name}' in {root}: {problem}"); // swapped since the folders were made
             try
             {
                 File.Move(partPath, candidate, overwrite: false);
@@ -42,7 +47,7 @@ internal static class FinalPlacement
             }
             if (n > 1)
                 StorageLog.NameTaken(logger, name, candidateName);
-            return candidate;
+            return (candidateName, candidate);
         }
         throw new StorageException($"no free name for '{name}' in {root}: every variant up to '{NumberedName(name, MaxNumberedNames)}' is taken or too long");
     }
@@ -56,10 +61,10 @@ internal static class FinalPlacement
         for (int n = 1; n <= MaxNumberedNames; n++)
         {
             string candidateName = n == 1 ? name : NumberedName(name, n);
-            if (FileNameRules.Check(candidateName) is not null)
+            if (FileNameRules.Check(candidateName) is not null || !RepositoryPath.FoldersAreReal(root, candidateName, out _))
                 yield break;
-            string candidate = Path.Combine(root, candidateName);
-            if (Directory.Exists(candidate))
+            string candidate = RepositoryPath.Combine(root, candidateName);
+            if (Directory.Exists(candidate) || new FileInfo(candidate).LinkTarget is not null)
                 continue;
             if (!File.Exists(candidate))
                 yield break;
@@ -67,7 +72,7 @@ internal static class FinalPlacement
         }
     }
 
-    /// <summary>"name (n)" or "base (n).ext".</summary>
+    /// <summary>"name (n)" or "base (n).ext" (of the last segment: "folder/base (n).ext").</summary>
     public static string NumberedName(string name, int n)
     {
         string extension = Path.GetExtension(name);

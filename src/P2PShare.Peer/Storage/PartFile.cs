@@ -190,7 +190,7 @@ public sealed class PartFile : HeldFile
             }
             if (missing > 0)
                 throw new StorageException($"'{Name}' cannot be completed: {missing} of {Manifest.PieceCount} pieces are missing");
-            string final;
+            (string Name, string Path) final;
             try
             {
                 if (handle is not null)
@@ -204,7 +204,7 @@ public sealed class PartFile : HeldFile
             {
                 throw new StorageException($"cannot move the finished '{Name}' into {_root}: {e.Message}", e);
             }
-            done = new SharedFile(final, Manifest, FileStamp.TryOf(final)); // as written by us: a later change is noticed before its bytes are served
+            done = new SharedFile(final.Name, final.Path, Manifest, FileStamp.TryOf(final.Path)); // as written by us: a later change is noticed before its bytes are served
             _completed = done;
             _state.Close();
             foreach (string path in _paths.All)

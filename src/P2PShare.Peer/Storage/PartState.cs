@@ -41,7 +41,7 @@ internal sealed record PartState(string Name, Manifest Manifest, PieceSet Verifi
             var parsed = Manifest.ParseVerified(manifest, expected);
             var reader = BinaryRecord.Open(state, Magic, Version);
             string name = reader.ReadString();
-            if (FileNameRules.Check(name) is string problem)
+            if (RepositoryPath.SaveNameProblem(name) is string problem)
                 throw new InvalidDataException($"stored name rejected: {problem}");
             var verified = PieceSet.FromBytes(parsed.PieceCount, reader.ReadBlob());
             if (!reader.AtEnd)

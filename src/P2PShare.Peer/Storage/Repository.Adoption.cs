@@ -19,6 +19,8 @@ public sealed partial class Repository
     {
         if (TryGet(expected, out var held) && held is { IsComplete: true })
             return true;
+        if (RepositoryPath.SaveNameProblem(name) is not null)
+            return false; // never a path: the download refuses it with the reason
         foreach (string saved in FinalPlacement.SavedNames(Root, name))
         {
             if (await AdoptOneAsync(saved, expected, pieceLength, cancellationToken))
@@ -29,10 +31,10 @@ public sealed partial class Repository
 
     private async Task<bool> AdoptOneAsync(string name, FileId expected, int pieceLength, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(Root, name);
+        string path = RepositoryPath.Combine(Root, name);
         var info = new FileInfo(path);
         if (!info.Exists || info.LinkTarget is not null)
-            return false;
+            return false; // (SavedNames passed no name whose folders are links: those lie outside the repository)
         await _scanGate.WaitAsync(cancellationToken);
         try
         {
@@ -51,7 +53,7 @@ public sealed partial class Repository
             lock (_openGate)
             {
                 if (!TryGet(expected, out _))
-                    Register(new SharedFile(path, manifest, found.Stamp));
+                    Register(new SharedFile(name, path, manifest, found.Stamp));
             }
             return true;
         }

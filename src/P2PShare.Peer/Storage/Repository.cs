@@ -5,10 +5,12 @@ using P2PShare.Protocol.Files;
 namespace P2PShare.Peer.Storage;
 
 /// <summary>
-/// One peer's repository folder. The shared files are the regular files directly in
-/// <see cref="Root"/> (no subfolders, no symbolic links), except hidden names (starting with '.')
-/// and names <see cref="FileNameRules"/> rejects. All state lives in <c>Root/.p2pshare/</c>: the
-/// manifest cache (<c>manifests</c>) and the downloads in progress (<c>downloads/</c>).
+/// One peer's repository folder. The shared files are the regular files anywhere under
+/// <see cref="Root"/>, named by their relative path (<c>photos/2025/beach.jpg</c>), except hidden
+/// files and folders (starting with '.'), symbolic links and names <see cref="FileNameRules"/>
+/// rejects. All state lives in <c>Root/.p2pshare/</c>: the manifest cache (<c>manifests</c>) and
+/// the downloads in progress (<c>downloads/</c>, keyed by content id, so a nested name needs no
+/// folder there).
 /// </summary>
 /// <remarks>
 /// A cached manifest is reused while its file keeps its name, length and last-write time, whatever
@@ -123,12 +125,16 @@ public sealed partial class Repository : IDisposable
     /// Opens the download of <paramref name="manifest"/>, to be saved as <paramref name="name"/>:
     /// resumes it with its verified pieces if it is in progress, otherwise starts it. Throws
     /// <see cref="StorageException"/> if the repository holds the file complete already, for a name
-    /// that could escape the repository or be hidden, or when the disk refuses.
+    /// that could escape the repository or be hidden, whose folder is a symbolic link or a file, or
+    /// when the disk refuses.
     /// </summary>
     public PartFile OpenDownload(Manifest manifest, string name)
     {
         ArgumentNullException.ThrowIfNull(manifest);
-        string checkedName = ShareScan.RequireSaveName(name);
+        string checkedName = RepositoryPath.RequireSaveName(name);
+        RepositoryPath.Combine(Root, checkedName); // its full path lies under Root: checked before a byte is fetched
+        if (!RepositoryPath.FoldersAreReal(Root, checkedName, out var folderProblem))
+            throw new StorageException($"cannot save a file as '{name}': {folderProblem}"); // checked again when it is placed
         lock (_openGate)
         {
             lock (_gate)

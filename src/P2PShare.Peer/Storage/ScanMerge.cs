@@ -26,7 +26,7 @@ internal static class ScanMerge
                 next[manifest.Id] = known;
             }
             else
-                next[manifest.Id] = new SharedFile(found.Path, manifest, found.Stamp);
+                next[manifest.Id] = new SharedFile(found.Name, found.Path, manifest, found.Stamp);
         }
         foreach (var live in current.Values.OfType<PartFile>().Where(f => !f.IsComplete && !next.ContainsKey(f.Id)))
             next[live.Id] = live; // a download in progress owned by a session stays as it is

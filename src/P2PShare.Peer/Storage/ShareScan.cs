@@ -22,53 +22,85 @@ internal static class ShareScan
         public Manifest? Manifest { get; set; }
     }
 
-    /// <summary>The regular files directly in <paramref name="root"/> that may be shared, by name.</summary>
+    /// <summary>
+    /// The regular files anywhere under <paramref name="root"/> that may be shared, by relative name
+    /// (<c>/</c>-separated). Symbolic links (to files or folders) are never followed, hidden files
+    /// and folders (our own <c>.p2pshare</c> among them) are passed over, and anything else skipped
+    /// (a FIFO, a socket, a device, an unportable name, an unreadable folder) is logged once.
+    /// </summary>
     public static List<Found> List(string root, ILogger logger)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = true, MatchType = MatchType.Simple };
         var found = new List<Found>();
-        IEnumerable<FileInfo> entries;
-        try
+        var folders = new Stack<(string Path, string Name, int Depth)>();
+        folders.Push((root, "", 0));
+        while (folders.TryPop(out var folder))
         {
-            entries = new DirectoryInfo(root).EnumerateFiles("*", options).ToList();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StorageException($"cannot list the repository folder {root}: {e.Message}", e);
-        }
-        foreach (var info in entries)
-        {
-            if (info.Name.StartsWith('.'))
-                continue; // hidden, including our own .p2pshare
-            if (FileNameRules.Check(info.Name) is string problem)
-            {
-                StorageLog.SkippedFile(logger, info.Name, $"its name is not portable ({problem})");
-                continue;
-            }
-            if (info.LinkTarget is not null)
-            {
-                StorageLog.SkippedFile(logger, info.Name, "it is a symbolic link; only regular files are shared");
-                continue;
-            }
-            FileStamp stamp;
+            List<FileSystemInfo> entries;
             try
             {
-                if (FileStamp.NotRegular(info.FullName) is string kind)
-                {
-                    StorageLog.SkippedFile(logger, info.Name, $"it is {kind}; only regular files are shared");
-                    continue;
-                }
-                stamp = FileStamp.Of(info.FullName);
+                entries = new DirectoryInfo(folder.Path).EnumerateFileSystemInfos("*", Listing).ToList();
             }
-            catch (IOException e)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                StorageLog.SkippedFile(logger, info.Name, $"its attributes cannot be read ({e.Message})");
+                if (folder.Depth == 0)
+                    throw new StorageException($"cannot list the repository folder {root}: {e.Message}", e);
+                StorageLog.SkippedFolder(logger, folder.Name, $"it cannot be listed ({e.Message})");
                 continue;
             }
-            found.Add(new Found(info.Name, info.FullName, stamp));
+            foreach (var info in entries)
+            {
+                if (info.Name.StartsWith('.'))
+                    continue; // hidden, including our own .p2pshare
+                string name = folder.Name.Length == 0 ? info.Name : folder.Name + FileNameRules.Separator + info.Name;
+                if (info is DirectoryInfo && info.LinkTarget is null)
+                {
+                    if (FileNameRules.CheckSegment(info.Name) is string folderProblem)
+                        StorageLog.SkippedFolder(logger, name, $"its name is not portable ({folderProblem})");
+                    else if (folder.Depth + 1 >= FileNameRules.MaxDepth)
+                        StorageLog.SkippedFolder(logger, name, $"it is nested deeper than {FileNameRules.MaxDepth - 1} folders");
+                    else
+                        folders.Push((info.FullName, name, folder.Depth + 1));
+                    continue;
+                }
+                if (Examine(info, name, logger) is { } file)
+                    found.Add(file);
+            }
         }
         found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         return found;
+    }
+
+    // Symbolic links are listed as themselves (AttributesToSkip = 0 keeps them and hidden entries);
+    // an unreadable subfolder is reported by the walk, not silently skipped.
+    private static readonly EnumerationOptions Listing = new() { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false, MatchType = MatchType.Simple };
+
+    // The file `info`, named `name`, if it is shareable; else null, with the reason logged.
+    private static Found? Examine(FileSystemInfo info, string name, ILogger logger)
+    {
+        if (FileNameRules.Check(name) is string problem)
+        {
+            StorageLog.SkippedFile(logger, name, $"its name is not portable ({problem})");
+            return null;
+        }
+        if (info.LinkTarget is not null)
+        {
+            StorageLog.SkippedFile(logger, name, "it is a symbolic link; only regular files are shared");
+            return null;
+        }
+        try
+        {
+            if (FileStamp.NotRegular(info.FullName) is string kind)
+            {
+                StorageLog.SkippedFile(logger, name, $"it is {kind}; only regular files are shared");
+                return null;
+            }
+            return new Found(name, info.FullName, FileStamp.Of(info.FullName));
+        }
+        catch (IOException e)
+        {
+            StorageLog.SkippedFile(logger, name, $"its attributes cannot be read ({e.Message})");
+            return null;
+        }
     }
 
     /// <summary>
@@ -117,18 +149,5 @@ internal static class ShareScan
                 return ValueTask.CompletedTask;
             });
         return hashed;
-    }
-
-    /// <summary>
-    /// <paramref name="name"/> if a download may be saved under it; throws <see cref="StorageException"/>
-    /// for a name that could escape the repository, or a hidden one (reserved for its own state).
-    /// </summary>
-    public static string RequireSaveName(string name)
-    {
-        if (FileNameRules.Check(name) is string problem)
-            throw new StorageException($"cannot save a file as '{name}': {problem}");
-        if (name.StartsWith('.'))
-            throw new StorageException($"cannot save a file as '{name}': names starting with '.' are hidden, never shared, and reserved for the repository's own state");
-        return name;
     }
 }

@@ -16,10 +16,11 @@ public sealed class SharedFile : HeldFile
     private FileStamp? _doubted;     // guarded by _gate; a later stamp of the same length and inode
     private PieceSet? _reverified;   // guarded by _gate; the pieces hashed again under _doubted
 
-    /// <summary>The complete file at <paramref name="path"/>, as it was when <paramref name="stamp"/> was taken (null: unknown).</summary>
-    internal SharedFile(string path, Manifest manifest, FileStamp? stamp)
+    /// <summary>The complete file <paramref name="name"/> at <paramref name="path"/>, as it was when <paramref name="stamp"/> was taken (null: unknown).</summary>
+    internal SharedFile(string name, string path, Manifest manifest, FileStamp? stamp)
         : base(manifest)
     {
+        Name = name;
         Path = path;
         _stamp = stamp;
     }
@@ -28,7 +29,7 @@ public sealed class SharedFile : HeldFile
     public string Path { get; }
 
     /// <inheritdoc />
-    public override string Name => System.IO.Path.GetFileName(Path);
+    public override string Name { get; }
 
     /// <summary>
     /// The stamp the file had when its manifest was made, or when every piece was last verified again

@@ -8,6 +8,9 @@ internal static partial class StorageLog
     [LoggerMessage(100, LogLevel.Warning, "Not sharing '{Name}': {Reason}")]
     public static partial void SkippedFile(ILogger logger, string name, string reason);
 
+    [LoggerMessage(104, LogLevel.Warning, "Not sharing the folder '{Name}' or anything in it: {Reason}")]
+    public static partial void SkippedFolder(ILogger logger, string name, string reason);
+
     [LoggerMessage(101, LogLevel.Debug, "Hashed '{Name}' ({Length} bytes, {Pieces} pieces) as {Id}")]
     public static partial void Hashed(ILogger logger, string name, long length, int pieces, string id);
 

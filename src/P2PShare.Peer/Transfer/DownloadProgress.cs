@@ -22,6 +22,9 @@ public sealed record DownloadProgress(
     /// <summary>Holders dropped for this file (a corrupt piece, a lost connection, silence), with why.</summary>
     public IReadOnlyDictionary<HolderAddress, HolderDrop> DroppedPeers { get; init; } = new Dictionary<HolderAddress, HolderDrop>();
 
+    /// <summary>For a whole folder (its name ends in '/'): its files done and bytes verified; null for one file.</summary>
+    public FolderCount? Files { get; init; }
+
     /// <summary>Completion in percent (100 for an empty file).</summary>
     public double Percent => TotalPieces == 0 ? 100 : 100.0 * VerifiedPieces / TotalPieces;
 

@@ -69,7 +69,12 @@ internal sealed class ClientRequests(ClientSession session, SessionContext conte
     // A list that would not fit in a frame is paged, so no number of files (or any one client's) makes it fail.
     private async Task HandleListAsync(ListFiles list, CancellationToken cancellationToken)
     {
-        var page = context.Registry.ListPage(list.Name, list.After, context.Options.MaxReplyHeaderBytes);
+        if (list.Prefix is { } prefix && System.Text.Encoding.UTF8.GetByteCount(prefix) > ListFiles.MaxPrefixBytes)
+        {
+            await session.ReplyAsync(list, new ErrorReply(ErrorCodes.BadRequest, $"'prefix' is longer than any name ({ListFiles.MaxPrefixBytes} bytes)"), cancellationToken);
+            return;
+        }
+        var page = context.Registry.ListPage(list.Name, list.Prefix, list.After, context.Options.MaxReplyHeaderBytes);
         if (page is null)
             TrackerLog.BadCursor(context.Logger, Label, list.After!);
         await session.ReplyAsync(list, (Message?)page ?? new ErrorReply(ErrorCodes.BadRequest, "'after' is not a cursor this tracker gave out; list again from the start"), cancellationToken);

@@ -10,13 +10,13 @@ public sealed partial class FileRegistry
     /// <summary>
     /// Every file someone can serve, sorted by name, id and shape, with complete and partial holder
     /// counts (at most <see cref="ProtocolLimits.MaxListEntries"/>; a reply pages them with
-    /// <see cref="ListPage"/>). With <paramref name="name"/>, only files some holder calls by that
+    /// <see cref="ListPage(string?, string?, int)"/>). With <paramref name="name"/>, only files some holder calls by that
     /// exact name (and that name is the one reported). Files with one name but different ids, or
     /// one id in different claimed shapes, are separate entries.
     /// </summary>
     public IReadOnlyList<NetworkFile> List(string? name = null)
     {
-        return Collect(name, after: null, _limits.MaxListEntries).First;
+        return Collect(name, prefix: null, after: null, _limits.MaxListEntries).First;
     }
 
     /// <summary>
@@ -25,7 +25,13 @@ public sealed partial class FileRegistry
     /// of header, with how many are left and the cursor to ask for them. Null when
     /// <paramref name="after"/> is not a cursor.
     /// </summary>
-    public FileList? ListPage(string? name, string? after, int maxHeaderBytes)
+    public FileList? ListPage(string? name, string? after, int maxHeaderBytes) => ListPage(name, null, after, maxHeaderBytes);
+
+    /// <summary>
+    /// <see cref="ListPage(string?, string?, int)"/> of the files whose listed name starts with
+    /// <paramref name="prefix"/> (ordinal; null or empty: all), e.g. one folder's.
+    /// </summary>
+    public FileList? ListPage(string? name, string? prefix, string? after, int maxHeaderBytes)
     {
         ListCursor? start = null;
         if (after is not null)
@@ -36,7 +42,7 @@ public sealed partial class FileRegistry
         }
         // No page holds more entries than the smallest entries would fill, so only that many are sorted.
         int most = Math.Min(_limits.MaxListEntries, maxHeaderBytes / SmallestEntryBytes + 1);
-        var (all, total) = Collect(name, start, most);
+        var (all, total) = Collect(name, prefix, start, most);
         int bytes = FileList.HeadSizeBound(0), taken = 0;
         while (taken < all.Count)
         {
@@ -59,7 +65,7 @@ public sealed partial class FileRegistry
 
     // The first `most` entries after `after` in list order, sorted, and how many follow `after` in all.
     // A bounded heap keeps a page's cost at n log(page) rather than sorting the whole network each time.
-    private (List<NetworkFile> First, int Total) Collect(string? name, ListCursor? after, int most)
+    private (List<NetworkFile> First, int Total) Collect(string? name, string? prefix, ListCursor? after, int most)
     {
         var kept = new PriorityQueue<NetworkFile, NetworkFile>(Comparer<NetworkFile>.Create(static (a, b) => ListCursor.Compare(b, a)));
         int total = 0;
@@ -71,6 +77,8 @@ public sealed partial class FileRegistry
             foreach (var record in candidates)
             {
                 if (Summarize(record, name) is not { } file)
+                    continue;
+                if (!string.IsNullOrEmpty(prefix) && !file.Name.StartsWith(prefix, StringComparison.Ordinal))
                     continue;
                 if (after is { } cursor && ListCursor.Compare(ListCursor.Of(file), cursor) <= 0)
                     continue;

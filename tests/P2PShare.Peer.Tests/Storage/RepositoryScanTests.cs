@@ -162,11 +162,11 @@ public sealed class RepositoryScanTests : IDisposable
     }
 
     [Fact]
-    public async Task Hidden_files_subfolders_and_the_state_folder_are_not_shared()
+    public async Task Hidden_files_hidden_folders_and_the_state_folder_are_not_shared()
     {
         _folder.Write(".hidden", [1, 2, 3]);
-        Directory.CreateDirectory(Path.Combine(_folder.Root, "sub"));
-        File.WriteAllBytes(Path.Combine(_folder.Root, "sub", "inner.bin"), [4]);
+        Directory.CreateDirectory(Path.Combine(_folder.Root, ".secret"));
+        File.WriteAllBytes(Path.Combine(_folder.Root, ".secret", "inner.bin"), [4]);
         _folder.Write("shared.bin", [5, 6]);
         using var repository = _folder.Open();
         await repository.ScanAsync(CancellationToken.None);

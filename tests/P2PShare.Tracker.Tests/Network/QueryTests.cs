@@ -32,6 +32,21 @@ public sealed class QueryTests
     }
 
     [Fact]
+    public async Task A_list_with_a_prefix_answers_that_folder_alone_and_a_prefix_longer_than_any_name_is_refused()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var peer = await TestPeer.JoinAsync(tracker, 7001);
+        await peer.AnnounceAsync(Files.Complete("photos/a.jpg", "a"), Files.Complete("photos/2025/b.jpg", "b"), Files.Complete("notes.txt", "n"));
+
+        var folder = Assert.IsType<FileList>(await peer.RequestAsync(new ListFiles { Prefix = "photos/" }));
+        var refused = Assert.IsType<ErrorReply>(await peer.RequestAsync(new ListFiles { Prefix = new string('p', ListFiles.MaxPrefixBytes + 1) }));
+
+        Assert.Equal(["photos/2025/b.jpg", "photos/a.jpg"], folder.Files.Select(f => f.Name));
+        Assert.Equal(ErrorCodes.BadRequest, refused.Code);
+        Assert.Equal(3, (await peer.ListAsync()).Count); // the connection is still good
+    }
+
+    [Fact]
     public async Task Who_has_excludes_the_asker_and_lists_the_others_with_their_listen_ports()
     {
         await using var tracker = await TestTracker.StartAsync();

@@ -141,9 +141,20 @@ public sealed class FileRegistryTests
 
     [Theory]
     [InlineData("../escape")]
-    [InlineData("a/b")]
+    [InlineData("a/../../escape")]
+    [InlineData("/etc/passwd")]
+    [InlineData("a//b")]
+    [InlineData("a/./b")]
+    [InlineData("a/")]
+    [InlineData("c:x")]
+    [InlineData("a/c:x")]
+    [InlineData("con/x")]
+    [InlineData("a/nul.txt")]
+    [InlineData("a\\b")]
     [InlineData("")]
     [InlineData("line\nbreak")]
+    [InlineData("dir\n/x")]
+    [InlineData("dir./x")]
     public void An_entry_with_a_bad_name_is_rejected(string name)
     {
         var registry = WithClients(5001);
@@ -153,6 +164,29 @@ public sealed class FileRegistryTests
         Assert.Equal(0, result.Accepted);
         Assert.Single(result.Rejections);
         Assert.Empty(registry.List());
+    }
+
+    [Fact]
+    public void An_entry_with_a_300_byte_segment_or_too_deep_a_path_is_rejected()
+    {
+        var registry = WithClients(5001);
+
+        var result = registry.Announce(1, [Files.Complete("d/" + new string('a', 300), "x"), Files.Complete(string.Join('/', Enumerable.Repeat("d", 40)), "y")]);
+
+        Assert.Equal(0, result.Accepted);
+        Assert.Equal(2, result.Rejections.Count);
+        Assert.Empty(registry.List());
+    }
+
+    [Fact]
+    public void A_nested_name_is_listed_and_found_by_its_whole_path()
+    {
+        var registry = WithClients(5001);
+
+        var result = registry.Announce(1, [Files.Complete("photos/2025/beach.jpg", "x")]);
+
+        Assert.True(result.AllAccepted);
+        Assert.Equal("photos/2025/beach.jpg", Assert.Single(registry.List("photos/2025/beach.jpg")).Name);
     }
 
     [Fact]

@@ -1,0 +1,107 @@
+using P2PShare.Peer.Outcomes;
+using P2PShare.Peer.Transfer;
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+
+namespace P2PShare.Peer;
+
+// Folders: `request photos/` fetches every file the tracker lists under photos/.
+public sealed partial class PeerNode
+{
+    private readonly Lock _foldersGate = new();
+    private readonly List<FolderDownload> _folders = [];
+
+    /// <summary>Raised when a folder download ends, with every file's result (its files raise no <see cref="DownloadFinished"/> of their own).</summary>
+    public event Action<FolderResult>? FolderFinished;
+
+    /// <summary>The folder downloads under way.</summary>
+    public IReadOnlyList<FolderDownload> Folders
+    {
+        get
+        {
+            lock (_foldersGate)
+                return [.. _folders];
+        }
+    }
+
+    /// <summary>True when <paramref name="asked"/> names a folder (it ends in '/'), not a file.</summary>
+    public static bool IsFolder(string asked) => asked is [.., FileNameRules.Separator];
+
+    /// <summary>
+    /// Starts fetching every file the tracker lists under <paramref name="folder"/> (ending in '/';
+    /// the tracker is asked for that folder's files alone, page by page), <see cref="FolderDownload.FilesAtOnce"/> at a time.
+    /// Throws <see cref="PeerCommandException"/> when no file is listed under it.
+    /// </summary>
+    public async Task<FolderDownload> RequestFolderAsync(string folder, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!IsFolder(folder) || FileNameRules.Check(folder[..^1]) is not null)
+            throw new PeerCommandException(new FileNotFound(folder, IdTooShort: false));
+        var listed = (await ListAsync(cancellationToken, folder)).Where(f => f.Name.StartsWith(folder, StringComparison.Ordinal)).ToList();
+        if (listed.Count == 0)
+            throw new PeerCommandException(new EmptyFolder(folder));
+        var files = listed.GroupBy(f => f.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Resolve).ToList();
+        FolderDownload download;
+        lock (_foldersGate)
+        {
+            download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, inFolder: true, ct));
+            _folders.Add(download);
+        }
+        _ = ReportWhenDoneAsync(download);
+        return download;
+    }
+
+    /// <summary>
+    /// Progress of everything under way: one line per folder (its files' downloads are not listed apart)
+    /// and one per other download.
+    /// </summary>
+    public IReadOnlyList<DownloadProgress> Progress()
+    {
+        var folders = Folders;
+        return folders.Select(f => f.GetProgress())
+            .Concat(Downloads.Where(d => !folders.Any(f => f.Owns(d))).Select(d => d.Session.GetProgress()))
+            .ToList();
+    }
+
+    /// <summary>Stops every download under way and closes its connections; verified pieces are kept.</summary>
+    public async Task<IReadOnlyList<DownloadResult>> StopDownloadsAsync()
+    {
+        foreach (var folder in Folders)
+            await folder.StopAsync(); // first, or it starts its next file
+        var running = Downloads;
+        foreach (var download in running)
+            await download.StopAsync();
+        return await Task.WhenAll(running.Select(d => d.Completion));
+    }
+
+    /// <summary>Waits until every download under way has ended.</summary>
+    public async Task<IReadOnlyList<DownloadResult>> WaitForDownloadsAsync(CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(Folders.Select(f => f.Completion)).WaitAsync(cancellationToken);
+        return await Task.WhenAll(Downloads.Select(d => d.Completion)).WaitAsync(cancellationToken);
+    }
+
+    // One name under the folder: its entries, or why it cannot be fetched (two ids with that name). Our
+    // own copy of a name is no rival to another peer's: an id complete here is passed over while another remains.
+    private (string Name, IReadOnlyList<NetworkFile> Shapes, PeerFailure? Failure) Resolve(IGrouping<string, NetworkFile> named)
+    {
+        var entries = named.ToList();
+        var elsewhere = entries.Where(f => !(Repository.TryGet(f.Id, out var held) && held is { IsComplete: true })).ToList();
+        try
+        {
+            return (named.Key, FileLookup.Resolve(named.Key, elsewhere.Count > 0 ? elsewhere : entries.Take(1).ToList()), null);
+        }
+        catch (PeerCommandException e)
+        {
+            return (named.Key, [], e.Failure);
+        }
+    }
+
+    private async Task ReportWhenDoneAsync(FolderDownload download)
+    {
+        var result = await download.Completion;
+        lock (_foldersGate)
+            _folders.Remove(download);
+        FolderFinished?.Invoke(result);
+    }
+}

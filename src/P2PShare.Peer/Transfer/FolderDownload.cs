@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using P2PShare.Peer.Outcomes;
+using P2PShare.Peer.Storage;
+using P2PShare.Protocol.Messages;
+
+namespace P2PShare.Peer.Transfer;
+
+/// <summary>
+/// Every file the tracker lists under a folder, fetched a few at a time (each from every holder it
+/// has, as a single file is), with one progress for the whole folder and one result at the end. A
+/// file complete here already ends at once as "already present"; an interrupted folder resumes by
+/// being asked for again, each file from its own verified pieces.
+/// </summary>
+public sealed class FolderDownload
+{
+    /// <summary>Files fetched at once: enough to hide each file's start (manifest, dialling) behind others' transfers, few enough to keep each holder's links busy with whole pieces.</summary>
+    public const int FilesAtOnce = 4;
+
+    private readonly Func<IReadOnlyList<NetworkFile>, CancellationToken, Task<ActiveDownload>> _start;
+    private readonly Item[] _items;
+    private volatile bool _stopping;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+    /// <param name="folder">The folder, ending in '/'.</param>
+    /// <param name="files">The entries of each file under it, by name (the shapes <see cref="FileLookup"/> resolved), or why a name could not be resolved.</param>
+    /// <param name="start">Starts one file's download from its entries (throws <see cref="PeerCommandException"/> when it cannot).</param>
+    internal FolderDownload(string folder, IReadOnlyList<(string Name, IReadOnlyList<NetworkFile> Shapes, PeerFailure? Failure)> files,
+        Func<IReadOnlyList<NetworkFile>, CancellationToken, Task<ActiveDownload>> start)
+    {
+        Folder = folder;
+        _start = start;
+        _items = files.Select(f => new Item(f.Name, f.Shapes, f.Failure)).ToArray();
+        Completion = RunAsync();
+    }
+
+    /// <summary>The folder as asked for, with its trailing '/'.</summary>
+    public string Folder { get; }
+
+    /// <summary>Files listed under the folder.</summary>
+    public int FileCount => _items.Length;
+
+    /// <summary>Their bytes, all together, as the tracker listed them.</summary>
+    public long Length => _items.Sum(i => i.Length);
+
+    /// <summary>Completes with the result of every file; never faults.</summary>
+    public Task<FolderResult> Completion { get; }
+
+    /// <summary>True while <paramref name="download"/> is one of this folder's files.</summary>
+    public bool Owns(ActiveDownload download) => _items.Any(i => ReferenceEquals(Volatile.Read(ref i.Active), download));
+
+    /// <summary>Stops the files under way (their verified pieces are kept) and starts no more.</summary>
+    public async Task StopAsync()
+    {
+        _stopping = true;
+        foreach (var item in _items)
+        {
+            if (Volatile.Read(ref item.Active) is { } active)
+                await active.StopAsync();
+        }
+    }
+
+    /// <summary>The whole folder's progress, as one download named after the folder, with its file counts.</summary>
+    public DownloadProgress GetProgress()
+    {
+        int done = 0, verified = 0, total = 0, activePeers = 0;
+        long bytesReceived = 0, verifiedBytes = 0;
+        var byPeer = new Dictionary<HolderAddress, int>();
+        var dropped = new Dictionary<HolderAddress, HolderDrop>();
+        foreach (var item in _items)
+        {
+            total += item.Pieces;
+            if (Volatile.Read(ref item.Outcome) is { Result: { } result })
+            {
+                bytesReceived += result.BytesReceived;
+                Add(byPeer, result.PiecesByPeer);
+                if (result.Outcome == DownloadOutcome.Completed)
+                {
+                    done++;
+                    verified += item.Pieces;
+                    verifiedBytes += item.Length;
+                }
+            }
+            else if (Volatile.Read(ref item.Active) is { } active)
+            {
+                var p = active.Session.GetProgress();
+                verified += p.VerifiedPieces;
+                verifiedBytes += p.TotalPieces == 0 ? 0 : (long)(item.Length * ((double)p.VerifiedPieces / p.TotalPieces));
+                bytesReceived += p.BytesReceived;
+                activePeers = Math.Max(activePeers, p.ActivePeers);
+                Add(byPeer, p.PiecesByPeer);
+                foreach (var (peer, drop) in p.DroppedPeers)
+                    dropped.TryAdd(peer, drop);
+            }
+        }
+        return new DownloadProgress(Folder, Length, verified, total, bytesReceived, _clock.Elapsed, activePeers, byPeer)
+        {
+            DroppedPeers = dropped,
+            Files = new FolderCount(done, _items.Length, verifiedBytes),
+        };
+    }
+
+    private static void Add(Dictionary<HolderAddress, int> into, IReadOnlyDictionary<HolderAddress, int> from)
+    {
+        foreach (var (peer, pieces) in from)
+            into[peer] = into.GetValueOrDefault(peer) + pieces;
+    }
+
+    private async Task<FolderResult> RunAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            await Parallel.ForEachAsync(_items, new ParallelOptions { MaxDegreeOfParallelism = FilesAtOnce },
+                async (item, _) => Volatile.Write(ref item.Outcome, await FetchAsync(item)));
+        }
+        finally
+        {
+            _clock.Stop();
+        }
+        return new FolderResult(Folder, _items.Select(i => i.Outcome ?? new FolderFileResult(i.Name, i.Length, null, null)).ToList(), _clock.Elapsed);
+    }
+
+    // One file: never throws, whatever happens to it (the folder goes on with the others).
+    // Starting a file (who_has, its holders) is not cancelled: it is short, with the tracker's timeouts.
+    private async Task<FolderFileResult> FetchAsync(Item item)
+    {
+        if (item.Failure is not null || _stopping)
+            return new FolderFileResult(item.Name, item.Length, null, item.Failure);
+        ActiveDownload active;
+        try
+        {
+            active = await _start(item.Shapes, CancellationToken.None);
+        }
+        catch (PeerCommandException e)
+        {
+            return new FolderFileResult(item.Name, item.Length, null, e.Failure);
+        }
+        catch (StorageException e)
+        {
+            return new FolderFileResult(item.Name, item.Length, null, new FolderUnusable(e.Message));
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            return new FolderFileResult(item.Name, item.Length, null, null); // the peer is leaving: stopped
+        }
+        Volatile.Write(ref item.Active, active);
+        if (_stopping)
+            await active.StopAsync(); // stopped while it was starting: StopAsync may have looked before it was here
+        var result = await active.Completion;
+        return new FolderFileResult(item.Name, item.Length, result, null);
+    }
+
+    private sealed class Item(string name, IReadOnlyList<NetworkFile> shapes, PeerFailure? failure)
+    {
+        public string Name { get; } = name;
+
+        public IReadOnlyList<NetworkFile> Shapes { get; } = shapes;
+
+        public PeerFailure? Failure { get; } = failure;
+
+        public long Length { get; } = shapes.Count == 0 ? 0 : shapes[0].Length;
+
+        public int Pieces { get; } = shapes.Count == 0 ? 0 : (int)((shapes[0].Length + shapes[0].PieceLength - 1) / shapes[0].PieceLength);
+
+        public ActiveDownload? Active;
+
+        public FolderFileResult? Outcome;
+    }
+}
