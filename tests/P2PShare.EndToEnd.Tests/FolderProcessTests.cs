@@ -51,7 +51,7 @@ public sealed class FolderProcessTests
         using (var second = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, get))
         {
             Assert.True(0 == await second.WaitForExitAsync(Deadline), $"{second.Output}\n{second.Errors}");
-            Assert.Contains("Folder 'album/' complete: 3 files", second.Output, StringComparison.Ordinal);
+            await second.WaitForLineAsync("Folder 'album/' complete: 3 files", Deadline); // the output is read apart from the exit
         }
         foreach (var (name, content) in files)
             Assert.Equal(content, File.ReadAllBytes(Path.Combine(repo, name)));
@@ -59,7 +59,8 @@ public sealed class FolderProcessTests
 
         using var third = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, get);
         Assert.True(0 == await third.WaitForExitAsync(Deadline), $"{third.Output}\n{third.Errors}");
-        Assert.Contains("Folder 'album/' complete: 3 files, 0 fetched, 3 already present", third.Output, StringComparison.Ordinal);
+        var summary = await third.WaitForLineAsync("Folder 'album/' complete: ", Deadline);
+        Assert.StartsWith("Folder 'album/' complete: 3 files, 0 fetched, 3 already present", summary, StringComparison.Ordinal);
     }
 
     [Fact]
