@@ -1,0 +1,78 @@
+using P2PShare.Peer;
+using P2PShare.Testing;
+
+namespace P2PShare.EndToEnd.Tests;
+
+/// <summary>`get FOLDER/` as a real process: killed with SIGKILL mid-folder, the same command finishes it; run again, it fetches nothing.</summary>
+public sealed class FolderProcessTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Get_of_a_folder_killed_with_SIGKILL_is_finished_by_the_same_command_and_a_third_run_fetches_nothing()
+    {
+        await using var net = new PeerNetwork();
+        await net.StartTrackerAsync();
+        var files = new (string Name, byte[] Content)[]
+        {
+            ("album/big.bin", TestFiles.Random(32 * 64 * 1024 + 999, seed: 60)), // 33 pieces
+            ("album/a.txt", TestFiles.Random(100_000, seed: 61)),
+            ("album/sub/deeper/c.bin", TestFiles.Random(140_000, seed: 62)),
+        };
+        var seederOptions = net.Options("seeder");
+        foreach (var (name, content) in files)
+        {
+            string path = Path.Combine(seederOptions.RepositoryPath!, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, content);
+        }
+        var gate = new PieceGate(free: 10);
+        int served = 0;
+        await net.StartPeerAsync(seederOptions, parts: new PeerParts
+        {
+            ServeThrough = GatedPieces.Wrap(ct =>
+            {
+                Interlocked.Increment(ref served);
+                return gate.WaitAsync(ct);
+            }),
+        });
+        string repo = net.Folder.Sub("getter");
+        string[] get = ["get", "album/", "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", net.TrackerAddress];
+
+        using (var first = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, get))
+        {
+            await first.WaitForLineAsync("Downloading folder 'album/' (3 files", Deadline);
+            await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref served) > 10), "the free pieces are served and the rest wait", Deadline);
+            await first.KillAsync(Deadline);
+        }
+        Assert.False(File.Exists(Path.Combine(repo, "album", "big.bin")));
+        gate.Open();
+
+        using (var second = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, get))
+        {
+            Assert.True(0 == await second.WaitForExitAsync(Deadline), $"{second.Output}\n{second.Errors}");
+            await second.WaitForLineAsync("Folder 'album/' complete: 3 files", Deadline); // the output is read apart from the exit
+        }
+        foreach (var (name, content) in files)
+            Assert.Equal(content, File.ReadAllBytes(Path.Combine(repo, name)));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(repo, ".p2pshare", "downloads")));
+
+        using var third = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, get);
+        Assert.True(0 == await third.WaitForExitAsync(Deadline), $"{third.Output}\n{third.Errors}");
+        var summary = await third.WaitForLineAsync("Folder 'album/' complete: ", Deadline);
+        Assert.StartsWith("Folder 'album/' complete: 3 files, 0 fetched, 3 already present", summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_of_a_folder_nobody_lists_exits_2_with_one_line()
+    {
+        await using var net = new PeerNetwork();
+        await net.StartTrackerAsync();
+        string repo = net.Folder.Sub("getter");
+
+        using var get = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, "get", "nothing/", "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", net.TrackerAddress);
+
+        Assert.Equal(2, await get.WaitForExitAsync(Deadline));
+        Assert.Contains("error: no file under 'nothing/' in the network", get.Errors, StringComparison.Ordinal);
+    }
+}
