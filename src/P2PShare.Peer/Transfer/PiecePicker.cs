@@ -197,11 +197,15 @@ public sealed class PiecePicker
         if (_verified.Contains(i))
             return long.MaxValue;
         if (!endGame)
-            return _inFlight[i] > 0 || !state.Pieces.Contains(i) ? long.MaxValue : _availability[i];
+            return _inFlight[i] > 0 || !state.Pieces.Contains(i) ? long.MaxValue : _availability[i] + Deferred(i);
         if (!state.Pieces.Contains(i) || state.Requested.Contains(i))
             return long.MaxValue;
         return ((long)_inFlight[i] << 32) | (uint)_availability[i];
     }
+
+    // A piece a seeder just sent to another downloader comes last: it is on its way to one that will pass it on.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Deferred(int i) => _deferredUntil is not null && _deferredUntil[i] > _now ? 1L << 32 : 0;
 
     /// <summary>
     /// A verified copy of <paramref name="piece"/> arrived from <paramref name="peer"/>. Returns the

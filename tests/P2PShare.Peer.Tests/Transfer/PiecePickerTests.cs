@@ -228,6 +228,25 @@ public sealed class PiecePickerTests
         Assert.Contains(first, later); // nobody passed it on: a seeder is asked again
     }
 
+    [Fact]
+    public void A_seeder_asked_for_what_downloaders_have_gives_a_piece_it_sent_elsewhere_last()
+    {
+        var picker = new PiecePicker(new PieceSet(3), new Random(14), new FakeTimeProvider());
+        picker.AddPeer(C, null);
+        picker.AddPeer(Partial, Set(3, 0, 1));
+        Assert.Equal(2, picker.Pick(C)); // the only seeder-only piece
+        picker.Elsewhere(C, 2, TimeSpan.FromSeconds(1)); // on its way to another downloader
+        // Nothing in flight with the seeder: it is asked for what downloaders have, one at a time, the deferred piece last.
+        var fallback = new List<int>();
+        for (int i = 0; i < 3; i++)
+        {
+            int piece = picker.Pick(C)!.Value;
+            fallback.Add(piece);
+            picker.Received(C, piece);
+        }
+        Assert.Equal(2, fallback[2]);
+    }
+
     // How many pieces lie between `piece` and the nearest of `taken` before it.
     private static int ClearAfter(int piece, params int[] taken) => piece - taken.Where(t => t < piece).Max() - 1;
 }
