@@ -44,10 +44,12 @@ public static class PeerCommandLine
             .Check(value => value is < 1 or > 10_000 ? $"--max-holder-connections {value} is not from 1 to 10000" : null);
         // Test only (the swarm benchmark's slow seeder): hidden from help and the README's option table.
         var testOnlyServeMbps = new Option<double>("--test-only-serve-mbps") { Description = "TEST ONLY: serve at most this many MB/s.", Hidden = true, Recursive = true };
+        var seedFor = new Option<double>("--seed-for") { Description = "After the file is complete, go on serving it to the other downloaders until none is fetching from this peer (5 s without a connection) or this many seconds pass; 0: exit at once.", DefaultValueFactory = _ => PeerProgram.DefaultSeedFor.TotalSeconds }
+            .Check(value => value is >= 0 and <= Day ? null : $"--seed-for {value} is not a number of seconds from 0 to {Day} (a day)");
         var file = new Argument<string>("file") { Description = "The file's name, or at least 6 hex digits of its id." };
 
         var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder). e.g. serve --port 12666");
-        var get = new Command("get", "Download one file, print a summary, exit 0 once it is complete and verified. e.g. get big.bin --tracker 192.168.1.20:12500") { file };
+        var get = new Command("get", "Download one file, print a summary, exit 0 once it is complete and verified. e.g. get big.bin --tracker 192.168.1.20:12500") { file, seedFor };
         var discover = new Command("discover", "Look for a tracker every way (broadcast, mDNS, a /24 sweep) on every interface, print what each way sent and got, and exit 0 when one answered. e.g. discover");
         var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop.\n\n"
             + CommandLoop.HelpText() + "\n\nExample: dotnet run --project src/P2PShare.Peer -- --port 12666, then type `start`.")
@@ -99,7 +101,7 @@ public static class PeerCommandLine
 
         root.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.InteractiveAsync(Options(parse), Level(parse), ct)));
         serve.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.ServeAsync(Options(parse), Level(parse), ct)));
-        get.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.GetAsync(Options(parse), Level(parse), parse.GetValue(file)!, ct)));
+        get.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.GetAsync(Options(parse), Level(parse), parse.GetValue(file)!, TimeSpan.FromSeconds(parse.GetValue(seedFor)), ct)));
         discover.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.DiscoverAsync(Options(parse), Level(parse), ct)));
         return root;
     }

@@ -50,6 +50,16 @@ public sealed class PieceServer : IAsyncDisposable
     /// <summary>Pieces served since start.</summary>
     public long PiecesServed => Interlocked.Read(ref _piecesServed);
 
+    /// <summary>Connections open to this server now (fetchers being served, or greeting).</summary>
+    public int OpenConnections
+    {
+        get
+        {
+            lock (_connections)
+                return _connections.Count;
+        }
+    }
+
     /// <summary>Starts accepting.</summary>
     public void Start()
     {
