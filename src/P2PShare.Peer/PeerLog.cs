@@ -47,6 +47,9 @@ internal static partial class PeerLog
     [LoggerMessage(222, LogLevel.Debug, "Peer {Peer} lacks piece {Piece} of {File}")]
     public static partial void PieceNotFound(ILogger logger, string peer, int piece, string file);
 
+    [LoggerMessage(229, LogLevel.Debug, "Peer {Peer} sent piece {Piece} of {File} to another downloader moments ago; waiting to get it there")]
+    public static partial void PieceElsewhere(ILogger logger, string peer, int piece, string file);
+
     [LoggerMessage(223, LogLevel.Debug, "Piece {Piece} of {File} from {Peer}")]
     public static partial void PieceReceived(ILogger logger, int piece, string file, string peer);
 

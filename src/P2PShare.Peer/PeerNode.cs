@@ -58,6 +58,9 @@ public sealed partial class PeerNode : IAsyncDisposable
     /// <summary>Where pieces are served (after <see cref="StartServingAsync"/>).</summary>
     public IPEndPoint ServingEndPoint => _server?.LocalEndPoint ?? throw new InvalidOperationException("the peer is not serving yet");
 
+    /// <summary>Other peers connected to our piece server now.</summary>
+    public int FetchersConnected => _server?.OpenConnections ?? 0;
+
     /// <summary>The tracker we are joined to, if any.</summary>
     public string? TrackerEndpoint => _tracker.Client is { IsConnected: true } t ? t.Endpoint : null;
 

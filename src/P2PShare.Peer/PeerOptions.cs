@@ -83,6 +83,16 @@ public sealed record PeerOptions
     /// </summary>
     public TimeSpan HaveNoticeInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long the piece server remembers which fetcher it sent each piece to: a fetcher that may take
+    /// the piece from a downloader (<c>defer::1</c>) and asks for one sent to another fetcher within this
+    /// time is answered <c>elsewhere</c>. Zero: every request is served.
+    /// </summary>
+    public TimeSpan ElsewhereWindow { get; init; } = Network.RecentSends.DefaultWindow;
+
+    /// <summary>How long a download leaves a piece a seeder answered <c>elsewhere</c> to the downloaders before asking a seeder again.</summary>
+    public TimeSpan ElsewhereDeferral { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often a download asks the tracker for holders that appeared since it started (peers still downloading the file too).</summary>
     public TimeSpan HolderRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -70,6 +70,7 @@ public sealed partial class ProcessTests
     [InlineData("--holder-wait", "0", "--holder-wait 0 is not a wait in seconds from 0.1 to 86400")]
     [InlineData("--holder-wait", "NaN", "--holder-wait NaN is not a wait")]
     [InlineData("--max-holder-connections", "0", "--max-holder-connections 0 is not from 1 to 10000")]
+    [InlineData("--seed-for", "-1", "--seed-for -1 is not a number of seconds from 0 to 86400")]
     public async Task A_holder_limit_out_of_range_is_refused_with_a_reason(string option, string value, string reason)
     {
         using var folder = new TempFolder();

@@ -41,10 +41,12 @@ public static class PeerCommandLine
             .Check(value => WaitProblem("--holder-wait", value, 0.1));
         var maxHolderConnections = new Option<int>("--max-holder-connections") { Description = "Most holders one download is connected to (or dialling) at once; more are dialled as others drop.", DefaultValueFactory = _ => defaults.MaxHolderConnections, Recursive = true }
             .Check(value => value is < 1 or > 10_000 ? $"--max-holder-connections {value} is not from 1 to 10000" : null);
+        var seedFor = new Option<double>("--seed-for") { Description = "After the file is complete, go on serving it to the other downloaders until none is fetching from this peer (5 s without a connection) or this many seconds pass; 0: exit at once.", DefaultValueFactory = _ => PeerProgram.DefaultSeedFor.TotalSeconds }
+            .Check(value => value is >= 0 and <= Day ? null : $"--seed-for {value} is not a number of seconds from 0 to {Day} (a day)");
         var file = new Argument<string>("file") { Description = "The file's name (photos/2025/beach.jpg), at least 6 hex digits of its id, or a folder ending in / (photos/): every file under it." };
 
         var serve = new Command("serve", "Join the tracker and share the repository until Ctrl+C (a headless seeder). e.g. serve --port 12666");
-        var get = new Command("get", "Download one file, or every file of a folder (a name ending in /), print a summary, exit 0 once every file is complete and verified. e.g. get big.bin --tracker 192.168.1.20:12500, get photos/") { file };
+        var get = new Command("get", "Download one file, or every file of a folder (a name ending in /), print a summary, exit 0 once every file is complete and verified. e.g. get big.bin --tracker 192.168.1.20:12500, get photos/") { file, seedFor };
         var discover = new Command("discover", "Look for a tracker every way (broadcast, mDNS, a /24 sweep) on every interface, print what each way sent and got, and exit 0 when one answered. e.g. discover");
         var root = new RootCommand("P2PShare peer: share a folder with the LAN and download files from every peer that has them. With no command: an interactive command loop.\n\n"
             + CommandLoop.HelpText() + "\n\nExample: dotnet run --project src/P2PShare.Peer -- --port 12666, then type `start`.")
@@ -95,7 +97,7 @@ public static class PeerCommandLine
 
         root.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.InteractiveAsync(Options(parse), parts, Level(parse), ct)));
         serve.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.ServeAsync(Options(parse), parts, Level(parse), ct)));
-        get.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.GetAsync(Options(parse), parts, Level(parse), parse.GetValue(file)!, ct)));
+        get.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.GetAsync(Options(parse), parts, Level(parse), parse.GetValue(file)!, TimeSpan.FromSeconds(parse.GetValue(seedFor)), ct)));
         discover.SetAction(ProgramRun.Guarded((parse, ct) => PeerProgram.DiscoverAsync(Options(parse), Level(parse), ct)));
         return root;
     }

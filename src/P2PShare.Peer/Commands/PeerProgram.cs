@@ -52,8 +52,14 @@ public static class PeerProgram
             return 0;
         }, cancellationToken);
 
-    /// <summary>Downloads <paramref name="file"/> and prints a summary; 0 once it is complete and verified (<paramref name="parts"/>: as for <see cref="InteractiveAsync"/>).</summary>
-    public static Task<int> GetAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, string file, CancellationToken cancellationToken)
+    /// <summary><c>get --seed-for</c> when not given: see README's option table for why.</summary>
+    public static readonly TimeSpan DefaultSeedFor = TimeSpan.Zero;
+
+    /// <summary>
+    /// Downloads <paramref name="file"/> and prints a summary; 0 once it is complete and verified. With
+    /// <paramref name="seedFor"/> it then serves the file on while other downloaders fetch it, at most that long (<paramref name="parts"/>: as for <see cref="InteractiveAsync"/>).
+    /// </summary>
+    public static Task<int> GetAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, string file, TimeSpan seedFor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         if (PeerNode.IsFolder(file))
@@ -91,6 +97,8 @@ public static class PeerProgram
             }
             await resume;
             output.WriteLine(Report.Result(result, ToContinue));
+            if (result.Outcome == DownloadOutcome.Completed && seedFor > TimeSpan.Zero)
+                await SeedAsync(node, output, download.Session.Name, seedFor, stopping);
             return result.Outcome switch
             {
                 DownloadOutcome.Completed => 0,
@@ -137,6 +145,20 @@ public static class PeerProgram
                 _ => 1,
             };
         }, cancellationToken);
+    }
+
+    // get --seed-for: the file is complete and announced as such; serve it while others still fetch it.
+    private static async Task SeedAsync(PeerNode node, UserOutput output, string name, TimeSpan bound, CancellationToken stopping)
+    {
+        output.WriteLine(SeedingText.Start(name, bound));
+        try
+        {
+            output.WriteLine(SeedingText.End(await Feeding.WaitAsync(() => node.FetchersConnected, bound, stopping), bound));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            output.WriteLine(SeedingText.Interrupted);
+        }
     }
 
     /// <summary>Looks for a tracker every way and prints what was tried and found; 0 when one answered.</summary>

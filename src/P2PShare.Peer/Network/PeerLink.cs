@@ -69,9 +69,16 @@ public sealed class PeerLink : IAsyncDisposable
     /// Asks for one piece. The reply's payload is the piece (unverified); the caller disposes it.
     /// A not-found answer throws <see cref="RemoteErrorException"/> with code <c>not_found</c>.
     /// </summary>
-    public async Task<Incoming> GetPieceAsync(FileId file, int piece, CancellationToken cancellationToken)
+    public Task<Incoming> GetPieceAsync(FileId file, int piece, CancellationToken cancellationToken) =>
+        GetPieceAsync(file, piece, mayDefer: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="GetPieceAsync(FileId, int, CancellationToken)"/>; with <paramref name="mayDefer"/> the peer
+    /// may instead answer code <c>elsewhere</c> (it sent the piece to another fetcher moments ago).
+    /// </summary>
+    public async Task<Incoming> GetPieceAsync(FileId file, int piece, bool mayDefer, CancellationToken cancellationToken)
     {
-        var (reply, raw) = await _channel.RequestAsync<PieceReply>(new GetPiece(file, piece), _options.RequestTimeout, cancellationToken);
+        var (reply, raw) = await _channel.RequestAsync<PieceReply>(new GetPiece(file, piece) { MayDefer = mayDefer }, _options.RequestTimeout, cancellationToken);
         if (reply.File != file || reply.Piece != piece)
         {
             raw.Dispose();

@@ -23,6 +23,7 @@ public sealed class PieceServer : IAsyncDisposable
     private readonly HashSet<MessageChannel> _connections = [];
     private readonly ConnectionQuota _quota;
     private readonly FrameMemoryBudget _frameMemory;
+    private readonly RecentSends _recent;
     private Task _acceptLoop = Task.CompletedTask;
     private long _piecesServed;
     private int _disposed;
@@ -40,6 +41,7 @@ public sealed class PieceServer : IAsyncDisposable
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _quota = new ConnectionQuota(options.MaxServeConnections, options.MaxServeConnectionsPerAddress);
         _frameMemory = new FrameMemoryBudget(options.MaxServeFrameMemory);
+        _recent = new RecentSends(options.ElsewhereWindow);
     }
 
     /// <summary>The bound address (with the real port once started).</summary>
@@ -47,6 +49,16 @@ public sealed class PieceServer : IAsyncDisposable
 
     /// <summary>Pieces served since start.</summary>
     public long PiecesServed => Interlocked.Read(ref _piecesServed);
+
+    /// <summary>Connections open to this server now (fetchers being served, or greeting).</summary>
+    public int OpenConnections
+    {
+        get
+        {
+            lock (_connections)
+                return _connections.Count;
+        }
+    }
 
     /// <summary>Starts accepting.</summary>
     public void Start()
@@ -110,7 +122,9 @@ public sealed class PieceServer : IAsyncDisposable
             PeerLog.ServeAccepted(_logger, remote);
             using var queue = new ServeQueue();
             // Zero-copy sends write on the socket itself, which only a plain connection allows.
-            var serving = ServeQueuedAsync(channel, channel.Binding is null ? client.Client : null, queue, remote, cancellationToken);
+            // A fetcher is known by where it serves (it may reconnect), or by this connection when it serves nothing.
+            string fetcher = result.Hello.ListenPort > 0 ? $"{observed}:{result.Hello.ListenPort}" : remote;
+            var serving = ServeQueuedAsync(channel, channel.Binding is null ? client.Client : null, queue, remote, fetcher, cancellationToken);
             try
             {
                 await channel.RunAsync((incoming, ct) => HandleAsync(channel, queue, incoming, ct), _options.IdleTimeout, cancellationToken);
@@ -187,11 +201,11 @@ public sealed class PieceServer : IAsyncDisposable
     }
 
     // Pieces are served by their own loop, in order, so the read loop can read ahead and act on cancels.
-    private async Task ServeQueuedAsync(MessageChannel channel, Socket? socket, ServeQueue queue, string remote, CancellationToken cancellationToken)
+    private async Task ServeQueuedAsync(MessageChannel channel, Socket? socket, ServeQueue queue, string remote, string fetcher, CancellationToken cancellationToken)
     {
         try
         {
-            await queue.RunAsync((incoming, ct) => ServePieceAsync(channel, socket, (GetPiece)incoming.Message, ct), cancellationToken);
+            await queue.RunAsync((incoming, ct) => ServePieceAsync(channel, socket, (GetPiece)incoming.Message, fetcher, ct), cancellationToken);
         }
         catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
@@ -240,12 +254,20 @@ public sealed class PieceServer : IAsyncDisposable
         }
     }
 
-    private async Task ServePieceAsync(MessageChannel channel, Socket? socket, GetPiece request, CancellationToken cancellationToken)
+    private async Task ServePieceAsync(MessageChannel channel, Socket? socket, GetPiece request, string fetcher, CancellationToken cancellationToken)
     {
+        // Decided when the piece's turn comes, not on arrival, so it sees every send made meanwhile.
+        if (!_recent.TryClaim(request.File, request.Piece, fetcher, request.MayDefer))
+        {
+            await channel.ReplyAsync(request, new ErrorReply(ErrorCodes.Elsewhere, $"piece {request.Piece} was just sent to another peer; get it there"), default, cancellationToken);
+            return;
+        }
         await using var answer = await _source.GetPieceAsync(request.File, request.Piece, cancellationToken);
         await answer.SendAsync(channel, socket, request, cancellationToken);
         if (answer.Error is null)
             Interlocked.Increment(ref _piecesServed);
+        else
+            _recent.Unclaim(request.File, request.Piece, fetcher);
     }
 
     private static ErrorReply NotFound(string text) => new(ErrorCodes.NotFound, text);

@@ -160,7 +160,7 @@ public sealed class DownloadSession
             if (!_manifest.Task.IsCompleted && await FetchManifestAsync(link, stop) is { } drop)
                 return drop;
             var board = await _ready.Task.WaitAsync(stop);
-            return await new HolderWorker(link, holder, board, _swarm, _options.RequestsInFlightPerPeer, _logger).RunAsync(stop);
+            return await new HolderWorker(link, holder, board, _swarm, _options.RequestsInFlightPerPeer, _options.ElsewhereDeferral, _logger).RunAsync(stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {

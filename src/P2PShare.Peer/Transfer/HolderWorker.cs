@@ -27,10 +27,11 @@ internal sealed class HolderWorker
     private readonly string _name;
     private readonly ILogger _logger;
     private readonly PeerDepth _depth;
+    private readonly TimeSpan _elsewhereDeferral;
     private readonly List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)> _outstanding = [];
     private readonly Stopwatch _sinceHaveRefresh = Stopwatch.StartNew();
 
-    public HolderWorker(PeerLink link, HolderAddress holder, PieceBoard board, HolderSwarm swarm, int maxInFlight, ILogger logger)
+    public HolderWorker(PeerLink link, HolderAddress holder, PieceBoard board, HolderSwarm swarm, int maxInFlight, TimeSpan elsewhereDeferral, ILogger logger)
     {
         _link = link;
         _holder = holder;
@@ -41,6 +42,7 @@ internal sealed class HolderWorker
         _name = board.File.Name;
         _logger = logger;
         _depth = new PeerDepth(maxInFlight);
+        _elsewhereDeferral = elsewhereDeferral;
     }
 
     /// <summary>
@@ -111,6 +113,12 @@ internal sealed class HolderWorker
                     return drop;
                 timeouts = 0;
             }
+            catch (RemoteErrorException e) when (e.Code == ErrorCodes.Elsewhere)
+            {
+                // The seeder sent it to another downloader moments ago: that one passes it on.
+                PeerLog.PieceElsewhere(_logger, _holderText, piece, _name);
+                _board.Elsewhere(_holder, piece, _elsewhereDeferral);
+            }
             catch (RemoteErrorException e) when (e.Code == ErrorCodes.NotFound)
             {
                 PeerLog.PieceNotFound(_logger, _holderText, piece, _name);
@@ -156,11 +164,11 @@ internal sealed class HolderWorker
     {
         if (!_depth.ShouldRefill(_outstanding.Count))
             return;
-        foreach (int piece in _board.Pick(_holder, _depth.Depth - _outstanding.Count))
+        foreach (var (piece, mayDefer) in _board.Pick(_holder, _depth.Depth - _outstanding.Count))
         {
             var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _board.Sent(_holder, piece, cancel);
-            _outstanding.Add((piece, _link.GetPieceAsync(_file, piece, cancel.Token), cancel));
+            _outstanding.Add((piece, _link.GetPieceAsync(_file, piece, mayDefer, cancel.Token), cancel));
         }
     }
 

@@ -104,14 +104,14 @@ internal sealed class PieceBoard
             _picker.PeerHolds(holder, have);
     }
 
-    /// <summary>Up to <paramref name="count"/> pieces to request from <paramref name="holder"/>, counted in flight until answered.</summary>
-    public List<int> Pick(HolderAddress holder, int count)
+    /// <summary>Up to <paramref name="count"/> pieces (each with whether the holder may answer <c>elsewhere</c>) to request from <paramref name="holder"/>, counted in flight until answered.</summary>
+    public List<(int Piece, bool MayDefer)> Pick(HolderAddress holder, int count)
     {
-        var picks = new List<int>(Math.Max(0, count));
+        var picks = new List<(int, bool)>(Math.Max(0, count));
         lock (_gate)
         {
-            while (picks.Count < count && _picker.Pick(holder) is int piece)
-                picks.Add(piece);
+            while (picks.Count < count && _picker.Pick(holder, out bool mayDefer) is int piece)
+                picks.Add((piece, mayDefer));
             _inFlight += picks.Count;
         }
         return picks;
@@ -170,6 +170,14 @@ internal sealed class PieceBoard
     {
         lock (_gate)
             _picker.Released(holder, piece);
+        _changed.Raise();
+    }
+
+    /// <summary>The holder answered <c>elsewhere</c>: another downloader was just sent <paramref name="piece"/>, so it waits for that one's map.</summary>
+    public void Elsewhere(HolderAddress holder, int piece, TimeSpan deferral)
+    {
+        lock (_gate)
+            _picker.Elsewhere(holder, piece, deferral);
         _changed.Raise();
     }
 

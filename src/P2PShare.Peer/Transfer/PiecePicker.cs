@@ -21,12 +21,16 @@ public sealed class PiecePicker
     private readonly Dictionary<HolderAddress, PeerPieces> _peers = [];
     private readonly Random _random;
     private readonly SeederRuns _runs;
+    private readonly TimeProvider _clock;
+    private long[]? _deferredUntil; // per piece: a seeder said "elsewhere", so no seeder is asked before this timestamp
+    private long _now;              // the clock, read once per pick
     private int _fullPeers;   // peers holding every piece: a piece held by more than these is held by a partial holder
     private int _unrequested; // missing pieces with no request in flight: end-game waits for none
 
-    /// <summary>A picker for a file of which <paramref name="verified"/> pieces are already held.</summary>
-    public PiecePicker(PieceSet verified, Random random)
+    /// <summary>A picker for a file of which <paramref name="verified"/> pieces are already held; <paramref name="clock"/> times deferrals (the system's by default).</summary>
+    public PiecePicker(PieceSet verified, Random random, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(verified);
         _verified = verified.Clone();
         _availability = new int[verified.Count];
@@ -118,11 +122,20 @@ public sealed class PiecePicker
     /// The next piece to request from <paramref name="peer"/>, marked in flight; null when there is
     /// nothing it can usefully fetch now.
     /// </summary>
-    public int? Pick(HolderAddress peer)
+    public int? Pick(HolderAddress peer) => Pick(peer, out _);
+
+    /// <summary>
+    /// As <see cref="Pick(HolderAddress)"/>; <paramref name="mayDefer"/> says whether a seeder may answer
+    /// <c>elsewhere</c> (the piece is one of a seeder run; fallback and end-game picks must be served).
+    /// </summary>
+    public int? Pick(HolderAddress peer, out bool mayDefer)
     {
+        mayDefer = false;
         if (!_peers.TryGetValue(peer, out var state))
             return null;
+        _now = _clock.GetTimestamp();
         int best = state.Pieces.IsComplete ? _runs.Next(this, _verified.Count) : -1;
+        mayDefer = best >= 0;
         if (best < 0 && (!state.Pieces.IsComplete || state.Requested.Count == 0 || _fullPeers == _peers.Count))
             best = Choose(state, endGame: false);
         if (best < 0 && _unrequested == 0)
@@ -136,7 +149,20 @@ public sealed class PiecePicker
     }
 
     /// <summary>Whether a full holder may be asked for <paramref name="piece"/> outside end-game: missing, not in flight, and held by no partial holder.</summary>
-    internal bool SeederOnly(int piece) => !_verified.Contains(piece) && _inFlight[piece] == 0 && _availability[piece] <= _fullPeers;
+    internal bool SeederOnly(int piece) =>
+        !_verified.Contains(piece) && _inFlight[piece] == 0 && _availability[piece] <= _fullPeers && (_deferredUntil is null || _deferredUntil[piece] <= _now);
+
+    /// <summary>
+    /// A seeder answered <c>elsewhere</c>: it sent <paramref name="piece"/> to another downloader moments ago.
+    /// The request is freed, and no seeder run takes the piece for <paramref name="deferral"/>, by when
+    /// that downloader's piece map shows it (fallback and end-game picks may still ask a seeder).
+    /// </summary>
+    public void Elsewhere(HolderAddress peer, int piece, TimeSpan deferral)
+    {
+        Released(peer, piece);
+        _deferredUntil ??= new long[_verified.Count];
+        _deferredUntil[piece] = _clock.GetTimestamp() + (long)(deferral.TotalSeconds * _clock.TimestampFrequency);
+    }
 
     // One pass collecting the pieces that share the best score, then one random draw among them:
     // uniform among ties like a reservoir, without a random draw per tied piece on every pick (with
@@ -171,11 +197,15 @@ public sealed class PiecePicker
         if (_verified.Contains(i))
             return long.MaxValue;
         if (!endGame)
-            return _inFlight[i] > 0 || !state.Pieces.Contains(i) ? long.MaxValue : _availability[i];
+            return _inFlight[i] > 0 || !state.Pieces.Contains(i) ? long.MaxValue : _availability[i] + Deferred(i);
         if (!state.Pieces.Contains(i) || state.Requested.Contains(i))
             return long.MaxValue;
         return ((long)_inFlight[i] << 32) | (uint)_availability[i];
     }
+
+    // A piece a seeder just sent to another downloader comes last: it is on its way to one that will pass it on.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Deferred(int i) => _deferredUntil is not null && _deferredUntil[i] > _now ? 1L << 32 : 0;
 
     /// <summary>
     /// A verified copy of <paramref name="piece"/> arrived from <paramref name="peer"/>. Returns the

@@ -21,6 +21,12 @@ public static class ErrorCodes
     /// <summary>The receiver is at a limit (connections, load); try later or elsewhere.</summary>
     public const string Busy = "busy";
 
+    /// <summary>
+    /// Answer to a <c>get_piece</c> that carried <c>defer::1</c>: this piece went to another fetcher
+    /// moments ago, so get it from a downloader; never sent to a request without <c>defer::1</c>.
+    /// </summary>
+    public const string Elsewhere = "elsewhere";
+
     /// <summary>Anything else that went wrong on the receiver's side.</summary>
     public const string Failed = "failed";
 }

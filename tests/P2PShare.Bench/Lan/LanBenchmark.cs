@@ -49,11 +49,14 @@ internal sealed class LanBenchmark(LanSettings settings, TextWriter output)
             runs.Add(r);
             Say($"run {run}:");
             foreach (var d in r.Downloads)
-                Say(Invariant($"  {d.Name}: {d.Seconds:0.00} s, received {Copies(d.ReceivedBytes):0.000} copies, sent {Copies(d.SentBytes):0.000}; pieces {d.PiecesFromSeeder} from the seeder, {d.PiecesFromOthers} from other downloaders; CPU {d.CpuSeconds:0.00} s"));
+                Say(Invariant($"  {d.Name}: {d.Seconds:0.00} s, received {Copies(d.ReceivedBytes):0.000} copies, sent {Copies(d.SentBytes):0.000}; pieces {d.PiecesFromSeeder} from the seeder, {d.PiecesFromOthers} from other downloaders; CPU {d.CpuSeconds:0.00} s; first piece data at {Seconds(d.FirstDataSeconds)} (CPU {Seconds(d.FirstDataCpuSeconds)} by then){Exit(d)}"));
             Say(Invariant($"  seeder: sent {Copies(r.SeederSentBytes):0.000} copies, CPU {r.SeederCpuSeconds:0.00} s"));
             Say(Invariant($"  last done {r.LastSeconds:0.00} s = {r.LastSeconds / settings.IdealSeconds:0.00} x ideal; load average {r.LoadAverage}"));
         }
 
+        var firsts = runs.SelectMany(r => r.Downloads).Where(d => d.FirstDataSeconds is not null).ToList();
+        if (firsts.Count > 0)
+            Say(Invariant($"start-up: first piece data {firsts.Min(d => d.FirstDataSeconds):0.00}-{firsts.Max(d => d.FirstDataSeconds):0.00} s after the common start (median {Median(firsts.Select(d => d.FirstDataSeconds!.Value)):0.00}), CPU by then {firsts.Min(d => d.FirstDataCpuSeconds):0.00}-{firsts.Max(d => d.FirstDataCpuSeconds):0.00} s (median {Median(firsts.Select(d => d.FirstDataCpuSeconds!.Value)):0.00})"));
         double last = Median(runs.Select(r => r.LastSeconds));
         double seederCopies = Median(runs.Select(r => Copies(r.SeederSentBytes)));
         double received = Median(runs.Select(r => r.Downloads.Max(d => Copies(d.ReceivedBytes))));
@@ -64,6 +67,10 @@ internal sealed class LanBenchmark(LanSettings settings, TextWriter output)
         Say(Invariant($"lan: N={settings.Downloaders} rate_mbit={settings.RateMbit} size_mib={Mib(settings.SizeBytes)} ideal_s={settings.IdealSeconds:0.00} last_s={last:0.00} ratio={last / settings.IdealSeconds:0.00} seeder_copies={seederCopies:0.000} max_received_copies={received:0.000}"));
         return 0;
     }
+
+    private static string Seconds(double? value) => value is double v ? Invariant($"{v:0.00} s") : "?";
+
+    private static string Exit(LanDownload d) => d.ExitSeconds > d.Seconds + 0.5 ? Invariant($"; exited at {d.ExitSeconds:0.00} s") : "";
 
     private double Copies(long bytes) => (double)bytes / settings.SizeBytes;
 

@@ -13,10 +13,11 @@ internal static class LanCommand
         var runs = new Option<int>("--runs") { Description = "Repeat the downloads (same tracker and seeder); each run and the medians are printed.", DefaultValueFactory = _ => 1 };
         var tempRoot = new Option<string>("--temp") { Description = "Folder for the temporary files (deleted afterwards).", DefaultValueFactory = _ => Path.GetTempPath() };
         var programs = new Option<string?>("--programs") { Description = BenchPrograms.OptionHelp };
+        var downloaderArgs = new Option<string[]>("--downloader-arg") { Description = "Extra argument for every downloader's `get` (repeatable), e.g. --downloader-arg=--seed-for --downloader-arg=30.", AllowMultipleArgumentsPerToken = false };
 
         var command = new Command("lan", "One seeder and N downloaders, each in its own network namespace on a bridge, links shaped with tbf (needs root and iproute2).")
         {
-            downloaders, rate, sizeMib, runs, tempRoot, programs,
+            downloaders, rate, sizeMib, runs, tempRoot, programs, downloaderArgs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -27,6 +28,7 @@ internal static class LanCommand
                 SizeBytes = parse.GetValue(sizeMib) * 1024L * 1024,
                 Runs = Math.Max(1, parse.GetValue(runs)),
                 TempRoot = parse.GetValue(tempRoot)!,
+                DownloaderArgs = parse.GetValue(downloaderArgs) ?? [],
             };
             if (settings.Downloaders is < 1 or > 200 || settings.RateMbit <= 0 || settings.SizeBytes <= 0)
             {

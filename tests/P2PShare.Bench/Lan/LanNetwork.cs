@@ -17,7 +17,7 @@ internal sealed class LanNetwork : IDisposable
     /// <summary>The private /24 the netns hosts live in; never routed anywhere outside them.</summary>
     private const string Subnet = "10.77.0.";
 
-    private const string HostInterface = "eth0";
+    internal const string HostInterface = "eth0";
     private readonly List<string> _hosts = [];
     private readonly double _rateMbit;
     private int _disposed;

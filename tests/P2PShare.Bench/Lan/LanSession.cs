@@ -92,16 +92,24 @@ internal sealed class LanSession : IDisposable
         var repos = _downloaders.Select((_, i) => Path.Combine(Root, $"d{i + 1}")).ToList();
         var clock = Stopwatch.StartNew();
         var running = new List<BenchProcess>();
+        var startedAt = new List<double>();
+        using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             for (int i = 0; i < _downloaders.Count; i++)
             {
                 Directory.CreateDirectory(repos[i]);
-                running.Add(BenchProcess.StartIn(_downloaders[i], $"d{i + 1}", _settings.ProgramsFolder, "P2PShare.Peer",
-                    "get", FileName, "--port", "0", "--bind", LanNetwork.Address(FirstDownloaderOctet + i), "--repo", repos[i], "--tracker", _tracker, "--log-level", "Warning"));
+                startedAt.Add(clock.Elapsed.TotalSeconds);
+                string[] args = ["get", FileName, "--port", "0", "--bind", LanNetwork.Address(FirstDownloaderOctet + i), "--repo", repos[i], "--tracker", _tracker, "--log-level", "Warning", .. _settings.DownloaderArgs];
+                running.Add(BenchProcess.StartIn(_downloaders[i], $"d{i + 1}", _settings.ProgramsFolder, "P2PShare.Peer", args));
             }
+            // First piece data: past the manifest (32 bytes a piece) and 64 KiB more.
+            long threshold = (((_settings.SizeBytes / (256 * 1024)) + 1) * 32) + (64 * 1024);
+            var firstData = running.Select(p => FirstData.WatchAsync(p, clock, threshold, stopWatching.Token)).ToList();
             var done = running.Select(async p => (Exit: await p.WaitForExitAsync(_settings.RunTimeout), At: clock.Elapsed.TotalSeconds)).ToList();
             var exits = await Task.WhenAll(done).WaitAsync(cancellationToken);
+            await stopWatching.CancelAsync();
+            var firsts = await Task.WhenAll(firstData);
             await Task.Delay(50, cancellationToken); // one more CPU sample of the seeder (taken every 20 ms)
             var counted = hosts.ToDictionary(h => h, h => LanNetwork.Counters(h) - before[h]);
             string load = File.ReadAllText("/proc/loadavg").Trim();
@@ -116,7 +124,14 @@ internal sealed class LanSession : IDisposable
                 var pieces = PeerOutput.PiecesByPeer(p.Output);
                 int fromSeeder = pieces.GetValueOrDefault(seeder);
                 var link = counted[_downloaders[i]];
-                downloads.Add(new LanDownload(p.Name, exits[i].At, p.CpuSeconds, link.RxPayload, link.TxPayload, fromSeeder, pieces.Values.Sum() - fromSeeder));
+                // Done when it says so: with --seed-for it goes on serving (and running) after that line.
+                double doneAt = p.LineTime("Downloaded '") is { } line ? startedAt[i] + line.TotalSeconds : exits[i].At;
+                downloads.Add(new LanDownload(p.Name, doneAt, p.CpuSeconds, link.RxPayload, link.TxPayload, fromSeeder, pieces.Values.Sum() - fromSeeder)
+                {
+                    FirstDataSeconds = firsts[i]?.Seconds,
+                    FirstDataCpuSeconds = firsts[i]?.CpuSeconds,
+                    ExitSeconds = exits[i].At,
+                });
             }
             return new LanRun(downloads, counted[_seederHost].TxPayload, _seeder.CpuSeconds - seederCpuBefore, load);
         }

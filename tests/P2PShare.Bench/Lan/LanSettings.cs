@@ -21,6 +21,9 @@ internal sealed record LanSettings
     /// <summary>Where P2PShare.Peer.dll and P2PShare.Tracker.dll are run from.</summary>
     public string ProgramsFolder { get; init; } = AppContext.BaseDirectory;
 
+    /// <summary>Extra arguments for every downloader's <c>get</c>.</summary>
+    public IReadOnlyList<string> DownloaderArgs { get; init; } = [];
+
     /// <summary>size ÷ link rate: how long one downloader alone needs at best.</summary>
     public double IdealSeconds => SizeBytes * 8 / (RateMbit * 1e6);
 

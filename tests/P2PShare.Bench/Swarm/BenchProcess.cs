@@ -44,6 +44,9 @@ internal sealed class BenchProcess : IDisposable
 
     public string Name { get; private init; } = "";
 
+    /// <summary>The process id (with <c>ip netns exec</c>, which execs in place, the program's own).</summary>
+    public int Id => _process.Id;
+
     /// <summary>Time from start to exit (or to now while running).</summary>
     public TimeSpan Wall { get; private set; }
 

@@ -260,6 +260,34 @@ public sealed class PieceServerTests
         Assert.Equal(TestPieceServer.Content.AsSpan(8192), third.Payload.Span);
     }
 
+    [Fact]
+    public async Task A_piece_just_sent_to_one_fetcher_is_answered_elsewhere_to_another_only_when_it_may_defer()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+        using var tcpA = await server.OpenAsync();
+        using var a = await TestPieceServer.GreetAsync(tcpA);
+        using var tcpB = await server.OpenAsync();
+        using var b = await TestPieceServer.GreetAsync(tcpB);
+
+        using (var sent = await AskAsync(a, new GetPiece(server.SharedId, 0) { RequestId = 10, MayDefer = true }))
+            Assert.IsType<PieceReply>(sent.Message);
+        using (var deferred = await AskAsync(b, new GetPiece(server.SharedId, 0) { RequestId = 20, MayDefer = true }))
+            Assert.Equal(ErrorCodes.Elsewhere, Assert.IsType<ErrorReply>(deferred.Message).Code);
+        using (var old = await AskAsync(b, new GetPiece(server.SharedId, 0) { RequestId = 21 })) // an older fetcher never says defer
+            Assert.Equal(TestPieceServer.Content.AsSpan(0, 4096), old.Payload.Span);
+        using (var other = await AskAsync(b, new GetPiece(server.SharedId, 1) { RequestId = 22, MayDefer = true }))
+            Assert.IsType<PieceReply>(other.Message);
+        Assert.Equal(3, server.Server.PiecesServed);
+    }
+
+    private static async Task<Incoming> AskAsync(MessageChannel channel, GetPiece request)
+    {
+        await channel.SendAsync(request).WaitAsync(Deadline);
+        var reply = await channel.ReceiveAsync(Deadline) ?? throw new IOException("closed");
+        Assert.Equal(request.RequestId, reply.Message.ReplyTo);
+        return reply;
+    }
+
     private static async Task CancelLoggedAsync(ListLogger logger)
     {
         var until = DateTime.UtcNow + Deadline;

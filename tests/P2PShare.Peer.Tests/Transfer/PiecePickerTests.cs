@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using P2PShare.Peer.Transfer;
 using P2PShare.Protocol.Files;
 
@@ -193,6 +194,57 @@ public sealed class PiecePickerTests
             int next = picker.Pick(C)!.Value;
             Assert.True(ClearAfter(next, -1, 100, first, first + 1) >= SeederRuns.Clearance, $"seed {seed}: {next} too close after a held piece ({first})");
         }
+    }
+
+    [Fact]
+    public void A_seeder_run_pick_may_be_deferred_but_a_fallback_pick_may_not()
+    {
+        var picker = new PiecePicker(new PieceSet(2), new Random(12));
+        picker.AddPeer(C, null);
+        picker.AddPeer(Partial, Set(2, 0));
+        Assert.Equal(1, picker.Pick(C, out bool runPick));
+        Assert.True(runPick);
+        picker.Received(C, 1);
+        Assert.Equal(0, picker.Pick(C, out bool fallbackPick)); // a downloader has it: the seeder must serve this one
+        Assert.False(fallbackPick);
+    }
+
+    [Fact]
+    public void A_piece_a_seeder_sent_elsewhere_is_left_to_the_downloaders_until_the_deferral_passes()
+    {
+        var clock = new FakeTimeProvider();
+        var picker = new PiecePicker(new PieceSet(64), new Random(13), clock);
+        picker.AddPeer(C, null);
+        picker.AddPeer(Partial, new PieceSet(64));
+        picker.AddPeer(Other, null); // a second seeder
+        int first = picker.Pick(C)!.Value;
+        picker.Elsewhere(C, first, TimeSpan.FromSeconds(1));
+        for (int i = 0; i < 40; i++)
+            Assert.NotEqual(first, picker.Pick(Other)); // no seeder run takes it meanwhile
+        clock.Advance(TimeSpan.FromSeconds(1.1));
+        var later = new List<int?>();
+        for (int i = 0; i < 64 && picker.Pick(Other) is int piece; i++)
+            later.Add(piece);
+        Assert.Contains(first, later); // nobody passed it on: a seeder is asked again
+    }
+
+    [Fact]
+    public void A_seeder_asked_for_what_downloaders_have_gives_a_piece_it_sent_elsewhere_last()
+    {
+        var picker = new PiecePicker(new PieceSet(3), new Random(14), new FakeTimeProvider());
+        picker.AddPeer(C, null);
+        picker.AddPeer(Partial, Set(3, 0, 1));
+        Assert.Equal(2, picker.Pick(C)); // the only seeder-only piece
+        picker.Elsewhere(C, 2, TimeSpan.FromSeconds(1)); // on its way to another downloader
+        // Nothing in flight with the seeder: it is asked for what downloaders have, one at a time, the deferred piece last.
+        var fallback = new List<int>();
+        for (int i = 0; i < 3; i++)
+        {
+            int piece = picker.Pick(C)!.Value;
+            fallback.Add(piece);
+            picker.Received(C, piece);
+        }
+        Assert.Equal(2, fallback[2]);
     }
 
     // How many pieces lie between `piece` and the nearest of `taken` before it.

@@ -47,6 +47,28 @@ public sealed class PeerMessageTests
     [Fact]
     public void GetPiece_round_trips() => Assert.Equal(GetPieceMessage, RoundTrip.Of(GetPieceMessage));
 
+    // A fetcher that can take the piece from another downloader says so (defer::1); older fetchers never do.
+    private const string DeferrableGetPieceText = "type::get_piece;id::7;file::" + AHex + ";piece::3;defer::1;";
+    private static readonly GetPiece DeferrableGetPieceMessage = new(A, 3) { RequestId = 7, MayDefer = true };
+
+    [Fact]
+    public void Deferrable_GetPiece_encodes_to_its_golden_text() => Assert.Equal(DeferrableGetPieceText, MessageCodec.Encode(DeferrableGetPieceMessage));
+
+    [Fact]
+    public void Deferrable_GetPiece_decodes_from_its_golden_text() => Assert.Equal(DeferrableGetPieceMessage, MessageCodec.Decode(DeferrableGetPieceText));
+
+    [Fact]
+    public void Deferrable_GetPiece_round_trips() => Assert.Equal(DeferrableGetPieceMessage, RoundTrip.Of(DeferrableGetPieceMessage));
+
+    private const string ElsewhereText = "type::error;re::7;code::elsewhere;message::piece 3 was just sent to another peer\\; get it there;";
+
+    [Fact]
+    public void Elsewhere_error_encodes_to_its_golden_text() =>
+        Assert.Equal(ElsewhereText, MessageCodec.Encode(new ErrorReply(ErrorCodes.Elsewhere, "piece 3 was just sent to another peer; get it there") { ReplyTo = 7 }));
+
+    [Fact]
+    public void GetPiece_without_defer_is_not_deferrable() => Assert.False(((GetPiece)MessageCodec.Decode(GetPieceText)).MayDefer);
+
     private const string PieceText = "type::piece;re::6;file::" + AHex + ";piece::3;";
     private static readonly PieceReply PieceMessage = new(A, 3) { ReplyTo = 6 };
 
