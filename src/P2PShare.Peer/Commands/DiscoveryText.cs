@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using P2PShare.Peer.Discovery;
 
@@ -28,8 +29,33 @@ public static class DiscoveryText
     public static string? Problem(DiscoveryResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return result.Problem ?? (result.Report is { } report ? Problem(report) : null);
+        return result.Miss is { } miss ? Miss(miss) : result.Report is { } report ? Problem(report) : null;
     }
+
+    /// <summary>What <c>start</c> says it asked, e.g. "198.51.100.7:12501", or "broadcast, mDNS and a /24 sweep on every interface".</summary>
+    public static string Asked(DiscoveryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Target is null ? "broadcast, mDNS and a /24 sweep on every interface" : new IPEndPoint(options.Target, options.Port).ToString();
+    }
+
+    private static string Miss(TargetMiss miss) => miss.SendError is { } error
+        ? $"could not send to {miss.To}: {error}"
+        : string.Create(CultureInfo.InvariantCulture, $"no tracker answered at {miss.To} ({miss.Attempts} tries, {miss.Timeout.TotalSeconds:0.#} s each)");
+
+    private static string Skip(ProbeSkip skip) => skip switch
+    {
+        ProbeSkip.TrackerFoundAlready => "a tracker answered already",
+        _ => "the sweep's limit of addresses is used up",
+    };
+
+    private static string Ignored(ProbeOutcome probe) => probe.IgnoredBecause switch
+    {
+        IgnoreReason.OtherVersion => $"it speaks discovery version {probe.IgnoredDetail}",
+        IgnoreReason.TrackerWithoutSecret => "it runs without the network secret",
+        IgnoreReason.SecretNotProven => $"the tracker at {probe.IgnoredDetail} did not prove the network secret",
+        _ => probe.IgnoredDetail ?? "not an answer to our request",
+    };
 
     private static string? Problem(DiscoveryReport r) => r.First is not null ? null
         : r.Probes.Count == 0 ? "no network interface is up besides loopback"
@@ -50,13 +76,13 @@ public static class DiscoveryText
     {
         ArgumentNullException.ThrowIfNull(probe);
         string head = $"  {probe.Interface,-10} {Method(probe.Method),-10} ";
-        if (probe.Skipped is not null)
-            return head + "not tried: " + probe.Skipped;
+        if (probe.Skipped is { } skip)
+            return head + "not tried: " + Skip(skip);
         string result = probe.Tracker is not null
             ? string.Create(CultureInfo.InvariantCulture, $"answered: tracker {probe.Tracker} after {probe.FirstAnswerAfter!.Value.TotalMilliseconds:0} ms")
             : "no answer";
         if (probe.Ignored > 0)
-            result += $"; ignored {probe.Ignored} ({probe.IgnoredWhy})";
+            result += $"; ignored {probe.Ignored} ({Ignored(probe)})";
         if (probe.Refused > 0)
             result += $"; {probe.Refused} ICMP port-unreachable";
         if (probe.Error is not null)
@@ -85,9 +111,9 @@ public static class DiscoveryText
         var errors = r.Probes.Where(p => p.Error is not null).ToList();
         if (errors.Count > 0 && errors.Count == r.Probes.Count(p => p.Skipped is null))
             text.AppendLine(CultureInfo.InvariantCulture, $"Likely cause: no route. Every send failed ({errors[0].Error}): check this machine's address and routes (ip addr, ip route), or a VPN that takes every route.");
-        var unproven = r.Probes.FirstOrDefault(p => p.IgnoredWhy?.Contains("secret", StringComparison.Ordinal) == true);
+        var unproven = r.Probes.FirstOrDefault(p => p.IgnoredBecause is IgnoreReason.SecretNotProven or IgnoreReason.TrackerWithoutSecret);
         if (unproven is not null)
-            text.AppendLine($"A tracker answered but could not prove the network secret ({unproven.IgnoredWhy}): check both sides use the same secret.");
+            text.AppendLine($"A tracker answered but could not prove the network secret ({Ignored(unproven)}): check both sides use the same secret.");
         text.AppendLine(CultureInfo.InvariantCulture, $"Nothing answered by broadcast, mDNS or the /24 sweep. Likely causes, most likely first: the tracker is not running (or runs with --no-discovery); a firewall on its machine drops inbound UDP {r.DiscoveryPort} and 5353; the access point isolates clients (client isolation: then TCP between devices fails too); or the tracker is on another subnet (broadcast, mDNS and the sweep do not cross routers).");
         text.Append("Type the tracker's address instead: start HOST:12500 (the tracker prints \"Peers can reach it at ...\" when it starts).");
         return text.ToString();

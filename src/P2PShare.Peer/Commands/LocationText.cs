@@ -24,7 +24,7 @@ public static class LocationText
             return null;
         if (location.Discovered)
         {
-            string how = found.Report is { } report && DiscoveryText.HowFound(report) is { } by ? $"{by}; asked by {asked.TargetText}" : $"asked {asked.TargetText}";
+            string how = found.Report is { } report && DiscoveryText.HowFound(report) is { } by ? $"{by}; asked by {DiscoveryText.Asked(asked)}" : $"asked {DiscoveryText.Asked(asked)}";
             return $"Found the tracker at {location.Endpoint} by discovery ({how}).";
         }
         return $"Discovery found no tracker: {DiscoveryText.Problem(found)}. Trying the default, {location.Endpoint}.";

@@ -51,7 +51,7 @@ public static class DiscoveryClient
             }
             else
             {
-                outcome.Error = result.Problem;
+                outcome.Error = result.Miss?.SendError;
             }
             return new DiscoveryReport([outcome], found, watch.Elapsed, options.Port);
         }
@@ -83,13 +83,13 @@ public static class DiscoveryClient
             }
             catch (SocketException e)
             {
-                return new DiscoveryResult(null, $"could not send to {to}: {e.Message}");
+                return new DiscoveryResult(null, new TargetMiss(to, attempt, options.Timeout, e.Message));
             }
             var found = await ReceiveReplyAsync(socket, buffer, nonce, options, logger, cancellationToken);
             if (found is not null)
                 return new DiscoveryResult(found, null);
         }
-        return new DiscoveryResult(null, $"no tracker answered at {to} ({options.Attempts} tries, {options.Timeout.TotalSeconds:0.#} s each)");
+        return new DiscoveryResult(null, new TargetMiss(to, options.Attempts, options.Timeout, null));
     }
 
     /// <summary>

@@ -42,7 +42,4 @@ public sealed record DiscoveryOptions
 
     /// <summary>How long to wait for answers after the last datagram is sent.</summary>
     public TimeSpan AnswerWait { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>What <c>start</c> says it asked, e.g. "255.255.255.255:12501" or "every interface".</summary>
-    public string TargetText => Target is null ? "broadcast, mDNS and a /24 sweep on every interface" : new IPEndPoint(Target, Port).ToString();
 }

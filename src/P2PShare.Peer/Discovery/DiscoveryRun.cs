@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -89,7 +90,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
         if (_tally.AnyFound)
         {
             foreach (var (link, address, _) in v4)
-                _tally.Add(new ProbeOutcome(DiscoveryMethod.Sweep, link.Name, address.ToString()) { Skipped = "a tracker answered already" });
+                _tally.Add(new ProbeOutcome(DiscoveryMethod.Sweep, link.Name, address.ToString()) { Skipped = ProbeSkip.TrackerFoundAlready });
             return _tally.Report(_options.Port);
         }
         var sweepTime = await SweepAsync(v4, cancellationToken);
@@ -110,7 +111,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
             budget -= targets.Count;
             if (targets.Count == 0)
             {
-                _tally.Add(new ProbeOutcome(DiscoveryMethod.Sweep, link.Name, address.ToString()) { Skipped = $"the sweep's limit of {_options.MaxSweepAddresses} addresses is used up" });
+                _tally.Add(new ProbeOutcome(DiscoveryMethod.Sweep, link.Name, address.ToString()) { Skipped = ProbeSkip.SweepLimitReached });
                 continue;
             }
             var probe = Open(DiscoveryMethod.Sweep, link, new IPEndPoint(address, 0), OnDiscoveryReplyAsync);
@@ -203,7 +204,7 @@ internal sealed class DiscoveryRun : IAsyncDisposable
         }
         catch (ProtocolException e)
         {
-            Ignore(outcome, datagram.From, e.Message);
+            Ignore(outcome, datagram.From, IgnoreReason.Unreadable, e.Message);
         }
         return Task.CompletedTask;
     }
@@ -223,14 +224,14 @@ internal sealed class DiscoveryRun : IAsyncDisposable
         }
         catch (ProtocolException e)
         {
-            Ignore(outcome, from, e.Message);
+            Ignore(outcome, from, IgnoreReason.Unreadable, e.Message);
             return;
         }
         foreach (var advert in adverts)
         {
             if (advert.Version != DiscoveryCodec.Version)
             {
-                Ignore(outcome, from, $"it speaks discovery version {advert.Version}");
+                Ignore(outcome, from, IgnoreReason.OtherVersion, advert.Version.ToString(CultureInfo.InvariantCulture));
                 continue;
             }
             // The address it answered from is reachable from here; over IPv6 that is a link-local
@@ -244,13 +245,13 @@ internal sealed class DiscoveryRun : IAsyncDisposable
                 // the secret by answering a unicast `discover` before we take it.
                 if (!advert.SecretRequired)
                 {
-                    Ignore(outcome, from, "it runs without the network secret");
+                    Ignore(outcome, from, IgnoreReason.TrackerWithoutSecret, null);
                     continue;
                 }
                 var proven = await DiscoveryClient.AskOneAsync(address, _options with { Attempts = 2, Timeout = TimeSpan.FromMilliseconds(500) }, _logger, _stop.Token);
                 if (proven.Tracker is null)
                 {
-                    Ignore(outcome, from, $"the tracker at {endpoint} did not prove the network secret on UDP {_options.Port}");
+                    Ignore(outcome, from, IgnoreReason.SecretNotProven, endpoint.ToString());
                     continue;
                 }
                 endpoint = proven.Tracker;
@@ -259,11 +260,12 @@ internal sealed class DiscoveryRun : IAsyncDisposable
         }
     }
 
-    private void Ignore(ProbeOutcome outcome, IPEndPoint from, string why)
+    private void Ignore(ProbeOutcome outcome, IPEndPoint from, IgnoreReason reason, string? detail)
     {
         outcome.Ignored++;
-        outcome.IgnoredWhy = why;
-        PeerLog.DiscoveryReplyIgnored(_logger, from.ToString(), why);
+        outcome.IgnoredBecause = reason;
+        outcome.IgnoredDetail = detail;
+        PeerLog.DiscoveryReplyIgnored(_logger, from.ToString(), detail is null ? reason.ToString() : $"{reason}: {detail}");
     }
 
     // Waits `time`, or less when `until` completes first.

@@ -35,8 +35,11 @@ public sealed class ProbeOutcome
     /// <summary>Datagrams received that were not a good answer (another nonce, no proof, garbage), with the last reason.</summary>
     public int Ignored { get; set; }
 
-    /// <summary>The reason the last ignored datagram was ignored.</summary>
-    public string? IgnoredWhy { get; set; }
+    /// <summary>Why the last ignored datagram was ignored.</summary>
+    public IgnoreReason? IgnoredBecause { get; set; }
+
+    /// <summary>What the last ignored datagram said or was (a parse error, a version, a tracker's address), for the report.</summary>
+    public string? IgnoredDetail { get; set; }
 
     /// <summary>ICMP "port unreachable" reports: a host is there but nothing listens on the discovery port.</summary>
     public int Refused { get; set; }
@@ -48,5 +51,5 @@ public sealed class ProbeOutcome
     public TimeSpan? FirstAnswerAfter { get; set; }
 
     /// <summary>Why this method was not tried, if it was not.</summary>
-    public string? Skipped { get; set; }
+    public ProbeSkip? Skipped { get; set; }
 }

@@ -16,7 +16,7 @@ public sealed class MessageTextTests
     private const string Tracker = "127.0.0.1:12500";
 
     private static readonly TrackerLocation Missed = new(Tracker,
-        new DiscoveryResult(null, "no tracker answered at 198.51.100.9:12501 (3 tries, 1 s each)"),
+        new DiscoveryResult(null, new TargetMiss(new IPEndPoint(IPAddress.Parse("198.51.100.9"), 12501), 3, TimeSpan.FromSeconds(1), null)),
         new DiscoveryOptions { Target = IPAddress.Parse("198.51.100.9") });
 
     public static TheoryData<PeerFailure, string> Failures => new()
