@@ -185,9 +185,21 @@ public sealed partial class PeerNode : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(nameOrId);
         var files = await _tracker.CallAsync(t => t.ListAsync(nameOrId, cancellationToken), "list");
+        if (files.Count == 0 && !IsFolder(nameOrId) && nameOrId.Length > 0)
+            await ThrowIfFolderAsync(nameOrId, cancellationToken);
         if (files.Count == 0 && FileLookup.LooksLikeId(nameOrId))
             files = await ListAsync(cancellationToken);
         return await StartAsync(FileLookup.Resolve(nameOrId, files), inFolder: false, cancellationToken);
+    }
+
+    // `get photos` when only photos/ exists: say it is a folder rather than only "no file named".
+    private async Task ThrowIfFolderAsync(string name, CancellationToken cancellationToken)
+    {
+        string folder = name + FileNameRules.Separator;
+        var inside = (await ListAsync(cancellationToken, folder)).Where(f => f.Name.StartsWith(folder, StringComparison.Ordinal))
+            .GroupBy(f => f.Name, StringComparer.Ordinal).Select(g => g.First()).ToList();
+        if (inside.Count > 0)
+            throw new PeerCommandException(new NameIsFolder(name, inside.Count, inside.Sum(f => f.Length)));
     }
 
     // Starts the download of the file `shapes` describe (FileLookup's order); one of a folder's is not reported on its own.

@@ -146,6 +146,21 @@ public sealed class FolderTests
     }
 
     [Fact]
+    public async Task A_folder_asked_for_without_its_slash_fails_naming_the_folder_its_file_count_and_size()
+    {
+        var (net, downloader) = await StartAsync();
+        await using var _ = net;
+
+        var e = await Assert.ThrowsAsync<PeerCommandException>(() => downloader.RequestAsync("album", CancellationToken.None));
+
+        long bytes = Album.Sum(f => (long)f.Content.Length);
+        Assert.Equal(new NameIsFolder("album", Album.Length, bytes), e.Failure);
+        Assert.StartsWith("no file named 'album' in the network; 'album' is a folder: get album/ (7 files, ", FailureText.Of(e));
+        var plain = await Assert.ThrowsAsync<PeerCommandException>(() => downloader.RequestAsync("albu", CancellationToken.None));
+        Assert.Equal(new FileNotFound("albu", IdTooShort: false), plain.Failure);
+    }
+
+    [Fact]
     public async Task A_nested_file_is_requested_by_its_path_and_lands_in_its_folder()
     {
         var (net, downloader) = await StartAsync();

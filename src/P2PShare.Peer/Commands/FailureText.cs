@@ -27,6 +27,7 @@ public static class FailureText
         TrackerSilent s => $"the tracker at {s.Tracker} did not answer `{s.Request}`: {s.Error}",
         FileNotFound { IdTooShort: true } n => $"no file named '{n.Asked}' in the network; to give an id, give at least 6 hex digits of it (`list` shows them).",
         FileNotFound n => $"no file named '{n.Asked}' in the network. `list` shows what there is; `update` refreshes it.",
+        NameIsFolder f => $"no file named '{f.Asked}' in the network; '{f.Asked}' is a folder: get {f.Asked}/ ({f.Files} file{(f.Files == 1 ? "" : "s")}, {Units.Bytes(f.Bytes)}).",
         EmptyFolder e => $"no file under '{e.Folder}' in the network. `list` shows what there is; `update` refreshes it.",
         AmbiguousName a => Ambiguous(a),
         AlreadyDownloading d => $"'{d.Name}' ({d.Id.ShortText}) is already downloading; `status` shows how far it is.",

@@ -41,6 +41,7 @@ public sealed class MessageTextTests
         { new TrackerSilent(Tracker, "who-has", "no answer within 10 s"), "the tracker at 127.0.0.1:12500 did not answer `who-has`: no answer within 10 s" },
         { new FileNotFound("abc", IdTooShort: true), "no file named 'abc' in the network; to give an id, give at least 6 hex digits of it (`list` shows them)." },
         { new FileNotFound("big.bin", IdTooShort: false), "no file named 'big.bin' in the network. `list` shows what there is; `update` refreshes it." },
+        { new NameIsFolder("photos", Files: 3, Bytes: 1572864), "no file named 'photos' in the network; 'photos' is a folder: get photos/ (3 files, 1.5 MiB)." },
         { new EmptyFolder("photos/"), "no file under 'photos/' in the network. `list` shows what there is; `update` refreshes it." },
         { new AmbiguousName("report.txt", [new NetworkFile(IdA, "report.txt", 10, 4, 1, 0), new NetworkFile(IdB, "report.txt", 2048, 4, 1, 1)]),
             "2 different files are called 'report.txt': aaaaaaaa (10 B, 1 holder); bbbbbbbb (2.0 KiB, 2 holders). Request one by its id, e.g. `request aaaaaaaa`." },
