@@ -288,7 +288,15 @@ public sealed partial class PeerNode : IAsyncDisposable
         _repository is null ? [] : _repository.Files
             .Where(f => !f.IsComplete || File.Exists(f.FinalPath)) // a shared file deleted since the last scan is not claimed
             .Select(f => new FileEntry(f.Id, f.Name, f.Manifest.Length, f.Manifest.PieceLength, f.IsComplete ? null : f.Snapshot()))
+            .Concat(CopyEntries(_repository))
             .ToList();
+
+    // Every other name of content held complete (and still on disk) is announced too, as its own entry.
+    private static IEnumerable<FileEntry> CopyEntries(Repository repository) =>
+        repository.Copies
+            .Where(c => repository.TryGet(c.Id, out var held) && held is { IsComplete: true } && File.Exists(c.Path))
+            .Select(c => repository.TryGet(c.Id, out var held) ? new FileEntry(c.Id, c.Name, held!.Manifest.Length, held.Manifest.PieceLength, null) : null)
+            .OfType<FileEntry>();
 
     /// <summary>Stops downloads (keeping their pieces), leaves the tracker, stops serving.</summary>
     public async ValueTask DisposeAsync()

@@ -40,7 +40,7 @@ public static class PeerProgram
         WithNodeAsync(options, parts, logLevel, live: false, interactive: false, async (node, output, _, stopping) =>
         {
             await node.LocateAndJoinAsync(null, LocationText.SayTo(output.WriteLine), stopping, listFiles: false);
-            output.WriteLine($"Sharing {Report.Plural(node.Repository.Files.Count, "file")} from {node.Repository.Root} on {node.ServingEndPoint}; joined the tracker at {node.TrackerEndpoint}. Ctrl+C stops.");
+            output.WriteLine($"Sharing {Report.Plural(node.Repository.Files.Count + node.Repository.Copies.Count, "file")} from {node.Repository.Root} on {node.ServingEndPoint}; joined the tracker at {node.TrackerEndpoint}. Ctrl+C stops.");
             try
             {
                 await Task.Delay(Timeout.Infinite, stopping);

@@ -32,6 +32,7 @@ public sealed partial class Repository : IDisposable
     private readonly Lock _openGate = new();      // one opener of a download at a time (scan or OpenDownload)
     private readonly SemaphoreSlim _scanGate = new(1, 1);
     private Dictionary<FileId, HeldFile> _files = [];
+    private List<NamedCopy> _copies = []; // guarded by _gate; the other names of held content (Repository.Copies.cs)
     private long _hashedFileCount;
     private bool _disposed;
 
@@ -227,11 +228,12 @@ public sealed partial class Repository : IDisposable
             Dictionary<FileId, HeldFile> current;
             lock (_gate)
                 current = new(_files);
-            var next = ScanMerge.Next(current, shared, _downloads, _logger, download => download.Completed += OnDownloadCompleted);
+            var next = ScanMerge.Next(current, shared, _downloads, _logger, download => download.Completed += OnDownloadCompleted, out var copies);
             lock (_gate)
             {
                 if (_disposed)
                     return [.. next.Values];
+                _copies = copies;
                 var removed = _files.Values.Where(f => !next.TryGetValue(f.Id, out var kept) || !ReferenceEquals(kept, f)).ToList();
                 _files = next;
                 return removed.Where(f => f.IsComplete).ToList(); // never close a download a session may be using

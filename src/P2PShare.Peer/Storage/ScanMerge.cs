@@ -10,16 +10,24 @@ namespace P2PShare.Peer.Storage;
 /// </summary>
 internal static class ScanMerge
 {
-    /// <summary>The next table; <paramref name="loaded"/> is told of each download loaded from disk.</summary>
+    /// <summary>
+    /// The next table; <paramref name="loaded"/> is told of each download loaded from disk. A file with
+    /// the same content as one found before it is held once, and its name goes to <paramref name="copies"/>:
+    /// it is shared too (announced under its own name, served from the first).
+    /// </summary>
     public static Dictionary<FileId, HeldFile> Next(IReadOnlyDictionary<FileId, HeldFile> current, IEnumerable<ShareScan.Found> shared,
-        DownloadStore downloads, ILogger logger, Action<PartFile> loaded)
+        DownloadStore downloads, ILogger logger, Action<PartFile> loaded, out List<NamedCopy> copies)
     {
         var next = new Dictionary<FileId, HeldFile>();
+        copies = [];
         foreach (var found in shared)
         {
             var manifest = found.Manifest ?? throw new ArgumentException($"'{found.Name}' has no manifest", nameof(shared));
             if (next.TryGetValue(manifest.Id, out var first))
+            {
                 StorageLog.DuplicateContent(logger, found.Name, first.Name);
+                copies.Add(new NamedCopy(found.Name, found.Path, manifest.Id));
+            }
             else if (current.TryGetValue(manifest.Id, out var known) && known is SharedFile same && same.Path == found.Path)
             {
                 same.Trust(found.Stamp); // hashed (or cached) under this stamp to the same id: its pieces go out unhashed again

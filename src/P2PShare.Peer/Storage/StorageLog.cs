@@ -17,8 +17,11 @@ internal static partial class StorageLog
     [LoggerMessage(102, LogLevel.Information, "Scanned {Root}: {Shared} shared files ({Hashed} hashed, {Cached} from the cache), {Partial} downloads in progress")]
     public static partial void Scanned(ILogger logger, string root, int shared, int hashed, int cached, int partial);
 
-    [LoggerMessage(103, LogLevel.Information, "'{Name}' has the same content as '{Other}'; sharing it once, as '{Other}'")]
+    [LoggerMessage(103, LogLevel.Information, "'{Name}' has the same content as '{Other}'; sharing both names, serving the bytes from '{Other}'")]
     public static partial void DuplicateContent(ILogger logger, string name, string other);
+
+    [LoggerMessage(105, LogLevel.Information, "'{Name}' has the same content as '{Other}', held here already; copied it to {Path}")]
+    public static partial void Copied(ILogger logger, string name, string other, string path);
 
     [LoggerMessage(110, LogLevel.Warning, "Ignoring the manifest cache {Path} and re-hashing: {Reason}")]
     public static partial void CacheUnreadable(ILogger logger, string path, string reason);

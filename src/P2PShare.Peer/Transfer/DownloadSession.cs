@@ -93,7 +93,13 @@ public sealed class DownloadSession
         var swarm = Task.CompletedTask;
         try
         {
-            if (_repository.TryGet(Id, out var existing) && existing is { IsComplete: true })
+            if (_repository.TryGet(Id, out var existing) && existing is SharedFile held && held.Name != Name)
+            {
+                // The content is here under another name (a copy, an empty file): this name gets a verified copy.
+                var (copyPath, alreadyThere) = _repository.PlaceCopy(held, Name, cancellationToken);
+                return Result(DownloadOutcome.Completed, copyPath, 0, held.Manifest.PieceCount, null) with { AlreadyHere = alreadyThere };
+            }
+            if (existing is { IsComplete: true })
                 return Result(DownloadOutcome.Completed, existing.FinalPath, resumed, existing.Manifest.PieceCount, null) with { AlreadyHere = true };
             if (_swarm.Count == 0)
                 return Result(DownloadOutcome.Failed, null, 0, 0, new DownloadFailure(DownloadFailureKind.NoHolder));

@@ -30,6 +30,15 @@ public sealed class FolderDownload
         Folder = folder;
         _start = start;
         _items = files.Select(f => new Item(f.Name, f.Shapes, f.Failure)).ToArray();
+        // One content under several names is fetched once: every later name waits for the first, then is copied from it.
+        var firsts = new Dictionary<Protocol.Files.FileId, Item>();
+        foreach (var item in _items.Where(i => i.Shapes.Count > 0 && i.Failure is null))
+        {
+            if (firsts.TryGetValue(item.Shapes[0].Id, out var first))
+                item.First = first;
+            else
+                firsts.Add(item.Shapes[0].Id, item);
+        }
         Completion = RunAsync();
     }
 
@@ -111,7 +120,17 @@ public sealed class FolderDownload
         try
         {
             await Parallel.ForEachAsync(_items, new ParallelOptions { MaxDegreeOfParallelism = FilesAtOnce },
-                async (item, _) => Volatile.Write(ref item.Outcome, await FetchAsync(item)));
+                async (item, _) =>
+                {
+                    try
+                    {
+                        Volatile.Write(ref item.Outcome, await FetchAsync(item));
+                    }
+                    finally
+                    {
+                        item.Done.TrySetResult(); // the names waiting for it go on, whatever happened
+                    }
+                });
         }
         finally
         {
@@ -124,6 +143,8 @@ public sealed class FolderDownload
     // Starting a file (who_has, its holders) is not cancelled: it is short, with the tracker's timeouts.
     private async Task<FolderFileResult> FetchAsync(Item item)
     {
+        if (item.First is { } first)
+            await first.Done.Task; // taken in list order, so the first is under way already and never waits for this one
         if (item.Failure is not null || _stopping)
             return new FolderFileResult(item.Name, item.Length, null, item.Failure);
         ActiveDownload active;
@@ -165,5 +186,10 @@ public sealed class FolderDownload
         public ActiveDownload? Active;
 
         public FolderFileResult? Outcome;
+
+        /// <summary>An earlier name of the same content: this one starts when that one has ended.</summary>
+        public Item? First;
+
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -12,7 +12,8 @@ public sealed partial class FileRegistry
     /// counts (at most <see cref="ProtocolLimits.MaxListEntries"/>; a reply pages them with
     /// <see cref="ListPage(string?, string?, int)"/>). With <paramref name="name"/>, only files some holder calls by that
     /// exact name (and that name is the one reported). Files with one name but different ids, or
-    /// one id in different claimed shapes, are separate entries.
+    /// one id in different claimed shapes, are separate entries; so is each name of one id (copies
+    /// and empty files under several names), each with the holders of that content.
     /// </summary>
     public IReadOnlyList<NetworkFile> List(string? name = null)
     {
@@ -74,10 +75,8 @@ public sealed partial class FileRegistry
             IEnumerable<FileRecord> candidates = name is null
                 ? _files.Values.SelectMany(shapes => shapes)
                 : _byName.TryGetValue(name, out var keys) ? keys.Keys.Select(Find) : [];
-            foreach (var record in candidates)
+            foreach (var file in candidates.SelectMany(record => Summarize(record, name)))
             {
-                if (Summarize(record, name) is not { } file)
-                    continue;
                 if (!string.IsNullOrEmpty(prefix) && !file.Name.StartsWith(prefix, StringComparison.Ordinal))
                     continue;
                 if (after is { } cursor && ListCursor.Compare(ListCursor.Of(file), cursor) <= 0)
@@ -96,26 +95,27 @@ public sealed partial class FileRegistry
         return (result, total);
     }
 
-    // The record's list entry, or null when nobody can serve it (or, with a name, no server calls it that).
-    private NetworkFile? Summarize(FileRecord record, string? name)
+    // The record's list entries: one per name its servers give it (with `name`, only that one), each
+    // with the record's holder counts; none when nobody can serve it.
+    private List<NetworkFile> Summarize(FileRecord record, string? name)
     {
         int complete = 0, partial = 0;
-        string? firstName = null;
-        bool named = name is null;
+        var names = new List<string>(1);
         foreach (var (clientId, holding) in record.Holders)
         {
             if (!CanServe(_clients[clientId], holding))
                 continue;
-            firstName ??= holding.Name;
-            named |= holding.Name == name;
+            foreach (string held in holding.Names)
+            {
+                if ((name is null || held == name) && !names.Contains(held, StringComparer.Ordinal))
+                    names.Add(held);
+            }
             if (holding.IsComplete)
                 complete++;
             else
                 partial++;
         }
-        return firstName is not null && named
-            ? new NetworkFile(record.Id, name ?? firstName, record.Shape.Length, record.Shape.PieceLength, complete, partial)
-            : null;
+        return names.ConvertAll(n => new NetworkFile(record.Id, n, record.Shape.Length, record.Shape.PieceLength, complete, partial));
     }
 
     /// <summary>

@@ -99,6 +99,7 @@ public sealed partial class FileRegistry
         var rejections = new List<AnnounceRefusal>();
         int accepted = 0;
         long nameBytes = 0;
+        int entries = 0; // names recorded: a content under two names is two entries
         lock (_lock)
         {
             if (!_clients.TryGetValue(clientId, out var client))
@@ -107,7 +108,7 @@ public sealed partial class FileRegistry
             for (int i = 0; i < files.Count; i++)
             {
                 var entry = files[i];
-                string? problem = problems[i] ?? Record(clientId, client, entry, ref nameBytes);
+                string? problem = problems[i] ?? Record(clientId, client, entry, ref nameBytes, ref entries);
                 if (problem is null)
                     accepted++;
                 else
@@ -172,7 +173,19 @@ public sealed partial class FileRegistry
         return null;
     }
 
-    private string? Record(long clientId, ClientRecord client, FileEntry entry, ref long nameBytes)
+    // Null when one more entry named as `entry` fits this client's limits (its name's bytes are then counted).
+    private string? OverLimits(int entries, FileEntry entry, ref long nameBytes)
+    {
+        if (entries >= _announceLimits.MaxFiles)
+            return $"over this tracker's limit of {_announceLimits.MaxFiles} files per peer";
+        int bytes = Encoding.UTF8.GetByteCount(entry.Name);
+        if (nameBytes + bytes > _announceLimits.MaxNameBytes)
+            return $"over this tracker's limit of {_announceLimits.MaxNameBytes} bytes of file names per peer";
+        nameBytes += bytes;
+        return null;
+    }
+
+    private string? Record(long clientId, ClientRecord client, FileEntry entry, ref long nameBytes, ref int entries)
     {
         var key = new FileKey(entry.Id, new FileShape(entry.Length, entry.PieceLength));
         var have = entry.Have is null || entry.Have.IsComplete ? null : entry.Have.Clone();
@@ -180,17 +193,22 @@ public sealed partial class FileRegistry
         {
             if (mine.Key != key)
                 return $"this announce already lists this id as {mine.Shape.Length} bytes in pieces of {mine.Shape.PieceLength}; an id names one manifest";
-            // The same content under two names in one repository: it holds the union.
+            // The same content under two names in one repository (copies, empty files): every name is
+            // listed, each counted against the limits as an entry of its own; the pieces held are the union.
             var existing = mine.Holders[clientId];
+            if (!existing.Names.Contains(entry.Name, StringComparer.Ordinal) && OverLimits(entries, entry, ref nameBytes) is { } over)
+                return over;
             existing.Have = Union(existing.Have, have);
+            if (existing.AddName(entry.Name))
+            {
+                entries++;
+                IndexName(entry.Name, key, +1);
+            }
             return null;
         }
-        if (client.Files.Count >= _announceLimits.MaxFiles)
-            return $"over this tracker's limit of {_announceLimits.MaxFiles} files per peer";
-        int bytes = Encoding.UTF8.GetByteCount(entry.Name);
-        if (nameBytes + bytes > _announceLimits.MaxNameBytes)
-            return $"over this tracker's limit of {_announceLimits.MaxNameBytes} bytes of file names per peer";
-        nameBytes += bytes;
+        if (OverLimits(entries, entry, ref nameBytes) is { } limit)
+            return limit;
+        entries++;
 
         if (!_files.TryGetValue(entry.Id, out var shapes))
             _files.Add(entry.Id, shapes = new List<FileRecord>(1));
@@ -229,7 +247,8 @@ public sealed partial class FileRegistry
         {
             if (!record.Holders.Remove(clientId, out var holding))
                 continue;
-            IndexName(holding.Name, record.Key, -1);
+            foreach (string name in holding.Names)
+                IndexName(name, record.Key, -1);
             if (record.Holders.Count > 0)
                 continue;
             var shapes = _files[record.Id];

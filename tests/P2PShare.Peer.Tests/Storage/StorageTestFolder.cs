@@ -32,6 +32,7 @@ public sealed class StorageTestFolder : IDisposable
     public string Write(string name, byte[] content)
     {
         string path = Path.Combine(Root, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!); // a nested name gets its folders
         File.WriteAllBytes(path, content);
         return path;
     }

@@ -229,6 +229,37 @@ public sealed class FileRegistryTests
     }
 
     [Fact]
+    public void One_content_under_several_names_lists_every_name_with_the_contents_holders()
+    {
+        var registry = WithClients(5001, 5002);
+        registry.Announce(1, [Files.Complete("photos/empty1.txt", "e"), Files.Complete("photos/2025/sub dir/empty 2.txt", "e"), Files.Complete("vids/x/dup1.txt", "d")]);
+        registry.Announce(2, [Files.Complete("vids/x/dup2.txt", "d"), Files.Complete("vids/x/dup1.txt", "d")]);
+
+        Assert.Equal(
+            [("photos/2025/sub dir/empty 2.txt", 1), ("photos/empty1.txt", 1), ("vids/x/dup1.txt", 2), ("vids/x/dup2.txt", 2)],
+            registry.List().Select(f => (f.Name, f.CompleteHolders)));
+        Assert.Equal(["photos/2025/sub dir/empty 2.txt", "photos/empty1.txt"], registry.ListPage(null, "photos/", null, 1 << 20)!.Files.Select(f => f.Name));
+        Assert.Equal(2, Assert.Single(registry.List("vids/x/dup2.txt")).CompleteHolders);
+
+        registry.Leave(1);
+
+        Assert.Empty(registry.List("photos/empty1.txt"));
+        Assert.Equal(["vids/x/dup1.txt", "vids/x/dup2.txt"], registry.List().Select(f => f.Name));
+    }
+
+    [Fact]
+    public void Every_name_of_one_content_counts_against_a_clients_file_limit()
+    {
+        var registry = new FileRegistry(announceLimits: new AnnounceLimits(MaxFiles: 2, MaxNameBytes: 1_000_000));
+        registry.Join(1, new IPEndPoint(IPAddress.Loopback, 5001));
+
+        var result = registry.Announce(1, [Files.Complete("a1", "a"), Files.Complete("a2", "a"), Files.Complete("a3", "a"), Files.Complete("a1", "a")]);
+
+        Assert.Equal([2], result.Rejections.Select(r => r.Index)); // a repeat of a name is no new entry
+        Assert.Equal(["a1", "a2"], registry.List().Select(f => f.Name));
+    }
+
+    [Fact]
     public void Who_has_excludes_the_asker_and_lists_the_others_oldest_first()
     {
         var registry = WithClients(5001, 5002, 5003);
@@ -367,7 +398,7 @@ public sealed class FileRegistryTests
         registry.Announce(1, [Files.Complete("first.bin", "a")]);
         registry.Announce(2, [Files.Complete("second.bin", "a")]);
 
-        Assert.Equal("first.bin", Assert.Single(registry.List()).Name);
+        Assert.Equal(["first.bin", "second.bin"], registry.List().Select(f => f.Name)); // every name is listed
         Assert.Equal("second.bin", Assert.Single(registry.List("second.bin")).Name);
         Assert.Equal(2, registry.List("second.bin")[0].CompleteHolders);
     }
