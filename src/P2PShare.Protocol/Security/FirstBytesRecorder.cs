@@ -4,7 +4,7 @@ namespace P2PShare.Protocol.Security;
 /// Passes a stream through and keeps a copy of the first bytes read until <see cref="Stop"/>: when
 /// a TLS handshake fails, they show whether the other side answered with a plain refusal frame instead.
 /// </summary>
-internal sealed class FirstBytesRecorder(Stream inner) : Stream
+internal sealed class FirstBytesRecorder(Stream inner) : PassThroughStream
 {
     private const int Capacity = 4096; // a refusal frame is far smaller
     private readonly MemoryStream _recorded = new();
@@ -41,20 +41,6 @@ internal sealed class FirstBytesRecorder(Stream inner) : Stream
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 
     public override void Flush() => inner.Flush();
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -12,7 +12,7 @@ namespace P2PShare.Protocol.Security;
 /// The buffers are pooled, held only while they hold bytes, and charged to the frame memory budget
 /// when there is one; when the budget is full, bytes pass straight through instead.
 /// </summary>
-internal sealed class TlsRecordTransport(Stream inner, FrameMemoryBudget? budget) : Stream
+internal sealed class TlsRecordTransport(Stream inner, FrameMemoryBudget? budget) : PassThroughStream
 {
     /// <summary>Bytes asked of the network per read.</summary>
     internal const int ReadLength = 64 * 1024;
@@ -144,20 +144,6 @@ internal sealed class TlsRecordTransport(Stream inner, FrameMemoryBudget? budget
     public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
     public override void Flush() => FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-
-    public override bool CanWrite => true;
-
-    public override bool CanSeek => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
