@@ -83,12 +83,6 @@ public sealed record PeerOptions
     /// </summary>
     public TimeSpan HaveNoticeInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>
-    /// The least time between two full announces; the changes made meanwhile (files finished, gone)
-    /// go in the next one. Zero: back to back, still one in flight at a time.
-    /// </summary>
-    public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromMilliseconds(200);
-
     /// <summary>How often a download asks the tracker for holders that appeared since it started (peers still downloading the file too).</summary>
     public TimeSpan HolderRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
 
