@@ -93,12 +93,6 @@ public sealed record PeerOptions
     /// <summary>How long a download leaves a piece a seeder answered <c>elsewhere</c> to the downloaders before asking a seeder again.</summary>
     public TimeSpan ElsewhereDeferral { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// The least time between two full announces; the changes made meanwhile (files finished, gone)
-    /// go in the next one. Zero: back to back, still one in flight at a time.
-    /// </summary>
-    public TimeSpan AnnounceInterval { get; init; } = TimeSpan.FromMilliseconds(200);
-
     /// <summary>How often a download asks the tracker for holders that appeared since it started (peers still downloading the file too).</summary>
     public TimeSpan HolderRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -23,7 +23,6 @@ internal sealed class TrackerLink : IAsyncDisposable
     private readonly CancellationTokenSource _stop;
     private volatile TrackerClient _client;
     private Task _watch = Task.CompletedTask;
-    private readonly AnnounceBatcher _announces;
 
     private TrackerLink(string host, int port, TrackerClient client, PeerOptions options, ILogger logger, TrackerLinkHooks peer, CancellationToken leaving)
     {
@@ -34,7 +33,6 @@ internal sealed class TrackerLink : IAsyncDisposable
         _logger = logger;
         _peer = peer;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(leaving);
-        _announces = new AnnounceBatcher(AnnounceNowAsync, options.AnnounceInterval);
     }
 
     /// <summary>The connection now: after a reconnect, a new one.</summary>
@@ -54,13 +52,8 @@ internal sealed class TrackerLink : IAsyncDisposable
         return link;
     }
 
-    /// <summary>
-    /// Reports every file again; a failure is logged, not thrown (the watch reconnects). Requests close
-    /// together share one announce (<see cref="AnnounceBatcher"/>); the task ends once it is answered.
-    /// </summary>
-    public Task AnnounceQuietlyAsync() => _announces.RequestAsync();
-
-    private async Task AnnounceNowAsync()
+    /// <summary>Reports every file again; a failure is logged, not thrown (the watch reconnects).</summary>
+    public async Task AnnounceQuietlyAsync()
     {
         var client = _client;
         if (!client.IsConnected)
