@@ -19,6 +19,8 @@ public sealed class DuplicateContentFolderTests
         ("tree/photos/2025/sub dir/empty 2.txt", []),
         ("tree/vids/x/dup1.txt", "same"u8.ToArray()),
         ("tree/vids/y/dup2.txt", "same"u8.ToArray()),
+        ("tree/vids/z/dup3.txt", "same"u8.ToArray()), // a third name: the copies must not run at once
+        ("tree/empty3.txt", []),
         ("tree/big/a.bin", TestFiles.Random(600_000, seed: 11)),
         ("tree/big/copy of a.bin", TestFiles.Random(600_000, seed: 11)),
     ];

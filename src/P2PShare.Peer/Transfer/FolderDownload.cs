@@ -30,14 +30,14 @@ public sealed class FolderDownload
         Folder = folder;
         _start = start;
         _items = files.Select(f => new Item(f.Name, f.Shapes, f.Failure)).ToArray();
-        // One content under several names is fetched once: every later name waits for the first, then is copied from it.
-        var firsts = new Dictionary<Protocol.Files.FileId, Item>();
+        // One content under several names is fetched once: each later name waits for the name before it, then is
+        // copied. A chain, not all waiting on the first: two names copying one content at once collide ("already downloading").
+        var latest = new Dictionary<Protocol.Files.FileId, Item>();
         foreach (var item in _items.Where(i => i.Shapes.Count > 0 && i.Failure is null))
         {
-            if (firsts.TryGetValue(item.Shapes[0].Id, out var first))
-                item.First = first;
-            else
-                firsts.Add(item.Shapes[0].Id, item);
+            if (latest.TryGetValue(item.Shapes[0].Id, out var previous))
+                item.First = previous;
+            latest[item.Shapes[0].Id] = item;
         }
         Completion = RunAsync();
     }
@@ -144,7 +144,7 @@ public sealed class FolderDownload
     private async Task<FolderFileResult> FetchAsync(Item item)
     {
         if (item.First is { } first)
-            await first.Done.Task; // taken in list order, so the first is under way already and never waits for this one
+            await first.Done.Task; // taken in list order, so the one before is under way already and never waits for this one
         if (item.Failure is not null || _stopping)
             return new FolderFileResult(item.Name, item.Length, null, item.Failure);
         ActiveDownload active;
@@ -187,7 +187,7 @@ public sealed class FolderDownload
 
         public FolderFileResult? Outcome;
 
-        /// <summary>An earlier name of the same content: this one starts when that one has ended.</summary>
+        /// <summary>The name before this one of the same content: this one starts when that one has ended.</summary>
         public Item? First;
 
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
