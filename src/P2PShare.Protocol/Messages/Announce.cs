@@ -1,4 +1,5 @@
 using P2PShare.Protocol.Codec;
+using P2PShare.Protocol.Files;
 
 namespace P2PShare.Protocol.Messages;
 
@@ -34,9 +35,20 @@ public sealed record Announce(IReadOnlyList<FileEntry> Files) : Message
         var files = new List<FileEntry>(count);
         for (int i = 0; i < count; i++)
         {
-            var (id, name, length, pieceLength) = ListFields.ReadFileMeta(h, "file", i, limits);
-            int pieces = P2PShare.Protocol.Files.Manifest.CountPieces(length, pieceLength);
-            files.Add(new FileEntry(id, name, length, pieceLength, ListFields.ReadHave(h, ListFields.Key("file", i, "have"), pieces)));
+            // Without a readable id an entry cannot even be named in a refusal: that alone makes the message malformed.
+            var id = FileId.Parse(h.Required(ListFields.Key("file", i, "id")));
+            try
+            {
+                var (_, name, length, pieceLength) = ListFields.ReadFileMeta(h, "file", i, limits);
+                int pieces = Manifest.CountPieces(length, pieceLength);
+                files.Add(new FileEntry(id, name, length, pieceLength, ListFields.ReadHave(h, ListFields.Key("file", i, "have"), pieces)));
+            }
+            catch (ProtocolException e)
+            {
+                // One bad entry (a name a Windows peer cannot store, a shape over the limits) is refused alone.
+                var rawName = ListFields.Key("file", i, "name");
+                files.Add(new FileEntry(id, h.Has(rawName) ? h.Required(rawName) : "", 0, 1, null) { Refusal = e.Message });
+            }
         }
         return new Announce(files);
     }

@@ -12,6 +12,13 @@ namespace P2PShare.Protocol.Messages;
 /// <param name="Have">The pieces held; null when the file is complete.</param>
 public sealed record FileEntry(FileId Id, string Name, long Length, int PieceLength, PieceSet? Have)
 {
+    /// <summary>
+    /// Why this entry, as received in an <see cref="Announce"/>, cannot be recorded (its name, shape or
+    /// piece map breaks the rules), or null for a sound entry. Decoding keeps such an entry, with its id
+    /// and its raw name, so the tracker can refuse it alone and keep the announce's other entries.
+    /// </summary>
+    public string? Refusal { get; init; }
+
     /// <summary>Pieces in the file.</summary>
     public int PieceCount => Manifest.CountPieces(Length, PieceLength);
 

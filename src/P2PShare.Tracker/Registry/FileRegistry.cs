@@ -159,6 +159,8 @@ public sealed partial class FileRegistry
 
     private string? Check(FileEntry entry)
     {
+        if (entry.Refusal is { } unreadable)
+            return unreadable;
         if (FileNameRules.Check(entry.Name) is { } nameProblem)
             return nameProblem;
         if (entry.Length < 0)

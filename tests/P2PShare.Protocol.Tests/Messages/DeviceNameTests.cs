@@ -5,7 +5,7 @@ namespace P2PShare.Protocol.Tests.Messages;
 
 /// <summary>
 /// A Windows device name cannot be a file on a Windows peer, so no message carries one: the tracker
-/// refuses an announce naming one (it cannot decode it), and a downloader refuses a list or holders
+/// refuses an announce entry naming one (that entry alone), and a downloader refuses a list or holders
 /// reply naming one, before any file is created.
 /// </summary>
 public sealed class DeviceNameTests
@@ -19,9 +19,11 @@ public sealed class DeviceNameTests
     public void Announce_files_and_holders_naming_a_device_are_refused(string name)
     {
         string escaped = name; // none of these needs escaping
+        var announce = Assert.IsType<Announce>(MessageCodec.Decode(
+            $"type::announce;id::1;count::1;file.0.id::{AHex};file.0.name::{escaped};file.0.length::1;file.0.piece_length::1;"));
+        Assert.Contains("Windows device name", Assert.Single(announce.Files).Refusal, StringComparison.Ordinal);
         string[] texts =
         [
-            $"type::announce;id::1;count::1;file.0.id::{AHex};file.0.name::{escaped};file.0.length::1;file.0.piece_length::1;",
             $"type::files;re::1;count::1;file.0.id::{AHex};file.0.name::{escaped};file.0.length::1;file.0.piece_length::1;file.0.complete::1;file.0.partial::0;",
             $"type::holders;re::1;file::{AHex};name::{escaped};length::1;piece_length::1;count::1;holder.0.host::127.0.0.1;holder.0.port::1;",
         ];

@@ -37,6 +37,29 @@ public sealed class HostileClientTests
     }
 
     [Fact]
+    public async Task Badly_named_or_shaped_entries_are_refused_alone_and_the_client_keeps_its_connection_and_good_files()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var peer = await TestPeer.JoinAsync(tracker, 7001);
+        var good = Files.Complete("good.txt", "good");
+        FileEntry[] announce =
+        [
+            Files.Complete("nul.txt", "device"), // a Linux user may well have one; a Windows peer cannot store it
+            good,
+            Files.Complete("../escape", "escape"),
+            new FileEntry(Files.Id("big"), "big", 262_145, 1, null), // too many pieces
+        ];
+
+        var ok = await peer.AnnounceAsync(announce);
+
+        Assert.Equal(3, ok.RefusedCount);
+        var refusals = Assert.IsAssignableFrom<IReadOnlyList<AnnounceRefusal>>(ok.Refusals);
+        Assert.Equal([0, 2, 3], refusals.Select(r => r.Index));
+        Assert.Contains("Windows device name", refusals[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(good.Id, Assert.Single(await peer.ListAllAsync()).Id);
+    }
+
+    [Fact]
     public async Task An_id_squatted_with_a_wrong_length_does_not_keep_its_honest_holder_out_even_after_a_reconnect()
     {
         await using var tracker = await TestTracker.StartAsync();
