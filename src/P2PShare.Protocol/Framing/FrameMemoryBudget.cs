@@ -48,12 +48,21 @@ public sealed class FrameMemoryBudget
 
     /// <summary>
     /// The share of this budget that the connections from one remote address (its text) may hold
-    /// together: a quarter. A dozen connections from one address, each sending most of a large frame,
-    /// had taken all of a tracker's budget, and every other client's announce was refused. One small
-    /// record per address ever seen is kept, which on a LAN is bounded.
+    /// together: a quarter, but never less than one largest frame needs while it grows (see
+    /// <see cref="LargestFrameGrowth"/>), within the whole. A dozen connections from one address, each
+    /// sending most of a large frame, had taken all of a tracker's budget, and every other client's
+    /// announce was refused. One small record per address ever seen is kept, which on a LAN is bounded.
     /// </summary>
     public FrameMemoryBudget ShareFor(string address) =>
-        _shares.GetOrAdd(address, static (_, all) => new FrameMemoryBudget(Math.Max(all.MaxBytes / 4, FrameBuffer.FirstStep), all), this);
+        _shares.GetOrAdd(address, static (_, all) =>
+            new FrameMemoryBudget(Math.Min(all.MaxBytes, Math.Max(Math.Max(all.MaxBytes / 4, LargestFrameGrowth), FrameBuffer.FirstStep)), all), this);
+
+    /// <summary>
+    /// What reading one frame of <see cref="ProtocolLimits.MaxFrameLength"/> holds at its peak: its last
+    /// step copies the half-size buffer into the whole one, so both are alive at once. A quarter of the
+    /// default budget is exactly one largest frame, so a lone 16 MiB frame on an idle server was refused.
+    /// </summary>
+    public static long LargestFrameGrowth { get; } = ProtocolLimits.Default.MaxFrameLength + ProtocolLimits.Default.MaxFrameLength / 2;
 
     /// <summary>The cap.</summary>
     public long MaxBytes { get; }

@@ -134,6 +134,21 @@ public sealed class FrameStreamReaderTests
     }
 
     [Fact]
+    public async Task A_largest_frame_is_read_whole_by_an_idle_server_through_one_address_share()
+    {
+        // A stranger's 12-16 MiB frames were refused by an idle tracker: the share of one address was a
+        // quarter of 64 MiB, exactly one largest frame, and its last doubling holds half of it twice.
+        var share = new FrameMemoryBudget(FrameMemoryBudget.DefaultServerBytes).ShareFor("198.51.100.7");
+        using var pair = await ReaderPair.ConnectAsync(ProtocolLimits.Default, budget: share);
+        const string Header = "type::piece;";
+        int payload = ProtocolLimits.Default.MaxFrameLength - 4 - Header.Length;
+        _ = pair.Sender.GetStream().WriteAsync(FrameWriter.Encode(Header, new byte[payload])).AsTask();
+
+        using var frame = await pair.Reader.ReadAsync(CancellationToken.None).AsTask().WaitAsync(Timeout);
+        Assert.Equal(payload, frame!.Payload.Length);
+    }
+
+    [Fact]
     public async Task A_whole_frame_keeps_its_bytes_charged_until_it_is_disposed()
     {
         var budget = new FrameMemoryBudget(1L << 30);
