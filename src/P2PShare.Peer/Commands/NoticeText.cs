@@ -21,6 +21,7 @@ public static class NoticeText
         TrackerBack b => $"Reconnected to the tracker at {b.Tracker}; re-reported {Report.Plural(b.FilesReported, "file")}.",
         BeaconHeard h => $"Heard a tracker's beacon at {h.At}; joining it there.",
         FileRefused r => $"The tracker did not list {(r.Name is null ? "" : $"'{r.Name}' ")}({r.File.ShortText}): {r.Reason}. The other files are shared.",
+        FilesRefused f => $"The tracker did not list {Report.Plural(f.Count, "file")} ({string.Join(", ", f.Examples.Select(n => $"'{n}'"))} and {f.Count - f.Examples.Count} more): {f.Reason}. The other files are shared.",
         MoreFilesRefused m => $"The tracker did not list {Report.Plural(m.Count, "more file")} either; the other files are shared.",
         null => throw new ArgumentNullException(nameof(notice)),
         _ => notice.ToString(),

@@ -63,6 +63,7 @@ public sealed class MessageTextTests
         { new BeaconHeard("198.51.100.7:12500"), "Heard a tracker's beacon at 198.51.100.7:12500; joining it there." },
         { new FileRefused("b.txt", IdB, "over the limit"), "The tracker did not list 'b.txt' (bbbbbbbb): over the limit. The other files are shared." },
         { new FileRefused(null, IdB, "no"), "The tracker did not list (bbbbbbbb): no. The other files are shared." },
+        { new FilesRefused(5, ["a", "b", "c"], "over the limit"), "The tracker did not list 5 files ('a', 'b', 'c' and 2 more): over the limit. The other files are shared." },
         { new MoreFilesRefused(2), "The tracker did not list 2 more files either; the other files are shared." },
     };
 

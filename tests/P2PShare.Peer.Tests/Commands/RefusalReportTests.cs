@@ -37,5 +37,25 @@ public sealed class RefusalReportTests
     }
 
     [Fact]
+    public void Many_refusals_for_one_reason_are_one_line_with_examples_and_others_keep_their_own_line()
+    {
+        const string Limit = "over this tracker's limit of 10000 files per peer";
+        var sent = Enumerable.Range(0, 10).Select(i => new FileEntry(Id((char)('0' + i)), $"h{i}", 10, 4, null)).ToArray();
+        var reply = new Ok
+        {
+            RefusedCount = 9000,
+            Refusals = [new AnnounceRefusal(0, Id('0'), "bad name"), .. Enumerable.Range(1, 9).Select(i => new AnnounceRefusal(i, Id((char)('0' + i)), Limit))],
+        };
+
+        Assert.Equal(
+            [
+                "The tracker did not list 'h0' (00000000): bad name. The other files are shared.",
+                $"The tracker did not list 9 files ('h1', 'h2', 'h3' and 6 more): {Limit}. The other files are shared.",
+                "The tracker did not list 8990 more files either; the other files are shared.",
+            ],
+            RefusalReport.Lines(reply, sent));
+    }
+
+    [Fact]
     public void A_plain_ok_has_nothing_to_say() => Assert.Empty(RefusalReport.Lines(new Ok(), Sent));
 }
