@@ -63,7 +63,10 @@ public sealed partial class Repository : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StorageException($"cannot create the repository folder {Root}: {e.Message}", e);
+            // Name the folder that failed: a read-only repository exists, only its state folder could not be made.
+            throw new StorageException(Directory.Exists(Root)
+                ? $"cannot create the state folder {stateDirectory} inside the repository folder (it must be writable, to keep downloads' progress and to save files into it): {e.Message}"
+                : $"cannot create the repository folder {Root}: {e.Message}", e);
         }
         _downloads = new DownloadStore(Root, downloadsDirectory, logger, statePersistInterval, beforeDiskWrite);
     }

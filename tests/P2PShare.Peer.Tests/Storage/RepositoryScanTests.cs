@@ -30,6 +30,17 @@ public sealed class RepositoryScanTests : IDisposable
     }
 
     [Fact]
+    public void A_repository_whose_state_folder_cannot_be_made_names_that_folder_not_the_repository()
+    {
+        // As root a read-only folder is still writable, so a file where the state folder goes stands in for it.
+        File.WriteAllText(Path.Combine(_folder.Root, Repository.StateDirectoryName), "in the way");
+
+        var e = Assert.Throws<StorageException>(() => _folder.Open(PieceLength));
+
+        Assert.StartsWith($"cannot create the state folder {Path.Combine(_folder.Root, Repository.StateDirectoryName)} inside the repository folder", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scan_uses_the_piece_length_policy_when_none_is_given()
     {
         var data = StorageTestFolder.Bytes(300_000, 3);
