@@ -45,7 +45,7 @@ public static class DownloadText
             HolderDropKind.InvalidManifest => $"no valid manifest: {drop.Detail}",
             HolderDropKind.NotHolding => $"it does not have the file ({drop.Detail})",
             HolderDropKind.NoLongerHolding => $"it no longer has the file ({drop.Detail})",
-            HolderDropKind.CorruptPiece => string.Create(CultureInfo.InvariantCulture, $"it sent a corrupt piece {drop.Piece} (hash mismatch)"),
+            HolderDropKind.CorruptPiece => string.Create(CultureInfo.InvariantCulture, $"it sent a corrupt piece {drop.Piece} (wrong length or SHA-256)"),
             HolderDropKind.StoppedAnswering => "it stopped answering piece requests",
             _ => drop.Detail ?? "the connection was lost",
         };

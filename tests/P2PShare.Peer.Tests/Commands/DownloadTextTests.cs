@@ -15,7 +15,7 @@ public sealed class DownloadTextTests
     [InlineData(HolderDropKind.InvalidManifest, "hash differs", -1, "no valid manifest: hash differs")]
     [InlineData(HolderDropKind.NotHolding, "not found", -1, "it does not have the file (not found)")]
     [InlineData(HolderDropKind.NoLongerHolding, "not found", -1, "it no longer has the file (not found)")]
-    [InlineData(HolderDropKind.CorruptPiece, null, 3, "it sent a corrupt piece 3 (hash mismatch)")]
+    [InlineData(HolderDropKind.CorruptPiece, null, 3, "it sent a corrupt piece 3 (wrong length or SHA-256)")]
     [InlineData(HolderDropKind.StoppedAnswering, null, -1, "it stopped answering piece requests")]
     [InlineData(HolderDropKind.ConnectionLost, "Connection reset by peer", -1, "Connection reset by peer")]
     public void Each_drop_is_worded_as_before(HolderDropKind kind, string? detail, int piece, string words) =>
