@@ -74,6 +74,9 @@ internal static partial class StorageLog
     [LoggerMessage(131, LogLevel.Information, "Removed the download of '{Name}' ({Id}): it ended with no verified piece, so nothing is kept on disk")]
     public static partial void ReleasedEmpty(ILogger logger, string name, string id);
 
+    [LoggerMessage(133, LogLevel.Information, "Removed the unfinished download of '{Name}' ({Id}, {Verified} of {Pieces} pieces): {Reason}")]
+    public static partial void DiscardedStale(ILogger logger, string name, string id, int verified, int pieces, string reason);
+
     [LoggerMessage(132, LogLevel.Warning, "No longer sharing '{Name}' ({Id}): {Reason}; `update` shares what is there now")]
     public static partial void ForgotGone(ILogger logger, string name, string id, string reason);
 

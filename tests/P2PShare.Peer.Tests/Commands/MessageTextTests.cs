@@ -64,6 +64,8 @@ public sealed class MessageTextTests
         { new FileRefused("b.txt", IdB, "over the limit"), "The tracker did not list 'b.txt' (bbbbbbbb): over the limit. The other files are shared." },
         { new FileRefused(null, IdB, "no"), "The tracker did not list (bbbbbbbb): no. The other files are shared." },
         { new MoreFilesRefused(2), "The tracker did not list 2 more files either; the other files are shared." },
+        { new StaleDownloadDropped("ed.bin", IdA, 5, 32, IdB),
+            "Removed the unfinished download of an earlier 'ed.bin' (aaaaaaaa, 5 of 32 pieces): 'ed.bin' is complete here now as bbbbbbbb, and no peer holds that earlier content complete." },
     };
 
     [Theory]
