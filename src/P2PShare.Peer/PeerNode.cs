@@ -215,8 +215,8 @@ public sealed partial class PeerNode : IAsyncDisposable
                 await Repository.ScanAsync(cancellationToken);
             await _tracker.AnnounceQuietlyAsync();
         }
-        if (!_options.ShareFolderContents)
-            await Repository.AdoptAsync(target.Name, target.Id, target.PieceLength, cancellationToken); // fetched by an earlier run
+        // Fetched by an earlier run, or here already but hashed by our scan in other pieces than the network's.
+        await Repository.AdoptAsync(target.Name, target.Id, target.Length, target.PieceLength, cancellationToken);
         // Already here and verified (hashed, or cached while its stamp is unchanged): that is success, not an
         // error, e.g. the same `get` run twice or a crash just after the final rename; the session says so.
         IReadOnlyList<HolderEntry> peers = [];
