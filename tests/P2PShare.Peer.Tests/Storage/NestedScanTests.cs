@@ -85,6 +85,25 @@ public sealed class NestedScanTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_hidden_file_and_folder_is_skipped_with_one_line_but_our_own_state_folder_is_not_mentioned()
+    {
+        Write(".hid/x", [1]);
+        Write(".x", [2]);
+        Write("a/.y", [3]);
+        Write("a/shown.txt", [4]);
+        var logger = new ListLogger();
+        using var repository = _folder.Open(logger: logger);
+
+        Assert.Equal("a/shown.txt", Assert.Single(await repository.ScanAsync(CancellationToken.None)).Name);
+        var skipped = logger.Lines.Where(l => l.Level == LogLevel.Warning && l.Text.Contains("hidden", StringComparison.Ordinal)).Select(l => l.Text).ToList();
+        Assert.Equal(3, skipped.Count);
+        Assert.Single(skipped, t => t.StartsWith("Not sharing the folder '.hid' or anything in it", StringComparison.Ordinal));
+        Assert.Single(skipped, t => t.StartsWith("Not sharing '.x'", StringComparison.Ordinal));
+        Assert.Single(skipped, t => t.StartsWith("Not sharing 'a/.y'", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Lines, l => l.Text.Contains(".p2pshare", StringComparison.Ordinal) || l.Text.Contains(".hid/x", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_folder_whose_name_is_not_portable_is_skipped_with_one_line()
     {
         Write("con/x.txt", [1]);
