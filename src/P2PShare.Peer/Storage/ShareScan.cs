@@ -73,8 +73,24 @@ internal static class ShareScan
             }
         }
         found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        WarnLookalikes(found, logger);
         return found;
     }
+
+    // `Case.txt` and `case.txt`, or `café` in NFC and in NFD, are two files here but one on a
+    // case-insensitive or normalizing filesystem (Windows, macOS): both are shared, and a peer there
+    // saves the second under a numbered name (FinalPlacement never overwrites), so say so once per pair.
+    private static void WarnLookalikes(List<Found> found, ILogger logger)
+    {
+        foreach (var same in found.GroupBy(f => Folded(f.Name), StringComparer.Ordinal).Where(g => g.Skip(1).Any()))
+        {
+            string first = same.First().Name;
+            foreach (var other in same.Skip(1))
+                StorageLog.Lookalikes(logger, first, other.Name);
+        }
+    }
+
+    private static string Folded(string name) => Decomposition.Of(name).ToUpperInvariant();
 
     private const string HiddenReason = "its name starts with '.' (hidden), and peers refuse to save such a name";
 

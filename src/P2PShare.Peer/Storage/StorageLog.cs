@@ -80,6 +80,9 @@ internal static partial class StorageLog
     [LoggerMessage(134, LogLevel.Information, "'{Name}' is already here: shared as {Own}, it is {Network} in the network's pieces of {PieceLength} bytes, and is shared as that from now on")]
     public static partial void Rehashed(ILogger logger, string name, string own, string network, int pieceLength);
 
+    [LoggerMessage(135, LogLevel.Warning, "Sharing both '{First}' and '{Second}', which differ only in case or Unicode normalization: on Windows or macOS they are one name, so a peer there saves the second as a numbered copy")]
+    public static partial void Lookalikes(ILogger logger, string first, string second);
+
     [LoggerMessage(132, LogLevel.Warning, "No longer sharing '{Name}' ({Id}): {Reason}; `update` shares what is there now")]
     public static partial void ForgotGone(ILogger logger, string name, string id, string reason);
 

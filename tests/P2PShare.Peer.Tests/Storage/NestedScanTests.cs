@@ -104,6 +104,25 @@ public sealed class NestedScanTests : IDisposable
     }
 
     [Fact]
+    public async Task Names_differing_only_in_case_or_normalization_are_both_shared_with_one_line_per_pair()
+    {
+        string nfc = "caf\u00e9.txt", nfd = "cafe\u0301.txt";
+        Write("docs/Case.txt", [1]);
+        Write("docs/case.txt", [2]);
+        Write("docs/" + nfc, [3]);
+        Write("docs/" + nfd, [4]);
+        Write("docs/other.txt", [5]);
+        var logger = new ListLogger();
+        using var repository = _folder.Open(logger: logger);
+
+        Assert.Equal(5, (await repository.ScanAsync(CancellationToken.None)).Count);
+        var lines = logger.Lines.Where(l => l.Level == LogLevel.Warning && l.Text.Contains("differ only in case or Unicode normalization", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count == 2, string.Join(" | ", logger.Lines.Select(l => l.Text)));
+        Assert.Single(lines, l => l.Text.Contains("'docs/Case.txt' and 'docs/case.txt'", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Text.Contains(nfc, StringComparison.Ordinal) && l.Text.Contains(nfd, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_folder_whose_name_is_not_portable_is_skipped_with_one_line()
     {
         Write("con/x.txt", [1]);
