@@ -1,4 +1,5 @@
 using P2PShare.Peer.Outcomes;
+using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
 
 namespace P2PShare.Peer;
@@ -12,8 +13,11 @@ internal static class FileLookup
     /// <summary>
     /// The entries of the one file meant, the shape most holders claim first. Throws
     /// <see cref="PeerCommandException"/> when none matches, or several ids share the name (the user's choice).
+    /// An id <paramref name="unfinishedHere"/> says we hold in part and nobody holds complete is no
+    /// rival to one somebody holds complete: it is most often the old content of a file its holder
+    /// edited while we fetched it, and our own partial copy keeps it listed.
     /// </summary>
-    public static List<NetworkFile> Resolve(string nameOrId, IReadOnlyList<NetworkFile> files)
+    public static List<NetworkFile> Resolve(string nameOrId, IReadOnlyList<NetworkFile> files, Func<FileId, bool>? unfinishedHere = null)
     {
         var byName = files.Where(f => f.Name == nameOrId).ToList();
         if (byName.Count == 0 && LooksLikeId(nameOrId))
@@ -24,6 +28,8 @@ internal static class FileLookup
         var byId = byName.GroupBy(f => f.Id)
             .Select(g => g.OrderByDescending(f => f.CompleteHolders).ThenByDescending(f => f.CompleteHolders + f.PartialHolders).ToList())
             .ToList();
+        if (byId.Count > 1 && unfinishedHere is not null && byId.Any(g => g[0].CompleteHolders > 0))
+            byId = [.. byId.Where(g => !(g[0].CompleteHolders == 0 && unfinishedHere(g[0].Id)))];
         return byId.Count switch
         {
             1 => byId[0],

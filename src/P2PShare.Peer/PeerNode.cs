@@ -189,7 +189,7 @@ public sealed partial class PeerNode : IAsyncDisposable
             await ThrowIfFolderAsync(nameOrId, cancellationToken);
         if (files.Count == 0 && FileLookup.LooksLikeId(nameOrId))
             files = await ListAsync(cancellationToken);
-        return await StartAsync(FileLookup.Resolve(nameOrId, files), inFolder: false, cancellationToken);
+        return await StartAsync(FileLookup.Resolve(nameOrId, files, UnfinishedHere), inFolder: false, cancellationToken);
     }
 
     // `get photos` when only photos/ exists: say it is a folder rather than only "no file named".
@@ -215,8 +215,8 @@ public sealed partial class PeerNode : IAsyncDisposable
                 await Repository.ScanAsync(cancellationToken);
             await _tracker.AnnounceQuietlyAsync();
         }
-        if (!_options.ShareFolderContents)
-            await Repository.AdoptAsync(target.Name, target.Id, target.PieceLength, cancellationToken); // fetched by an earlier run
+        // Fetched by an earlier run, or here already but hashed by our scan in other pieces than the network's.
+        await Repository.AdoptAsync(target.Name, target.Id, target.Length, target.PieceLength, cancellationToken);
         // Already here and verified (hashed, or cached while its stamp is unchanged): that is success, not an
         // error, e.g. the same `get` run twice or a crash just after the final rename; the session says so.
         IReadOnlyList<HolderEntry> peers = [];
@@ -259,6 +259,8 @@ public sealed partial class PeerNode : IAsyncDisposable
         // A download that ends with nothing verified keeps nothing: its sparse .part and state go.
         if (result.Outcome != DownloadOutcome.Completed)
             _repository?.ReleaseIfEmpty(session.Id);
+        else
+            await DropStaleDownloadsAsync(session.Name, session.Id);
         await _tracker.AnnounceQuietlyAsync();
         if (!inFolder) // a folder's files are reported together, by FolderFinished
             DownloadFinished?.Invoke(result);

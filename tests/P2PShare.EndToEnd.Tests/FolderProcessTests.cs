@@ -38,7 +38,7 @@ public sealed class FolderProcessTests
         });
         string repo = net.Folder.Sub("getter");
         // The seeders' piece length: a file the getter finds already in its folder is then hashed to the network's id by
-        // its own scan. (Under another piece length it is fetched again and kept, bytes unchanged: a known gap, not this test's.)
+        // its own scan. (Under another piece length it is rehashed in the network's pieces before a fetch: FolderAlreadyPresentTests.)
         string[] get = ["get", "album/", "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", net.TrackerAddress, "--piece-length", "65536"];
 
         using (var first = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, get))

@@ -8,7 +8,7 @@ namespace P2PShare.Peer.Commands;
 
 /// <summary>
 /// The network's files as <c>list</c> shows them: a tree of folders and files. A folder's row gives
-/// its total size, its file count and the fewest–most holders of any one file under it (the fewest
+/// its total size, its file count and the fewest–most holders of any one file under it, counting those that give the file that name (the fewest
 /// is what the whole folder can count on). Folders are opened level by level while the rows fit a
 /// budget; a folder left closed is opened with <c>list FOLDER/</c>, so a 10,000-file network lists
 /// as a screenful of folders, not 10,000 lines.
@@ -111,8 +111,8 @@ internal static class FileListText
         foreach (var file in folder.Files)
         {
             string leaf = file.Name[(file.Name.LastIndexOf('/') + 1)..];
-            rows.Add(new Row(Label(leaf, folder.Depth), Units.Bytes(file.Length), Holders(file.CompleteHolders, file.PartialHolders), file.Id.ShortText,
-                Note(file, local, marks.SharedNames.Contains(file.Name), marks.Contested.Contains(file.Id))));
+            rows.Add(new Row(Label(leaf, folder.Depth), Units.Bytes(file.Length), Holders(file.NameCompleteHolders, file.NamePartialHolders), file.Id.ShortText,
+                Note(file, local, marks)));
         }
     }
 
@@ -159,22 +159,40 @@ internal static class FileListText
     private static bool IsLocal(NetworkFile f, Repository? local) =>
         local is not null && local.TryGet(f.Id, out var held) && held is { IsComplete: true };
 
-    private static string Note(NetworkFile f, Repository? local, bool sharedName, bool contested)
+    private static string Note(NetworkFile f, Repository? local, NameMarks marks)
     {
-        var notes = new List<string>(2);
+        var notes = new List<string>(3);
         if (local is not null && local.TryGet(f.Id, out var held) && held is not null)
             notes.Add(held.IsComplete ? "local" : string.Create(CultureInfo.InvariantCulture, $"local, {held.VerifiedCount}/{held.Manifest.PieceCount} pieces"));
-        if (sharedName)
+        if (marks.SharedNames.Contains(f.Name))
             notes.Add("same name as another file: request it by id");
-        if (contested)
+        if (marks.Contested.Contains(f.Id))
             notes.Add("holders disagree on its size: a download keeps the one its checked manifest gives");
+        else if (marks.Names.TryGetValue(f.Id, out var names) && names.Count > 1)
+            notes.Add(SameContent(f.Name, names));
+        if (f.HeldUnderOtherNames)
+            notes.Add(Holders(f.CompleteHolders, f.PartialHolders) + " in all, counting copies under other names");
         return notes.Count == 0 ? "" : "  [" + string.Join("; ", notes) + "]";
     }
 
-    private sealed record NameMarks(HashSet<string> SharedNames, HashSet<Protocol.Files.FileId> Contested);
+    // "same content as b/x.jpg", "same content as b/x.jpg and 2 more": the first other name, by the list's order.
+    private static string SameContent(string name, List<string> names)
+    {
+        string other = names.First(n => !string.Equals(n, name, StringComparison.Ordinal));
+        string more = names.Count > 2 ? string.Create(CultureInfo.InvariantCulture, $" and {names.Count - 2:N0} more") : "";
+        return "same content as " + TerminalText.Escape(other) + more;
+    }
 
-    // A name is shared when it names different ids; one id listed in several sizes is one file some holder lies about.
-    private static NameMarks MarksOf(IReadOnlyList<NetworkFile> files) => new(
-        files.GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Select(f => f.Id).Distinct().Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal),
-        files.GroupBy(f => f.Id).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet());
+    private sealed record NameMarks(HashSet<string> SharedNames, HashSet<Protocol.Files.FileId> Contested, Dictionary<Protocol.Files.FileId, List<string>> Names);
+
+    // A name is shared when it names different ids. One id listed in several shapes is one file some
+    // holder lies about; one id in one shape under several names is one content with copies, no dispute.
+    private static NameMarks MarksOf(IReadOnlyList<NetworkFile> files)
+    {
+        var byId = files.GroupBy(f => f.Id).ToList();
+        return new(
+            files.GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Select(f => f.Id).Distinct().Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal),
+            byId.Where(g => g.Select(f => (f.Length, f.PieceLength)).Distinct().Count() > 1).Select(g => g.Key).ToHashSet(),
+            byId.Where(g => g.Count() > 1).ToDictionary(g => g.Key, g => g.Select(f => f.Name).Distinct(StringComparer.Ordinal).ToList()));
+    }
 }

@@ -43,7 +43,7 @@ internal sealed class FolderTree
     /// <summary>Bytes of every file under it.</summary>
     public long Size { get; private set; }
 
-    /// <summary>The fewest and the most complete holders of any one file under it.</summary>
+    /// <summary>The fewest and the most complete holders of any one file under it, under that file's name.</summary>
     public (int Min, int Max) Complete { get; private set; } = (int.MaxValue, 0);
 
     /// <summary>The fewest and the most partial holders of any one file under it.</summary>
@@ -94,7 +94,8 @@ internal sealed class FolderTree
         _files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name) is var order and not 0 ? order : string.CompareOrdinal(a.Id.ToString(), b.Id.ToString()));
         foreach (var file in _files)
         {
-            Add(1, 0, file.Length, (file.CompleteHolders, file.CompleteHolders), (file.PartialHolders, file.PartialHolders), isLocal(file) ? 1 : 0);
+            // The holders that give it this name: a copy elsewhere serves a download, but does not hold this folder.
+            Add(1, 0, file.Length, (file.NameCompleteHolders, file.NameCompleteHolders), (file.NamePartialHolders, file.NamePartialHolders), isLocal(file) ? 1 : 0);
         }
         foreach (var folder in Folders)
         {

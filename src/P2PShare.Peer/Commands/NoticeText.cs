@@ -23,6 +23,8 @@ public static class NoticeText
         FileRefused r => $"The tracker did not list {(r.Name is null ? "" : $"'{r.Name}' ")}({r.File.ShortText}): {r.Reason}. The other files are shared.",
         FilesRefused f => $"The tracker did not list {Report.Plural(f.Count, "file")} ({string.Join(", ", f.Examples.Select(n => $"'{n}'"))} and {f.Count - f.Examples.Count} more): {f.Reason}. The other files are shared.",
         MoreFilesRefused m => $"The tracker did not list {Report.Plural(m.Count, "more file")} either; the other files are shared.",
+        StaleDownloadDropped d => $"Removed the unfinished download of an earlier '{d.Name}' ({d.Dropped.ShortText}, {d.Verified} of {d.Pieces} pieces): "
+            + $"'{d.Name}' is complete here now as {d.Current.ShortText}, and no peer holds that earlier content complete.",
         null => throw new ArgumentNullException(nameof(notice)),
         _ => notice.ToString(),
     };

@@ -41,13 +41,17 @@ internal sealed class CachedManifests(string path, ILogger logger)
         }
     }
 
-    /// <summary>Records the manifest of the file <paramref name="name"/> as it is now (<paramref name="stamp"/>).</summary>
-    public void Remember(string name, FileStamp stamp, Manifest manifest)
+    /// <summary>
+    /// Records the manifest of the file <paramref name="name"/> as it is now (<paramref name="stamp"/>);
+    /// one recorded already for that stamp is kept unless <paramref name="replace"/> (the same bytes,
+    /// named by the network's piece length rather than ours).
+    /// </summary>
+    public void Remember(string name, FileStamp stamp, Manifest manifest, bool replace = false)
     {
         lock (_gate)
         {
             var cache = Loaded();
-            if (cache.Find(name, stamp) is null)
+            if (replace || cache.Find(name, stamp) is null)
                 cache.Set(name, stamp, manifest);
             cache.TrySave(path, logger);
         }

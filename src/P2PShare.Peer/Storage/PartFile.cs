@@ -238,14 +238,20 @@ public sealed class PartFile : HeldFile
     /// state and manifest, its lock): a failed start keeps nothing on disk. False (nothing done) if it
     /// is complete or holds a verified piece.
     /// </summary>
-    internal bool DiscardIfEmpty()
+    internal bool DiscardIfEmpty() => Discard(onlyIfEmpty: true);
+
+    /// <summary>
+    /// Closes the unfinished download and deletes its files, verified pieces and all (with
+    /// <paramref name="onlyIfEmpty"/>, only when it holds none). False (nothing done) if it is complete.
+    /// </summary>
+    internal bool Discard(bool onlyIfEmpty)
     {
         lock (_state.Gate)
         {
             SafeFileHandle? handle;
             lock (_gate)
             {
-                if (_completed is not null || _verified.Present > 0)
+                if (_completed is not null || (onlyIfEmpty && _verified.Present > 0))
                     return false;
                 _disposed = true;
                 handle = _handle;

@@ -24,9 +24,9 @@ internal static class ShareScan
 
     /// <summary>
     /// The regular files anywhere under <paramref name="root"/> that may be shared, by relative name
-    /// (<c>/</c>-separated). Symbolic links (to files or folders) are never followed, hidden files
-    /// and folders (our own <c>.p2pshare</c> among them) are passed over, and anything else skipped
-    /// (a FIFO, a socket, a device, an unportable name, an unreadable folder) is logged once.
+    /// (<c>/</c>-separated). Symbolic links (to files or folders) are never followed, and everything
+    /// skipped (a hidden file or folder, a FIFO, a socket, a device, an unportable name, an unreadable
+    /// folder) is logged once; only our own <c>.p2pshare</c> is passed over without a word.
     /// </summary>
     public static List<Found> List(string root, ILogger logger)
     {
@@ -49,9 +49,15 @@ internal static class ShareScan
             }
             foreach (var info in entries)
             {
-                if (info.Name.StartsWith('.'))
-                    continue; // hidden, including our own .p2pshare
                 string name = folder.Name.Length == 0 ? info.Name : folder.Name + FileNameRules.Separator + info.Name;
+                if (info.Name.StartsWith('.'))
+                {
+                    // Hidden: a downloader refuses such a segment (RepositoryPath), so it could never be fetched.
+                    // Our own state folder is the one hidden thing not worth a line.
+                    if (folder.Depth > 0 || info.Name != Repository.StateDirectoryName)
+                        SkipHidden(info, name, logger);
+                    continue;
+                }
                 if (info is DirectoryInfo && info.LinkTarget is null)
                 {
                     if (FileNameRules.CheckSegment(info.Name) is string folderProblem)
@@ -67,7 +73,33 @@ internal static class ShareScan
             }
         }
         found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        WarnLookalikes(found, logger);
         return found;
+    }
+
+    // `Case.txt` and `case.txt`, or `café` in NFC and in NFD, are two files here but one on a
+    // case-insensitive or normalizing filesystem (Windows, macOS): both are shared, and a peer there
+    // saves the second under a numbered name (FinalPlacement never overwrites), so say so once per pair.
+    private static void WarnLookalikes(List<Found> found, ILogger logger)
+    {
+        foreach (var same in found.GroupBy(f => Folded(f.Name), StringComparer.Ordinal).Where(g => g.Skip(1).Any()))
+        {
+            string first = same.First().Name;
+            foreach (var other in same.Skip(1))
+                StorageLog.Lookalikes(logger, first, other.Name);
+        }
+    }
+
+    private static string Folded(string name) => Decomposition.Of(name).ToUpperInvariant();
+
+    private const string HiddenReason = "its name starts with '.' (hidden), and peers refuse to save such a name";
+
+    private static void SkipHidden(FileSystemInfo info, string name, ILogger logger)
+    {
+        if (info is DirectoryInfo && info.LinkTarget is null)
+            StorageLog.SkippedFolder(logger, name, HiddenReason);
+        else
+            StorageLog.SkippedFile(logger, name, HiddenReason);
     }
 
     // Symbolic links are listed as themselves (AttributesToSkip = 0 keeps them and hidden entries);

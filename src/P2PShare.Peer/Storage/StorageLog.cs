@@ -74,6 +74,15 @@ internal static partial class StorageLog
     [LoggerMessage(131, LogLevel.Information, "Removed the download of '{Name}' ({Id}): it ended with no verified piece, so nothing is kept on disk")]
     public static partial void ReleasedEmpty(ILogger logger, string name, string id);
 
+    [LoggerMessage(133, LogLevel.Information, "Removed the unfinished download of '{Name}' ({Id}, {Verified} of {Pieces} pieces): {Reason}")]
+    public static partial void DiscardedStale(ILogger logger, string name, string id, int verified, int pieces, string reason);
+
+    [LoggerMessage(134, LogLevel.Information, "'{Name}' is already here: shared as {Own}, it is {Network} in the network's pieces of {PieceLength} bytes, and is shared as that from now on")]
+    public static partial void Rehashed(ILogger logger, string name, string own, string network, int pieceLength);
+
+    [LoggerMessage(135, LogLevel.Warning, "Sharing both '{First}' and '{Second}', which differ only in case or Unicode normalization: on Windows or macOS they are one name, so a peer there saves the second as a numbered copy")]
+    public static partial void Lookalikes(ILogger logger, string first, string second);
+
     [LoggerMessage(132, LogLevel.Warning, "No longer sharing '{Name}' ({Id}): {Reason}; `update` shares what is there now")]
     public static partial void ForgotGone(ILogger logger, string name, string id, string reason);
 

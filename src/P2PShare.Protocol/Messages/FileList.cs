@@ -4,12 +4,14 @@ namespace P2PShare.Protocol.Messages;
 
 /// <summary>
 /// The files in the network, or one page of them. Reply to <see cref="ListFiles"/> and <see cref="UpdateRequest"/>.
-/// Grammar: <c>type::files;re::N;[more::M;next::CURSOR;]count::K;file.I.id::HEX;file.I.name::NAME;file.I.length::L;file.I.piece_length::P;file.I.complete::C;file.I.partial::Q;</c>
+/// Grammar: <c>type::files;re::N;[more::M;next::CURSOR;]count::K;file.I.id::HEX;file.I.name::NAME;file.I.length::L;file.I.piece_length::P;file.I.complete::C;file.I.partial::Q;[file.I.name_complete::C;file.I.name_partial::Q;]</c>
 /// </summary>
 /// <remarks>
 /// A tracker pages a list that would not fit in one frame: <see cref="More"/> entries follow this
 /// page, and a <see cref="ListFiles"/> with <c>after</c> = <see cref="Next"/> (and the same name)
 /// asks for them. A reader that knows nothing of pages sees a shorter, well-formed list.
+/// <c>name_complete</c>/<c>name_partial</c> (both or neither) count the holders that give the
+/// content this entry's name; absent, they equal <c>complete</c>/<c>partial</c>.
 /// </remarks>
 public sealed record FileList(IReadOnlyList<NetworkFile> Files) : Message
 {
@@ -39,8 +41,8 @@ public sealed record FileList(IReadOnlyList<NetworkFile> Files) : Message
     /// <summary>At most how many header bytes a <c>files</c> message takes besides its entries, with a <c>next</c> cursor of <paramref name="cursorChars"/> characters.</summary>
     public static int HeadSizeBound(int cursorChars) => HeadFixedBytes + 3 * 2 * cursorChars;
 
-    // Six keys "file.I.FIELD::" (I ≤ 10 digits) with their ";", the id, and four numbers of ≤ 20 digits.
-    private const int EntryFixedBytes = 6 * (5 + 10 + 1 + 2 + 1) + 2 + 4 + 6 + 12 + 8 + 7 + 64 + 4 * 20;
+    // Eight keys "file.I.FIELD::" (I ≤ 10 digits) with their ";", the id, and six numbers of ≤ 20 digits.
+    private const int EntryFixedBytes = 8 * (5 + 10 + 1 + 2 + 1) + 2 + 4 + 6 + 12 + 8 + 7 + 13 + 12 + 64 + 6 * 20;
 
     // "type::files;re::N;more::M;next::;count::K;" with every number ≤ 20 digits.
     private const int HeadFixedBytes = 64 + 4 * 20;
@@ -57,6 +59,12 @@ public sealed record FileList(IReadOnlyList<NetworkFile> Files) : Message
             ListFields.WriteFileMeta(writer, "file", i, f.Id, f.Name, f.Length, f.PieceLength);
             writer.Add(ListFields.Key("file", i, "complete"), f.CompleteHolders)
                   .Add(ListFields.Key("file", i, "partial"), f.PartialHolders);
+            // Only when they differ: the common entry (one name per content) costs no more bytes.
+            if (f.HeldUnderOtherNames)
+            {
+                writer.Add(ListFields.Key("file", i, "name_complete"), f.NameCompleteHolders)
+                      .Add(ListFields.Key("file", i, "name_partial"), f.NamePartialHolders);
+            }
         }
     }
 
@@ -67,9 +75,10 @@ public sealed record FileList(IReadOnlyList<NetworkFile> Files) : Message
         for (int i = 0; i < count; i++)
         {
             var (id, name, length, pieceLength) = ListFields.ReadFileMeta(h, "file", i, limits);
-            files.Add(new NetworkFile(id, name, length, pieceLength,
+            var file = new NetworkFile(id, name, length, pieceLength,
                 h.RequiredInt32(ListFields.Key("file", i, "complete")),
-                h.RequiredInt32(ListFields.Key("file", i, "partial"))));
+                h.RequiredInt32(ListFields.Key("file", i, "partial")));
+            files.Add(ReadNameHolders(h, i, file));
         }
         string? next = h.Optional("next");
         if (next is null)
@@ -77,5 +86,19 @@ public sealed record FileList(IReadOnlyList<NetworkFile> Files) : Message
         if (next.Length == 0)
             throw new ProtocolException("message 'files': an empty 'next' cursor");
         return new FileList(files) { Next = next, More = h.RequiredInt64("more", 1) };
+    }
+
+    // Both or neither (one alone fails as a missing key), and never more than the content's own counts (a name's holders are some of them).
+    private static NetworkFile ReadNameHolders(Header h, int i, NetworkFile file)
+    {
+        var completeKey = ListFields.Key("file", i, "name_complete");
+        var partialKey = ListFields.Key("file", i, "name_partial");
+        if (!h.Has(completeKey) && !h.Has(partialKey))
+            return file;
+        return file with
+        {
+            NameCompleteHolders = h.RequiredInt32(completeKey, 0, file.CompleteHolders),
+            NamePartialHolders = h.RequiredInt32(partialKey, 0, file.PartialHolders),
+        };
     }
 }

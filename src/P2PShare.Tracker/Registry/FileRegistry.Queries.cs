@@ -96,26 +96,38 @@ public sealed partial class FileRegistry
     }
 
     // The record's list entries: one per name its servers give it (with `name`, only that one), each
-    // with the record's holder counts; none when nobody can serve it.
+    // with the record's holder counts and, apart, the counts of the holders that use that name (a
+    // copy elsewhere serves the content, but is no holder of this folder); none when nobody can serve it.
     private List<NetworkFile> Summarize(FileRecord record, string? name)
     {
         int complete = 0, partial = 0;
-        var names = new List<string>(1);
+        var names = new List<(string Name, int Complete, int Partial)>(1);
         foreach (var (clientId, holding) in record.Holders)
         {
             if (!CanServe(_clients[clientId], holding))
                 continue;
             foreach (string held in holding.Names)
             {
-                if ((name is null || held == name) && !names.Contains(held, StringComparer.Ordinal))
-                    names.Add(held);
+                if (name is not null && held != name)
+                    continue;
+                int at = names.FindIndex(n => string.Equals(n.Name, held, StringComparison.Ordinal));
+                if (at < 0)
+                {
+                    at = names.Count;
+                    names.Add((held, 0, 0));
+                }
+                names[at] = holding.IsComplete ? names[at] with { Complete = names[at].Complete + 1 } : names[at] with { Partial = names[at].Partial + 1 };
             }
             if (holding.IsComplete)
                 complete++;
             else
                 partial++;
         }
-        return names.ConvertAll(n => new NetworkFile(record.Id, n, record.Shape.Length, record.Shape.PieceLength, complete, partial));
+        return names.ConvertAll(n => new NetworkFile(record.Id, n.Name, record.Shape.Length, record.Shape.PieceLength, complete, partial)
+        {
+            NameCompleteHolders = n.Complete,
+            NamePartialHolders = n.Partial,
+        });
     }
 
     /// <summary>

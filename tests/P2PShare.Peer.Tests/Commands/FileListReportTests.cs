@@ -44,6 +44,37 @@ public sealed class FileListReportTests
     }
 
     [Fact]
+    public void One_content_under_several_names_is_marked_as_copies_not_as_contested()
+    {
+        var files = new[]
+        {
+            new NetworkFile(Id('e'), "a.txt", 0, 262144, 1, 0),
+            new NetworkFile(Id('e'), "b.txt", 0, 262144, 1, 0),
+            new NetworkFile(Id('e'), "c.txt", 0, 262144, 1, 0),
+        };
+
+        var rows = Report.FileList(files, local: null).Split(Environment.NewLine)[2..];
+
+        Assert.Equal(
+            [
+                "  a.txt         0 B  1 complete  eeeeeeee  [same content as b.txt and 1 more]",
+                "  b.txt         0 B  1 complete  eeeeeeee  [same content as a.txt and 1 more]",
+                "  c.txt         0 B  1 complete  eeeeeeee  [same content as a.txt and 1 more]",
+            ],
+            rows);
+    }
+
+    [Fact]
+    public void A_files_holders_are_those_that_give_it_its_name_and_a_note_counts_the_copies_elsewhere()
+    {
+        var files = new[] { new NetworkFile(Id('a'), "album/x.jpg", 2048, 4, 3, 1) { NameCompleteHolders = 1, NamePartialHolders = 0 } };
+
+        var rows = Report.FileList(files, local: null, "album/", null).Split(Environment.NewLine)[2..];
+
+        Assert.Equal(["  x.jpg     2.0 KiB  1 complete  aaaaaaaa  [3 complete, 1 partial in all, counting copies under other names]"], rows);
+    }
+
+    [Fact]
     public void An_empty_network_says_so() => Assert.Equal("No files in the network yet.", Report.FileList([], null));
 
     [Fact]

@@ -41,6 +41,23 @@ public sealed class FolderListReportTests
     }
 
     [Fact]
+    public void A_folders_holders_count_only_peers_that_hold_its_files_under_its_names()
+    {
+        // x.jpg's content is held by 3 peers, but only 1 of them has it in album/.
+        var files = new[]
+        {
+            File(1, "album/x.jpg", complete: 3) with { NameCompleteHolders = 1 },
+            File(2, "album/y.jpg", complete: 1),
+            File(1, "backup/x.jpg", complete: 3) with { NameCompleteHolders = 2 },
+        };
+
+        var lines = Report.FileList(files, null).Split(Environment.NewLine);
+
+        Assert.Matches(@"^  album/ +2\.0 KiB  1 complete +2 files$", lines[2]);
+        Assert.Matches(@"^  backup/ +1\.0 KiB  2 complete +1 file$", lines[5]);
+    }
+
+    [Fact]
     public void Ten_thousand_files_list_as_their_two_hundred_folders_with_counts_and_the_way_in()
     {
         var lines = Report.FileList(Album(), null, null, null).Split(Environment.NewLine);

@@ -65,6 +65,8 @@ public sealed class MessageTextTests
         { new FileRefused(null, IdB, "no"), "The tracker did not list (bbbbbbbb): no. The other files are shared." },
         { new FilesRefused(5, ["a", "b", "c"], "over the limit"), "The tracker did not list 5 files ('a', 'b', 'c' and 2 more): over the limit. The other files are shared." },
         { new MoreFilesRefused(2), "The tracker did not list 2 more files either; the other files are shared." },
+        { new StaleDownloadDropped("ed.bin", IdA, 5, 32, IdB),
+            "Removed the unfinished download of an earlier 'ed.bin' (aaaaaaaa, 5 of 32 pieces): 'ed.bin' is complete here now as bbbbbbbb, and no peer holds that earlier content complete." },
     };
 
     [Theory]

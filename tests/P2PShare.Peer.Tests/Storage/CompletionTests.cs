@@ -72,6 +72,29 @@ public sealed class CompletionTests : IDisposable
     }
 
     [Fact]
+    public void A_name_that_resolves_to_another_file_as_on_a_case_insensitive_filesystem_is_saved_numbered_and_the_other_kept()
+    {
+        // On Windows or macOS `case.txt` opens `Case.txt`. Simulated here with a hard link: both names, one file.
+        var other = StorageTestFolder.Bytes(300, 1);
+        string taken = _folder.Write("Case.txt", other);
+        HardLink(taken, Path.Combine(_folder.Root, "case.txt"));
+        using var repository = _folder.Open();
+
+        string path = DownloadAll(repository, "case.txt").Complete().Path;
+
+        Assert.Equal(Path.Combine(_folder.Root, "case (2).txt"), path);
+        Assert.Equal(_data, File.ReadAllBytes(path));
+        Assert.Equal(other, File.ReadAllBytes(taken));
+    }
+
+    private static void HardLink(string existing, string created)
+    {
+        using var ln = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ln", [existing, created]) { UseShellExecute = false })!;
+        Assert.True(ln.WaitForExit(TimeSpan.FromSeconds(30)), "ln did not finish");
+        Assert.Equal(0, ln.ExitCode);
+    }
+
+    [Fact]
     public void Name_without_extension_gets_its_number_at_the_end()
     {
         _folder.Write("README", [1, 2, 3]);

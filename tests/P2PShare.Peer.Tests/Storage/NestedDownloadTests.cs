@@ -157,8 +157,8 @@ public sealed class NestedDownloadTests : IDisposable
         Directory.CreateSymbolicLink(Path.Combine(_folder.Root, "link"), _outside);
         using var repository = _folder.Open();
 
-        Assert.False(await repository.AdoptAsync("link/x.bin", _manifest.Id, PieceLength, CancellationToken.None));
-        Assert.True(await repository.AdoptAsync("real/x.bin", _manifest.Id, PieceLength, CancellationToken.None));
+        Assert.False(await repository.AdoptAsync("link/x.bin", _manifest.Id, _manifest.Length, PieceLength, CancellationToken.None));
+        Assert.True(await repository.AdoptAsync("real/x.bin", _manifest.Id, _manifest.Length, PieceLength, CancellationToken.None));
         Assert.Equal("real/x.bin", Assert.Single(repository.Files).Name);
     }
 

@@ -85,6 +85,44 @@ public sealed class NestedScanTests : IDisposable
     }
 
     [Fact]
+    public async Task Each_hidden_file_and_folder_is_skipped_with_one_line_but_our_own_state_folder_is_not_mentioned()
+    {
+        Write(".hid/x", [1]);
+        Write(".x", [2]);
+        Write("a/.y", [3]);
+        Write("a/shown.txt", [4]);
+        var logger = new ListLogger();
+        using var repository = _folder.Open(logger: logger);
+
+        Assert.Equal("a/shown.txt", Assert.Single(await repository.ScanAsync(CancellationToken.None)).Name);
+        var skipped = logger.Lines.Where(l => l.Level == LogLevel.Warning && l.Text.Contains("hidden", StringComparison.Ordinal)).Select(l => l.Text).ToList();
+        Assert.Equal(3, skipped.Count);
+        Assert.Single(skipped, t => t.StartsWith("Not sharing the folder '.hid' or anything in it", StringComparison.Ordinal));
+        Assert.Single(skipped, t => t.StartsWith("Not sharing '.x'", StringComparison.Ordinal));
+        Assert.Single(skipped, t => t.StartsWith("Not sharing 'a/.y'", StringComparison.Ordinal));
+        Assert.DoesNotContain(logger.Lines, l => l.Text.Contains(".p2pshare", StringComparison.Ordinal) || l.Text.Contains(".hid/x", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Names_differing_only_in_case_or_normalization_are_both_shared_with_one_line_per_pair()
+    {
+        string nfc = "caf\u00e9.txt", nfd = "cafe\u0301.txt";
+        Write("docs/Case.txt", [1]);
+        Write("docs/case.txt", [2]);
+        Write("docs/" + nfc, [3]);
+        Write("docs/" + nfd, [4]);
+        Write("docs/other.txt", [5]);
+        var logger = new ListLogger();
+        using var repository = _folder.Open(logger: logger);
+
+        Assert.Equal(5, (await repository.ScanAsync(CancellationToken.None)).Count);
+        var lines = logger.Lines.Where(l => l.Level == LogLevel.Warning && l.Text.Contains("differ only in case or Unicode normalization", StringComparison.Ordinal)).ToList();
+        Assert.True(lines.Count == 2, string.Join(" | ", logger.Lines.Select(l => l.Text)));
+        Assert.Single(lines, l => l.Text.Contains("'docs/Case.txt' and 'docs/case.txt'", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.Text.Contains(nfc, StringComparison.Ordinal) && l.Text.Contains(nfd, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_folder_whose_name_is_not_portable_is_skipped_with_one_line()
     {
         Write("con/x.txt", [1]);

@@ -320,10 +320,37 @@ public sealed class TrackerMessageTests
     public void Files_with_a_malformed_page_is_a_protocol_error(string tail) =>
         Assert.Throws<ProtocolException>(() => MessageCodec.Decode("type::files;re::1;" + tail));
 
+    private const string FilesByNameText =
+        "type::files;re::9;count::1;" +
+        "file.0.id::" + AHex + ";file.0.name::a/copy.txt;file.0.length::10;file.0.piece_length::4;file.0.complete::3;file.0.partial::1;file.0.name_complete::1;file.0.name_partial::0;";
+
+    private static FileList FilesByNameMessage() =>
+        new([new NetworkFile(A, "a/copy.txt", 10, 4, 3, 1) { NameCompleteHolders = 1, NamePartialHolders = 0 }]) { ReplyTo = 9 };
+
+    [Fact]
+    public void Files_gives_the_holders_of_an_entrys_name_only_when_they_are_fewer_than_the_contents()
+    {
+        Assert.Equal(FilesByNameText, MessageCodec.Encode(FilesByNameMessage()));
+        var back = Assert.Single(Assert.IsType<FileList>(MessageCodec.Decode(FilesByNameText)).Files);
+        Assert.Equal((3, 1, 1, 0), (back.CompleteHolders, back.PartialHolders, back.NameCompleteHolders, back.NamePartialHolders));
+        Assert.True(back.HeldUnderOtherNames);
+    }
+
+    [Fact]
+    public void Files_without_name_holders_counts_every_holder_as_holding_the_name() =>
+        Assert.All(Assert.IsType<FileList>(MessageCodec.Decode(FilesText)).Files, f =>
+            Assert.Equal((f.CompleteHolders, f.PartialHolders, false), (f.NameCompleteHolders, f.NamePartialHolders, f.HeldUnderOtherNames)));
+
+    [Theory]
+    [InlineData("file.0.name_complete::1;")]                          // one without the other
+    [InlineData("file.0.name_complete::4;file.0.name_partial::0;")]   // more holders of the name than of the content
+    public void Files_with_malformed_name_holders_is_a_protocol_error(string tail) =>
+        Assert.Throws<ProtocolException>(() => MessageCodec.Decode(FilesByNameText[..FilesByNameText.IndexOf("file.0.name_complete", StringComparison.Ordinal)] + tail));
+
     [Fact]
     public void Every_entry_of_a_files_message_fits_its_size_bound()
     {
-        var worst = new NetworkFile(A, new string(';', 255), long.MaxValue, int.MaxValue, int.MaxValue, int.MaxValue);
+        var worst = new NetworkFile(A, new string(';', 255), long.MaxValue, int.MaxValue, int.MaxValue, int.MaxValue) { NameCompleteHolders = int.MaxValue - 1, NamePartialHolders = int.MaxValue - 1 };
         var list = new FileList(Enumerable.Repeat(worst, 3).ToList()) { ReplyTo = long.MaxValue, More = long.MaxValue, Next = new string(':', 300) };
         Assert.True(System.Text.Encoding.UTF8.GetByteCount(MessageCodec.Encode(list)) <= FileList.HeadSizeBound(300) + 3 * FileList.EntrySizeBound(worst));
     }

@@ -248,6 +248,21 @@ public sealed class FileRegistryTests
     }
 
     [Fact]
+    public void Each_name_of_one_content_says_how_many_of_the_contents_holders_give_it_that_name()
+    {
+        var registry = WithClients(5001, 5002, 5003);
+        registry.Announce(1, [Files.Complete("album/x.jpg", "x")]);
+        registry.Announce(2, [Files.Complete("backup/x.jpg", "x")]);
+        registry.Announce(3, [Files.Complete("album/x.jpg", "x"), Files.Complete("backup/x.jpg", "x")]);
+
+        Assert.Equal(
+            [("album/x.jpg", 3, 2), ("backup/x.jpg", 3, 2)],
+            registry.List().Select(f => (f.Name, f.CompleteHolders, f.NameCompleteHolders)));
+        Assert.Equal(2, Assert.Single(registry.ListPage(null, "album/", null, 1 << 20)!.Files).NameCompleteHolders);
+        Assert.Equal(2, Assert.Single(registry.List("backup/x.jpg")).NameCompleteHolders);
+    }
+
+    [Fact]
     public void Every_name_of_one_content_counts_against_a_clients_file_limit()
     {
         var registry = new FileRegistry(announceLimits: new AnnounceLimits(MaxFiles: 2, MaxNameBytes: 1_000_000));
