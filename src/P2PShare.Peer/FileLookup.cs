@@ -13,11 +13,11 @@ internal static class FileLookup
     /// <summary>
     /// The entries of the one file meant, the shape most holders claim first. Throws
     /// <see cref="PeerCommandException"/> when none matches, or several ids share the name (the user's choice).
-    /// An id <paramref name="unfinishedHere"/> says we hold in part and nobody holds complete is no
-    /// rival to one somebody holds complete: it is most often the old content of a file its holder
-    /// edited while we fetched it, and our own partial copy keeps it listed.
+    /// An id <paramref name="onlyOurs"/> says no peer but us holds is no rival to one another peer
+    /// holds complete: it is most often the old content of a file its holder edited while we fetched
+    /// it (our partial copy keeps it listed), or our own copy changed on disk since we fetched it.
     /// </summary>
-    public static List<NetworkFile> Resolve(string nameOrId, IReadOnlyList<NetworkFile> files, Func<FileId, bool>? unfinishedHere = null)
+    public static List<NetworkFile> Resolve(string nameOrId, IReadOnlyList<NetworkFile> files, Func<NetworkFile, bool>? onlyOurs = null)
     {
         var byName = files.Where(f => f.Name == nameOrId).ToList();
         if (byName.Count == 0 && LooksLikeId(nameOrId))
@@ -28,8 +28,8 @@ internal static class FileLookup
         var byId = byName.GroupBy(f => f.Id)
             .Select(g => g.OrderByDescending(f => f.CompleteHolders).ThenByDescending(f => f.CompleteHolders + f.PartialHolders).ToList())
             .ToList();
-        if (byId.Count > 1 && unfinishedHere is not null && byId.Any(g => g[0].CompleteHolders > 0))
-            byId = [.. byId.Where(g => !(g[0].CompleteHolders == 0 && unfinishedHere(g[0].Id)))];
+        if (byId.Count > 1 && onlyOurs is not null && byId.Any(g => g[0].CompleteHolders > 0 && !onlyOurs(g[0])))
+            byId = [.. byId.Where(g => !onlyOurs(g[0]))];
         return byId.Count switch
         {
             1 => byId[0],

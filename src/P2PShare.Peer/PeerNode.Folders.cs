@@ -89,7 +89,7 @@ public sealed partial class PeerNode
         var elsewhere = entries.Where(f => !(Repository.TryGet(f.Id, out var held) && held is { IsComplete: true })).ToList();
         try
         {
-            return (named.Key, FileLookup.Resolve(named.Key, elsewhere.Count > 0 ? elsewhere : entries.Take(1).ToList(), UnfinishedHere), null);
+            return (named.Key, FileLookup.Resolve(named.Key, elsewhere.Count > 0 ? elsewhere : entries.Take(1).ToList(), OnlyOurs), null);
         }
         catch (PeerCommandException e)
         {

@@ -8,9 +8,12 @@ namespace P2PShare.Peer;
 // the same name. It is no rival to the new content, and once that is complete here it is dropped.
 public sealed partial class PeerNode
 {
-    // We hold it in part (and are not fetching it now): FileLookup's test for "our own partial copy".
-    private bool UnfinishedHere(FileId id) =>
-        _repository is { } repository && repository.TryGet(id, out var held) && held is { IsComplete: false };
+    // FileLookup's test for "only our own copy": held here in part with no complete holder anywhere, or
+    // complete here with no holder but us (our copy changed on disk since; a stranger's damaged file
+    // made `get NAME` call itself a second holder of a second file of that name).
+    private bool OnlyOurs(NetworkFile listed) =>
+        _repository is { } repository && repository.TryGet(listed.Id, out var held) && held is not null &&
+        (held.IsComplete ? listed.CompleteHolders <= 1 && listed.PartialHolders == 0 : listed.CompleteHolders == 0);
 
     // `name` is complete here now as `current`: remove the unfinished downloads of other content under
     // that name that no peer holds complete (they could never finish, and announced they make the name

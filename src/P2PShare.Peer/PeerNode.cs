@@ -189,7 +189,7 @@ public sealed partial class PeerNode : IAsyncDisposable
             await ThrowIfFolderAsync(nameOrId, cancellationToken);
         if (files.Count == 0 && FileLookup.LooksLikeId(nameOrId))
             files = await ListAsync(cancellationToken);
-        return await StartAsync(FileLookup.Resolve(nameOrId, files, UnfinishedHere), inFolder: false, cancellationToken);
+        return await StartAsync(FileLookup.Resolve(nameOrId, files, OnlyOurs), inFolder: false, cancellationToken);
     }
 
     // `get photos` when only photos/ exists: say it is a folder rather than only "no file named".

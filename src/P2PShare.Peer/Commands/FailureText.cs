@@ -54,5 +54,5 @@ public static class FailureText
         $"{a.Candidates.Count} different files are called '{a.Asked}': " +
         string.Join("; ", a.Candidates.Select(f => string.Create(CultureInfo.InvariantCulture,
             $"{f.Id.ShortText} ({Units.Bytes(f.Length)}, {Report.Plural(f.CompleteHolders + f.PartialHolders, "holder")})"))) +
-        $". Request one by its id, e.g. `request {a.Candidates[0].Id.ShortText}`.";
+        $". Ask for one by its id instead, e.g. {a.Candidates[0].Id.ShortText}.";
 }

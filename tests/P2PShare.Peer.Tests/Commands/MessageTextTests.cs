@@ -44,7 +44,7 @@ public sealed class MessageTextTests
         { new NameIsFolder("photos", Files: 3, Bytes: 1572864), "no file named 'photos' in the network; 'photos' is a folder: get photos/ (3 files, 1.5 MiB)." },
         { new EmptyFolder("photos/"), "no file under 'photos/' in the network. `list` shows what there is; `update` refreshes it." },
         { new AmbiguousName("report.txt", [new NetworkFile(IdA, "report.txt", 10, 4, 1, 0), new NetworkFile(IdB, "report.txt", 2048, 4, 1, 1)]),
-            "2 different files are called 'report.txt': aaaaaaaa (10 B, 1 holder); bbbbbbbb (2.0 KiB, 2 holders). Request one by its id, e.g. `request aaaaaaaa`." },
+            "2 different files are called 'report.txt': aaaaaaaa (10 B, 1 holder); bbbbbbbb (2.0 KiB, 2 holders). Ask for one by its id instead, e.g. aaaaaaaa." },
         { new AlreadyDownloading("big.bin", IdA), "'big.bin' (aaaaaaaa) is already downloading; `status` shows how far it is." },
         { new NoHolder("big.bin", IdA, AnyMore: true), "no other peer holds 'big.bin' (aaaaaaaa) any more; try `update`." },
         { new NoHolder("big.bin", IdA, AnyMore: false), "no other peer holds 'big.bin' (aaaaaaaa); try `update`." },
