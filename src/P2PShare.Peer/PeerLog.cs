@@ -109,4 +109,7 @@ internal static partial class PeerLog
 
     [LoggerMessage(612, LogLevel.Debug, "Not listening for tracker beacons: {Reason}")]
     public static partial void BeaconUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(230, LogLevel.Warning, "A folder's batch of small files stopped early ({Reason}); the rest are fetched one by one")]
+    public static partial void BatchFailed(ILogger logger, string reason);
 }
