@@ -72,6 +72,7 @@ internal sealed class FolderBatch
         {
             _repository.WholeFiles.RemoveLeftovers();
             await LookUpAsync(files, stop);
+            var looked = clock.Elapsed;
             var queues = _queues;
             foreach (var file in files)
             {
@@ -88,6 +89,7 @@ internal sealed class FolderBatch
             await Task.WhenAll(queues.Select(q => RunHolderAsync(q.Key, q.Value, written.Writer, stop)));
             written.Writer.Complete();
             await commits;
+            PeerLog.BatchDone(_logger, files.Count(f => f.IsDone), files.Count, queues.Count, (long)looked.TotalMilliseconds, (long)clock.Elapsed.TotalMilliseconds);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
