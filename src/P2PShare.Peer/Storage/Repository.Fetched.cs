@@ -10,19 +10,26 @@ public sealed partial class Repository
         () => new WholeFiles(Root, Path.Combine(Root, StateDirectoryName, "incoming"), _logger));
 
     /// <summary>
-    /// Holds <paramref name="done"/>, a file just fetched whole and placed, and records it in the manifest
-    /// cache. False (and nothing held) when its content is held already (placed meanwhile by another download).
+    /// Holds each of <paramref name="placed"/>, files just fetched whole and placed, and records them in the
+    /// manifest cache (saved once for them all). Returns those held now, whether by this call or
+    /// already (the same content placed meanwhile by another download).
     /// </summary>
-    internal bool AddFetched(SharedFile done)
+    internal List<SharedFile> AddFetched(IReadOnlyList<SharedFile> placed)
     {
+        var held = new List<SharedFile>(placed.Count);
+        var added = new List<SharedFile>(placed.Count);
         lock (_gate)
         {
-            if (_disposed || _files.ContainsKey(done.Id))
-                return false;
-            _files[done.Id] = done;
+            foreach (var done in placed)
+            {
+                if (_disposed)
+                    break;
+                if (_files.TryAdd(done.Id, done))
+                    added.Add(done);
+                held.Add(done);
+            }
         }
-        if (done.Stamp is { } stamp)
-            _cache.Remember(done.Name, stamp, done.Manifest);
-        return true;
+        _cache.Remember(added.Where(f => f.Stamp is not null).Select(f => (f.Name, f.Stamp!, f.Manifest)).ToList());
+        return held;
     }
 }

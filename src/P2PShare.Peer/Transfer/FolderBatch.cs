@@ -23,6 +23,9 @@ internal sealed class FolderBatch
     /// <summary>who_has requests in flight on the tracker connection at once.</summary>
     public const int LookupsInFlight = 32;
 
+    /// <summary>Requests in flight per holder: a small file's reply is short, so it takes more of them than a large file's pieces to keep the link busy.</summary>
+    public const int RequestsPerHolder = 32;
+
     /// <summary>Files placed per flush at most: enough to amortise it, few enough that the first files show up soon.</summary>
     public const int FilesPerCommit = 256;
 
@@ -142,7 +145,7 @@ internal sealed class FolderBatch
         {
             await using (link)
             {
-                var lanes = Enumerable.Range(0, Math.Max(1, _options.RequestsInFlightPerPeer))
+                var lanes = Enumerable.Range(0, RequestsPerHolder)
                     .Select(_ => RunLaneAsync(link, holder, queue, written, ended)).ToList();
                 await Task.WhenAll(lanes);
             }
@@ -247,10 +250,11 @@ internal sealed class FolderBatch
                 continue;
             }
             var sent = batch.ToDictionary(b => b.Pending, b => (b.File, b.From));
+            var held = _repository.AddFetched(placed.Select(p => p.Done).OfType<SharedFile>().ToList()).ToHashSet();
             foreach (var outcome in placed)
             {
                 var (file, from) = sent[outcome.File];
-                if (outcome.Done is { } done && (_repository.AddFetched(done) || _repository.TryGet(done.Id, out _)))
+                if (outcome.Done is { } done && held.Contains(done))
                 {
                     file.Complete(new DownloadResult(done.Name, DownloadOutcome.Completed, done.Path, new Dictionary<HolderAddress, int> { [from] = 1 },
                         0, 1, file.Length, clock.Elapsed, null));

@@ -28,7 +28,7 @@ public sealed class WholeFilesTests : IDisposable
 
         var placed = Assert.Single(repository.WholeFiles.Commit([pending]));
         Assert.NotNull(placed.Done);
-        Assert.True(repository.AddFetched(placed.Done));
+        Assert.Single(repository.AddFetched([placed.Done]));
         Assert.Equal(data, System.IO.File.ReadAllBytes(Path.Combine(_folder.Root, "a", "b", "x.bin")));
         Assert.False(System.IO.File.Exists(pending.TempPath));
         Assert.True(repository.TryGet(manifest.Id, out var held) && held is { IsComplete: true });
