@@ -44,8 +44,17 @@ public sealed class FolderBatchTests
         var net = new PeerNetwork();
         await using var _ = net;
         await net.StartTrackerAsync();
-        await HolderAsync(net, "liar", new PeerParts { ServeThrough = CorruptPieces.Wrap });
-        await HolderAsync(net, "honest", null);
+        // The honest holder answers only once the liar has been asked for a file, so the liar's answer is always seen.
+        var liarAsked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await HolderAsync(net, "liar", new PeerParts
+        {
+            ServeThrough = inner => new GatedPieces(new CorruptPieces(inner), _ =>
+            {
+                liarAsked.TrySetResult();
+                return Task.CompletedTask;
+            }),
+        });
+        await HolderAsync(net, "honest", new PeerParts { ServeThrough = GatedPieces.Wrap(ct => liarAsked.Task.WaitAsync(ct)) });
         var downloader = await net.StartPeerAsync(net.Options("c"));
         var notices = new ConcurrentQueue<PeerNotice>();
         downloader.Notice += notices.Enqueue;

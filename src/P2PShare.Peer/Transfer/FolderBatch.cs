@@ -36,7 +36,7 @@ internal sealed class FolderBatch
     private readonly Action _announce;
     private readonly Action<string, HolderAddress, HolderDrop> _dropped;
     private readonly ILogger _logger;
-    private readonly Dictionary<HolderAddress, Queue<BatchFile>> _queues = [];
+    private readonly Dictionary<HolderAddress, BatchQueue> _queues = []; // guarded by itself
     private int _connected;
 
     public FolderBatch(Repository repository, PeerOptions options, Func<FileId, FileShape, CancellationToken, Task<Holders?>> whoHas,
@@ -71,28 +71,15 @@ internal sealed class FolderBatch
     public async Task RunAsync(IReadOnlyList<BatchFile> files, CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
+        var looked = TimeSpan.Zero;
+        var holders = new List<Task>();
+        var written = Channel.CreateUnbounded<(BatchFile File, WholeFiles.Pending Pending, HolderAddress From)>(new UnboundedChannelOptions { SingleReader = true });
+        var commits = CommitAsync(written.Reader, clock, stop);
         try
         {
             _repository.WholeFiles.RemoveLeftovers();
-            await LookUpAsync(files, stop);
-            var looked = clock.Elapsed;
-            var queues = _queues;
-            foreach (var file in files)
-            {
-                foreach (var holder in file.Holders.Where(h => h.Have is null || h.Have.Contains(0)))
-                {
-                    var address = HolderAddress.Of(holder);
-                    if (!queues.TryGetValue(address, out var queue))
-                        queues[address] = queue = new Queue<BatchFile>();
-                    queue.Enqueue(file);
-                }
-            }
-            var written = Channel.CreateUnbounded<(BatchFile File, WholeFiles.Pending Pending, HolderAddress From)>(new UnboundedChannelOptions { SingleReader = true });
-            var commits = CommitAsync(written.Reader, clock, stop);
-            await Task.WhenAll(queues.Select(q => RunHolderAsync(q.Key, q.Value, written.Writer, stop)));
-            written.Writer.Complete();
-            await commits;
-            PeerLog.BatchDone(_logger, files.Count(f => f.IsDone), files.Count, queues.Count, (long)looked.TotalMilliseconds, (long)clock.Elapsed.TotalMilliseconds);
+            await LookUpAsync(files, file => Route(file, holders, written.Writer, stop), stop);
+            looked = clock.Elapsed;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -102,10 +89,42 @@ internal sealed class FolderBatch
         {
             PeerLog.BatchFailed(_logger, e.Message); // each file left undone is fetched the ordinary way, which reports it
         }
+        finally
+        {
+            lock (_queues)
+            {
+                foreach (var queue in _queues.Values)
+                    queue.Close(RequestsPerHolder);
+            }
+            await Task.WhenAll(holders); // never fault; none is added once the look-ups are over
+            written.Writer.Complete();
+            await commits; // never faults
+            foreach (var queue in _queues.Values)
+                queue.Dispose();
+        }
+        PeerLog.BatchDone(_logger, files.Count(f => f.IsDone), files.Count, _queues.Count, (long)looked.TotalMilliseconds, (long)clock.Elapsed.TotalMilliseconds);
+    }
+
+    // A file whose holders are known: onto each holder's queue, dialling a holder the first time it is seen.
+    private void Route(BatchFile file, List<Task> holders, ChannelWriter<(BatchFile, WholeFiles.Pending, HolderAddress)> written, CancellationToken stop)
+    {
+        lock (_queues)
+        {
+            foreach (var holder in file.Holders.Where(h => h.Have is null || h.Have.Contains(0)))
+            {
+                var address = HolderAddress.Of(holder);
+                if (!_queues.TryGetValue(address, out var queue))
+                {
+                    _queues[address] = queue = new BatchQueue();
+                    holders.Add(RunHolderAsync(address, queue, written, stop));
+                }
+                queue.Add(file);
+            }
+        }
     }
 
     // Pipelined who_has: LookupsInFlight at once on the one tracker connection, not a round trip each.
-    private async Task LookUpAsync(IReadOnlyList<BatchFile> files, CancellationToken stop)
+    private async Task LookUpAsync(IReadOnlyList<BatchFile> files, Action<BatchFile> found, CancellationToken stop)
     {
         using var slots = new SemaphoreSlim(LookupsInFlight);
         await Task.WhenAll(files.Select(async file =>
@@ -114,6 +133,7 @@ internal sealed class FolderBatch
             try
             {
                 file.Holders = (await _whoHas(file.Id, new FileShape(file.Length, file.PieceLength), stop))?.Peers ?? [];
+                found(file); // its holders start on it while the others are looked up
             }
             catch (Exception e) when (e is PeerCommandException || HolderSwarm.IsConnectionFault(e))
             {
@@ -127,7 +147,7 @@ internal sealed class FolderBatch
     }
 
     // One connection to the holder for the whole batch, a window of requests in flight across files.
-    private async Task RunHolderAsync(HolderAddress holder, Queue<BatchFile> queue, ChannelWriter<(BatchFile, WholeFiles.Pending, HolderAddress)> written, CancellationToken stop)
+    private async Task RunHolderAsync(HolderAddress holder, BatchQueue queue, ChannelWriter<(BatchFile, WholeFiles.Pending, HolderAddress)> written, CancellationToken stop)
     {
         await Task.Yield();
         PeerLink link;
@@ -157,13 +177,17 @@ internal sealed class FolderBatch
     }
 
     // One request at a time; the holder's lanes together keep its window full.
-    private async Task RunLaneAsync(PeerLink link, HolderAddress holder, Queue<BatchFile> queue,
+    private async Task RunLaneAsync(PeerLink link, HolderAddress holder, BatchQueue queue,
         ChannelWriter<(BatchFile, WholeFiles.Pending, HolderAddress)> written, CancellationTokenSource ended)
     {
-        while (!ended.IsCancellationRequested && Next(queue, holder) is { } file)
+        while (!ended.IsCancellationRequested)
         {
+            BatchFile? file = null;
             try
             {
+                file = await queue.NextAsync(holder, ended.Token);
+                if (file is null)
+                    return;
                 using var piece = await link.GetPieceAsync(file.Id, 0, ended.Token);
                 if (file.Verify(piece.Payload.Span) is not { } manifest)
                 {
@@ -176,21 +200,24 @@ internal sealed class FolderBatch
                 }
                 written.TryWrite((file, _repository.WholeFiles.Write(file.Name, manifest, piece.Payload.Span), holder));
             }
-            catch (RemoteErrorException)
+            catch (RemoteErrorException) when (file is not null)
             {
                 file.Failed(holder); // not_found, busy: another holder, or the ordinary way
                 Requeue(file, holder);
             }
             catch (Exception e) when (e is OperationCanceledException || HolderSwarm.IsConnectionFault(e))
             {
-                file.Release();
-                Requeue(file, holder);
+                if (file is not null)
+                {
+                    file.Release();
+                    Requeue(file, holder);
+                }
                 await ended.CancelAsync(); // the connection is gone (or stopped): the other lanes end too
                 return;
             }
             catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
             {
-                file.Release();
+                file?.Release();
                 PeerLog.BatchFailed(_logger, e.Message);
                 await ended.CancelAsync();
                 return;
@@ -201,26 +228,13 @@ internal sealed class FolderBatch
     // A file one holder could not give goes back to the queues of its others (a queue's lanes skip what is taken or done).
     private void Requeue(BatchFile file, HolderAddress from)
     {
-        foreach (var holder in file.Holders.Select(HolderAddress.Of).Where(h => h != from))
+        lock (_queues)
         {
-            if (_queues.TryGetValue(holder, out var queue))
+            foreach (var holder in file.Holders.Select(HolderAddress.Of).Where(h => h != from))
             {
-                lock (queue)
-                    queue.Enqueue(file);
+                if (_queues.TryGetValue(holder, out var queue))
+                    queue.Add(file);
             }
-        }
-    }
-
-    private static BatchFile? Next(Queue<BatchFile> queue, HolderAddress holder)
-    {
-        lock (queue)
-        {
-            while (queue.TryDequeue(out var file))
-            {
-                if (file.TryTake(holder))
-                    return file;
-            }
-            return null;
         }
     }
 
