@@ -26,6 +26,9 @@ internal sealed class FolderBatch
     /// <summary>Requests in flight per holder: a small file's reply is short, so it takes more of them than a large file's pieces to keep the link busy.</summary>
     public const int RequestsPerHolder = 32;
 
+    /// <summary>How long a commit waits for more files when few are ready: each commit costs two flushes and a save of the manifest cache.</summary>
+    public static readonly TimeSpan CommitGathering = TimeSpan.FromMilliseconds(15);
+
     /// <summary>Files placed per flush at most: enough to amortise it, few enough that the first files show up soon.</summary>
     public const int FilesPerCommit = 256;
 
@@ -73,7 +76,7 @@ internal sealed class FolderBatch
         var clock = Stopwatch.StartNew();
         var looked = TimeSpan.Zero;
         var holders = new List<Task>();
-        var written = Channel.CreateUnbounded<(BatchFile File, WholeFiles.Pending Pending, HolderAddress From)>(new UnboundedChannelOptions { SingleReader = true });
+        var written = Channel.CreateUnbounded<(BatchFile File, WholeFiles.Pending Pending, HolderAddress From)>() /* not SingleReader: its reader cannot count, and the commit looks at the count */;
         var commits = CommitAsync(written.Reader, clock, stop);
         try
         {
@@ -244,6 +247,8 @@ internal sealed class FolderBatch
         var batch = new List<(BatchFile File, WholeFiles.Pending Pending, HolderAddress From)>();
         while (await reader.WaitToReadAsync(CancellationToken.None))
         {
+            if (reader.Count < FilesPerCommit / 4 && !stop.IsCancellationRequested)
+                await Task.WhenAny(Task.Delay(CommitGathering, CancellationToken.None), reader.Completion); // a few more share the flushes and the cache save
             batch.Clear();
             while (batch.Count < FilesPerCommit && reader.TryRead(out var item))
                 batch.Add(item);
