@@ -1,3 +1,4 @@
+using P2PShare.Peer.Network;
 using P2PShare.Peer.Outcomes;
 using P2PShare.Peer.Transfer;
 using P2PShare.Protocol.Files;
@@ -44,7 +45,7 @@ public sealed partial class PeerNode
         FolderDownload download;
         lock (_foldersGate)
         {
-            download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, inFolder: true, ct));
+            download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, inFolder: true, ct), NewBatch());
             _folders.Add(download);
         }
         _ = ReportWhenDoneAsync(download);
@@ -96,6 +97,14 @@ public sealed partial class PeerNode
             return (named.Key, [], e.Failure);
         }
     }
+
+    // One folder's small files as one transfer: who_has pipelined on the tracker link, one connection per holder.
+    private FolderBatch NewBatch() => new(Repository, _options,
+        (id, shape, ct) => _tracker.CallAsync(t => t.WhoHasAsync(id, shape, ct), "who-has"),
+        (holder, ct) => PeerLink.ConnectAsync(holder.Host, holder.Port, ServingEndPoint.Port, _options, ct),
+        _announceSoon.Request,
+        (name, holder, drop) => Tell(new HolderDropped(name, holder, drop)),
+        _loggers.CreateLogger("P2PShare.Peer.Download"));
 
     private async Task ReportWhenDoneAsync(FolderDownload download)
     {

@@ -29,6 +29,7 @@ public sealed partial class PeerNode : IAsyncDisposable
     private readonly TrackerSession _tracker;
     private readonly HolderLookup _holders;
     private readonly PieceAnnouncer _pieces;
+    private readonly CoalescedAnnounce _announceSoon;
     private int _disposed;
 
     /// <summary>Creates a peer (of <paramref name="parts"/>, when a test replaces some); call <see cref="StartServingAsync"/> next.</summary>
@@ -41,6 +42,7 @@ public sealed partial class PeerNode : IAsyncDisposable
         _tracker = new TrackerSession(options, loggers.CreateLogger("P2PShare.Peer.Tracker"), _leaving.Token);
         _holders = new HolderLookup(options, _logger, () => ServingEndPoint.Port);
         _pieces = new PieceAnnouncer(_tracker, options.HaveNoticeInterval, CurrentPieces);
+        _announceSoon = new CoalescedAnnounce(_tracker.AnnounceQuietlyAsync);
     }
 
     /// <summary>Raised when a download ends (completed, stopped or failed).</summary>

@@ -66,6 +66,48 @@ public sealed class FolderProcessTests
     }
 
     [Fact]
+    public async Task Get_of_a_batch_of_small_files_killed_with_SIGKILL_leaves_only_whole_files_and_the_same_command_finishes_it()
+    {
+        await using var net = new PeerNetwork();
+        await net.StartTrackerAsync();
+        var files = Enumerable.Range(0, 60).Select(i => ($"small/{i % 3}/f{i:D2}.bin", TestFiles.Random(20_000 + i, seed: 70 + i))).ToArray();
+        var seederOptions = net.Options("seeder");
+        foreach (var (name, content) in files)
+        {
+            string path = Path.Combine(seederOptions.RepositoryPath!, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, content);
+        }
+        var gate = new PieceGate(free: 20);
+        await net.StartPeerAsync(seederOptions, parts: new PeerParts { ServeThrough = GatedPieces.Wrap(gate.WaitAsync) });
+        string repo = net.Folder.Sub("getter");
+        string[] get = ["get", "small/", "--port", "0", "--bind", "127.0.0.1", "--repo", repo, "--tracker", net.TrackerAddress];
+        string Local(string name) => Path.Combine(repo, name.Replace('/', Path.DirectorySeparatorChar));
+
+        using (var first = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, get))
+        {
+            await first.WaitForLineAsync("Downloading folder 'small/' (60 files", Deadline);
+            await Eventually.TrueAsync(() => Task.FromResult(files.Any(f => File.Exists(Local(f.Item1)))), "a first batch is placed", Deadline);
+            await first.KillAsync(Deadline);
+        }
+        var placed = files.Where(f => File.Exists(Local(f.Item1))).ToList();
+        Assert.InRange(placed.Count, 1, 20);
+        foreach (var (name, content) in placed)
+            Assert.Equal(content, File.ReadAllBytes(Local(name))); // whole and verified, never a half file under its name
+        gate.Open();
+
+        using (var second = RunningProcess.Start("P2PShare.Peer", net.Folder.Path, get))
+        {
+            Assert.True(0 == await second.WaitForExitAsync(Deadline), $"{second.Output}\n{second.Errors}");
+            await second.WaitForLineAsync("Folder 'small/' complete: 60 files", Deadline);
+        }
+        foreach (var (name, content) in files)
+            Assert.Equal(content, File.ReadAllBytes(Local(name)));
+        string incoming = Path.Combine(repo, ".p2pshare", "incoming");
+        Assert.True(!Directory.Exists(incoming) || !Directory.EnumerateFiles(incoming).Any(), "the killed run's temporary files are gone");
+    }
+
+    [Fact]
     public async Task Get_of_a_folder_nobody_lists_exits_2_with_one_line()
     {
         await using var net = new PeerNetwork();

@@ -57,5 +57,22 @@ internal sealed class CachedManifests(string path, ILogger logger)
         }
     }
 
+    /// <summary>As <see cref="Remember(string, FileStamp, Manifest)"/> for many files, saved once: a batch of a folder's small files costs one save, not one each.</summary>
+    public void Remember(IReadOnlyList<(string Name, FileStamp Stamp, Manifest Manifest)> files)
+    {
+        if (files.Count == 0)
+            return;
+        lock (_gate)
+        {
+            var cache = Loaded();
+            foreach (var (name, stamp, manifest) in files)
+            {
+                if (cache.Find(name, stamp) is null)
+                    cache.Set(name, stamp, manifest);
+            }
+            cache.TrySave(path, logger);
+        }
+    }
+
     private ManifestCache Loaded() => _cache ??= ManifestCache.Load(path, logger);
 }

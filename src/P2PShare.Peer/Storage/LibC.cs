@@ -32,6 +32,10 @@ internal static class LibC
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     public static extern int FSync(int fd);
 
+    /// <summary>Linux only: flushes the whole file system <paramref name="fd"/> is on, in one call (a batch of small files costs one flush, not one each).</summary>
+    [DllImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    public static extern int SyncFs(int fd);
+
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     public static extern int Close(int fd);
 

@@ -91,4 +91,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(130, LogLevel.Warning, "Could not remove {Path}: {Reason}")]
     public static partial void CleanupFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(724, LogLevel.Debug, "Placed {Placed} of {Files} whole files in {Folders} folders in {Milliseconds} ms (one flush for the batch)")]
+    public static partial void BatchPlaced(ILogger logger, int placed, int files, int folders, long milliseconds);
 }

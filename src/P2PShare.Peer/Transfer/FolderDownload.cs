@@ -18,17 +18,21 @@ public sealed class FolderDownload
 
     private readonly Func<IReadOnlyList<NetworkFile>, CancellationToken, Task<ActiveDownload>> _start;
     private readonly Item[] _items;
+    private readonly FolderBatch? _batch;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     /// <param name="folder">The folder, ending in '/'.</param>
     /// <param name="files">The entries of each file under it, by name (the shapes <see cref="FileLookup"/> resolved), or why a name could not be resolved.</param>
     /// <param name="start">Starts one file's download from its entries (throws <see cref="PeerCommandException"/> when it cannot).</param>
+    /// <param name="batch">Fetches the small files as one transfer (<see cref="FolderBatch"/>); null: every file on its own.</param>
     internal FolderDownload(string folder, IReadOnlyList<(string Name, IReadOnlyList<NetworkFile> Shapes, PeerFailure? Failure)> files,
-        Func<IReadOnlyList<NetworkFile>, CancellationToken, Task<ActiveDownload>> start)
+        Func<IReadOnlyList<NetworkFile>, CancellationToken, Task<ActiveDownload>> start, FolderBatch? batch = null)
     {
         Folder = folder;
         _start = start;
+        _batch = batch;
         _items = files.Select(f => new Item(f.Name, f.Shapes, f.Failure)).ToArray();
         // One content under several names is fetched once: each later name waits for the name before it, then is
         // copied. A chain, not all waiting on the first: two names copying one content at once collide ("already downloading").
@@ -61,6 +65,7 @@ public sealed class FolderDownload
     public async Task StopAsync()
     {
         _stopping = true;
+        _stopped.TrySetResult();
         foreach (var item in _items)
         {
             if (Volatile.Read(ref item.Active) is { } active)
@@ -101,6 +106,7 @@ public sealed class FolderDownload
                     dropped.TryAdd(peer, drop);
             }
         }
+        activePeers = Math.Max(activePeers, _batch?.ConnectedHolders ?? 0);
         return new DownloadProgress(Folder, Length, verified, total, bytesReceived, _clock.Elapsed, activePeers, byPeer)
         {
             DroppedPeers = dropped,
@@ -119,18 +125,11 @@ public sealed class FolderDownload
         await Task.Yield();
         try
         {
-            await Parallel.ForEachAsync(_items, new ParallelOptions { MaxDegreeOfParallelism = FilesAtOnce },
-                async (item, _) =>
-                {
-                    try
-                    {
-                        Volatile.Write(ref item.Outcome, await FetchAsync(item));
-                    }
-                    finally
-                    {
-                        item.Done.TrySetResult(); // the names waiting for it go on, whatever happened
-                    }
-                });
+            // The small files go as one batch; the rest (large files, resumed downloads, later names of one
+            // content, names the batch cannot take) and whatever the batch leaves undone go one by one.
+            var batched = _batch is null ? [] : _items.Where(i => i.First is null && i.Failure is null && i.Shapes.Count == 1 && _batch.Accepts(i.Name, i.Shapes[0])).ToList();
+            var single = _items.Except(batched).ToList();
+            await Task.WhenAll(FetchEachAsync(single), BatchAsync(batched));
         }
         finally
         {
@@ -138,6 +137,41 @@ public sealed class FolderDownload
         }
         return new FolderResult(Folder, _items.Select(i => i.Outcome ?? new FolderFileResult(i.Name, i.Length, null, null)).ToList(), _clock.Elapsed);
     }
+
+    private async Task BatchAsync(List<Item> batched)
+    {
+        if (batched.Count == 0 || _batch is null)
+            return;
+        var files = batched.Select(item => new BatchFile(item.Name, item.Shapes[0].Id, item.Length, item.Shapes[0].PieceLength, result =>
+        {
+            Volatile.Write(ref item.Outcome, new FolderFileResult(item.Name, item.Length, result, null));
+            item.Done.TrySetResult();
+        })).ToList();
+        using (var stop = new CancellationTokenSource())
+        {
+            var run = _batch.RunAsync(files, stop.Token);
+            if (await Task.WhenAny(run, _stopped.Task) != run)
+            {
+                await stop.CancelAsync();
+                await run; // never faults
+            }
+        }
+        await FetchEachAsync(batched.Where(i => Volatile.Read(ref i.Outcome) is null).ToList());
+    }
+
+    private Task FetchEachAsync(List<Item> items) =>
+        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = FilesAtOnce },
+            async (item, _) =>
+            {
+                try
+                {
+                    Volatile.Write(ref item.Outcome, await FetchAsync(item));
+                }
+                finally
+                {
+                    item.Done.TrySetResult(); // the names waiting for it go on, whatever happened
+                }
+            });
 
     // One file: never throws, whatever happens to it (the folder goes on with the others).
     // Starting a file (who_has, its holders) is not cancelled: it is short, with the tracker's timeouts.
