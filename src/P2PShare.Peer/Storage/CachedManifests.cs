@@ -57,7 +57,7 @@ internal sealed class CachedManifests(string path, ILogger logger)
         }
     }
 
-    /// <summary>As <see cref="Remember(string, FileStamp, Manifest)"/> for many files, saved once: a batch of a folder's small files costs one save, not one each.</summary>
+    /// <summary>As <see cref="Remember(string, FileStamp, Manifest, bool)"/> for many files, saved once: a batch of a folder's small files costs one save, not one each.</summary>
     public void Remember(IReadOnlyList<(string Name, FileStamp Stamp, Manifest Manifest)> files)
     {
         if (files.Count == 0)
