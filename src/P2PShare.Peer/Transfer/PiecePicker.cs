@@ -85,6 +85,16 @@ public sealed class PiecePicker
             _fullPeers++;
     }
 
+    /// <summary>A peer holds <paramref name="piece"/> (it told us it just verified it); unknown peers and pieces are ignored.</summary>
+    public void PeerHoldsPiece(HolderAddress peer, int piece)
+    {
+        if (piece < 0 || piece >= _verified.Count || !_peers.TryGetValue(peer, out var state) || !state.Pieces.Add(piece))
+            return;
+        _availability[piece]++;
+        if (state.Pieces.IsComplete)
+            _fullPeers++;
+    }
+
     /// <summary>True when some peer holds a missing piece we could still ask it for.</summary>
     public bool HasWorkForAny()
     {
@@ -122,7 +132,7 @@ public sealed class PiecePicker
     /// The next piece to request from <paramref name="peer"/>, marked in flight; null when there is
     /// nothing it can usefully fetch now.
     /// </summary>
-    public int? Pick(HolderAddress peer) => Pick(peer, out _);
+    public int? Pick(HolderAddress peer) => Pick(peer, out bool _);
 
     /// <summary>
     /// As <see cref="Pick(HolderAddress)"/>; <paramref name="mayDefer"/> says whether a seeder may answer
@@ -130,16 +140,34 @@ public sealed class PiecePicker
     /// </summary>
     public int? Pick(HolderAddress peer, out bool mayDefer)
     {
-        mayDefer = false;
+        int? piece = Pick(peer, out PickRule rule);
+        mayDefer = piece is not null && rule == PickRule.Run;
+        return piece;
+    }
+
+    /// <summary>As <see cref="Pick(HolderAddress)"/>; <paramref name="rule"/> says which rule chose the piece (only <see cref="PickRule.Run"/> may be deferred).</summary>
+    public int? Pick(HolderAddress peer, out PickRule rule)
+    {
+        rule = PickRule.Rarest;
         if (!_peers.TryGetValue(peer, out var state))
             return null;
         _now = _clock.GetTimestamp();
         int best = state.Pieces.IsComplete ? _runs.Next(this, _verified.Count) : -1;
-        mayDefer = best >= 0;
+        if (best >= 0)
+            rule = PickRule.Run;
         if (best < 0 && (!state.Pieces.IsComplete || state.Requested.Count == 0 || _fullPeers == _peers.Count))
+        {
             best = Choose(state, endGame: false);
-        if (best < 0 && _unrequested == 0)
+            rule = state.Pieces.IsComplete && _fullPeers < _peers.Count ? PickRule.IdleSeeder : PickRule.Rarest;
+        }
+        // End-game asks a second holder for one piece at a time, only once this holder has nothing in flight:
+        // with fresh piece maps every missing piece was in flight while 5-7 % of the file was left, and
+        // filling whole windows with duplicates then cost 1.04-1.05 copies received (docs/BENCHMARKS.md, `lan`).
+        if (best < 0 && _unrequested == 0 && state.Requested.Count == 0)
+        {
             best = Choose(state, endGame: true);
+            rule = PickRule.EndGame;
+        }
         if (best < 0)
             return null;
         if (_inFlight[best]++ == 0)

@@ -83,6 +83,36 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
+    public void End_game_asks_a_holder_for_one_duplicate_at_a_time_and_only_once_it_has_nothing_in_flight()
+    {
+        var picker = new PiecePicker(new PieceSet(4), new Random(4));
+        picker.AddPeer(Slow, null);
+        for (int i = 0; i < 4; i++)
+            Assert.NotNull(picker.Pick(Slow)); // every missing piece is in flight: end-game
+        picker.AddPeer(Fast, null);
+        Assert.NotNull(picker.Pick(Fast));
+        Assert.Null(picker.Pick(Fast)); // not a window full of duplicates
+        picker.Received(Fast, 0);
+        picker.Received(Fast, 1);
+        picker.Received(Fast, 2);
+        picker.Received(Fast, 3);
+        Assert.True(picker.IsComplete);
+    }
+
+    [Fact]
+    public void A_piece_a_downloader_says_it_just_verified_is_asked_from_it()
+    {
+        var picker = new PiecePicker(new PieceSet(4), new Random(5));
+        picker.AddPeer(Partial, Set(4, 1));
+        Assert.Equal(1, picker.Pick(Partial));
+        Assert.Null(picker.Pick(Partial));
+        picker.PeerHoldsPiece(Partial, 3);
+        picker.PeerHoldsPiece(Partial, 9); // beyond the file: ignored
+        Assert.Equal(3, picker.Pick(Partial));
+        Assert.Null(picker.Pick(Partial));
+    }
+
+    [Fact]
     public void Outside_end_game_a_piece_is_requested_from_one_peer_only()
     {
         var picker = new PiecePicker(new PieceSet(2), new Random(5));
