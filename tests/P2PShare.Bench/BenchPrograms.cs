@@ -43,8 +43,16 @@ internal sealed class BenchPrograms : IDisposable
     public static string PathOf(string folder, string program)
     {
         string own = Path.Combine(folder, program, program + ".dll");
-        return File.Exists(own) ? own : Path.Combine(folder, program + ".dll");
+        if (File.Exists(own))
+            return own;
+        // A Native AOT publish (-p:PublishAot=true) is an executable of its own, with no .dll.
+        string native = Path.Combine(folder, program, program);
+        return File.Exists(native) && !File.Exists(Path.Combine(folder, program + ".dll")) ? native : Path.Combine(folder, program + ".dll");
     }
+
+    /// <summary>How to start <paramref name="path"/> (from <see cref="PathOf"/>): a .dll through <c>dotnet</c>, a native executable itself.</summary>
+    public static string[] Command(string path) =>
+        path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", path] : [path];
 
     /// <summary>The help text of a <c>--programs</c> option.</summary>
     public static string OptionHelp =>

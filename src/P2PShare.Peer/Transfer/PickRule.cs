@@ -9,9 +9,6 @@ public enum PickRule
     /// <summary>The rarest piece the holder has that nobody is fetching.</summary>
     Rarest,
 
-    /// <summary>A seeder we had nothing in flight with, asked for a piece that downloaders have.</summary>
-    IdleSeeder,
-
     /// <summary>End-game: every missing piece is in flight; this one is asked from a second holder.</summary>
     EndGame,
 }

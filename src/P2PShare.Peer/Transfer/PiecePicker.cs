@@ -7,8 +7,7 @@ namespace P2PShare.Peer.Transfer;
 /// Chooses which piece to ask which peer for. From a partial holder (another downloader): the rarest
 /// missing piece it has that nobody is fetching yet, ties broken at random. From a full holder (a
 /// seeder): only pieces no partial holder has, taken in runs (<see cref="SeederRuns"/>), so the
-/// seeder sends each piece about once and the downloaders pass the rest among themselves; a seeder
-/// we have nothing in flight with is also asked for the rest, so it never idles while we wait. Only
+/// seeder sends each piece about once and the downloaders pass the rest among themselves. Only
 /// once every missing piece is in flight (a real end-game) is a piece asked from a second peer, so
 /// the last pieces never wait on the slowest. No I/O and no locking: the download serializes calls.
 /// </summary>
@@ -136,7 +135,7 @@ public sealed class PiecePicker
 
     /// <summary>
     /// As <see cref="Pick(HolderAddress)"/>; <paramref name="mayDefer"/> says whether a seeder may answer
-    /// <c>elsewhere</c> (the piece is one of a seeder run; fallback and end-game picks must be served).
+    /// <c>elsewhere</c> (the piece is one of a seeder run; end-game picks must be served).
     /// </summary>
     public int? Pick(HolderAddress peer, out bool mayDefer)
     {
@@ -155,11 +154,11 @@ public sealed class PiecePicker
         int best = state.Pieces.IsComplete ? _runs.Next(this, _verified.Count) : -1;
         if (best >= 0)
             rule = PickRule.Run;
-        if (best < 0 && (!state.Pieces.IsComplete || state.Requested.Count == 0 || _fullPeers == _peers.Count))
-        {
+        // A seeder is not asked for what downloaders have, even with nothing in flight for us: every piece it
+        // sent twice at N=7 it sent so, after it had sent each piece once, and with fresh piece maps the
+        // downloaders pass those pieces on no slower (docs/BENCHMARKS.md, `lan`). Only end-game asks it again.
+        if (best < 0 && (!state.Pieces.IsComplete || _fullPeers == _peers.Count))
             best = Choose(state, endGame: false);
-            rule = state.Pieces.IsComplete && _fullPeers < _peers.Count ? PickRule.IdleSeeder : PickRule.Rarest;
-        }
         // End-game asks a second holder for one piece at a time, only once this holder has nothing in flight:
         // with fresh piece maps every missing piece was in flight while 5-7 % of the file was left, and
         // filling whole windows with duplicates then cost 1.04-1.05 copies received (docs/BENCHMARKS.md, `lan`).

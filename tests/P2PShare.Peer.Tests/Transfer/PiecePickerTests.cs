@@ -182,15 +182,18 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
-    public void A_seeder_with_nothing_in_flight_is_asked_for_what_downloaders_have()
+    public void A_seeder_with_nothing_in_flight_is_not_asked_for_what_downloaders_have_until_the_end_game()
     {
-        var picker = new PiecePicker(new PieceSet(2), new Random(11));
+        var picker = new PiecePicker(new PieceSet(3), new Random(11));
         picker.AddPeer(C, null);
-        picker.AddPeer(Partial, Set(2, 0));
-        Assert.Equal(1, picker.Pick(C));
-        Assert.Null(picker.Pick(C));
-        picker.Received(C, 1);
-        Assert.Equal(0, picker.Pick(C)); // rather than leave the seeder idle
+        picker.AddPeer(Partial, Set(3, 0, 1));
+        Assert.Equal(2, picker.Pick(C));
+        picker.Received(C, 2);
+        Assert.Null(picker.Pick(C)); // 0 and 1 come from the downloader: the seeder sends each piece once
+        Assert.NotNull(picker.Pick(Partial));
+        Assert.NotNull(picker.Pick(Partial));
+        Assert.NotNull(picker.Pick(C, out bool mayDefer)); // every missing piece in flight: end-game may ask the seeder
+        Assert.False(mayDefer); // and it must serve that one
     }
 
     [Fact]
@@ -227,19 +230,6 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
-    public void A_seeder_run_pick_may_be_deferred_but_a_fallback_pick_may_not()
-    {
-        var picker = new PiecePicker(new PieceSet(2), new Random(12));
-        picker.AddPeer(C, null);
-        picker.AddPeer(Partial, Set(2, 0));
-        Assert.Equal(1, picker.Pick(C, out bool runPick));
-        Assert.True(runPick);
-        picker.Received(C, 1);
-        Assert.Equal(0, picker.Pick(C, out bool fallbackPick)); // a downloader has it: the seeder must serve this one
-        Assert.False(fallbackPick);
-    }
-
-    [Fact]
     public void A_piece_a_seeder_sent_elsewhere_is_left_to_the_downloaders_until_the_deferral_passes()
     {
         var clock = new FakeTimeProvider();
@@ -256,25 +246,6 @@ public sealed class PiecePickerTests
         for (int i = 0; i < 64 && picker.Pick(Other) is int piece; i++)
             later.Add(piece);
         Assert.Contains(first, later); // nobody passed it on: a seeder is asked again
-    }
-
-    [Fact]
-    public void A_seeder_asked_for_what_downloaders_have_gives_a_piece_it_sent_elsewhere_last()
-    {
-        var picker = new PiecePicker(new PieceSet(3), new Random(14), new FakeTimeProvider());
-        picker.AddPeer(C, null);
-        picker.AddPeer(Partial, Set(3, 0, 1));
-        Assert.Equal(2, picker.Pick(C)); // the only seeder-only piece
-        picker.Elsewhere(C, 2, TimeSpan.FromSeconds(1)); // on its way to another downloader
-        // Nothing in flight with the seeder: it is asked for what downloaders have, one at a time, the deferred piece last.
-        var fallback = new List<int>();
-        for (int i = 0; i < 3; i++)
-        {
-            int piece = picker.Pick(C)!.Value;
-            fallback.Add(piece);
-            picker.Received(C, piece);
-        }
-        Assert.Equal(2, fallback[2]);
     }
 
     // How many pieces lie between `piece` and the nearest of `taken` before it.
