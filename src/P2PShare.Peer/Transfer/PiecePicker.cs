@@ -13,6 +13,8 @@ namespace P2PShare.Peer.Transfer;
 /// </summary>
 public sealed class PiecePicker
 {
+    private const int MaxEndGameCopies = 2; // requests in flight for one piece in the end-game
+
     private readonly PieceSet _verified;
     private readonly int[] _availability;
     private readonly int[] _inFlight;
@@ -225,7 +227,8 @@ public sealed class PiecePicker
             return long.MaxValue;
         if (!endGame)
             return _inFlight[i] > 0 || !state.Pieces.Contains(i) ? long.MaxValue : _availability[i] + Deferred(i);
-        if (!state.Pieces.Contains(i) || state.Requested.Contains(i))
+        // At most one duplicate of a piece: at N=15 fifteen holders each taking one made 1.10 copies received.
+        if (!state.Pieces.Contains(i) || state.Requested.Contains(i) || _inFlight[i] >= MaxEndGameCopies)
             return long.MaxValue;
         return ((long)_inFlight[i] << 32) | (uint)_availability[i];
     }

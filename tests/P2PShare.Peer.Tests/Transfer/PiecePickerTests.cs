@@ -100,6 +100,20 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
+    public void End_game_asks_for_at_most_one_duplicate_of_a_piece()
+    {
+        var picker = new PiecePicker(new PieceSet(1), new Random(4));
+        picker.AddPeer(Slow, null);
+        picker.AddPeer(Fast, null);
+        picker.AddPeer(Other, null);
+        Assert.Equal(0, picker.Pick(Slow));
+        Assert.Equal(0, picker.Pick(Fast)); // end-game: one duplicate
+        Assert.Null(picker.Pick(Other));    // not a third copy
+        picker.Released(Fast, 0);
+        Assert.Equal(0, picker.Pick(Other)); // the duplicate failed: another may try
+    }
+
+    [Fact]
     public void A_piece_a_downloader_says_it_just_verified_is_asked_from_it()
     {
         var picker = new PiecePicker(new PieceSet(4), new Random(5));
