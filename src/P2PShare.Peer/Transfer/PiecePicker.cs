@@ -155,7 +155,7 @@ public sealed class PiecePicker
         _now = _clock.GetTimestamp();
         int best = state.Pieces.IsComplete ? _runs.Next(this, _verified.Count) : -1;
         if (best >= 0)
-            rule = PickRule.Run;
+            rule = _deferredUntil is not null && _deferredUntil[best] != 0 ? PickRule.RunAgain : PickRule.Run;
         // A seeder is not asked for what downloaders have, even with nothing in flight for us: every piece it
         // sent twice at N=7 it sent so, after it had sent each piece once, and with fresh piece maps the
         // downloaders pass those pieces on no slower (docs/BENCHMARKS.md, `lan`). Only end-game asks it again.

@@ -262,6 +262,22 @@ public sealed class PiecePickerTests
         Assert.Contains(first, later); // nobody passed it on: a seeder is asked again
     }
 
+    [Fact]
+    public void A_piece_a_seeder_sent_elsewhere_is_asked_again_without_defer_once_the_deferral_passes()
+    {
+        var clock = new FakeTimeProvider();
+        var picker = new PiecePicker(new PieceSet(2), new Random(15), clock);
+        picker.AddPeer(C, null);
+        picker.AddPeer(Partial, Set(2, 0));
+        Assert.Equal(1, picker.Pick(C, out bool first));
+        Assert.True(first);
+        picker.Elsewhere(C, 1, TimeSpan.FromSeconds(1)); // the downloader it went to may leave before passing it on
+        Assert.Null(picker.Pick(C));
+        clock.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.Equal(1, picker.Pick(C, out bool again));
+        Assert.False(again); // this time the seeder must send it
+    }
+
     // How many pieces lie between `piece` and the nearest of `taken` before it.
     private static int ClearAfter(int piece, params int[] taken) => piece - taken.Where(t => t < piece).Max() - 1;
 }
