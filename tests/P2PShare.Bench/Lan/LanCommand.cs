@@ -47,7 +47,7 @@ internal static class LanCommand
             try
             {
                 return await BenchPrograms.RunWithAsync(parse.GetValue(programs), "lan",
-                    folder => new LanBenchmark(settings with { ProgramsFolder = folder }, Console.Out).RunAsync(cancellationToken), cancellationToken);
+                    folder => new LanBenchmark(settings with { ProgramsFolder = folder }, Console.Out).RunAsync(cancellationToken), cancellationToken, nativePeer: true);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
