@@ -92,6 +92,12 @@ internal static partial class PeerLog
     [LoggerMessage(741, LogLevel.Debug, "Dropped queued request {Request}: the fetcher cancelled it")]
     public static partial void ServeCancelled(ILogger logger, long request);
 
+    [LoggerMessage(743, LogLevel.Debug, "Asked {Peer} for piece {Piece} of '{File}' ({Rule})")]
+    public static partial void PieceRequested(ILogger logger, string peer, int piece, string file, P2PShare.Peer.Transfer.PickRule rule);
+
+    [LoggerMessage(744, LogLevel.Debug, "Sent piece {Piece} of {File} to {Fetcher} (may defer: {MayDefer})")]
+    public static partial void PieceSent(ILogger logger, int piece, string file, string fetcher, bool mayDefer);
+
     [LoggerMessage(742, LogLevel.Debug, "Cancelled the request for piece {Piece} of '{File}' at {Peer}: it came from another peer first")]
     public static partial void DuplicateCancelled(ILogger logger, string peer, int piece, string file);
 

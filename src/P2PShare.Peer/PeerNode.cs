@@ -235,12 +235,19 @@ public sealed partial class PeerNode : IAsyncDisposable
 
         var session = new DownloadSession(target.Id, target.Name, shape.Length, peers, Repository, _options, ServingEndPoint.Port,
             _loggers.CreateLogger("P2PShare.Peer.Download"), ct => HolderLookup.FindMoreAsync(_tracker.Client, target.Id, shape, ct));
-        session.PieceVerified += _pieces.Verified;
+        session.PieceVerified += Verified;
         session.PeerDropped += (peer, reason) => Tell(new HolderDropped(session.Name, peer, reason));
         session.PeerLost += (peer, reason) => Tell(new HolderLost(session.Name, peer, reason));
         var stop = new CancellationTokenSource();
         // Listed before its run can end, or a stale entry with a disposed stop source stays.
         return _downloads.Add(() => new ActiveDownload(session, stop, RunDownloadAsync(session, stop, inFolder), alreadyHere: peers.Count == 0));
+    }
+
+    // A piece verified while downloading: the tracker hears in a batch, fetchers watching the file at once.
+    private void Verified(FileId file, int piece)
+    {
+        _pieces.Verified(file, piece);
+        _server?.PieceGained(file, piece);
     }
 
     private async Task<DownloadResult> RunDownloadAsync(DownloadSession session, CancellationTokenSource stop, bool inFolder)
@@ -253,7 +260,7 @@ public sealed partial class PeerNode : IAsyncDisposable
         }
         finally
         {
-            session.PieceVerified -= _pieces.Verified;
+            session.PieceVerified -= Verified;
             _downloads.Remove(session);
             _pieces.Forget(session.Id);
             stop.Dispose();

@@ -43,8 +43,16 @@ internal sealed class BenchPrograms : IDisposable
     public static string PathOf(string folder, string program)
     {
         string own = Path.Combine(folder, program, program + ".dll");
-        return File.Exists(own) ? own : Path.Combine(folder, program + ".dll");
+        if (File.Exists(own))
+            return own;
+        // A Native AOT publish (-p:PublishAot=true) is an executable of its own, with no .dll.
+        string native = Path.Combine(folder, program, program);
+        return File.Exists(native) && !File.Exists(Path.Combine(folder, program + ".dll")) ? native : Path.Combine(folder, program + ".dll");
     }
+
+    /// <summary>How to start <paramref name="path"/> (from <see cref="PathOf"/>): a .dll through <c>dotnet</c>, a native executable itself.</summary>
+    public static string[] Command(string path) =>
+        path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["dotnet", path] : [path];
 
     /// <summary>The help text of a <c>--programs</c> option.</summary>
     public static string OptionHelp =>
@@ -55,13 +63,13 @@ internal sealed class BenchPrograms : IDisposable
     /// on stdout, runs <paramref name="benchmark"/> with their folder and returns its exit code; 2 with the
     /// reason on stderr when they cannot be prepared. A published temporary folder is deleted afterwards.
     /// </summary>
-    public static async Task<int> RunWithAsync(string? choice, string name, Func<string, Task<int>> benchmark, CancellationToken cancellationToken, bool withTestPeer = false)
+    public static async Task<int> RunWithAsync(string? choice, string name, Func<string, Task<int>> benchmark, CancellationToken cancellationToken, bool withTestPeer = false, bool nativePeer = false)
     {
         ArgumentNullException.ThrowIfNull(benchmark);
         BenchPrograms prepared;
         try
         {
-            prepared = await PrepareAsync(choice, Console.Out, cancellationToken, withTestPeer);
+            prepared = await PrepareAsync(choice, Console.Out, cancellationToken, withTestPeer, nativePeer);
         }
         catch (InvalidOperationException e)
         {
@@ -80,7 +88,7 @@ internal sealed class BenchPrograms : IDisposable
     /// <paramref name="withTestPeer"/>. Throws <see cref="InvalidOperationException"/> with the reason
     /// when the folder lacks a program or publishing fails.
     /// </summary>
-    public static async Task<BenchPrograms> PrepareAsync(string? choice, TextWriter progress, CancellationToken cancellationToken, bool withTestPeer = false)
+    public static async Task<BenchPrograms> PrepareAsync(string? choice, TextWriter progress, CancellationToken cancellationToken, bool withTestPeer = false, bool nativePeer = false)
     {
         if (string.Equals(choice, OwnBuild, StringComparison.Ordinal))
             return Checked(new BenchPrograms(AppContext.BaseDirectory, $"the benchmark's own build in {AppContext.BaseDirectory} (JIT-compiled)", null), withTestPeer);
@@ -95,8 +103,16 @@ internal sealed class BenchPrograms : IDisposable
         string temporary = Path.Combine(Path.GetTempPath(), $"p2pshare-bench-programs-{Environment.ProcessId}");
         try
         {
+            // Native AOT needs clang (the linker); where it is, the peer starts in a hundredth of the CPU (docs/BENCHMARKS.md, `lan`).
+            bool native = nativePeer && OnPath("clang");
             foreach (var project in Programs)
             {
+                if (native && project == "P2PShare.Peer")
+                {
+                    await progress.WriteLineAsync($"publishing {project} (Release, Native AOT: clang is here) into {Path.Combine(temporary, project)}, before anything is timed");
+                    await PublishAsync(Path.Combine(source, "src", project, project + ".csproj"), Path.Combine(temporary, project), cancellationToken, "--self-contained", "-p:PublishAot=true", "-p:PublishReadyToRun=false");
+                    continue;
+                }
                 await progress.WriteLineAsync($"publishing {project} (Release, precompiled) into {temporary}, before anything is timed");
                 await PublishAsync(Path.Combine(source, "src", project, project + ".csproj"), temporary, cancellationToken);
             }
@@ -106,7 +122,7 @@ internal sealed class BenchPrograms : IDisposable
                 await progress.WriteLineAsync($"publishing {TestPeer} (Release, precompiled) into {Path.Combine(temporary, TestPeer)}, before anything is timed");
                 await PublishAsync(Path.Combine(source, "tests", TestPeer, TestPeer + ".csproj"), Path.Combine(temporary, TestPeer), cancellationToken);
             }
-            return Checked(new BenchPrograms(temporary, $"published from {source} into {temporary} (ReadyToRun)", temporary), withTestPeer);
+            return Checked(new BenchPrograms(temporary, $"published from {source} into {temporary} ({(native ? "the peer Native AOT, the tracker ReadyToRun" : "ReadyToRun")})", temporary), withTestPeer);
         }
         catch
         {
@@ -152,7 +168,10 @@ internal sealed class BenchPrograms : IDisposable
         return null;
     }
 
-    private static async Task PublishAsync(string project, string output, CancellationToken cancellationToken)
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));
+
+    private static async Task PublishAsync(string project, string output, CancellationToken cancellationToken, params string[] extra)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -160,7 +179,7 @@ internal sealed class BenchPrograms : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet" })
+        foreach (var arg in new[] { "publish", project, "-c", "Release", "-o", output, "--nologo", "-v", "quiet" }.Concat(extra))
             info.ArgumentList.Add(arg);
         using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start `dotnet publish`");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);

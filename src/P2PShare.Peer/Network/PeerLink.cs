@@ -12,6 +12,7 @@ public sealed class PeerLink : IAsyncDisposable
     private readonly MessageChannel _channel;
     private readonly PeerOptions _options;
     private readonly Task _readLoop;
+    private Watched? _watch; // set once by WatchHaveAsync
 
     private PeerLink(MessageChannel channel, string endpoint, PeerOptions options)
     {
@@ -36,9 +37,11 @@ public sealed class PeerLink : IAsyncDisposable
     {
         try
         {
-            // A fetcher only expects replies; anything else is dropped.
+            // A fetcher expects replies, and have notices for a file it watches; anything else is dropped.
             await _channel.RunAsync((incoming, _) =>
             {
+                if (incoming.Message is HavePiece have && Volatile.Read(ref _watch) is { } watch && have.File == watch.File && have.Piece < watch.Pieces)
+                    watch.Gained(have.Piece);
                 incoming.Dispose();
                 return Task.CompletedTask;
             }, Timeout.InfiniteTimeSpan);
@@ -66,6 +69,19 @@ public sealed class PeerLink : IAsyncDisposable
     }
 
     /// <summary>
+    /// The pieces the peer holds now (null: all), and from then on <paramref name="gained"/> hears of each
+    /// piece of the file's <paramref name="pieces"/> it verifies (called on the read loop: keep it short).
+    /// A peer that does not know <c>watch</c> answers the map alone.
+    /// </summary>
+    public async Task<PieceSet?> WatchHaveAsync(FileId file, int pieces, Action<int> gained, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _watch, new Watched(file, pieces, gained));
+        var (reply, raw) = await _channel.RequestAsync<HaveMap>(new GetHave(file) { Watch = true }, _options.RequestTimeout, cancellationToken);
+        raw.Dispose();
+        return reply.Have;
+    }
+
+    /// <summary>
     /// Asks for one piece. The reply's payload is the piece (unverified); the caller disposes it.
     /// A not-found answer throws <see cref="RemoteErrorException"/> with code <c>not_found</c>.
     /// </summary>
@@ -86,6 +102,8 @@ public sealed class PeerLink : IAsyncDisposable
         }
         return raw;
     }
+
+    private sealed record Watched(FileId File, int Pieces, Action<int> Gained);
 
     /// <summary>Closes the connection.</summary>
     public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using P2PShare.Protocol;
+using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Framing;
 using P2PShare.Protocol.Messages;
 using P2PShare.Protocol.Rpc;
@@ -24,6 +25,7 @@ public sealed class PieceServer : IAsyncDisposable
     private readonly ConnectionQuota _quota;
     private readonly FrameMemoryBudget _frameMemory;
     private readonly RecentSends _recent;
+    private readonly HaveWatchers _watchers = new();
     private Task _acceptLoop = Task.CompletedTask;
     private long _piecesServed;
     private int _disposed;
@@ -49,6 +51,12 @@ public sealed class PieceServer : IAsyncDisposable
 
     /// <summary>Pieces served since start.</summary>
     public long PiecesServed => Interlocked.Read(ref _piecesServed);
+
+    /// <summary>Files fetchers watch now (<c>get_have</c> with <c>watch::1</c>), over all connections.</summary>
+    public int Watches => _watchers.Count;
+
+    /// <summary>A piece of <paramref name="file"/> was verified here: fetchers watching the file are told.</summary>
+    public void PieceGained(FileId file, int piece) => _watchers.Gained(file, piece);
 
     /// <summary>Connections open to this server now (fetchers being served, or greeting).</summary>
     public int OpenConnections
@@ -155,6 +163,7 @@ public sealed class PieceServer : IAsyncDisposable
         {
             if (channel is not null)
             {
+                _watchers.Closed(channel);
                 lock (_connections)
                     _connections.Remove(channel);
                 channel.Dispose();
@@ -238,6 +247,8 @@ public sealed class PieceServer : IAsyncDisposable
                         await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
                     break;
                 case GetHave request:
+                    if (request.Watch)
+                        _watchers.Watch(channel, request.File); // before the map is made, so no piece verified meanwhile is missed
                     if (_source.FindPieces(request.File) is { } pieces)
                         await channel.ReplyAsync(request, new HaveMap(request.File, pieces.Count, pieces), default, cancellationToken);
                     else
@@ -265,7 +276,11 @@ public sealed class PieceServer : IAsyncDisposable
         await using var answer = await _source.GetPieceAsync(request.File, request.Piece, cancellationToken);
         await answer.SendAsync(channel, socket, request, cancellationToken);
         if (answer.Error is null)
+        {
             Interlocked.Increment(ref _piecesServed);
+            if (_logger.IsEnabled(LogLevel.Debug))
+                PeerLog.PieceSent(_logger, request.Piece, request.File.ShortText, fetcher, request.MayDefer);
+        }
         else
             _recent.Unclaim(request.File, request.Piece, fetcher);
     }

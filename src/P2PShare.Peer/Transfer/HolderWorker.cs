@@ -51,10 +51,18 @@ internal sealed class HolderWorker
     /// </summary>
     public async Task<HolderDrop?> RunAsync(CancellationToken cancellationToken)
     {
-        if (!_board.Join(_holder, _swarm.Entry(_holder)?.Have))
+        var listed = _swarm.Entry(_holder)?.Have;
+        if (!_board.Join(_holder, listed))
             return null;
         try
         {
+            if (listed is not null)
+            {
+                // A downloader: its pieces as they come, not a second or more later through the tracker.
+                int pieces = _board.File.Manifest.PieceCount;
+                _board.Holds(_holder, await _link.WatchHaveAsync(_file, pieces, piece => _board.HoldsPiece(_holder, piece), cancellationToken));
+                _sinceHaveRefresh.Restart();
+            }
             return await FetchAsync(cancellationToken);
         }
         catch (RemoteErrorException e) when (e.Code == ErrorCodes.NotFound)
@@ -164,11 +172,12 @@ internal sealed class HolderWorker
     {
         if (!_depth.ShouldRefill(_outstanding.Count))
             return;
-        foreach (var (piece, mayDefer) in _board.Pick(_holder, _depth.Depth - _outstanding.Count))
+        foreach (var (piece, rule) in _board.Pick(_holder, _depth.Depth - _outstanding.Count))
         {
             var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _board.Sent(_holder, piece, cancel);
-            _outstanding.Add((piece, _link.GetPieceAsync(_file, piece, mayDefer, cancel.Token), cancel));
+            PeerLog.PieceRequested(_logger, _holderText, piece, _name, rule);
+            _outstanding.Add((piece, _link.GetPieceAsync(_file, piece, rule == PickRule.Run, cancel.Token), cancel));
         }
     }
 

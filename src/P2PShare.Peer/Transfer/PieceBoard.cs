@@ -104,14 +104,22 @@ internal sealed class PieceBoard
             _picker.PeerHolds(holder, have);
     }
 
-    /// <summary>Up to <paramref name="count"/> pieces (each with whether the holder may answer <c>elsewhere</c>) to request from <paramref name="holder"/>, counted in flight until answered.</summary>
-    public List<(int Piece, bool MayDefer)> Pick(HolderAddress holder, int count)
+    /// <summary>The holder told us it verified <paramref name="piece"/>.</summary>
+    public void HoldsPiece(HolderAddress holder, int piece)
     {
-        var picks = new List<(int, bool)>(Math.Max(0, count));
+        lock (_gate)
+            _picker.PeerHoldsPiece(holder, piece);
+        _changed.Raise();
+    }
+
+    /// <summary>Up to <paramref name="count"/> pieces (each with the rule that chose it; only a seeder run may be answered <c>elsewhere</c>) to request from <paramref name="holder"/>, counted in flight until answered.</summary>
+    public List<(int Piece, PickRule Rule)> Pick(HolderAddress holder, int count)
+    {
+        var picks = new List<(int, PickRule)>(Math.Max(0, count));
         lock (_gate)
         {
-            while (picks.Count < count && _picker.Pick(holder, out bool mayDefer) is int piece)
-                picks.Add((piece, mayDefer));
+            while (picks.Count < count && _picker.Pick(holder, out PickRule rule) is int piece)
+                picks.Add((piece, rule));
             _inFlight += picks.Count;
         }
         return picks;

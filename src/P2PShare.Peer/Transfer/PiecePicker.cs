@@ -7,13 +7,14 @@ namespace P2PShare.Peer.Transfer;
 /// Chooses which piece to ask which peer for. From a partial holder (another downloader): the rarest
 /// missing piece it has that nobody is fetching yet, ties broken at random. From a full holder (a
 /// seeder): only pieces no partial holder has, taken in runs (<see cref="SeederRuns"/>), so the
-/// seeder sends each piece about once and the downloaders pass the rest among themselves; a seeder
-/// we have nothing in flight with is also asked for the rest, so it never idles while we wait. Only
+/// seeder sends each piece about once and the downloaders pass the rest among themselves. Only
 /// once every missing piece is in flight (a real end-game) is a piece asked from a second peer, so
 /// the last pieces never wait on the slowest. No I/O and no locking: the download serializes calls.
 /// </summary>
 public sealed class PiecePicker
 {
+    private const int MaxEndGameCopies = 2; // requests in flight for one piece in the end-game
+
     private readonly PieceSet _verified;
     private readonly int[] _availability;
     private readonly int[] _inFlight;
@@ -85,6 +86,16 @@ public sealed class PiecePicker
             _fullPeers++;
     }
 
+    /// <summary>A peer holds <paramref name="piece"/> (it told us it just verified it); unknown peers and pieces are ignored.</summary>
+    public void PeerHoldsPiece(HolderAddress peer, int piece)
+    {
+        if (piece < 0 || piece >= _verified.Count || !_peers.TryGetValue(peer, out var state) || !state.Pieces.Add(piece))
+            return;
+        _availability[piece]++;
+        if (state.Pieces.IsComplete)
+            _fullPeers++;
+    }
+
     /// <summary>True when some peer holds a missing piece we could still ask it for.</summary>
     public bool HasWorkForAny()
     {
@@ -122,24 +133,42 @@ public sealed class PiecePicker
     /// The next piece to request from <paramref name="peer"/>, marked in flight; null when there is
     /// nothing it can usefully fetch now.
     /// </summary>
-    public int? Pick(HolderAddress peer) => Pick(peer, out _);
+    public int? Pick(HolderAddress peer) => Pick(peer, out bool _);
 
     /// <summary>
     /// As <see cref="Pick(HolderAddress)"/>; <paramref name="mayDefer"/> says whether a seeder may answer
-    /// <c>elsewhere</c> (the piece is one of a seeder run; fallback and end-game picks must be served).
+    /// <c>elsewhere</c> (the piece is one of a seeder run; end-game picks must be served).
     /// </summary>
     public int? Pick(HolderAddress peer, out bool mayDefer)
     {
-        mayDefer = false;
+        int? piece = Pick(peer, out PickRule rule);
+        mayDefer = piece is not null && rule == PickRule.Run;
+        return piece;
+    }
+
+    /// <summary>As <see cref="Pick(HolderAddress)"/>; <paramref name="rule"/> says which rule chose the piece (only <see cref="PickRule.Run"/> may be deferred).</summary>
+    public int? Pick(HolderAddress peer, out PickRule rule)
+    {
+        rule = PickRule.Rarest;
         if (!_peers.TryGetValue(peer, out var state))
             return null;
         _now = _clock.GetTimestamp();
         int best = state.Pieces.IsComplete ? _runs.Next(this, _verified.Count) : -1;
-        mayDefer = best >= 0;
-        if (best < 0 && (!state.Pieces.IsComplete || state.Requested.Count == 0 || _fullPeers == _peers.Count))
+        if (best >= 0)
+            rule = _deferredUntil is not null && _deferredUntil[best] != 0 ? PickRule.RunAgain : PickRule.Run;
+        // A seeder is not asked for what downloaders have, even with nothing in flight for us: every piece it
+        // sent twice at N=7 it sent so, after it had sent each piece once, and with fresh piece maps the
+        // downloaders pass those pieces on no slower (docs/BENCHMARKS.md, `lan`). Only end-game asks it again.
+        if (best < 0 && (!state.Pieces.IsComplete || _fullPeers == _peers.Count))
             best = Choose(state, endGame: false);
-        if (best < 0 && _unrequested == 0)
+        // End-game asks a second holder for one piece at a time, only once this holder has nothing in flight:
+        // with fresh piece maps every missing piece was in flight while 5-7 % of the file was left, and
+        // filling whole windows with duplicates then cost 1.04-1.05 copies received (docs/BENCHMARKS.md, `lan`).
+        if (best < 0 && _unrequested == 0 && state.Requested.Count == 0)
+        {
             best = Choose(state, endGame: true);
+            rule = PickRule.EndGame;
+        }
         if (best < 0)
             return null;
         if (_inFlight[best]++ == 0)
@@ -198,7 +227,8 @@ public sealed class PiecePicker
             return long.MaxValue;
         if (!endGame)
             return _inFlight[i] > 0 || !state.Pieces.Contains(i) ? long.MaxValue : _availability[i] + Deferred(i);
-        if (!state.Pieces.Contains(i) || state.Requested.Contains(i))
+        // At most one duplicate of a piece: at N=15 fifteen holders each taking one made 1.10 copies received.
+        if (!state.Pieces.Contains(i) || state.Requested.Contains(i) || _inFlight[i] >= MaxEndGameCopies)
             return long.MaxValue;
         return ((long)_inFlight[i] << 32) | (uint)_availability[i];
     }

@@ -4,7 +4,8 @@ using P2PShare.Protocol.Files;
 namespace P2PShare.Protocol.Messages;
 
 /// <summary>
-/// A peer gained a verified piece of a file it already announced; no reply.
+/// A peer gained a verified piece of a file it already announced (to the tracker), or of a file a
+/// fetcher watches on this connection (<see cref="GetHave.Watch"/>); no reply.
 /// Grammar: <c>type::have;file::HEX;piece::I;</c>
 /// </summary>
 public sealed record HavePiece(FileId File, int Piece) : Message

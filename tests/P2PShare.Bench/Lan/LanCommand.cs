@@ -14,10 +14,12 @@ internal static class LanCommand
         var tempRoot = new Option<string>("--temp") { Description = "Folder for the temporary files (deleted afterwards).", DefaultValueFactory = _ => Path.GetTempPath() };
         var programs = new Option<string?>("--programs") { Description = BenchPrograms.OptionHelp };
         var downloaderArgs = new Option<string[]>("--downloader-arg") { Description = "Extra argument for every downloader's `get` (repeatable), e.g. --downloader-arg=--seed-for --downloader-arg=30.", AllowMultipleArgumentsPerToken = false };
+        var seederArgs = new Option<string[]>("--seeder-arg") { Description = "Extra argument for the seeder's `serve` (repeatable), e.g. --seeder-arg=--log-level --seeder-arg=Debug.", AllowMultipleArgumentsPerToken = false };
+        var logs = new Option<string?>("--logs") { Description = "Keep every process's stderr in this folder (d1-run1.log, seeder.log, ...)." };
 
         var command = new Command("lan", "One seeder and N downloaders, each in its own network namespace on a bridge, links shaped with tbf (needs root and iproute2).")
         {
-            downloaders, rate, sizeMib, runs, tempRoot, programs, downloaderArgs,
+            downloaders, rate, sizeMib, runs, tempRoot, programs, downloaderArgs, seederArgs, logs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -29,6 +31,8 @@ internal static class LanCommand
                 Runs = Math.Max(1, parse.GetValue(runs)),
                 TempRoot = parse.GetValue(tempRoot)!,
                 DownloaderArgs = parse.GetValue(downloaderArgs) ?? [],
+                SeederArgs = parse.GetValue(seederArgs) ?? [],
+                LogsFolder = parse.GetValue(logs) is { } folder ? Path.GetFullPath(folder) : null,
             };
             if (settings.Downloaders is < 1 or > 200 || settings.RateMbit <= 0 || settings.SizeBytes <= 0)
             {
@@ -43,7 +47,7 @@ internal static class LanCommand
             try
             {
                 return await BenchPrograms.RunWithAsync(parse.GetValue(programs), "lan",
-                    folder => new LanBenchmark(settings with { ProgramsFolder = folder }, Console.Out).RunAsync(cancellationToken), cancellationToken);
+                    folder => new LanBenchmark(settings with { ProgramsFolder = folder }, Console.Out).RunAsync(cancellationToken), cancellationToken, nativePeer: true);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -27,6 +27,7 @@ internal sealed class LanSession : IDisposable
     private string _tracker = "";
     private BenchProcess? _seeder;
     private int _disposed;
+    private int _run;
 
     public LanSession(LanSettings settings, LanNetwork network)
     {
@@ -55,8 +56,8 @@ internal sealed class LanSession : IDisposable
 
         string repo = Path.Combine(Root, "seeder");
         BenchFiles.Link(_source, Path.Combine(repo, FileName));
-        _seeder = Started(BenchProcess.StartIn(_seederHost, "seeder", _settings.ProgramsFolder, "P2PShare.Peer",
-            "serve", "--port", "0", "--bind", LanNetwork.Address(SeederOctet), "--repo", repo, "--tracker", _tracker, "--log-level", "Warning"));
+        string[] serve = ["serve", "--port", "0", "--bind", LanNetwork.Address(SeederOctet), "--repo", repo, "--tracker", _tracker, .. Quiet(_settings.SeederArgs)];
+        _seeder = Started(BenchProcess.StartIn(_seederHost, "seeder", _settings.ProgramsFolder, "P2PShare.Peer", serve));
         line = await _seeder.WaitForLineAsync("Sharing", StartTimeout).WaitAsync(cancellationToken);
         return PeerOutput.ServingEndpoint(line);
     }
@@ -100,7 +101,7 @@ internal sealed class LanSession : IDisposable
             {
                 Directory.CreateDirectory(repos[i]);
                 startedAt.Add(clock.Elapsed.TotalSeconds);
-                string[] args = ["get", FileName, "--port", "0", "--bind", LanNetwork.Address(FirstDownloaderOctet + i), "--repo", repos[i], "--tracker", _tracker, "--log-level", "Warning", .. _settings.DownloaderArgs];
+                string[] args = ["get", FileName, "--port", "0", "--bind", LanNetwork.Address(FirstDownloaderOctet + i), "--repo", repos[i], "--tracker", _tracker, .. Quiet(_settings.DownloaderArgs)];
                 running.Add(BenchProcess.StartIn(_downloaders[i], $"d{i + 1}", _settings.ProgramsFolder, "P2PShare.Peer", args));
             }
             // First piece data: past the manifest (32 bytes a piece) and 64 KiB more.
@@ -139,9 +140,26 @@ internal sealed class LanSession : IDisposable
         {
             foreach (var p in running)
                 p.Dispose();
+            KeepLogs(running, ++_run);
             foreach (var repo in repos.Where(Directory.Exists))
                 Directory.Delete(repo, recursive: true);
         }
+    }
+
+    // The extra arguments, after --log-level Warning unless they set a level themselves (it may be given once).
+    private static string[] Quiet(IReadOnlyList<string> extra) =>
+        extra.Any(a => a.StartsWith("--log-level", StringComparison.Ordinal)) ? [.. extra] : ["--log-level", "Warning", .. extra];
+
+    // With --logs: each downloader's stderr of this run, and the seeder's so far (rewritten each run).
+    private void KeepLogs(List<BenchProcess> running, int run)
+    {
+        if (_settings.LogsFolder is not { } folder)
+            return;
+        Directory.CreateDirectory(folder);
+        foreach (var p in running)
+            File.WriteAllText(Path.Combine(folder, $"{p.Name}-run{run}.log"), p.Errors);
+        if (_seeder is not null)
+            File.WriteAllText(Path.Combine(folder, "seeder.log"), _seeder.Errors);
     }
 
     public void Dispose()

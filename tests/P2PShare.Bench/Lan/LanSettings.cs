@@ -24,6 +24,12 @@ internal sealed record LanSettings
     /// <summary>Extra arguments for every downloader's <c>get</c>.</summary>
     public IReadOnlyList<string> DownloaderArgs { get; init; } = [];
 
+    /// <summary>Extra arguments for the seeder's <c>serve</c>.</summary>
+    public IReadOnlyList<string> SeederArgs { get; init; } = [];
+
+    /// <summary>Folder to keep every process's stderr in (one file per process and run); null: not kept.</summary>
+    public string? LogsFolder { get; init; }
+
     /// <summary>size ÷ link rate: how long one downloader alone needs at best.</summary>
     public double IdealSeconds => SizeBytes * 8 / (RateMbit * 1e6);
 

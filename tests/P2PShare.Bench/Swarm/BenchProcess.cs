@@ -67,7 +67,7 @@ internal sealed class BenchProcess : IDisposable
         }
     }
 
-    /// <summary>Starts <c>dotnet FOLDER/PROGRAM.dll ARGS</c>.</summary>
+    /// <summary>Starts <c>dotnet FOLDER/PROGRAM.dll ARGS</c> (or a Native AOT publish's executable itself).</summary>
     public static BenchProcess Start(string name, string folder, string program, params string[] args) =>
         StartIn(null, name, folder, program, args);
 
@@ -77,7 +77,8 @@ internal sealed class BenchProcess : IDisposable
     /// </summary>
     public static BenchProcess StartIn(string? netns, string name, string folder, string program, params string[] args)
     {
-        var info = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
+        string[] command = BenchPrograms.Command(BenchPrograms.PathOf(folder, program));
+        var info = new ProcessStartInfo(netns is null ? command[0] : "ip")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -86,10 +87,11 @@ internal sealed class BenchProcess : IDisposable
         };
         if (netns is not null)
         {
-            foreach (var arg in new[] { "netns", "exec", netns, "dotnet" })
+            foreach (var arg in new[] { "netns", "exec", netns })
                 info.ArgumentList.Add(arg);
         }
-        info.ArgumentList.Add(BenchPrograms.PathOf(folder, program));
+        foreach (var arg in netns is null ? command[1..] : command)
+            info.ArgumentList.Add(arg);
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info };

@@ -280,6 +280,51 @@ public sealed class PieceServerTests
         Assert.Equal(3, server.Server.PiecesServed);
     }
 
+    [Fact]
+    public async Task A_fetcher_that_watches_a_file_hears_of_each_piece_verified_later_and_one_that_does_not_hears_nothing()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+        using var tcpA = await server.OpenAsync();
+        using var watching = await TestPieceServer.GreetAsync(tcpA);
+        using var tcpB = await server.OpenAsync();
+        using var plain = await TestPieceServer.GreetAsync(tcpB);
+
+        await watching.SendAsync(new GetHave(server.SharedId) { RequestId = 30, Watch = true }).WaitAsync(Deadline);
+        using (var map = await watching.ReceiveAsync(Deadline) ?? throw new IOException("closed"))
+            Assert.IsType<HaveMap>(map.Message);
+        await plain.SendAsync(new GetHave(server.SharedId) { RequestId = 40 }).WaitAsync(Deadline);
+        using (var map = await plain.ReceiveAsync(Deadline) ?? throw new IOException("closed"))
+            Assert.IsType<HaveMap>(map.Message);
+
+        server.Server.PieceGained(server.SharedId, 2);
+        using (var notice = await watching.ReceiveAsync(Deadline) ?? throw new IOException("closed"))
+            Assert.Equal(new HavePiece(server.SharedId, 2), notice.Message);
+        await plain.SendAsync(new GetHave(server.SharedId) { RequestId = 41 }).WaitAsync(Deadline);
+        using (var next = await plain.ReceiveAsync(Deadline) ?? throw new IOException("closed"))
+            Assert.Equal(41, next.Message.ReplyTo); // no notice came before it
+    }
+
+    [Fact]
+    public async Task A_watching_peer_link_hands_each_notice_to_its_callback_and_the_watch_ends_with_the_connection()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+        var heard = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var link = await server.FetchAsync())
+        {
+            var have = await link.WatchHaveAsync(server.SharedId, 3, piece => heard.TrySetResult(piece), CancellationToken.None).WaitAsync(Deadline);
+            Assert.Null(have); // the whole file
+            Assert.Equal(1, server.Server.Watches);
+            server.Server.PieceGained(server.SharedId, 1);
+            Assert.Equal(1, await heard.Task.WaitAsync(Deadline));
+        }
+        var until = DateTime.UtcNow + Deadline;
+        while (server.Server.Watches != 0)
+        {
+            Assert.True(DateTime.UtcNow < until, "the watch outlived its connection");
+            await Task.Delay(10);
+        }
+    }
+
     private static async Task<Incoming> AskAsync(MessageChannel channel, GetPiece request)
     {
         await channel.SendAsync(request).WaitAsync(Deadline);

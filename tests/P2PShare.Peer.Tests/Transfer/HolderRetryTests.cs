@@ -27,7 +27,7 @@ public sealed class HolderRetryTests
         int port = seeder.Port;
         using var folder = new StorageTestFolder();
         var wait = TimeSpan.FromSeconds(1.5);
-        // Listed as holding pieces 0-4 only, so exactly those are asked for and arrive.
+        // Listed as holding pieces 0-4 only; its own map (asked with watch::1 on connecting) says all, so which 5 arrive is not fixed.
         var firstFive = new Protocol.Files.PieceSet(Pieces);
         for (int i = 0; i < 5; i++)
             firstFive.Add(i);
@@ -42,7 +42,7 @@ public sealed class HolderRetryTests
 
         Assert.Equal(DownloadOutcome.Failed, result.Outcome);
         Assert.True(sinceKilled.Elapsed >= wait, $"it gave up after {sinceKilled.Elapsed}, before the {wait} holder wait");
-        Assert.Contains("35 of 40 pieces are missing (pieces 5-39)", DownloadText.Reason(result), StringComparison.Ordinal);
+        Assert.Contains("35 of 40 pieces are missing (pieces ", DownloadText.Reason(result), StringComparison.Ordinal);
         Assert.Contains("no holder has been reachable, or given a piece, for 1.5 s", DownloadText.Reason(result), StringComparison.Ordinal);
         Assert.True(DownloadText.Reason(result)!.Contains($"tried 127.0.0.1:{port} (could not connect: ", StringComparison.Ordinal), DownloadText.Reason(result));
         Assert.Contains("The verified pieces are kept", DownloadText.Reason(result), StringComparison.Ordinal);

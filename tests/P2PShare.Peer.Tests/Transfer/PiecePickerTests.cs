@@ -83,6 +83,50 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
+    public void End_game_asks_a_holder_for_one_duplicate_at_a_time_and_only_once_it_has_nothing_in_flight()
+    {
+        var picker = new PiecePicker(new PieceSet(4), new Random(4));
+        picker.AddPeer(Slow, null);
+        for (int i = 0; i < 4; i++)
+            Assert.NotNull(picker.Pick(Slow)); // every missing piece is in flight: end-game
+        picker.AddPeer(Fast, null);
+        Assert.NotNull(picker.Pick(Fast));
+        Assert.Null(picker.Pick(Fast)); // not a window full of duplicates
+        picker.Received(Fast, 0);
+        picker.Received(Fast, 1);
+        picker.Received(Fast, 2);
+        picker.Received(Fast, 3);
+        Assert.True(picker.IsComplete);
+    }
+
+    [Fact]
+    public void End_game_asks_for_at_most_one_duplicate_of_a_piece()
+    {
+        var picker = new PiecePicker(new PieceSet(1), new Random(4));
+        picker.AddPeer(Slow, null);
+        picker.AddPeer(Fast, null);
+        picker.AddPeer(Other, null);
+        Assert.Equal(0, picker.Pick(Slow));
+        Assert.Equal(0, picker.Pick(Fast)); // end-game: one duplicate
+        Assert.Null(picker.Pick(Other));    // not a third copy
+        picker.Released(Fast, 0);
+        Assert.Equal(0, picker.Pick(Other)); // the duplicate failed: another may try
+    }
+
+    [Fact]
+    public void A_piece_a_downloader_says_it_just_verified_is_asked_from_it()
+    {
+        var picker = new PiecePicker(new PieceSet(4), new Random(5));
+        picker.AddPeer(Partial, Set(4, 1));
+        Assert.Equal(1, picker.Pick(Partial));
+        Assert.Null(picker.Pick(Partial));
+        picker.PeerHoldsPiece(Partial, 3);
+        picker.PeerHoldsPiece(Partial, 9); // beyond the file: ignored
+        Assert.Equal(3, picker.Pick(Partial));
+        Assert.Null(picker.Pick(Partial));
+    }
+
+    [Fact]
     public void Outside_end_game_a_piece_is_requested_from_one_peer_only()
     {
         var picker = new PiecePicker(new PieceSet(2), new Random(5));
@@ -152,15 +196,18 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
-    public void A_seeder_with_nothing_in_flight_is_asked_for_what_downloaders_have()
+    public void A_seeder_with_nothing_in_flight_is_not_asked_for_what_downloaders_have_until_the_end_game()
     {
-        var picker = new PiecePicker(new PieceSet(2), new Random(11));
+        var picker = new PiecePicker(new PieceSet(3), new Random(11));
         picker.AddPeer(C, null);
-        picker.AddPeer(Partial, Set(2, 0));
-        Assert.Equal(1, picker.Pick(C));
-        Assert.Null(picker.Pick(C));
-        picker.Received(C, 1);
-        Assert.Equal(0, picker.Pick(C)); // rather than leave the seeder idle
+        picker.AddPeer(Partial, Set(3, 0, 1));
+        Assert.Equal(2, picker.Pick(C));
+        picker.Received(C, 2);
+        Assert.Null(picker.Pick(C)); // 0 and 1 come from the downloader: the seeder sends each piece once
+        Assert.NotNull(picker.Pick(Partial));
+        Assert.NotNull(picker.Pick(Partial));
+        Assert.NotNull(picker.Pick(C, out bool mayDefer)); // every missing piece in flight: end-game may ask the seeder
+        Assert.False(mayDefer); // and it must serve that one
     }
 
     [Fact]
@@ -197,19 +244,6 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
-    public void A_seeder_run_pick_may_be_deferred_but_a_fallback_pick_may_not()
-    {
-        var picker = new PiecePicker(new PieceSet(2), new Random(12));
-        picker.AddPeer(C, null);
-        picker.AddPeer(Partial, Set(2, 0));
-        Assert.Equal(1, picker.Pick(C, out bool runPick));
-        Assert.True(runPick);
-        picker.Received(C, 1);
-        Assert.Equal(0, picker.Pick(C, out bool fallbackPick)); // a downloader has it: the seeder must serve this one
-        Assert.False(fallbackPick);
-    }
-
-    [Fact]
     public void A_piece_a_seeder_sent_elsewhere_is_left_to_the_downloaders_until_the_deferral_passes()
     {
         var clock = new FakeTimeProvider();
@@ -229,22 +263,19 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
-    public void A_seeder_asked_for_what_downloaders_have_gives_a_piece_it_sent_elsewhere_last()
+    public void A_piece_a_seeder_sent_elsewhere_is_asked_again_without_defer_once_the_deferral_passes()
     {
-        var picker = new PiecePicker(new PieceSet(3), new Random(14), new FakeTimeProvider());
+        var clock = new FakeTimeProvider();
+        var picker = new PiecePicker(new PieceSet(2), new Random(15), clock);
         picker.AddPeer(C, null);
-        picker.AddPeer(Partial, Set(3, 0, 1));
-        Assert.Equal(2, picker.Pick(C)); // the only seeder-only piece
-        picker.Elsewhere(C, 2, TimeSpan.FromSeconds(1)); // on its way to another downloader
-        // Nothing in flight with the seeder: it is asked for what downloaders have, one at a time, the deferred piece last.
-        var fallback = new List<int>();
-        for (int i = 0; i < 3; i++)
-        {
-            int piece = picker.Pick(C)!.Value;
-            fallback.Add(piece);
-            picker.Received(C, piece);
-        }
-        Assert.Equal(2, fallback[2]);
+        picker.AddPeer(Partial, Set(2, 0));
+        Assert.Equal(1, picker.Pick(C, out bool first));
+        Assert.True(first);
+        picker.Elsewhere(C, 1, TimeSpan.FromSeconds(1)); // the downloader it went to may leave before passing it on
+        Assert.Null(picker.Pick(C));
+        clock.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.Equal(1, picker.Pick(C, out bool again));
+        Assert.False(again); // this time the seeder must send it
     }
 
     // How many pieces lie between `piece` and the nearest of `taken` before it.

@@ -95,6 +95,25 @@ public sealed class PeerMessageTests
     [Fact]
     public void GetHave_round_trips() => Assert.Equal(GetHaveMessage, RoundTrip.Of(GetHaveMessage));
 
+    // A fetcher that wants have notices for pieces verified later says so (watch::1); older fetchers never do.
+    private const string WatchingGetHaveText = "type::get_have;id::8;file::" + BHex + ";watch::1;";
+    private static readonly GetHave WatchingGetHaveMessage = new(B) { RequestId = 8, Watch = true };
+
+    [Fact]
+    public void Watching_GetHave_encodes_to_its_golden_text() => Assert.Equal(WatchingGetHaveText, MessageCodec.Encode(WatchingGetHaveMessage));
+
+    [Fact]
+    public void Watching_GetHave_decodes_from_its_golden_text() => Assert.Equal(WatchingGetHaveMessage, MessageCodec.Decode(WatchingGetHaveText));
+
+    [Fact]
+    public void GetHave_without_watch_does_not_watch() => Assert.False(((GetHave)MessageCodec.Decode(GetHaveText)).Watch);
+
+    // The notice a watched peer sends on the fetch connection: the same as the tracker's.
+    private const string WatchedHaveText = "type::have;file::" + BHex + ";piece::9;";
+
+    [Fact]
+    public void Watched_have_notice_encodes_to_its_golden_text() => Assert.Equal(WatchedHaveText, MessageCodec.Encode(new HavePiece(B, 9)));
+
     // Pieces 0, 1 and 9 of 10: bytes C0 40, MSB first.
     private const string HaveMapText = "type::have_map;re::8;file::" + BHex + ";pieces::10;have::wEA=;";
 
