@@ -49,7 +49,7 @@ public sealed class PieceServer : IAsyncDisposable
     /// <summary>The bound address (with the real port once started).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
-    /// <summary>Pieces served since start.</summary>
+    /// <summary>Pieces served since start (counted as each starts being sent; one cut off mid-send still counts).</summary>
     public long PiecesServed => Interlocked.Read(ref _piecesServed);
 
     /// <summary>Files fetchers watch now (<c>get_have</c> with <c>watch::1</c>), over all connections.</summary>
@@ -274,10 +274,11 @@ public sealed class PieceServer : IAsyncDisposable
             return;
         }
         await using var answer = await _source.GetPieceAsync(request.File, request.Piece, cancellationToken);
+        if (answer.Error is null)
+            Interlocked.Increment(ref _piecesServed); // before the send: a fetcher holding the piece may read the count
         await answer.SendAsync(channel, socket, request, cancellationToken);
         if (answer.Error is null)
         {
-            Interlocked.Increment(ref _piecesServed);
             if (_logger.IsEnabled(LogLevel.Debug))
                 PeerLog.PieceSent(_logger, request.Piece, request.File.ShortText, fetcher, request.MayDefer);
         }
