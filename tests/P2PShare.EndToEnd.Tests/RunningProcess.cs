@@ -28,10 +28,29 @@ internal sealed class RunningProcess : IDisposable
     public static RunningProcess StartInNamespace(string netns, string program, string workingDirectory, params string[] args) =>
         Launch(["netns", "exec", netns], new Dictionary<string, string>(), program, workingDirectory, args);
 
+    // A test run started in the background of a script (`cmd &`) inherits SIGINT ignored, and .NET keeps
+    // an ignored SIGINT ignored, so every Ctrl+C test failed that way. GNU env (coreutils 8.31+) starts
+    // the program with SIGINT back to its default; it execs, so the process id is the program's.
+    private static readonly Lazy<bool> DefaultSignals = new(() =>
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("env", ["--default-signal=INT", "true"]) { UseShellExecute = false, RedirectStandardError = true });
+            return probe is not null && probe.WaitForExit(10_000) && probe.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    });
+
     private static RunningProcess Launch(string[] ipPrefix, IReadOnlyDictionary<string, string> environment, string program, string workingDirectory, string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, program + ".dll");
-        var info = new ProcessStartInfo(ipPrefix.Length == 0 ? "dotnet" : "ip")
+        string first = ipPrefix.Length == 0 ? "dotnet" : "ip";
+        var info = new ProcessStartInfo(DefaultSignals.Value ? "env" : first)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardInput = true,
@@ -39,6 +58,11 @@ internal sealed class RunningProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (DefaultSignals.Value)
+        {
+            info.ArgumentList.Add("--default-signal=INT");
+            info.ArgumentList.Add(first);
+        }
         foreach (var arg in ipPrefix)
             info.ArgumentList.Add(arg);
         if (ipPrefix.Length > 0)
