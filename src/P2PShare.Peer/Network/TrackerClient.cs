@@ -18,6 +18,7 @@ public sealed class TrackerClient : IAsyncDisposable
     private readonly PeerOptions _options;
     private readonly ILogger _logger;
     private readonly Func<IReadOnlyList<FileEntry>> _currentFiles;
+    private readonly SemaphoreSlim _announceGate = new(1, 1);
     private readonly Func<CancellationToken, Task>? _rescan;
     private readonly Action<PeerNotice> _tell;
     private readonly Task _readLoop;
@@ -166,10 +167,21 @@ public sealed class TrackerClient : IAsyncDisposable
     /// </summary>
     public async Task AnnounceAsync(CancellationToken cancellationToken)
     {
-        var files = _currentFiles();
-        var (reply, raw) = await _channel.RequestAsync<Ok>(new Announce(files), _options.RequestTimeout, cancellationToken);
-        raw.Dispose();
-        TellRefusals(reply, files);
+        // One at a time: each carries the whole repository as it was when taken, and the tracker keeps the
+        // last it reads, so two taken in one order and sent in the other left it an older view for good
+        // (seen under load: a file adopted under the network's id stayed listed under our own).
+        await _announceGate.WaitAsync(cancellationToken);
+        try
+        {
+            var files = _currentFiles();
+            var (reply, raw) = await _channel.RequestAsync<Ok>(new Announce(files), _options.RequestTimeout, cancellationToken);
+            raw.Dispose();
+            TellRefusals(reply, files);
+        }
+        finally
+        {
+            _announceGate.Release();
+        }
     }
 
     // One notice per refused file, then how many more; the same refusals again (every announce repeats them) are not news.
@@ -283,5 +295,6 @@ public sealed class TrackerClient : IAsyncDisposable
         }
         _channel.Dispose();
         await _readLoop;
+        _announceGate.Dispose();
     }
 }
