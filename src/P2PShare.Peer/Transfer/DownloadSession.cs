@@ -54,6 +54,9 @@ public sealed class DownloadSession
     /// <summary>The file's length.</summary>
     public long Length { get; }
 
+    /// <summary>What the download waits for before it begins: the download of the same content under another name, which it then copies.</summary>
+    internal Task? After { get; init; }
+
     /// <summary>Raised (on a worker thread) when a verified piece is written: the file's id and the piece.</summary>
     public event Action<FileId, int>? PieceVerified;
 
@@ -93,6 +96,8 @@ public sealed class DownloadSession
         var swarm = Task.CompletedTask;
         try
         {
+            if (After is { } after)
+                await after.WaitAsync(cancellationToken); // never faults: a download's completion says how it ended
             if (_repository.TryGet(Id, out var existing) && existing is SharedFile held && held.Name != Name)
             {
                 // The content is here under another name (a copy, an empty file): this name gets a verified copy.
