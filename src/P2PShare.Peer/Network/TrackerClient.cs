@@ -20,10 +20,8 @@ public sealed class TrackerClient : IAsyncDisposable
     private readonly Func<IReadOnlyList<FileEntry>> _currentFiles;
     private readonly SemaphoreSlim _announceGate = new(1, 1);
     private readonly Func<CancellationToken, Task>? _rescan;
-    private readonly Action<PeerNotice> _tell;
+    private readonly RefusalTeller _refusals;
     private readonly Task _readLoop;
-    private readonly Lock _refusalGate = new();
-    private IReadOnlyList<PeerNotice> _lastRefusals = [];
 
     /// <summary>Most files a listing gathers over all its pages, so a tracker that pages forever cannot make us hold it all.</summary>
     public const int MaxListedFiles = 1_000_000;
@@ -40,7 +38,7 @@ public sealed class TrackerClient : IAsyncDisposable
         _logger = logger;
         _currentFiles = peer.CurrentFiles;
         _rescan = peer.Rescan;
-        _tell = peer.Tell;
+        _refusals = new RefusalTeller(endpoint, logger, peer.Tell);
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -103,15 +101,20 @@ public sealed class TrackerClient : IAsyncDisposable
         {
             switch (incoming.Message)
             {
-                case Refresh refresh when _rescan is null:
-                    await AnswerRefreshAsync(refresh, cancellationToken);
-                    break;
                 case Refresh refresh:
-                    // Off the read loop: replies to our own requests keep arriving while the folder is rescanned.
+                    // Off the read loop: it reads our replies meanwhile (an announce under way holds the gate until its reply).
                     _ = Task.Run(async () =>
                     {
-                        await RescanAsync(_rescan, cancellationToken);
-                        await AnswerRefreshAsync(refresh, cancellationToken);
+                        try
+                        {
+                            if (_rescan is not null)
+                                await RescanAsync(_rescan, cancellationToken);
+                            await AnswerRefreshAsync(refresh, cancellationToken);
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                            // Closed and disposed meanwhile: nobody to answer.
+                        }
                     }, CancellationToken.None);
                     break;
                 case Bye:
@@ -125,8 +128,18 @@ public sealed class TrackerClient : IAsyncDisposable
         }
     }
 
+    // A refresh answer is an announce too (the tracker keeps the last it reads), so it goes under the announce gate:
+    // its snapshot is taken and sent between two announces, never taken before one and sent after it.
     private async Task AnswerRefreshAsync(Refresh refresh, CancellationToken cancellationToken)
     {
+        try
+        {
+            await _announceGate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the connection closed meanwhile: the read loop reports that
+        }
         try
         {
             var files = _currentFiles();
@@ -136,6 +149,10 @@ public sealed class TrackerClient : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             // The connection closed meanwhile: the read loop reports that.
+        }
+        finally
+        {
+            _announceGate.Release();
         }
     }
 
@@ -176,28 +193,11 @@ public sealed class TrackerClient : IAsyncDisposable
             var files = _currentFiles();
             var (reply, raw) = await _channel.RequestAsync<Ok>(new Announce(files), _options.RequestTimeout, cancellationToken);
             raw.Dispose();
-            TellRefusals(reply, files);
+            _refusals.Tell(reply, files);
         }
         finally
         {
             _announceGate.Release();
-        }
-    }
-
-    // One notice per refused file, then how many more; the same refusals again (every announce repeats them) are not news.
-    private void TellRefusals(Ok reply, IReadOnlyList<FileEntry> sent)
-    {
-        var notices = RefusalNotices.From(reply, sent);
-        lock (_refusalGate)
-        {
-            if (notices.SequenceEqual(_lastRefusals))
-                return;
-            _lastRefusals = notices;
-        }
-        foreach (var notice in notices)
-        {
-            PeerLog.AnnounceRefused(_logger, Endpoint, notice.ToString());
-            _tell(notice);
         }
     }
 
