@@ -61,6 +61,7 @@ public sealed class SameContentRequestTests
 
         var first = await downloader.RequestAsync("a.bin", CancellationToken.None);
         var second = await downloader.RequestAsync("copies/b.bin", CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(first.Session.GetProgress().TotalPieces > 0), "the first has its .part (under its own name)", Deadline);
         await first.StopAsync();
         var stopped = await first.Completion.WaitAsync(Deadline);
         open.SetResult();

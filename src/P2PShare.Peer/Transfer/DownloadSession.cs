@@ -129,7 +129,10 @@ public sealed class DownloadSession
             cancellationToken.ThrowIfCancellationRequested();
             if (!AllVerified(file))
                 return Result(DownloadOutcome.Failed, null, resumed, file.Manifest.PieceCount, Missing(file, await _swarm.Ended));
-            string path = file.Complete().Path;
+            // A download resumed from another name's stopped one completes under that name: this name gets a copy of it.
+            bool othersName = file.Name != Name;
+            var done = file.Complete();
+            string path = othersName ? _repository.PlaceCopy(done, Name, cancellationToken).Path : done.Path;
             return Result(DownloadOutcome.Completed, path, resumed, file.Manifest.PieceCount, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
