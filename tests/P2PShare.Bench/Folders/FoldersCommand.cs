@@ -65,6 +65,7 @@ internal static class FoldersCommand
                 var figures = await OneRunAsync(run, layout, programs, root, source, fetchNames, parallel, loggers, cancellationToken);
                 results.Add(figures);
                 Console.WriteLine(Invariant($"run {run}: first start {figures.FirstStart:0.00} s, second start {figures.SecondStart:0.00} s; tracker RSS {figures.RssBeforeMib:0.0} -> {figures.RssAfterMib:0.0} MiB; list {figures.ListSeconds:0.000} s (of {FolderLayout.FetchFolder}/ alone {figures.FolderListSeconds:0.000} s) + render {figures.RenderSeconds:0.000} s; folder {figures.FolderSeconds:0.00} s ({Mbps(layout.FetchBytes, figures.FolderSeconds):0.0} MB/s), single {figures.SingleSeconds:0.00} s ({Mbps(layout.FetchBytes, figures.SingleSeconds):0.0} MB/s)"));
+                Console.WriteLine($"run {run}: CPU-s downloader/seeder/tracker: folder {figures.FolderCpu.Text(figures.FolderSeconds)}; single {figures.SingleCpu.Text(figures.SingleSeconds)}");
             }
             double folderS = Median(results.Select(r => r.FolderSeconds)), singleS = Median(results.Select(r => r.SingleSeconds));
             double folderMbps = Median(results.Select(r => Mbps(layout.FetchBytes, r.FolderSeconds))), singleMbps = Median(results.Select(r => Mbps(layout.FetchBytes, r.SingleSeconds)));
@@ -87,7 +88,20 @@ internal static class FoldersCommand
         }
     }
 
-    private sealed record RunFigures(double FirstStart, double SecondStart, double RssBeforeMib, double RssAfterMib, double ListSeconds, double FolderListSeconds, double RenderSeconds, double FolderSeconds, double SingleSeconds);
+    private sealed record RunFigures(double FirstStart, double SecondStart, double RssBeforeMib, double RssAfterMib, double ListSeconds, double FolderListSeconds, double RenderSeconds, double FolderSeconds, double SingleSeconds, PhaseCpu FolderCpu, PhaseCpu SingleCpu);
+
+    // CPU seconds each process spent in one timed fetch: with 2 cores, a sum near 2 x the wall time means CPU set the pace.
+    private sealed record PhaseCpu(double Downloader, double Seeder, double Tracker)
+    {
+        public double Sum => Downloader + Seeder + Tracker;
+
+        public static PhaseCpu Now(BenchProcess seeder, TrackerProcess tracker) =>
+            new(ProcessCpu.Seconds(Environment.ProcessId), ProcessCpu.Seconds(seeder.Id), ProcessCpu.Seconds(tracker.Id));
+
+        public PhaseCpu Since(PhaseCpu start) => new(Downloader - start.Downloader, Seeder - start.Seeder, Tracker - start.Tracker);
+
+        public string Text(double seconds) => string.Create(CultureInfo.InvariantCulture, $"{Downloader:0.00}/{Seeder:0.00}/{Tracker:0.00} = {Sum:0.00} ({Sum / seconds:0.00} cores busy)");
+    }
 
     private static async Task<RunFigures> OneRunAsync(int run, FolderLayout layout, string programs, string root, string source, List<string> fetchNames, int parallel, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -118,10 +132,12 @@ internal static class FoldersCommand
             await fetch.FetchAsync([.. layout.Files().Skip(1 + layout.FetchFiles).Take(3).Select(f => f.Name)], 1, cancellationToken);
             // Alternate which goes first, so a machine that slows down over a run favours neither.
             double folderSeconds = 0, singleSeconds = 0;
+            PhaseCpu folderCpu = new(0, 0, 0), singleCpu = new(0, 0, 0);
             foreach (bool folderFirst in run % 2 == 1 ? new[] { true, false } : [false, true])
             {
                 FlushDisks();
                 fetch.TakePhases();
+                var cpuBefore = PhaseCpu.Now(seeder, tracker);
                 if (folderFirst && !layout.Flat)
                     folderSeconds = (await fetch.FetchFolderAsync(FolderLayout.FetchFolder + "/", fetchNames.Count, cancellationToken)).TotalSeconds;
                 else if (folderFirst)
@@ -132,9 +148,13 @@ internal static class FoldersCommand
                 }
                 else
                     singleSeconds = (await fetch.FetchAsync([FolderLayout.SingleName], 1, cancellationToken)).TotalSeconds;
+                if (folderFirst)
+                    folderCpu = PhaseCpu.Now(seeder, tracker).Since(cpuBefore);
+                else
+                    singleCpu = PhaseCpu.Now(seeder, tracker).Since(cpuBefore);
             }
             fetch.Verify([.. fetchNames, FolderLayout.SingleName], source);
-            return new RunFigures(first, second, rssBefore, rssAfter, listSeconds, folderListSeconds, renderSeconds, folderSeconds, singleSeconds);
+            return new RunFigures(first, second, rssBefore, rssAfter, listSeconds, folderListSeconds, renderSeconds, folderSeconds, singleSeconds, folderCpu, singleCpu);
         }
     }
 
