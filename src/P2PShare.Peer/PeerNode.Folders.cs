@@ -45,7 +45,8 @@ public sealed partial class PeerNode
         FolderDownload download;
         lock (_foldersGate)
         {
-            download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, inFolder: true, ct), NewBatch());
+            var batch = NewBatch();
+            download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, ct, folder: batch), batch);
             _folders.Add(download);
         }
         _ = ReportWhenDoneAsync(download);

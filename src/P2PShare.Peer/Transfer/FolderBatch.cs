@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,7 @@ internal sealed class FolderBatch
     private readonly Action<string, HolderAddress, HolderDrop> _dropped;
     private readonly ILogger _logger;
     private readonly Dictionary<HolderAddress, BatchQueue> _queues = []; // guarded by itself
+    private readonly ConcurrentDictionary<HolderAddress, byte> _distrusted = new();
     private int _connected;
 
     public FolderBatch(Repository repository, PeerOptions options, Func<FileId, FileShape, CancellationToken, Task<Holders?>> whoHas,
@@ -61,6 +63,12 @@ internal sealed class FolderBatch
         _dropped = dropped;
         _logger = logger;
     }
+
+    /// <summary>
+    /// Whether <paramref name="holder"/> sent a piece that did not match its file's id in this batch: the
+    /// folder's other files never ask it again (a liar alone would otherwise cost each file its 30 s).
+    /// </summary>
+    public bool Distrusts(HolderAddress holder) => _distrusted.ContainsKey(holder);
 
     /// <summary>Holders connected now.</summary>
     public int ConnectedHolders => Volatile.Read(ref _connected);
@@ -234,6 +242,7 @@ internal sealed class FolderBatch
                 if (file.Verify(piece.Payload.Span) is not { } manifest)
                 {
                     // A lying or broken holder: never asked again in this batch; its files go to the others.
+                    _distrusted.TryAdd(holder, 0);
                     file.Failed(holder);
                     Requeue(file, holder);
                     await ended.CancelAsync();
