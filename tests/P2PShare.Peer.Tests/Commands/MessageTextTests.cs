@@ -48,6 +48,7 @@ public sealed class MessageTextTests
         { new AlreadyDownloading("big.bin", IdA), "'big.bin' (aaaaaaaa) is already downloading; `status` shows how far it is." },
         { new NoHolder("big.bin", IdA, AnyMore: true), "no other peer holds 'big.bin' (aaaaaaaa) any more; try `update`." },
         { new NoHolder("big.bin", IdA, AnyMore: false), "no other peer holds 'big.bin' (aaaaaaaa); try `update`." },
+        { new OnlyBadHolders("album/a.jpg", IdA, ["127.0.0.1:4001"]), "'album/a.jpg' (aaaaaaaa) is held only by 127.0.0.1:4001, which sent corrupt data earlier in this folder; not asked again." },
     };
 
     public static TheoryData<PeerNotice, string> Notices => new()
