@@ -13,7 +13,7 @@ namespace P2PShare.Peer.Transfer;
 
 /// <summary>
 /// A folder's small files fetched as one transfer rather than one download each: their holders are
-/// looked up with <c>who_has</c> requests pipelined on the tracker connection, each holder is dialled
+/// looked up many files a request (<see cref="BatchLookup"/>), each holder is dialled
 /// once for the whole batch and kept busy with a window of <c>get_piece</c> requests across files, each
 /// piece is verified against its file's id (a one-piece file needs no manifest), written whole, and
 /// made durable and placed a batch at a time (<see cref="WholeFiles"/>). What the batch cannot finish
@@ -21,15 +21,6 @@ namespace P2PShare.Peer.Transfer;
 /// </summary>
 internal sealed class FolderBatch
 {
-    /// <summary>who_has requests in flight on the tracker connection at once (a tracker without who_has_many).</summary>
-    public const int LookupsInFlight = 32;
-
-    /// <summary>Files per who_has_many after the first: one round trip for this many instead of one each.</summary>
-    public const int FilesPerLookup = 250;
-
-    /// <summary>Files in the first who_has_many: few, so the holders are known and the transfer starts at once.</summary>
-    public const int FirstLookupFiles = 25;
-
     /// <summary>Requests in flight per holder: a small file's reply is short, so it takes more of them than a large file's pieces to keep the link busy.</summary>
     public const int RequestsPerHolder = 32;
 
@@ -41,8 +32,7 @@ internal sealed class FolderBatch
 
     private readonly Repository _repository;
     private readonly PeerOptions _options;
-    private readonly Func<FileId, FileShape, CancellationToken, Task<Holders?>> _whoHas;
-    private readonly Func<IReadOnlyList<ShapedFile>, CancellationToken, Task<HoldersMany?>> _whoHasMany;
+    private readonly BatchLookup _lookup;
     private readonly Func<HolderAddress, CancellationToken, Task<PeerLink>> _connect;
     private readonly Action _announce;
     private readonly Action<string, HolderAddress, HolderDrop> _dropped;
@@ -56,8 +46,7 @@ internal sealed class FolderBatch
     {
         _repository = repository;
         _options = options;
-        _whoHas = whoHas;
-        _whoHasMany = whoHasMany;
+        _lookup = new BatchLookup(whoHas, whoHasMany);
         _connect = connect;
         _announce = announce;
         _dropped = dropped;
@@ -97,7 +86,7 @@ internal sealed class FolderBatch
         try
         {
             _repository.WholeFiles.RemoveLeftovers();
-            await LookUpAsync(files, file => Route(file, holders, written.Writer, stop), stop);
+            await _lookup.RunAsync(files, file => Route(file, holders, written.Writer, stop), stop);
             looked = clock.Elapsed;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -140,60 +129,6 @@ internal sealed class FolderBatch
                 queue.Add(file);
             }
         }
-    }
-
-    // who_has_many in chunks, each chunk's holders set to work as it comes; a tracker without it is asked file by file.
-    private async Task LookUpAsync(IReadOnlyList<BatchFile> files, Action<BatchFile> found, CancellationToken stop)
-    {
-        int next = 0;
-        while (next < files.Count)
-        {
-            var chunk = files.Skip(next).Take(next == 0 ? FirstLookupFiles : FilesPerLookup).ToList();
-            HoldersMany? reply;
-            try
-            {
-                reply = await _whoHasMany([.. chunk.Select(f => new ShapedFile(f.Id, new FileShape(f.Length, f.PieceLength)))], stop);
-            }
-            catch (Exception e) when (e is PeerCommandException || HolderSwarm.IsConnectionFault(e))
-            {
-                next += chunk.Count; // left without holders: the ordinary path asks again, and says why if it still cannot
-                continue;
-            }
-            if (reply is null)
-            {
-                await LookUpEachAsync(files.Skip(next).ToList(), found, stop);
-                return;
-            }
-            for (int i = 0; i < reply.Files.Count; i++)
-            {
-                chunk[i].Holders = [.. reply.HoldersOf(i)];
-                found(chunk[i]);
-            }
-            next += Math.Max(1, reply.Files.Count); // an empty answer is no answer: that file goes the ordinary way
-        }
-    }
-
-    // Pipelined who_has: LookupsInFlight at once on the one tracker connection, not a round trip each.
-    private async Task LookUpEachAsync(IReadOnlyList<BatchFile> files, Action<BatchFile> found, CancellationToken stop)
-    {
-        using var slots = new SemaphoreSlim(LookupsInFlight);
-        await Task.WhenAll(files.Select(async file =>
-        {
-            await slots.WaitAsync(stop);
-            try
-            {
-                file.Holders = (await _whoHas(file.Id, new FileShape(file.Length, file.PieceLength), stop))?.Peers ?? [];
-                found(file); // its holders start on it while the others are looked up
-            }
-            catch (Exception e) when (e is PeerCommandException || HolderSwarm.IsConnectionFault(e))
-            {
-                file.Holders = []; // the ordinary path asks again, and says why if it still cannot
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }));
     }
 
     // One connection to the holder for the whole batch, a window of requests in flight across files.
