@@ -49,7 +49,8 @@ public sealed partial class PeerNode
             FolderDownload download;
             lock (_foldersGate)
             {
-                download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, inFolder: true, ct), NewBatch(),
+                var batch = NewBatch();
+                download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, ct, folder: batch), batch,
                     _loggers.CreateLogger("P2PShare.Peer.Download"));
                 _folders.Add(download);
             }
@@ -127,6 +128,7 @@ public sealed partial class PeerNode
     // One folder's small files as one transfer: who_has pipelined on the tracker link, one connection per holder.
     private FolderBatch NewBatch() => new(Repository, _options,
         (id, shape, ct) => _tracker.CallAsync(t => t.WhoHasAsync(id, shape, ct), "who-has"),
+        (files, ct) => _tracker.CallAsync(t => t.WhoHasManyAsync(files, ct), "who-has-many"),
         (holder, ct) => PeerLink.ConnectAsync(holder.Host, holder.Port, ServingEndPoint.Port, _options, ct),
         _announceSoon.Request,
         (name, holder, drop) => Tell(new HolderDropped(name, holder, drop)),

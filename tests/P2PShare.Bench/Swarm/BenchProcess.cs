@@ -164,7 +164,6 @@ internal sealed class BenchProcess : IDisposable
     private async Task SampleAsync(CancellationToken cancellationToken)
     {
         string status = $"/proc/{_process.Id}/status";
-        string stat = $"/proc/{_process.Id}/stat";
         while (!cancellationToken.IsCancellationRequested)
         {
             try
@@ -178,10 +177,7 @@ internal sealed class BenchProcess : IDisposable
                             Interlocked.Exchange(ref _peakRssKib, Math.Max(kib, Interlocked.Read(ref _peakRssKib)));
                     }
                 }
-                // Fields after the ')' of the command name: state is field 3, utime 14, stime 15.
-                string text = File.ReadAllText(stat);
-                var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-                long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                long ticks = (long)Math.Round(ProcessCpu.Seconds(_process.Id) * TicksPerSecond);
                 if (ticks > 0)
                     Interlocked.Exchange(ref _cpuTicks, ticks);
             }

@@ -22,6 +22,7 @@ public sealed class FolderBatchFaultTests
         var log = new ListLogger();
         var batch = new FolderBatch(repository, new PeerOptions(),
             (_, _, _) => throw new InvalidOperationException("the look-up broke"),
+            (_, _) => throw new InvalidOperationException("the look-up broke"),
             (_, _) => throw new InvalidOperationException("never dialled"),
             () => { }, (_, _, _) => { }, log);
         var files = Names.Select((name, i) =>
