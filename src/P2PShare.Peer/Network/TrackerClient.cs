@@ -19,15 +19,12 @@ public sealed class TrackerClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Func<IReadOnlyList<FileEntry>> _currentFiles;
     private readonly SemaphoreSlim _announceGate = new(1, 1);
-    private readonly Func<CancellationToken, Task>? _rescan;
+    private readonly RefreshAnswers _refreshes;
     private readonly RefusalTeller _refusals;
     private readonly Task _readLoop;
 
     /// <summary>Most files a listing gathers over all its pages, so a tracker that pages forever cannot make us hold it all.</summary>
     public const int MaxListedFiles = 1_000_000;
-
-    /// <summary>How long a refresh waits for the folder's rescan: well within the tracker's wait for the answer (5 s by default); new big files still being hashed are reported next time.</summary>
-    public static readonly TimeSpan RescanWait = TimeSpan.FromSeconds(2);
 
     private TrackerClient(MessageChannel channel, string endpoint, string observedAddress, PeerOptions options, ILogger logger, TrackerLinkHooks peer)
     {
@@ -37,7 +34,7 @@ public sealed class TrackerClient : IAsyncDisposable
         _options = options;
         _logger = logger;
         _currentFiles = peer.CurrentFiles;
-        _rescan = peer.Rescan;
+        _refreshes = new RefreshAnswers(channel, _announceGate, peer.CurrentFiles, peer.Rescan, logger);
         _refusals = new RefusalTeller(endpoint, logger, peer.Tell);
         _readLoop = Task.Run(ReadLoopAsync);
     }
@@ -102,20 +99,7 @@ public sealed class TrackerClient : IAsyncDisposable
             switch (incoming.Message)
             {
                 case Refresh refresh:
-                    // Off the read loop: it reads our replies meanwhile (an announce under way holds the gate until its reply).
-                    _ = Task.Run(async () =>
-                    {
-                        try
-                        {
-                            if (_rescan is not null)
-                                await RescanAsync(_rescan, cancellationToken);
-                            await AnswerRefreshAsync(refresh, cancellationToken);
-                        }
-                        catch (ObjectDisposedException)
-                        {
-                            // Closed and disposed meanwhile: nobody to answer.
-                        }
-                    }, CancellationToken.None);
+                    _refreshes.Answer(refresh, cancellationToken);
                     break;
                 case Bye:
                     CloseReason = "the tracker said goodbye (it is stopping)";
@@ -125,55 +109,6 @@ public sealed class TrackerClient : IAsyncDisposable
                     await _channel.ReplyAsync(other, new ErrorReply(ErrorCodes.UnknownType, $"a peer does not answer '{other.Type}' from the tracker"), default, cancellationToken);
                     break;
             }
-        }
-    }
-
-    // A refresh answer is an announce too (the tracker keeps the last it reads), so it goes under the announce gate:
-    // its snapshot is taken and sent between two announces, never taken before one and sent after it.
-    private async Task AnswerRefreshAsync(Refresh refresh, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _announceGate.WaitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return; // the connection closed meanwhile: the read loop reports that
-        }
-        try
-        {
-            var files = _currentFiles();
-            PeerLog.TrackerRefresh(_logger, files.Count);
-            await _channel.ReplyAsync(refresh, new Announce(files), default, cancellationToken);
-        }
-        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
-        {
-            // The connection closed meanwhile: the read loop reports that.
-        }
-        finally
-        {
-            _announceGate.Release();
-        }
-    }
-
-    // Picks up files added to the folder (and forgets deleted ones) since the last scan, so a headless seeder shares them after anyone's `update`.
-    private async Task RescanAsync(Func<CancellationToken, Task> rescan, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await rescan(cancellationToken).WaitAsync(RescanWait, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            PeerLog.RefreshRescanUnfinished(_logger, $"still hashing after {RescanWait.TotalSeconds:0} s");
-        }
-        catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
-        {
-            PeerLog.RefreshRescanUnfinished(_logger, e.Message);
-        }
-        catch (OperationCanceledException)
-        {
-            // The connection closed: there is no one to answer.
         }
     }
 
