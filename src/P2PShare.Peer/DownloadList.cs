@@ -23,6 +23,13 @@ internal sealed class DownloadList
             return _downloads.Any(d => d.Session.Id == file);
     }
 
+    /// <summary>The downloads of <paramref name="file"/>'s content under way, whatever name each saves it under.</summary>
+    public IReadOnlyList<ActiveDownload> Of(FileId file)
+    {
+        lock (_gate)
+            return _downloads.Where(d => d.Session.Id == file).ToList();
+    }
+
     /// <summary>
     /// Lists the download <paramref name="start"/> makes, starting it under the lock: a session that
     /// ends at once ("Already have") removes itself, and must find itself listed, or a stale entry stays.

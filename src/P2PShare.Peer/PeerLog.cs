@@ -119,6 +119,9 @@ internal static partial class PeerLog
     [LoggerMessage(230, LogLevel.Warning, "A folder's batch of small files stopped early ({Reason}); the rest are fetched one by one")]
     public static partial void BatchFailed(ILogger logger, string reason);
 
+    [LoggerMessage(232, LogLevel.Warning, "A folder's batch of small files broke down ({Reason}); the rest are fetched one by one")]
+    public static partial void BatchFaulted(ILogger logger, string reason, Exception exception);
+
     [LoggerMessage(231, LogLevel.Debug, "A folder's batch placed {Placed} of {Files} small files from {Holders} holders: holders looked up in {LookupMilliseconds} ms, done in {Milliseconds} ms")]
     public static partial void BatchDone(ILogger logger, int placed, int files, int holders, long lookupMilliseconds, long milliseconds);
 }

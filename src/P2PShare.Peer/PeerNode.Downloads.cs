@@ -42,7 +42,10 @@ public sealed partial class PeerNode
         bool inFolder = folder is not null;
         bool Trusted(HolderEntry holder) => folder is null || !folder.Distrusts(HolderAddress.Of(holder));
         var target = shapes[0];
-        if (_downloads.Has(target.Id))
+        // The same content under another name, downloading now: this name waits for it and then gets a verified
+        // copy (or, should that one stop or fail, fetches the file itself), as a folder's later names do.
+        var earlier = _downloads.Of(target.Id);
+        if (earlier.Any(d => d.Session.Name == target.Name))
             throw new PeerCommandException(new AlreadyDownloading(target.Name, target.Id));
         if (Repository.TryGet(target.Id, out var local) && local is { IsComplete: true } && !File.Exists(local.FinalPath))
         {
@@ -70,7 +73,10 @@ public sealed partial class PeerNode
         }
 
         var session = new DownloadSession(target.Id, target.Name, shape.Length, peers, Repository, _options, ServingEndPoint.Port,
-            _loggers.CreateLogger("P2PShare.Peer.Download"), async ct => [.. (await HolderLookup.FindMoreAsync(_tracker.Client, target.Id, shape, ct)).Where(Trusted)]);
+            _loggers.CreateLogger("P2PShare.Peer.Download"), async ct => [.. (await HolderLookup.FindMoreAsync(_tracker.Client, target.Id, shape, ct)).Where(Trusted)])
+        {
+            After = earlier.Count == 0 ? null : Task.WhenAll(earlier.Select(d => d.Completion)), // all of them: one copy at a time
+        };
         session.PieceVerified += Verified;
         session.PeerDropped += (peer, reason) => Tell(new HolderDropped(session.Name, peer, reason));
         session.PeerLost += (peer, reason) => Tell(new HolderLost(session.Name, peer, reason));
@@ -102,7 +108,7 @@ public sealed partial class PeerNode
             stop.Dispose();
         }
         // A download that ends with nothing verified keeps nothing: its sparse .part and state go.
-        if (result.Outcome != DownloadOutcome.Completed)
+        if (result.Outcome != DownloadOutcome.Completed && !_downloads.Has(session.Id)) // not under another name's download running
             _repository?.ReleaseIfEmpty(session.Id);
         else
             await DropStaleDownloadsAsync(session.Name, session.Id);

@@ -1,5 +1,6 @@
 using P2PShare.Peer.Network;
 using P2PShare.Peer.Outcomes;
+using P2PShare.Peer.Storage;
 using P2PShare.Peer.Transfer;
 using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
@@ -38,19 +39,44 @@ public sealed partial class PeerNode
         ArgumentNullException.ThrowIfNull(folder);
         if (!IsFolder(folder) || FileNameRules.Check(folder[..^1]) is not null)
             throw new PeerCommandException(new FileNotFound(folder, IdTooShort: false));
-        var listed = (await ListAsync(cancellationToken, folder)).Where(f => f.Name.StartsWith(folder, StringComparison.Ordinal)).ToList();
-        if (listed.Count == 0)
-            throw new PeerCommandException(new EmptyFolder(folder));
-        var files = listed.GroupBy(f => f.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Resolve).ToList();
-        FolderDownload download;
-        lock (_foldersGate)
+        var claim = ClaimFolder(folder);
+        try
         {
-            var batch = NewBatch();
-            download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, ct, folder: batch), batch);
-            _folders.Add(download);
+            var listed = (await ListAsync(cancellationToken, folder)).Where(f => f.Name.StartsWith(folder, StringComparison.Ordinal)).ToList();
+            if (listed.Count == 0)
+                throw new PeerCommandException(new EmptyFolder(folder));
+            var files = listed.GroupBy(f => f.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Resolve).ToList();
+            FolderDownload download;
+            lock (_foldersGate)
+            {
+                var batch = NewBatch();
+                download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, ct, folder: batch), batch,
+                    _loggers.CreateLogger("P2PShare.Peer.Download"));
+                _folders.Add(download);
+            }
+            _ = ReportWhenDoneAsync(download, claim);
+            return download;
         }
-        _ = ReportWhenDoneAsync(download);
-        return download;
+        catch
+        {
+            claim.Dispose();
+            throw;
+        }
+    }
+
+    // One fetch of a folder (or of one around or inside it) into this repository at a time, across processes:
+    // two would each fail the files the other holds. Refused with the one that runs.
+    private FolderFetchLock ClaimFolder(string folder)
+    {
+        try
+        {
+            return FolderFetchLock.TryAcquire(Repository.Root, folder, out var busy)
+                ?? throw new PeerCommandException(new FolderBeingFetched(folder, busy!.Busy, busy.How, Repository.Root));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PeerCommandException(new FolderUnusable($"cannot fetch into {Repository.Root}: {e.Message}"));
+        }
     }
 
     /// <summary>
@@ -108,9 +134,10 @@ public sealed partial class PeerNode
         (name, holder, drop) => Tell(new HolderDropped(name, holder, drop)),
         _loggers.CreateLogger("P2PShare.Peer.Download"));
 
-    private async Task ReportWhenDoneAsync(FolderDownload download)
+    private async Task ReportWhenDoneAsync(FolderDownload download, FolderFetchLock claim)
     {
         var result = await download.Completion;
+        claim.Dispose();
         lock (_foldersGate)
             _folders.Remove(download);
         FolderFinished?.Invoke(result);

@@ -44,4 +44,36 @@ public sealed class AnnounceOrderTests
 
         Assert.Equal(Name(Volatile.Read(ref version)), Assert.Single(net.Tracker.Registry.List()).Name);
     }
+
+    [Fact]
+    public async Task A_refresh_answer_whose_snapshot_is_older_is_never_sent_after_a_newer_announce()
+    {
+        await using var net = new PeerNetwork();
+        await net.StartTrackerAsync(); // it waits 2 s for refresh answers
+        int version = 0, stale = -1;
+        IReadOnlyList<FileEntry> Snapshot()
+        {
+            int v = Interlocked.Increment(ref version);
+            if (v == Volatile.Read(ref stale))
+            {
+                // The refresh answer's snapshot, taken first: give a later announce every chance to reach the tracker before
+                // it (none can while the answer holds the announce gate: then this wait runs out, well within the tracker's 2 s).
+                SpinWait.SpinUntil(() => net.Tracker.Registry.List().Any(f => f.Name == Name(v + 1)), TimeSpan.FromSeconds(1));
+            }
+            return [new FileEntry(FileId.Parse(v.ToString("x64", System.Globalization.CultureInfo.InvariantCulture)), Name(v), 1, 1, null)];
+        }
+        int port = net.Tracker.LocalEndPoint.Port;
+        await using var client = await TrackerClient.ConnectAsync("127.0.0.1", port, new TrackerLinkHooks(() => 9, Snapshot, () => false, _ => { }),
+            net.Options("announcer"), NullLogger.Instance, CancellationToken.None);
+        await using var asker = await TrackerClient.ConnectAsync("127.0.0.1", port, new TrackerLinkHooks(() => 8, () => [], () => false, _ => { }),
+            net.Options("asker"), NullLogger.Instance, CancellationToken.None);
+        Volatile.Write(ref stale, Volatile.Read(ref version) + 1);
+
+        var update = asker.UpdateAsync(CancellationToken.None); // the tracker asks the announcer to refresh
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref version) >= Volatile.Read(ref stale), Deadline), "the refresh answer took its snapshot");
+        var newer = Task.Run(() => client.AnnounceAsync(CancellationToken.None));
+        await Task.WhenAll(update, newer).WaitAsync(Deadline);
+
+        Assert.Equal(Name(Volatile.Read(ref version)), Assert.Single(net.Tracker.Registry.List()).Name);
+    }
 }

@@ -74,9 +74,11 @@ public sealed class HostileNameTests
     }
 
     // Every file and folder under `root`, links not followed; the manifest cache may be rewritten, so only names count.
+    // The peer's own state of downloads and folder fetches (.p2pshare/folders holds a hashed lock per folder fetched) is not counted.
     private static List<string> Tree(string root) =>
         [.. new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Select(i => Path.GetRelativePath(root, i.FullName))
-            .Where(p => !p.Contains("downloads", StringComparison.Ordinal))
+            .Where(p => !p.Contains("downloads", StringComparison.Ordinal)
+                && !p.Contains(Path.Combine(".p2pshare", "folders"), StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)];
 }

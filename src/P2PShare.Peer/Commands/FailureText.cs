@@ -1,5 +1,6 @@
 using System.Globalization;
 using P2PShare.Peer.Outcomes;
+using P2PShare.Peer.Storage;
 using P2PShare.Cli;
 
 namespace P2PShare.Peer.Commands;
@@ -30,12 +31,25 @@ public static class FailureText
         NameIsFolder f => $"no file named '{f.Asked}' in the network; '{f.Asked}' is a folder: get {f.Asked}/ ({f.Files} file{(f.Files == 1 ? "" : "s")}, {Units.Bytes(f.Bytes)}).",
         EmptyFolder e => $"no file under '{e.Folder}' in the network. `list` shows what there is; `update` refreshes it.",
         AmbiguousName a => Ambiguous(a),
+        FolderBeingFetched f => BeingFetched(f),
         AlreadyDownloading d => $"'{d.Name}' ({d.Id.ShortText}) is already downloading; `status` shows how far it is.",
         NoHolder h => $"no other peer holds '{h.Name}' ({h.Id.ShortText}){(h.AnyMore ? " any more" : "")}; try `update`.",
         OnlyBadHolders b => $"'{b.Name}' ({b.Id.ShortText}) is held only by {string.Join(", ", b.Holders)}, which sent corrupt data earlier in this folder; not asked again.",
         null => throw new ArgumentNullException(nameof(failure)),
         _ => failure.ToString(),
     };
+
+    // Two fetches into one folder would each fail the files the other holds: say which one runs, and what to do.
+    private static string BeingFetched(FolderBeingFetched f)
+    {
+        string what = f.How switch
+        {
+            FolderFetchOverlap.Same => $"'{f.Asked}' is being fetched into {f.Root} already",
+            FolderFetchOverlap.Around => $"'{f.Asked}' is part of '{f.Busy}', which is being fetched into {f.Root} already",
+            _ => $"a folder inside '{f.Asked}' is being fetched into {f.Root} already",
+        };
+        return $"{what} (by this peer, or by another process using that folder: `status` shows this peer's). Wait for it to end, or stop it, then ask again; files it has fetched by then count as already present.";
+    }
 
     private static string Join(JoinFailure failure) => failure switch
     {

@@ -41,7 +41,7 @@ public static class PeerCommandLine
             .Check(value => WaitProblem("--holder-wait", value, 0.1));
         var maxHolderConnections = new Option<int>("--max-holder-connections") { Description = "Most holders one download is connected to (or dialling) at once; more are dialled as others drop.", DefaultValueFactory = _ => defaults.MaxHolderConnections, Recursive = true }
             .Check(value => value is < 1 or > 10_000 ? $"--max-holder-connections {value} is not from 1 to 10000" : null);
-        var seedFor = new Option<double>("--seed-for") { Description = "After the file is complete, go on serving it to the other downloaders until none is fetching from this peer (5 s without a connection) or this many seconds pass; 0: exit at once.", DefaultValueFactory = _ => PeerProgram.DefaultSeedFor.TotalSeconds }
+        var seedFor = new Option<double>("--seed-for") { Description = "After the file (or every file of the folder) is complete, go on serving it to the other downloaders until none is fetching from this peer (5 s without a connection) or this many seconds pass; 0: exit at once.", DefaultValueFactory = _ => PeerProgram.DefaultSeedFor.TotalSeconds }
             .Check(value => value is >= 0 and <= Day ? null : $"--seed-for {value} is not a number of seconds from 0 to {Day} (a day)");
         var file = new Argument<string>("file") { Description = "The file's name (photos/2025/beach.jpg), at least 6 hex digits of its id, or a folder ending in / (photos/): every file under it." };
 

@@ -56,14 +56,14 @@ public static class PeerProgram
     public static readonly TimeSpan DefaultSeedFor = TimeSpan.Zero;
 
     /// <summary>
-    /// Downloads <paramref name="file"/> and prints a summary; 0 once it is complete and verified. With
-    /// <paramref name="seedFor"/> it then serves the file on while other downloaders fetch it, at most that long (<paramref name="parts"/>: as for <see cref="InteractiveAsync"/>).
+    /// Downloads <paramref name="file"/> (or a folder's files) and prints a summary; 0 once it is complete and verified. With
+    /// <paramref name="seedFor"/> it then serves the file (the folder) on while other downloaders fetch from it, at most that long (<paramref name="parts"/>: as for <see cref="InteractiveAsync"/>).
     /// </summary>
     public static Task<int> GetAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, string file, TimeSpan seedFor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         if (PeerNode.IsFolder(file))
-            return GetFolderAsync(options, parts, logLevel, file, cancellationToken);
+            return GetFolderAsync(options, parts, logLevel, file, seedFor, cancellationToken);
         bool live = TerminalOut;
         return WithNodeAsync(options, parts, logLevel, live, interactive: false, async (node, output, _, stopping) =>
         {
@@ -109,7 +109,8 @@ public static class PeerProgram
     }
 
     // `get photos/`: every file under the folder, one progress line, a summary; 0 only when every file is complete and verified.
-    private static Task<int> GetFolderAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, string folder, CancellationToken cancellationToken)
+    // With seedFor, a complete folder is served on by the single file's rule: until nobody has been connected for Feeding.Quiet.
+    private static Task<int> GetFolderAsync(PeerOptions options, PeerParts? parts, LogLevel? logLevel, string folder, TimeSpan seedFor, CancellationToken cancellationToken)
     {
         bool live = TerminalOut;
         return WithNodeAsync(options, parts, logLevel, live, interactive: false, async (node, output, _, stopping) =>
@@ -138,6 +139,8 @@ public static class PeerProgram
                 result = await download.Completion;
             }
             output.WriteLine(FolderText.Summary(result, "run the same command again to resume"));
+            if (result.Outcome == DownloadOutcome.Completed && seedFor > TimeSpan.Zero)
+                await SeedAsync(node, output, download.Folder, seedFor, stopping);
             return result.Outcome switch
             {
                 DownloadOutcome.Completed => 0,
@@ -147,7 +150,7 @@ public static class PeerProgram
         }, cancellationToken);
     }
 
-    // get --seed-for: the file is complete and announced as such; serve it while others still fetch it.
+    // get --seed-for: the file (or every file of the folder) is complete and announced as such; serve it while others still fetch it.
     private static async Task SeedAsync(PeerNode node, UserOutput output, string name, TimeSpan bound, CancellationToken stopping)
     {
         output.WriteLine(SeedingText.Start(name, bound));
@@ -157,7 +160,7 @@ public static class PeerProgram
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            output.WriteLine(SeedingText.Interrupted);
+            output.WriteLine(PeerNode.IsFolder(name) ? SeedingText.FolderInterrupted : SeedingText.Interrupted);
         }
     }
 

@@ -11,12 +11,12 @@ using P2PShare.Protocol.Security;
 namespace P2PShare.Peer.Network;
 
 /// <summary>
-/// Serves manifests and verified pieces to any number of peers at once: one read loop per
-/// connection, requests answered in order from an <see cref="IPieceSource"/>, which decides what is held.
+/// Serves manifests and verified pieces to any number of peers at once: accepts and admits each
+/// connection (limits, TLS, handshake), then <see cref="FetcherRequests"/> answers its requests in
+/// order from an <see cref="IPieceSource"/>, which decides what is held.
 /// </summary>
 public sealed class PieceServer : IAsyncDisposable
 {
-    private readonly IPieceSource _source;
     private readonly PeerOptions _options;
     private readonly ILogger _logger;
     private readonly TcpListener _listener;
@@ -24,10 +24,9 @@ public sealed class PieceServer : IAsyncDisposable
     private readonly HashSet<MessageChannel> _connections = [];
     private readonly ConnectionQuota _quota;
     private readonly FrameMemoryBudget _frameMemory;
-    private readonly RecentSends _recent;
     private readonly HaveWatchers _watchers = new();
+    private readonly FetcherRequests _requests;
     private Task _acceptLoop = Task.CompletedTask;
-    private long _piecesServed;
     private int _disposed;
 
     /// <summary>
@@ -38,19 +37,19 @@ public sealed class PieceServer : IAsyncDisposable
     public PieceServer(TcpListener listener, IPieceSource source, PeerOptions options, ILogger logger)
     {
         _listener = listener ?? throw new ArgumentNullException(nameof(listener));
-        _source = source ?? throw new ArgumentNullException(nameof(source));
+        ArgumentNullException.ThrowIfNull(source);
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         _quota = new ConnectionQuota(options.MaxServeConnections, options.MaxServeConnectionsPerAddress);
         _frameMemory = new FrameMemoryBudget(options.MaxServeFrameMemory);
-        _recent = new RecentSends(options.ElsewhereWindow);
+        _requests = new FetcherRequests(source, new RecentSends(options.ElsewhereWindow), _watchers, logger);
     }
 
     /// <summary>The bound address (with the real port once started).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)_listener.LocalEndpoint;
 
     /// <summary>Pieces served since start (counted as each starts being sent; one cut off mid-send still counts).</summary>
-    public long PiecesServed => Interlocked.Read(ref _piecesServed);
+    public long PiecesServed => _requests.PiecesServed;
 
     /// <summary>Files fetchers watch now (<c>get_have</c> with <c>watch::1</c>), over all connections.</summary>
     public int Watches => _watchers.Count;
@@ -128,21 +127,10 @@ public sealed class PieceServer : IAsyncDisposable
                 return;
             }
             PeerLog.ServeAccepted(_logger, remote);
-            using var queue = new ServeQueue();
             // Zero-copy sends write on the socket itself, which only a plain connection allows.
             // A fetcher is known by where it serves (it may reconnect), or by this connection when it serves nothing.
             string fetcher = result.Hello.ListenPort > 0 ? $"{observed}:{result.Hello.ListenPort}" : remote;
-            var serving = ServeQueuedAsync(channel, channel.Binding is null ? client.Client : null, queue, remote, fetcher, cancellationToken);
-            try
-            {
-                await channel.RunAsync((incoming, ct) => HandleAsync(channel, queue, incoming, ct), _options.IdleTimeout, cancellationToken);
-            }
-            finally
-            {
-                queue.Complete();
-                channel.Close(); // the pieces still queued are for a fetcher that is gone
-                await serving;
-            }
+            await _requests.ServeAsync(channel, channel.Binding is null ? client.Client : null, remote, fetcher, _options.IdleTimeout, cancellationToken);
         }
         catch (FrameMemoryExhaustedException e)
         {
@@ -208,85 +196,6 @@ public sealed class PieceServer : IAsyncDisposable
             }
         }
     }
-
-    // Pieces are served by their own loop, in order, so the read loop can read ahead and act on cancels.
-    private async Task ServeQueuedAsync(MessageChannel channel, Socket? socket, ServeQueue queue, string remote, string fetcher, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await queue.RunAsync((incoming, ct) => ServePieceAsync(channel, socket, (GetPiece)incoming.Message, fetcher, ct), cancellationToken);
-        }
-        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
-        {
-            if (!cancellationToken.IsCancellationRequested && !channel.Closed.IsCancellationRequested)
-                PeerLog.ServeFailed(_logger, remote, e.Message);
-            channel.Close(); // a reply cut short: the read loop ends too
-        }
-    }
-
-    private async Task HandleAsync(MessageChannel channel, ServeQueue queue, Incoming incoming, CancellationToken cancellationToken)
-    {
-        if (incoming.Message is GetPiece)
-        {
-            await queue.EnqueueAsync(incoming, cancellationToken); // the queue owns it now
-            return;
-        }
-        using (incoming)
-        {
-            var message = incoming.Message;
-            switch (message)
-            {
-                case CancelRequest cancel:
-                    if (queue.Cancel(cancel.Request))
-                        PeerLog.ServeCancelled(_logger, cancel.Request);
-                    break;
-                case GetManifest request:
-                    if (_source.FindManifest(request.File) is { } manifest)
-                        await channel.ReplyAsync(request, new ManifestReply(request.File), manifest.ToBytes(), cancellationToken);
-                    else
-                        await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
-                    break;
-                case GetHave request:
-                    if (request.Watch)
-                        _watchers.Watch(channel, request.File); // before the map is made, so no piece verified meanwhile is missed
-                    if (_source.FindPieces(request.File) is { } pieces)
-                        await channel.ReplyAsync(request, new HaveMap(request.File, pieces.Count, pieces), default, cancellationToken);
-                    else
-                        await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
-                    break;
-                case Bye:
-                    channel.Close();
-                    break;
-                default:
-                    if (message.RequestId != 0)
-                        await channel.ReplyAsync(message, new ErrorReply(ErrorCodes.UnknownType, $"'{message.Type}' is not served by a peer"), default, cancellationToken);
-                    break;
-            }
-        }
-    }
-
-    private async Task ServePieceAsync(MessageChannel channel, Socket? socket, GetPiece request, string fetcher, CancellationToken cancellationToken)
-    {
-        // Decided when the piece's turn comes, not on arrival, so it sees every send made meanwhile.
-        if (!_recent.TryClaim(request.File, request.Piece, fetcher, request.MayDefer))
-        {
-            await channel.ReplyAsync(request, new ErrorReply(ErrorCodes.Elsewhere, $"piece {request.Piece} was just sent to another peer; get it there"), default, cancellationToken);
-            return;
-        }
-        await using var answer = await _source.GetPieceAsync(request.File, request.Piece, cancellationToken);
-        if (answer.Error is null)
-            Interlocked.Increment(ref _piecesServed); // before the send: a fetcher holding the piece may read the count
-        await answer.SendAsync(channel, socket, request, cancellationToken);
-        if (answer.Error is null)
-        {
-            if (_logger.IsEnabled(LogLevel.Debug))
-                PeerLog.PieceSent(_logger, request.Piece, request.File.ShortText, fetcher, request.MayDefer);
-        }
-        else
-            _recent.Unclaim(request.File, request.Piece, fetcher);
-    }
-
-    private static ErrorReply NotFound(string text) => new(ErrorCodes.NotFound, text);
 
     /// <summary>Stops accepting and closes every connection.</summary>
     public async ValueTask DisposeAsync()

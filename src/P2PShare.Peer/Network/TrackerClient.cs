@@ -19,17 +19,12 @@ public sealed class TrackerClient : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Func<IReadOnlyList<FileEntry>> _currentFiles;
     private readonly SemaphoreSlim _announceGate = new(1, 1);
-    private readonly Func<CancellationToken, Task>? _rescan;
-    private readonly Action<PeerNotice> _tell;
+    private readonly RefreshAnswers _refreshes;
+    private readonly RefusalTeller _refusals;
     private readonly Task _readLoop;
-    private readonly Lock _refusalGate = new();
-    private IReadOnlyList<PeerNotice> _lastRefusals = [];
 
     /// <summary>Most files a listing gathers over all its pages, so a tracker that pages forever cannot make us hold it all.</summary>
     public const int MaxListedFiles = 1_000_000;
-
-    /// <summary>How long a refresh waits for the folder's rescan: well within the tracker's wait for the answer (5 s by default); new big files still being hashed are reported next time.</summary>
-    public static readonly TimeSpan RescanWait = TimeSpan.FromSeconds(2);
 
     private TrackerClient(MessageChannel channel, string endpoint, string observedAddress, PeerOptions options, ILogger logger, TrackerLinkHooks peer)
     {
@@ -39,8 +34,8 @@ public sealed class TrackerClient : IAsyncDisposable
         _options = options;
         _logger = logger;
         _currentFiles = peer.CurrentFiles;
-        _rescan = peer.Rescan;
-        _tell = peer.Tell;
+        _refreshes = new RefreshAnswers(channel, _announceGate, peer.CurrentFiles, peer.Rescan, logger);
+        _refusals = new RefusalTeller(endpoint, logger, peer.Tell);
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -103,16 +98,8 @@ public sealed class TrackerClient : IAsyncDisposable
         {
             switch (incoming.Message)
             {
-                case Refresh refresh when _rescan is null:
-                    await AnswerRefreshAsync(refresh, cancellationToken);
-                    break;
                 case Refresh refresh:
-                    // Off the read loop: replies to our own requests keep arriving while the folder is rescanned.
-                    _ = Task.Run(async () =>
-                    {
-                        await RescanAsync(_rescan, cancellationToken);
-                        await AnswerRefreshAsync(refresh, cancellationToken);
-                    }, CancellationToken.None);
+                    _refreshes.Answer(refresh, cancellationToken);
                     break;
                 case Bye:
                     CloseReason = "the tracker said goodbye (it is stopping)";
@@ -122,41 +109,6 @@ public sealed class TrackerClient : IAsyncDisposable
                     await _channel.ReplyAsync(other, new ErrorReply(ErrorCodes.UnknownType, $"a peer does not answer '{other.Type}' from the tracker"), default, cancellationToken);
                     break;
             }
-        }
-    }
-
-    private async Task AnswerRefreshAsync(Refresh refresh, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var files = _currentFiles();
-            PeerLog.TrackerRefresh(_logger, files.Count);
-            await _channel.ReplyAsync(refresh, new Announce(files), default, cancellationToken);
-        }
-        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
-        {
-            // The connection closed meanwhile: the read loop reports that.
-        }
-    }
-
-    // Picks up files added to the folder (and forgets deleted ones) since the last scan, so a headless seeder shares them after anyone's `update`.
-    private async Task RescanAsync(Func<CancellationToken, Task> rescan, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await rescan(cancellationToken).WaitAsync(RescanWait, cancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            PeerLog.RefreshRescanUnfinished(_logger, $"still hashing after {RescanWait.TotalSeconds:0} s");
-        }
-        catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException)
-        {
-            PeerLog.RefreshRescanUnfinished(_logger, e.Message);
-        }
-        catch (OperationCanceledException)
-        {
-            // The connection closed: there is no one to answer.
         }
     }
 
@@ -176,28 +128,11 @@ public sealed class TrackerClient : IAsyncDisposable
             var files = _currentFiles();
             var (reply, raw) = await _channel.RequestAsync<Ok>(new Announce(files), _options.RequestTimeout, cancellationToken);
             raw.Dispose();
-            TellRefusals(reply, files);
+            _refusals.Tell(reply, files);
         }
         finally
         {
             _announceGate.Release();
-        }
-    }
-
-    // One notice per refused file, then how many more; the same refusals again (every announce repeats them) are not news.
-    private void TellRefusals(Ok reply, IReadOnlyList<FileEntry> sent)
-    {
-        var notices = RefusalNotices.From(reply, sent);
-        lock (_refusalGate)
-        {
-            if (notices.SequenceEqual(_lastRefusals))
-                return;
-            _lastRefusals = notices;
-        }
-        foreach (var notice in notices)
-        {
-            PeerLog.AnnounceRefused(_logger, Endpoint, notice.ToString());
-            _tell(notice);
         }
     }
 

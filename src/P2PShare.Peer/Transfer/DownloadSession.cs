@@ -54,6 +54,9 @@ public sealed class DownloadSession
     /// <summary>The file's length.</summary>
     public long Length { get; }
 
+    /// <summary>What the download waits for before it begins: the download of the same content under another name, which it then copies.</summary>
+    internal Task? After { get; init; }
+
     /// <summary>Raised (on a worker thread) when a verified piece is written: the file's id and the piece.</summary>
     public event Action<FileId, int>? PieceVerified;
 
@@ -93,6 +96,8 @@ public sealed class DownloadSession
         var swarm = Task.CompletedTask;
         try
         {
+            if (After is { } after)
+                await after.WaitAsync(cancellationToken); // never faults: a download's completion says how it ended
             if (_repository.TryGet(Id, out var existing) && existing is SharedFile held && held.Name != Name)
             {
                 // The content is here under another name (a copy, an empty file): this name gets a verified copy.
@@ -124,7 +129,10 @@ public sealed class DownloadSession
             cancellationToken.ThrowIfCancellationRequested();
             if (!AllVerified(file))
                 return Result(DownloadOutcome.Failed, null, resumed, file.Manifest.PieceCount, Missing(file, await _swarm.Ended));
-            string path = file.Complete().Path;
+            // A download resumed from another name's stopped one completes under that name: this name gets a copy of it.
+            bool othersName = file.Name != Name;
+            var done = file.Complete();
+            string path = othersName ? _repository.PlaceCopy(done, Name, cancellationToken).Path : done.Path;
             return Result(DownloadOutcome.Completed, path, resumed, file.Manifest.PieceCount, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -16,6 +16,9 @@ public sealed class Incoming : IDisposable
         _frame = frame;
     }
 
+    /// <summary>Its place among the messages its channel has read (1, 2, …), replies and requests alike.</summary>
+    public long Sequence { get; init; }
+
     /// <summary>The decoded message.</summary>
     public Message Message { get; }
 

@@ -16,6 +16,7 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     private readonly ProtocolLimits _limits;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly PendingRequests _pending = new();
+    private long _read;
     private readonly CancellationTokenSource _closed = new();
     private int _disposed;
 
@@ -205,7 +206,7 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
                 return null;
             try
             {
-                return new Incoming(MessageCodec.Decode(frame.Header, _limits), frame);
+                return new Incoming(MessageCodec.Decode(frame.Header, _limits), frame) { Sequence = Interlocked.Increment(ref _read) };
             }
             catch
             {

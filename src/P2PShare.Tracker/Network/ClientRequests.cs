@@ -21,7 +21,7 @@ internal sealed class ClientRequests(ClientSession session, SessionContext conte
             switch (incoming.Message)
             {
                 case Announce announce:
-                    await HandleAnnounceAsync(announce, cancellationToken);
+                    await HandleAnnounceAsync(announce, incoming.Sequence, cancellationToken);
                     break;
                 case HavePiece have:
                     var marked = context.Registry.MarkPiece(session.Id, have.File, have.Piece);
@@ -85,9 +85,10 @@ internal sealed class ClientRequests(ClientSession session, SessionContext conte
     }
 
     // Refused entries do not fail the announce: the rest are shared, and the answer names what was refused.
-    private async Task HandleAnnounceAsync(Announce announce, CancellationToken cancellationToken)
+    private async Task HandleAnnounceAsync(Announce announce, long sequence, CancellationToken cancellationToken)
     {
-        var result = session.RecordAnnounce(announce);
+        // Read in order on this loop, so never older than one taken (null only in theory): answered as taken.
+        var result = session.RecordAnnounce(announce, sequence) ?? new AnnounceResult(0, []);
         var listed = result.Rejections.Take(context.Options.MaxRefusalsListed).ToList();
         var reply = result.AllAccepted ? new Ok() : new Ok { Refusals = listed, RefusedCount = result.Rejections.Count };
         await session.ReplyAsync(announce, reply, cancellationToken);

@@ -195,8 +195,15 @@ internal sealed class ClientSession : IDisposable
         }
     }
 
-    /// <summary>Takes <paramref name="announce"/> as this client's whole holding set, logging what was refused.</summary>
-    public AnnounceResult RecordAnnounce(Announce announce)
+    private readonly AnnounceOrder _announces = new();
+
+    /// <summary>
+    /// Takes <paramref name="announce"/> (the <paramref name="sequence"/>th message read from the client) as its whole
+    /// holding set, logging what was refused; null when one read after it was taken already (<see cref="AnnounceOrder"/>).
+    /// </summary>
+    public AnnounceResult? RecordAnnounce(Announce announce, long sequence) => _announces.Take(sequence, () => Record(announce));
+
+    private AnnounceResult Record(Announce announce)
     {
         var result = _context.Registry.Announce(Id, announce.Files);
         TrackerLog.Announced(_context.Logger, Label, result.Accepted, announce.Files.Count);
@@ -224,7 +231,7 @@ internal sealed class ClientSession : IDisposable
             switch (reply.Message)
             {
                 case Announce announce:
-                    RecordAnnounce(announce);
+                    RecordAnnounce(announce, reply.Sequence);
                     TrackerLog.RefreshAnswered(_context.Logger, Label, announce.Files.Count);
                     return true;
                 case ErrorReply error:

@@ -2,6 +2,7 @@ using System.Net;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Discovery;
 using P2PShare.Peer.Outcomes;
+using P2PShare.Peer.Storage;
 using P2PShare.Peer.Transfer;
 using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
@@ -45,6 +46,12 @@ public sealed class MessageTextTests
         { new EmptyFolder("photos/"), "no file under 'photos/' in the network. `list` shows what there is; `update` refreshes it." },
         { new AmbiguousName("report.txt", [new NetworkFile(IdA, "report.txt", 10, 4, 1, 0), new NetworkFile(IdB, "report.txt", 2048, 4, 1, 1)]),
             "2 different files are called 'report.txt': aaaaaaaa (10 B, 1 holder); bbbbbbbb (2.0 KiB, 2 holders). Ask for one by its id instead, e.g. aaaaaaaa." },
+        { new FolderBeingFetched("photos/", "photos/", FolderFetchOverlap.Same, "/home/u/share"),
+            "'photos/' is being fetched into /home/u/share already (by this peer, or by another process using that folder: `status` shows this peer's). Wait for it to end, or stop it, then ask again; files it has fetched by then count as already present." },
+        { new FolderBeingFetched("photos/2025/", "photos/", FolderFetchOverlap.Around, "/home/u/share"),
+            "'photos/2025/' is part of 'photos/', which is being fetched into /home/u/share already (by this peer, or by another process using that folder: `status` shows this peer's). Wait for it to end, or stop it, then ask again; files it has fetched by then count as already present." },
+        { new FolderBeingFetched("photos/", "photos/", FolderFetchOverlap.Inside, "/home/u/share"),
+            "a folder inside 'photos/' is being fetched into /home/u/share already (by this peer, or by another process using that folder: `status` shows this peer's). Wait for it to end, or stop it, then ask again; files it has fetched by then count as already present." },
         { new AlreadyDownloading("big.bin", IdA), "'big.bin' (aaaaaaaa) is already downloading; `status` shows how far it is." },
         { new NoHolder("big.bin", IdA, AnyMore: true), "no other peer holds 'big.bin' (aaaaaaaa) any more; try `update`." },
         { new NoHolder("big.bin", IdA, AnyMore: false), "no other peer holds 'big.bin' (aaaaaaaa); try `update`." },

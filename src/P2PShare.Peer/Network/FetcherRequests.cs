@@ -1,0 +1,123 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.Peer.Network;
+
+/// <summary>
+/// The requests of a <see cref="PieceServer"/>'s greeted fetchers: manifests, piece maps (and watches
+/// on them), cancels, and pieces, the last served by a loop of their own, in order, so the read loop
+/// can read ahead and act on cancels. One per server, shared by its connections.
+/// </summary>
+internal sealed class FetcherRequests(IPieceSource source, RecentSends recent, HaveWatchers watchers, ILogger logger)
+{
+    private readonly IPieceSource _source = source;
+    private readonly RecentSends _recent = recent;
+    private readonly HaveWatchers _watchers = watchers;
+    private readonly ILogger _logger = logger;
+    private long _piecesServed;
+
+    /// <summary>Pieces served since start (counted as each starts being sent; one cut off mid-send still counts).</summary>
+    public long PiecesServed => Interlocked.Read(ref _piecesServed);
+
+    /// <summary>
+    /// Answers the fetcher on <paramref name="channel"/> until its connection ends (<paramref name="socket"/>: the plain
+    /// socket for zero-copy sends, null under TLS); <paramref name="fetcher"/> names it for the recent-sends rule.
+    /// </summary>
+    public async Task ServeAsync(MessageChannel channel, Socket? socket, string remote, string fetcher, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    {
+        using var queue = new ServeQueue();
+        var serving = ServeQueuedAsync(channel, socket, queue, remote, fetcher, cancellationToken);
+        try
+        {
+            await channel.RunAsync((incoming, ct) => HandleAsync(channel, queue, incoming, ct), idleTimeout, cancellationToken);
+        }
+        finally
+        {
+            queue.Complete();
+            channel.Close(); // the pieces still queued are for a fetcher that is gone
+            await serving;
+        }
+    }
+
+    // Pieces are served by their own loop, in order, so the read loop can read ahead and act on cancels.
+    private async Task ServeQueuedAsync(MessageChannel channel, Socket? socket, ServeQueue queue, string remote, string fetcher, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.RunAsync((incoming, ct) => ServePieceAsync(channel, socket, (GetPiece)incoming.Message, fetcher, ct), cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
+        {
+            if (!cancellationToken.IsCancellationRequested && !channel.Closed.IsCancellationRequested)
+                PeerLog.ServeFailed(_logger, remote, e.Message);
+            channel.Close(); // a reply cut short: the read loop ends too
+        }
+    }
+
+    private async Task HandleAsync(MessageChannel channel, ServeQueue queue, Incoming incoming, CancellationToken cancellationToken)
+    {
+        if (incoming.Message is GetPiece)
+        {
+            await queue.EnqueueAsync(incoming, cancellationToken); // the queue owns it now
+            return;
+        }
+        using (incoming)
+        {
+            var message = incoming.Message;
+            switch (message)
+            {
+                case CancelRequest cancel:
+                    if (queue.Cancel(cancel.Request))
+                        PeerLog.ServeCancelled(_logger, cancel.Request);
+                    break;
+                case GetManifest request:
+                    if (_source.FindManifest(request.File) is { } manifest)
+                        await channel.ReplyAsync(request, new ManifestReply(request.File), manifest.ToBytes(), cancellationToken);
+                    else
+                        await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
+                    break;
+                case GetHave request:
+                    if (request.Watch)
+                        _watchers.Watch(channel, request.File); // before the map is made, so no piece verified meanwhile is missed
+                    if (_source.FindPieces(request.File) is { } pieces)
+                        await channel.ReplyAsync(request, new HaveMap(request.File, pieces.Count, pieces), default, cancellationToken);
+                    else
+                        await channel.ReplyAsync(request, NotFound($"no file {request.File.ShortText} here"), default, cancellationToken);
+                    break;
+                case Bye:
+                    channel.Close();
+                    break;
+                default:
+                    if (message.RequestId != 0)
+                        await channel.ReplyAsync(message, new ErrorReply(ErrorCodes.UnknownType, $"'{message.Type}' is not served by a peer"), default, cancellationToken);
+                    break;
+            }
+        }
+    }
+
+    private async Task ServePieceAsync(MessageChannel channel, Socket? socket, GetPiece request, string fetcher, CancellationToken cancellationToken)
+    {
+        // Decided when the piece's turn comes, not on arrival, so it sees every send made meanwhile.
+        if (!_recent.TryClaim(request.File, request.Piece, fetcher, request.MayDefer))
+        {
+            await channel.ReplyAsync(request, new ErrorReply(ErrorCodes.Elsewhere, $"piece {request.Piece} was just sent to another peer; get it there"), default, cancellationToken);
+            return;
+        }
+        await using var answer = await _source.GetPieceAsync(request.File, request.Piece, cancellationToken);
+        if (answer.Error is null)
+            Interlocked.Increment(ref _piecesServed); // before the send: a fetcher holding the piece may read the count
+        await answer.SendAsync(channel, socket, request, cancellationToken);
+        if (answer.Error is null)
+        {
+            if (_logger.IsEnabled(LogLevel.Debug))
+                PeerLog.PieceSent(_logger, request.Piece, request.File.ShortText, fetcher, request.MayDefer);
+        }
+        else
+            _recent.Unclaim(request.File, request.Piece, fetcher);
+    }
+
+    private static ErrorReply NotFound(string text) => new(ErrorCodes.NotFound, text);
+}
