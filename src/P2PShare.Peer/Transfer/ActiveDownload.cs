@@ -25,6 +25,16 @@ public sealed class ActiveDownload
     /// <summary>Completes with the result; never faults.</summary>
     public Task<DownloadResult> Completion { get; }
 
-    /// <summary>Asks the download to stop; verified pieces are kept.</summary>
-    public Task StopAsync() => _stop.CancelAsync();
+    /// <summary>Asks the download to stop; verified pieces are kept. A download that has ended already is left as it is.</summary>
+    public async Task StopAsync()
+    {
+        try
+        {
+            await _stop.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // It ended (its run disposes the source): a folder stopped after some of its files finished asks them all.
+        }
+    }
 }
