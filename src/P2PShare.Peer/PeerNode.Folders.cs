@@ -38,7 +38,7 @@ public sealed partial class PeerNode
         ArgumentNullException.ThrowIfNull(folder);
         if (!IsFolder(folder) || FileNameRules.Check(folder[..^1]) is not null)
             throw new PeerCommandException(new FileNotFound(folder, IdTooShort: false));
-        var listed = (await ListAsync(cancellationToken, folder)).Where(f => f.Name.StartsWith(folder, StringComparison.Ordinal)).ToList();
+        var listed = Offered((await ListAsync(cancellationToken, folder)).Where(f => f.Name.StartsWith(folder, StringComparison.Ordinal)).ToList());
         if (listed.Count == 0)
             throw new PeerCommandException(new EmptyFolder(folder));
         var files = listed.GroupBy(f => f.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Resolve).ToList();
