@@ -82,6 +82,7 @@ public sealed class FolderTrackerLossTests
         var result = await folder.Completion.WaitAsync(TimeSpan.FromSeconds(5)); // the wait would last 30 s
 
         Assert.Equal(DownloadOutcome.Stopped, result.Outcome);
-        Assert.Equal(Files - 1, result.Fetched);
+        Assert.Empty(result.Failed); // the waiting file is stopped, not failed (so are the first ones still under way)
+        Assert.InRange(result.Fetched, 1, Files - 1);
     }
 }
