@@ -100,7 +100,7 @@ public sealed partial class PeerNode
 
     // One folder's small files as one transfer: who_has pipelined on the tracker link, one connection per holder.
     private FolderBatch NewBatch() => new(Repository, _options,
-        (id, shape, ct) => _tracker.CallAsync(t => t.WhoHasAsync(id, shape, ct), "who-has"),
+        (id, shape, ct) => _tracker.CallPatientlyAsync(t => t.WhoHasAsync(id, shape, ct), "who-has", h => h is { Peers.Count: > 0 }, ct),
         (holder, ct) => PeerLink.ConnectAsync(holder.Host, holder.Port, ServingEndPoint.Port, _options, ct),
         _announceSoon.Request,
         (name, holder, drop) => Tell(new HolderDropped(name, holder, drop)),

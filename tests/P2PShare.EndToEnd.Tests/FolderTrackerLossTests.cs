@@ -85,4 +85,32 @@ public sealed class FolderTrackerLossTests
         Assert.Empty(result.Failed); // the waiting file is stopped, not failed (so are the first ones still under way)
         Assert.InRange(result.Fetched, 1, Files - 1);
     }
+
+    [Fact]
+    public async Task A_tracker_lost_while_a_batch_looks_up_its_small_files_keeps_them_in_the_batch()
+    {
+        const int small = 40;
+        var log = new ListLogger();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(new ListLoggerProvider(log)).SetMinimumLevel(LogLevel.Debug));
+        await using var net = new PeerNetwork { Loggers = loggers };
+        await net.StartTrackerAsync();
+        var holder = net.Options("a");
+        Directory.CreateDirectory(Path.Combine(holder.RepositoryPath!, "small"));
+        for (int i = 0; i < small; i++)
+            TestFiles.Write(holder.RepositoryPath!, Path.Combine("small", $"s{i:D2}.bin"), TestFiles.Random(10_000 + i, seed: 400 + i));
+        await net.StartPeerAsync(holder);
+        // The downloader's tracker connection is cut by its first who_has, and stays unreachable until healed.
+        await using var proxy = new CuttingProxy(net.Tracker.LocalEndPoint, "who_has");
+        var downloader = await net.StartPeerAsync(net.Options("b") with { ReconnectInitialDelay = TimeSpan.FromMilliseconds(50), ReconnectMaxDelay = TimeSpan.FromMilliseconds(200) }, join: false);
+        await downloader.JoinAsync(proxy.Address, CancellationToken.None).WaitAsync(Deadline);
+
+        var folder = await downloader.RequestFolderAsync("small/", CancellationToken.None);
+        await Eventually.TrueAsync(() => Task.FromResult(log.Has(LogLevel.Debug, "waits for the tracker to come back") || log.Has(LogLevel.Debug, "A folder's batch placed")),
+            "the batch's look-ups wait for the tracker, or the batch gives up", Deadline);
+        proxy.Heal();
+        var result = await folder.Completion.WaitAsync(Deadline);
+
+        Assert.True(result.IsComplete, FolderText.Summary(result, "again"));
+        Assert.True(log.Has(LogLevel.Debug, $"A folder's batch placed {small} of {small} small files"), "every small file stayed in the batch");
+    }
 }
