@@ -22,7 +22,7 @@ public sealed partial class PeerNode
             await ThrowIfFolderAsync(nameOrId, cancellationToken);
         if (files.Count == 0 && FileLookup.LooksLikeId(nameOrId))
             files = await ListAsync(cancellationToken);
-        return await StartAsync(FileLookup.Resolve(nameOrId, files, OnlyOurs), inFolder: false, cancellationToken);
+        return await StartAsync(FileLookup.Resolve(nameOrId, files, OnlyOurs), cancellationToken);
     }
 
     // `get photos` when only photos/ exists: say it is a folder rather than only "no file named".
@@ -35,9 +35,12 @@ public sealed partial class PeerNode
             throw new PeerCommandException(new NameIsFolder(name, inside.Count, inside.Sum(f => f.Length)));
     }
 
-    // Starts the download of the file `shapes` describe (FileLookup's order); one of a folder's is not reported on its own.
-    private async Task<ActiveDownload> StartAsync(IReadOnlyList<NetworkFile> shapes, bool inFolder, CancellationToken cancellationToken)
+    // Starts the download of the file `shapes` describe (FileLookup's order). One of a folder's (`folder`
+    // is that fetch's batch) is not reported on its own, and never asks a holder the batch caught lying.
+    private async Task<ActiveDownload> StartAsync(IReadOnlyList<NetworkFile> shapes, CancellationToken cancellationToken, FolderBatch? folder = null)
     {
+        bool inFolder = folder is not null;
+        bool Trusted(HolderEntry holder) => folder is null || !folder.Distrusts(HolderAddress.Of(holder));
         var target = shapes[0];
         if (_downloads.Has(target.Id))
             throw new PeerCommandException(new AlreadyDownloading(target.Name, target.Id));
@@ -63,12 +66,14 @@ public sealed partial class PeerNode
                 ?? throw new PeerCommandException(new NoHolder(target.Name, target.Id, AnyMore: true));
             if (holders.Peers.Count == 0)
                 throw new PeerCommandException(new NoHolder(target.Name, target.Id, AnyMore: false));
-            peers = holders.Peers;
+            peers = [.. holders.Peers.Where(Trusted)];
+            if (peers.Count == 0)
+                throw new PeerCommandException(new OnlyBadHolders(target.Name, target.Id, [.. holders.Peers.Select(p => p.Endpoint)]));
             shape = new FileShape(holders.Length, holders.PieceLength);
         }
 
         var session = new DownloadSession(target.Id, target.Name, shape.Length, peers, Repository, _options, ServingEndPoint.Port,
-            _loggers.CreateLogger("P2PShare.Peer.Download"), ct => HolderLookup.FindMoreAsync(_tracker.Client, target.Id, shape, ct));
+            _loggers.CreateLogger("P2PShare.Peer.Download"), async ct => [.. (await HolderLookup.FindMoreAsync(_tracker.Client, target.Id, shape, ct)).Where(Trusted)]);
         session.PieceVerified += Verified;
         session.PeerDropped += (peer, reason) => Tell(new HolderDropped(session.Name, peer, reason));
         session.PeerLost += (peer, reason) => Tell(new HolderLost(session.Name, peer, reason));

@@ -45,7 +45,8 @@ public sealed partial class PeerNode
         FolderDownload download;
         lock (_foldersGate)
         {
-            download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, inFolder: true, ct), NewBatch());
+            var batch = NewBatch();
+            download = new FolderDownload(folder, files, (shapes, ct) => StartAsync(shapes, ct, folder: batch), batch);
             _folders.Add(download);
         }
         _ = ReportWhenDoneAsync(download);
@@ -100,7 +101,9 @@ public sealed partial class PeerNode
 
     // One folder's small files as one transfer: who_has pipelined on the tracker link, one connection per holder.
     private FolderBatch NewBatch() => new(Repository, _options,
+        // Both wait out a short loss of the tracker (Network/TrackerPatience), as a file's start does; null is an older tracker's answer.
         (id, shape, ct) => _tracker.CallPatientlyAsync(t => t.WhoHasAsync(id, shape, ct), "who-has", h => h is { Peers.Count: > 0 }, ct),
+        (files, ct) => _tracker.CallPatientlyAsync(t => t.WhoHasManyAsync(files, ct), "who-has-many", h => h is null || h.Peers.Count > 0, ct),
         (holder, ct) => PeerLink.ConnectAsync(holder.Host, holder.Port, ServingEndPoint.Port, _options, ct),
         _announceSoon.Request,
         (name, holder, drop) => Tell(new HolderDropped(name, holder, drop)),

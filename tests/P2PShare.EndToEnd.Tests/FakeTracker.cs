@@ -72,6 +72,7 @@ internal sealed class FakeTracker : IAsyncDisposable
                             Announce => new Ok(),
                             ListFiles or UpdateRequest => new FileList([_file]),
                             WhoHas => new Holders(_file.Id, _file.Name, _file.Length, _file.PieceLength, _holders),
+                            { RequestId: not 0 } other => new ErrorReply(ErrorCodes.UnknownType, $"this tracker does not answer '{other.Type}'"), // an older tracker
                             _ => null, // notices (have_set) need no answer
                         };
                         if (reply is not null && incoming.Message.RequestId != 0)

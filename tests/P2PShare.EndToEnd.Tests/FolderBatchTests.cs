@@ -68,6 +68,26 @@ public sealed class FolderBatchTests
     }
 
     [Fact]
+    public async Task A_folder_whose_only_holder_lies_fails_at_once_without_asking_that_holder_again_per_file()
+    {
+        var net = new PeerNetwork();
+        await using var _ = net;
+        await net.StartTrackerAsync();
+        await HolderAsync(net, "liar", new PeerParts { ServeThrough = CorruptPieces.Wrap });
+        var downloader = await net.StartPeerAsync(net.Options("c"));
+        var notices = new ConcurrentQueue<PeerNotice>();
+        downloader.Notice += notices.Enqueue;
+
+        // Each file once waited 30 s for a holder that gives a good piece, four at a time: minutes for 40 files.
+        var result = await (await downloader.RequestFolderAsync("small/", CancellationToken.None)).Completion.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(0, result.Fetched);
+        Assert.All(result.Files, f => Assert.IsType<OnlyBadHolders>(f.Failure));
+        Assert.True(notices.Count(n => n is HolderDropped) <= FolderBatch.RequestsPerHolder, $"{notices.Count(n => n is HolderDropped)} drops: the liar was asked again per file");
+        Assert.False(Directory.Exists(Path.Combine(downloader.Repository.Root, "small")));
+    }
+
+    [Fact]
     public async Task A_holder_that_vanishes_in_the_middle_of_a_batch_costs_no_file()
     {
         var net = new PeerNetwork();

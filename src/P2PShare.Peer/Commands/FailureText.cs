@@ -32,6 +32,7 @@ public static class FailureText
         AmbiguousName a => Ambiguous(a),
         AlreadyDownloading d => $"'{d.Name}' ({d.Id.ShortText}) is already downloading; `status` shows how far it is.",
         NoHolder h => $"no other peer holds '{h.Name}' ({h.Id.ShortText}){(h.AnyMore ? " any more" : "")}; try `update`.",
+        OnlyBadHolders b => $"'{b.Name}' ({b.Id.ShortText}) is held only by {string.Join(", ", b.Holders)}, which sent corrupt data earlier in this folder; not asked again.",
         null => throw new ArgumentNullException(nameof(failure)),
         _ => failure.ToString(),
     };

@@ -149,7 +149,7 @@ public static class Report
 
     /// <summary>The line the user sees the moment a holder is dropped from a download.</summary>
     public static string PeerDropped(string file, string peer, string reason) =>
-        $"Dropped peer {peer} for '{file}': {reason}. Its pieces are fetched from the other holders.";
+        $"Dropped peer {peer} for '{file}': {reason}. It is not asked for this file again; other holders, if any, serve it.";
 
     /// <summary>The line the user sees when the connection to a holder is lost (not its fault as far as we know): it is dialled again.</summary>
     public static string PeerLost(string file, string peer, string reason) =>

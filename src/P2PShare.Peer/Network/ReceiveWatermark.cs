@@ -8,7 +8,9 @@ namespace P2PShare.Peer.Network;
 /// <see cref="Cap"/>: at 1 MB/s a piece arrived in some 190 reads a second, each a wake-up of the
 /// socket thread and a hand-off to the pool, which made a slow download cost 1.8 × the CPU per byte
 /// of a fast one (docs/BENCHMARKS.md, <c>lan</c>). The kernel now wakes the reader once per 64 KiB.
-/// Set only when the value changes (a few calls per piece); where the option is refused it is left off.
+/// The frame reader asks only after a read ran the socket dry (a frame already there whole asks nothing, as
+/// each change wakes the socket's poller), and the option is set only when the value changes; where the
+/// option is refused it is left off.
 /// </summary>
 internal sealed class ReceiveWatermark(Socket socket) : IReceiveHint
 {

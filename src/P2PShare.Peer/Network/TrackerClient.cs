@@ -266,6 +266,28 @@ public sealed class TrackerClient : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The complete holders of each of <paramref name="files"/> (at most <see cref="WhoHasMany.MaxFiles"/>),
+    /// in one round trip; the reply may answer only the first files (the rest must be asked again). Null
+    /// when the tracker does not know <c>who_has_many</c> (an older one): ask with <see cref="WhoHasAsync"/> instead.
+    /// </summary>
+    public async Task<HoldersMany?> WhoHasManyAsync(IReadOnlyList<ShapedFile> files, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        try
+        {
+            var (reply, raw) = await _channel.RequestAsync<HoldersMany>(new WhoHasMany(files), _options.RequestTimeout, cancellationToken);
+            raw.Dispose();
+            if (reply.Files.Count > files.Count || reply.Files.Where((f, i) => f.File != files[i]).Any())
+                throw new ProtocolException("the tracker answered who_has_many about other files than were asked");
+            return reply;
+        }
+        catch (RemoteErrorException e) when (e.Code == ErrorCodes.UnknownType)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Tells the tracker we hold at least <paramref name="pieces"/> of <paramref name="file"/> (best effort: a lost notice is repaired by the next one or the next announce).</summary>
     public async Task SendHaveSetAsync(FileId file, PieceSet pieces)
     {

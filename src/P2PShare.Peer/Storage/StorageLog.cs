@@ -44,7 +44,7 @@ internal static partial class StorageLog
     [LoggerMessage(124, LogLevel.Information, "'{Path}' already holds the same content as '{Name}'; keeping it")]
     public static partial void AlreadyPresent(ILogger logger, string name, string path);
 
-    [LoggerMessage(125, LogLevel.Warning, "'{Name}' exists with different content; saving the download as '{Saved}'")]
+    [LoggerMessage(125, LogLevel.Warning, "'{Name}' is taken here (by other content, a folder or a link); saving the download as '{Saved}'")]
     public static partial void NameTaken(ILogger logger, string name, string saved);
 
     [LoggerMessage(126, LogLevel.Information, "Download of '{Name}' ({Id}) is already complete in the repository; removing its leftover state")]

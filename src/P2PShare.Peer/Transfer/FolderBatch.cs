@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,7 @@ namespace P2PShare.Peer.Transfer;
 
 /// <summary>
 /// A folder's small files fetched as one transfer rather than one download each: their holders are
-/// looked up with <c>who_has</c> requests pipelined on the tracker connection, each holder is dialled
+/// looked up many files a request (<see cref="BatchLookup"/>), each holder is dialled
 /// once for the whole batch and kept busy with a window of <c>get_piece</c> requests across files, each
 /// piece is verified against its file's id (a one-piece file needs no manifest), written whole, and
 /// made durable and placed a batch at a time (<see cref="WholeFiles"/>). What the batch cannot finish
@@ -20,9 +21,6 @@ namespace P2PShare.Peer.Transfer;
 /// </summary>
 internal sealed class FolderBatch
 {
-    /// <summary>who_has requests in flight on the tracker connection at once.</summary>
-    public const int LookupsInFlight = 32;
-
     /// <summary>Requests in flight per holder: a small file's reply is short, so it takes more of them than a large file's pieces to keep the link busy.</summary>
     public const int RequestsPerHolder = 32;
 
@@ -34,25 +32,32 @@ internal sealed class FolderBatch
 
     private readonly Repository _repository;
     private readonly PeerOptions _options;
-    private readonly Func<FileId, FileShape, CancellationToken, Task<Holders?>> _whoHas;
+    private readonly BatchLookup _lookup;
     private readonly Func<HolderAddress, CancellationToken, Task<PeerLink>> _connect;
     private readonly Action _announce;
     private readonly Action<string, HolderAddress, HolderDrop> _dropped;
     private readonly ILogger _logger;
     private readonly Dictionary<HolderAddress, BatchQueue> _queues = []; // guarded by itself
+    private readonly ConcurrentDictionary<HolderAddress, byte> _distrusted = new();
     private int _connected;
 
     public FolderBatch(Repository repository, PeerOptions options, Func<FileId, FileShape, CancellationToken, Task<Holders?>> whoHas,
-        Func<HolderAddress, CancellationToken, Task<PeerLink>> connect, Action announce, Action<string, HolderAddress, HolderDrop> dropped, ILogger logger)
+        Func<IReadOnlyList<ShapedFile>, CancellationToken, Task<HoldersMany?>> whoHasMany, Func<HolderAddress, CancellationToken, Task<PeerLink>> connect, Action announce, Action<string, HolderAddress, HolderDrop> dropped, ILogger logger)
     {
         _repository = repository;
         _options = options;
-        _whoHas = whoHas;
+        _lookup = new BatchLookup(whoHas, whoHasMany);
         _connect = connect;
         _announce = announce;
         _dropped = dropped;
         _logger = logger;
     }
+
+    /// <summary>
+    /// Whether <paramref name="holder"/> sent a piece that did not match its file's id in this batch: the
+    /// folder's other files never ask it again (a liar alone would otherwise cost each file its 30 s).
+    /// </summary>
+    public bool Distrusts(HolderAddress holder) => _distrusted.ContainsKey(holder);
 
     /// <summary>Holders connected now.</summary>
     public int ConnectedHolders => Volatile.Read(ref _connected);
@@ -81,7 +86,7 @@ internal sealed class FolderBatch
         try
         {
             _repository.WholeFiles.RemoveLeftovers();
-            await LookUpAsync(files, file => Route(file, holders, written.Writer, stop), stop);
+            await _lookup.RunAsync(files, file => Route(file, holders, written.Writer, stop), stop);
             looked = clock.Elapsed;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -124,29 +129,6 @@ internal sealed class FolderBatch
                 queue.Add(file);
             }
         }
-    }
-
-    // Pipelined who_has: LookupsInFlight at once on the one tracker connection, not a round trip each.
-    private async Task LookUpAsync(IReadOnlyList<BatchFile> files, Action<BatchFile> found, CancellationToken stop)
-    {
-        using var slots = new SemaphoreSlim(LookupsInFlight);
-        await Task.WhenAll(files.Select(async file =>
-        {
-            await slots.WaitAsync(stop);
-            try
-            {
-                file.Holders = (await _whoHas(file.Id, new FileShape(file.Length, file.PieceLength), stop))?.Peers ?? [];
-                found(file); // its holders start on it while the others are looked up
-            }
-            catch (Exception e) when (e is PeerCommandException || HolderSwarm.IsConnectionFault(e))
-            {
-                file.Holders = []; // the ordinary path asks again, and says why if it still cannot
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }));
     }
 
     // One connection to the holder for the whole batch, a window of requests in flight across files.
@@ -195,6 +177,7 @@ internal sealed class FolderBatch
                 if (file.Verify(piece.Payload.Span) is not { } manifest)
                 {
                     // A lying or broken holder: never asked again in this batch; its files go to the others.
+                    _distrusted.TryAdd(holder, 0);
                     file.Failed(holder);
                     Requeue(file, holder);
                     await ended.CancelAsync();

@@ -179,6 +179,9 @@ public sealed class Header
     /// <summary>True when the entry field <paramref name="key"/> is present.</summary>
     internal bool Has(EntryKey key) => TryGet(key, out _);
 
+    /// <summary>The value of the entry field <paramref name="key"/>, or null.</summary>
+    internal string? Optional(EntryKey key) => TryGet(key, out var value) ? value : null;
+
     /// <summary>The value of the entry field <paramref name="key"/>; throws if absent.</summary>
     internal string Required(EntryKey key) =>
         TryGet(key, out var value) ? value : throw new ProtocolException($"message '{Type}' lacks the required key '{key}'");

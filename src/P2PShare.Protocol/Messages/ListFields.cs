@@ -25,12 +25,22 @@ internal static class ListFields
     {
         var id = FileId.Parse(h.Required(Key(prefix, i, "id")));
         var name = FileNameRules.Require(h.Required(Key(prefix, i, "name")));
+        var shape = ReadShape(h, prefix, i, limits);
+        return (id, name, shape.Length, shape.PieceLength);
+    }
+
+    /// <summary>Entry <paramref name="i"/>'s <c>id</c>, <c>length</c> and <c>piece_length</c>, within the limits.</summary>
+    public static ShapedFile ReadShapedFile(Header h, string prefix, int i, ProtocolLimits limits) =>
+        new(FileId.Parse(h.Required(Key(prefix, i, "id"))), ReadShape(h, prefix, i, limits));
+
+    private static FileShape ReadShape(Header h, string prefix, int i, ProtocolLimits limits)
+    {
         long length = h.RequiredInt64(Key(prefix, i, "length"));
         int pieceLength = h.RequiredInt32(Key(prefix, i, "piece_length"), 1, limits.MaxPieceLength);
         long pieces = Manifest.CeilDiv(length, pieceLength);
         if (pieces > limits.MaxPieceCount)
             throw new ProtocolException($"message '{h.Type}' entry {i}: {length} bytes in pieces of {pieceLength} make {pieces} pieces, over the limit of {limits.MaxPieceCount}");
-        return (id, name, length, pieceLength);
+        return new FileShape(length, pieceLength);
     }
 
     /// <summary>Writes a bitfield unless the set is null or complete (absence means "all").</summary>

@@ -104,6 +104,8 @@ public static class MessageCodec
             FileList.TypeName => FileList.Read(header, limits),
             WhoHas.TypeName => WhoHas.Read(header, limits),
             Holders.TypeName => Holders.Read(header, limits),
+            WhoHasMany.TypeName => WhoHasMany.Read(header, limits),
+            HoldersMany.TypeName => HoldersMany.Read(header, limits),
             GetManifest.TypeName => GetManifest.Read(header),
             ManifestReply.TypeName => ManifestReply.Read(header),
             GetPiece.TypeName => GetPiece.Read(header),

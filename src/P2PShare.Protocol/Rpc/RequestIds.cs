@@ -15,7 +15,7 @@ public static class RequestIds
     {
         ArgumentNullException.ThrowIfNull(message);
         return message is { RequestId: 0, ReplyTo: 0 }
-            and (Hello or AuthProof or Announce or ListFiles or UpdateRequest or Refresh or WhoHas or GetManifest or GetPiece or GetHave);
+            and (Hello or AuthProof or Announce or ListFiles or UpdateRequest or Refresh or WhoHas or WhoHasMany or GetManifest or GetPiece or GetHave);
     }
 
     /// <summary>The answer to <paramref name="request"/> sent without an id: <c>bad_request</c>, with no <c>re</c>.</summary>

@@ -44,6 +44,10 @@ internal sealed class ClientRequests(ClientSession session, SessionContext conte
                                 : $"no peer holds file {whoHas.File.ShortText}"),
                         cancellationToken);
                     break;
+                case WhoHasMany many:
+                    var found = context.Registry.WhoHasMany(session.Id, many.Files, context.Options.MaxReplyHeaderBytes);
+                    await session.ReplyAsync(many, session.LocalEndPoint is { } here ? found with { Peers = LoopbackHolders.AsSeenBy(found.Peers, session.Remote.Address, here.Address) } : found, cancellationToken);
+                    break;
                 case UpdateRequest update:
                     // Off the read loop: the wait for other peers must not stop this client answering
                     // the tracker's own refresh (two peers may update at once).

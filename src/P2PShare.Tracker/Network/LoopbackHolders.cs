@@ -13,17 +13,24 @@ internal static class LoopbackHolders
     /// <summary><paramref name="holders"/> as an asker at <paramref name="asker"/> can dial them, having reached the tracker at <paramref name="tracker"/>.</summary>
     public static Holders AsSeenBy(Holders holders, IPAddress asker, IPAddress tracker)
     {
+        var peers = AsSeenBy(holders.Peers, asker, tracker);
+        return ReferenceEquals(peers, holders.Peers) ? holders : holders with { Peers = peers };
+    }
+
+    /// <summary><paramref name="peers"/> as an asker at <paramref name="asker"/> can dial them (the same list when none changes).</summary>
+    public static IReadOnlyList<HolderEntry> AsSeenBy(IReadOnlyList<HolderEntry> peers, IPAddress asker, IPAddress tracker)
+    {
         if (IPAddress.IsLoopback(asker) || IPAddress.IsLoopback(tracker))
-            return holders;
+            return peers;
         string here = (tracker.IsIPv4MappedToIPv6 ? tracker.MapToIPv4() : tracker).ToString();
         bool changed = false;
-        var peers = holders.Peers.Select(peer =>
+        var seen = peers.Select(peer =>
         {
             if (!IPAddress.TryParse(peer.Host, out var address) || !IPAddress.IsLoopback(address))
                 return peer;
             changed = true;
             return peer with { Host = here };
         }).ToList();
-        return changed ? holders with { Peers = peers } : holders;
+        return changed ? seen : peers;
     }
 }

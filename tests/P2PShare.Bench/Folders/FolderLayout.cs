@@ -14,6 +14,9 @@ internal sealed record FolderLayout
     public const string FetchFolder = "fetch";
     public const string SingleName = "single.bin";
 
+    /// <summary>A folder of small files fetched before the timed fetches, so the folder path is compiled (not one of the first three small files' folders).</summary>
+    public const string WarmUpFolder = "album-197";
+
     public int TotalFiles { get; init; } = 10_000;
     public int Folders { get; init; } = 200;
     public int FetchFiles { get; init; } = 1000;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using P2PShare.Bench.Load;
 using P2PShare.Bench.Swarm;
@@ -66,13 +67,14 @@ internal static class FoldersCommand
                 results.Add(figures);
                 Console.WriteLine(Invariant($"run {run}: first start {figures.FirstStart:0.00} s, second start {figures.SecondStart:0.00} s; tracker RSS {figures.RssBeforeMib:0.0} -> {figures.RssAfterMib:0.0} MiB; list {figures.ListSeconds:0.000} s (of {FolderLayout.FetchFolder}/ alone {figures.FolderListSeconds:0.000} s) + render {figures.RenderSeconds:0.000} s; folder {figures.FolderSeconds:0.00} s ({Mbps(layout.FetchBytes, figures.FolderSeconds):0.0} MB/s), single {figures.SingleSeconds:0.00} s ({Mbps(layout.FetchBytes, figures.SingleSeconds):0.0} MB/s)"));
                 Console.WriteLine($"run {run}: CPU-s downloader/seeder/tracker: folder {figures.FolderCpu.Text(figures.FolderSeconds)}; single {figures.SingleCpu.Text(figures.SingleSeconds)}");
+                Console.WriteLine(Invariant($"run {run}: creating {layout.FetchFiles} files of {layout.FetchFileBytes / 1024} KiB with plain writes (no flush) took {figures.PlainCreateSeconds:0.00} s just before"));
             }
             double folderS = Median(results.Select(r => r.FolderSeconds)), singleS = Median(results.Select(r => r.SingleSeconds));
             double folderMbps = Median(results.Select(r => Mbps(layout.FetchBytes, r.FolderSeconds))), singleMbps = Median(results.Select(r => Mbps(layout.FetchBytes, r.SingleSeconds)));
             double ratio = Median(results.Select(r => r.SingleSeconds / r.FolderSeconds));
             double overheadMs = Median(results.Select(r => (r.FolderSeconds - r.SingleSeconds) * 1000 / layout.FetchFiles));
             Console.WriteLine(Invariant($"folders: files={all.Count} folders={layout.Folders} first_start_s={Median(results.Select(r => r.FirstStart)):0.00} second_start_s={Median(results.Select(r => r.SecondStart)):0.00} tracker_rss_before_mib={Median(results.Select(r => r.RssBeforeMib)):0.0} tracker_rss_mib={Median(results.Select(r => r.RssAfterMib)):0.0} registry_heap_mib={registryBytes / 1048576.0:0.0} list_s={Median(results.Select(r => r.ListSeconds)):0.000} folder_list_s={Median(results.Select(r => r.FolderListSeconds)):0.000} render_s={Median(results.Select(r => r.RenderSeconds)):0.000}"));
-            Console.WriteLine(Invariant($"folders: fetch_files={layout.FetchFiles} file_kib={layout.FetchFileBytes / 1024} folder_s={folderS:0.00} single_s={singleS:0.00} folder_mbps={folderMbps:0.0} single_mbps={singleMbps:0.0} ratio={ratio:0.00} per_file_overhead_ms={overheadMs:0.00}"));
+            Console.WriteLine(Invariant($"folders: fetch_files={layout.FetchFiles} file_kib={layout.FetchFileBytes / 1024} folder_s={folderS:0.00} single_s={singleS:0.00} folder_mbps={folderMbps:0.0} single_mbps={singleMbps:0.0} ratio={ratio:0.00} per_file_overhead_ms={overheadMs:0.00} plain_create_s={Median(results.Select(r => r.PlainCreateSeconds)):0.00}"));
             return 0;
         }
         finally
@@ -88,7 +90,7 @@ internal static class FoldersCommand
         }
     }
 
-    private sealed record RunFigures(double FirstStart, double SecondStart, double RssBeforeMib, double RssAfterMib, double ListSeconds, double FolderListSeconds, double RenderSeconds, double FolderSeconds, double SingleSeconds, PhaseCpu FolderCpu, PhaseCpu SingleCpu);
+    private sealed record RunFigures(double FirstStart, double SecondStart, double RssBeforeMib, double RssAfterMib, double ListSeconds, double FolderListSeconds, double RenderSeconds, double FolderSeconds, double SingleSeconds, PhaseCpu FolderCpu, PhaseCpu SingleCpu, double PlainCreateSeconds);
 
     // CPU seconds each process spent in one timed fetch: with 2 cores, a sum near 2 x the wall time means CPU set the pace.
     private sealed record PhaseCpu(double Downloader, double Seeder, double Tracker)
@@ -128,8 +130,13 @@ internal static class FoldersCommand
             double renderSeconds = clock.Elapsed.TotalSeconds;
             if (listed.Count != layout.TotalFiles)
                 throw new InvalidOperationException($"the list holds {listed.Count} files, not {layout.TotalFiles}:\n{text[..Math.Min(2000, text.Length)]}");
-            // A few small files first, so neither measurement pays for compiling the download path in this process.
+            // A few small files first, and a small folder, so neither measurement pays for compiling its download path in this process.
             await fetch.FetchAsync([.. layout.Files().Skip(1 + layout.FetchFiles).Take(3).Select(f => f.Name)], 1, cancellationToken);
+            if (!layout.Flat)
+                await fetch.FetchFolderAsync(FolderLayout.WarmUpFolder + "/", layout.Files().Count(f => f.Name.StartsWith(FolderLayout.WarmUpFolder + "/", StringComparison.Ordinal)), cancellationToken);
+            // The file system's own price for this many new files, measured just before: on this machine's ext4 it
+            // ranges from 0.05 to 0.5 s per 1,000 files, as inodes freed in the last minutes are skipped one by one.
+            double plainCreateSeconds = PlainCreate(Path.Combine(root, $"plain-{run}"), layout.FetchFiles, layout.FetchFileBytes);
             // Alternate which goes first, so a machine that slows down over a run favours neither.
             double folderSeconds = 0, singleSeconds = 0;
             PhaseCpu folderCpu = new(0, 0, 0), singleCpu = new(0, 0, 0);
@@ -154,8 +161,25 @@ internal static class FoldersCommand
                     singleCpu = PhaseCpu.Now(seeder, tracker).Since(cpuBefore);
             }
             fetch.Verify([.. fetchNames, FolderLayout.SingleName], source);
-            return new RunFigures(first, second, rssBefore, rssAfter, listSeconds, folderListSeconds, renderSeconds, folderSeconds, singleSeconds, folderCpu, singleCpu);
+            return new RunFigures(first, second, rssBefore, rssAfter, listSeconds, folderListSeconds, renderSeconds, folderSeconds, singleSeconds, folderCpu, singleCpu, plainCreateSeconds);
         }
+    }
+
+    // Seconds to create `files` files of `bytes` bytes each in `folder`, then the disks flushed (untimed) so the fetch after starts clean.
+    private static double PlainCreate(string folder, int files, int bytes)
+    {
+        Directory.CreateDirectory(folder);
+        var data = new byte[bytes];
+        RandomNumberGenerator.Fill(data);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < files; i++)
+        {
+            using var handle = File.OpenHandle(Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"plain-{i:0000}.bin")), FileMode.CreateNew, FileAccess.Write);
+            RandomAccess.Write(handle, data, 0);
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        FlushDisks();
+        return seconds;
     }
 
     // Process start to its "Sharing N files" line (joined, everything announced).

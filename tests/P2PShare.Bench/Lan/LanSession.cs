@@ -92,6 +92,7 @@ internal sealed class LanSession : IDisposable
         double seederCpuBefore = _seeder!.CpuSeconds;
         var repos = _downloaders.Select((_, i) => Path.Combine(Root, $"d{i + 1}")).ToList();
         var clock = Stopwatch.StartNew();
+        await using var machine = MachineBusy.Start();
         var running = new List<BenchProcess>();
         var startedAt = new List<double>();
         using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -109,6 +110,7 @@ internal sealed class LanSession : IDisposable
             var firstData = running.Select(p => FirstData.WatchAsync(p, clock, threshold, stopWatching.Token)).ToList();
             var done = running.Select(async p => (Exit: await p.WaitForExitAsync(_settings.RunTimeout), At: clock.Elapsed.TotalSeconds)).ToList();
             var exits = await Task.WhenAll(done).WaitAsync(cancellationToken);
+            var (busy, saturated) = await machine.StopAsync();
             await stopWatching.CancelAsync();
             var firsts = await Task.WhenAll(firstData);
             await Task.Delay(50, cancellationToken); // one more CPU sample of the seeder (taken every 20 ms)
@@ -134,7 +136,7 @@ internal sealed class LanSession : IDisposable
                     ExitSeconds = exits[i].At,
                 });
             }
-            return new LanRun(downloads, counted[_seederHost].TxPayload, _seeder.CpuSeconds - seederCpuBefore, load);
+            return new LanRun(downloads, counted[_seederHost].TxPayload, _seeder.CpuSeconds - seederCpuBefore, load) { MachineBusy = busy, SaturatedShare = saturated };
         }
         finally
         {

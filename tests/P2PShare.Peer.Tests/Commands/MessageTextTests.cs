@@ -48,12 +48,13 @@ public sealed class MessageTextTests
         { new AlreadyDownloading("big.bin", IdA), "'big.bin' (aaaaaaaa) is already downloading; `status` shows how far it is." },
         { new NoHolder("big.bin", IdA, AnyMore: true), "no other peer holds 'big.bin' (aaaaaaaa) any more; try `update`." },
         { new NoHolder("big.bin", IdA, AnyMore: false), "no other peer holds 'big.bin' (aaaaaaaa); try `update`." },
+        { new OnlyBadHolders("album/a.jpg", IdA, ["127.0.0.1:4001"]), "'album/a.jpg' (aaaaaaaa) is held only by 127.0.0.1:4001, which sent corrupt data earlier in this folder; not asked again." },
     };
 
     public static TheoryData<PeerNotice, string> Notices => new()
     {
         { new HolderDropped("big.bin", new HolderAddress("127.0.0.1", 4001), new HolderDrop(HolderDropKind.CorruptPiece, Piece: 7)),
-            "Dropped peer 127.0.0.1:4001 for 'big.bin': it sent a corrupt piece 7 (wrong length or SHA-256). Its pieces are fetched from the other holders." },
+            "Dropped peer 127.0.0.1:4001 for 'big.bin': it sent a corrupt piece 7 (wrong length or SHA-256). It is not asked for this file again; other holders, if any, serve it." },
         { new HolderLost("big.bin", new HolderAddress("127.0.0.1", 4001), new HolderDrop(HolderDropKind.ConnectionLost, "the connection was reset")),
             "Lost peer 127.0.0.1:4001 for 'big.bin': the connection was reset. Dialling it again in the background; the other holders serve its pieces meanwhile." },
         { new TrackerLost(Tracker, "the tracker closed the connection"),

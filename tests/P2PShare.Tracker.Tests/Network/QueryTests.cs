@@ -63,6 +63,25 @@ public sealed class QueryTests
     }
 
     [Fact]
+    public async Task Who_has_many_answers_every_file_asked_in_one_reply_with_each_holder_once()
+    {
+        await using var tracker = await TestTracker.StartAsync();
+        await using var a = await TestPeer.JoinAsync(tracker, 7001);
+        await using var b = await TestPeer.JoinAsync(tracker, 7002);
+        await using var asker = await TestPeer.JoinAsync(tracker, 7003);
+        await a.AnnounceAsync(Files.Complete("f/1", "1"), Files.Complete("f/2", "2"));
+        await b.AnnounceAsync(Files.Complete("f/2", "2"));
+        ShapedFile Asked(string seed) => new(Files.Id(seed), new FileShape(1000, 256));
+
+        var reply = Assert.IsType<HoldersMany>(await asker.RequestAsync(new WhoHasMany([Asked("1"), Asked("2"), Asked("none")])));
+
+        Assert.Equal(["127.0.0.1:7001"], reply.HoldersOf(0).Select(p => p.Endpoint));
+        Assert.Equal(["127.0.0.1:7001", "127.0.0.1:7002"], reply.HoldersOf(1).Select(p => p.Endpoint).Order(StringComparer.Ordinal));
+        Assert.Empty(reply.HoldersOf(2));
+        Assert.Equal(2, reply.Peers.Count);
+    }
+
+    [Fact]
     public async Task Who_has_for_a_file_no_other_peer_holds_answers_not_found_naming_it()
     {
         await using var tracker = await TestTracker.StartAsync();
