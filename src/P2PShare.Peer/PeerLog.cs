@@ -124,4 +124,10 @@ internal static partial class PeerLog
 
     [LoggerMessage(231, LogLevel.Debug, "A folder's batch placed {Placed} of {Files} small files from {Holders} holders: holders looked up in {LookupMilliseconds} ms, done in {Milliseconds} ms")]
     public static partial void BatchDone(ILogger logger, int placed, int files, int holders, long lookupMilliseconds, long milliseconds);
+
+    [LoggerMessage(245, LogLevel.Debug, "A folder's {Request} waits for the tracker to come back (up to {Seconds:0.0} s more)")]
+    public static partial void TrackerAwaited(ILogger logger, string request, double seconds);
+
+    [LoggerMessage(246, LogLevel.Debug, "A folder's {Request} found no holder just after the tracker came back; asking again while holders report themselves (up to {Seconds:0.0} s more)")]
+    public static partial void HoldersAwaited(ILogger logger, string request, double seconds);
 }

@@ -42,7 +42,7 @@ public sealed partial class PeerNode
         var claim = ClaimFolder(folder);
         try
         {
-            var listed = (await ListAsync(cancellationToken, folder)).Where(f => f.Name.StartsWith(folder, StringComparison.Ordinal)).ToList();
+            var listed = Offered((await ListAsync(cancellationToken, folder)).Where(f => f.Name.StartsWith(folder, StringComparison.Ordinal)).ToList());
             if (listed.Count == 0)
                 throw new PeerCommandException(new EmptyFolder(folder));
             var files = listed.GroupBy(f => f.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Resolve).ToList();
@@ -127,8 +127,9 @@ public sealed partial class PeerNode
 
     // One folder's small files as one transfer: who_has pipelined on the tracker link, one connection per holder.
     private FolderBatch NewBatch() => new(Repository, _options,
-        (id, shape, ct) => _tracker.CallAsync(t => t.WhoHasAsync(id, shape, ct), "who-has"),
-        (files, ct) => _tracker.CallAsync(t => t.WhoHasManyAsync(files, ct), "who-has-many"),
+        // Both wait out a short loss of the tracker (Network/TrackerPatience), as a file's start does; null is an older tracker's answer.
+        (id, shape, ct) => _tracker.CallPatientlyAsync(t => t.WhoHasAsync(id, shape, ct), "who-has", h => h is { Peers.Count: > 0 }, ct),
+        (files, ct) => _tracker.CallPatientlyAsync(t => t.WhoHasManyAsync(files, ct), "who-has-many", h => h is null || h.Peers.Count > 0, ct),
         (holder, ct) => PeerLink.ConnectAsync(holder.Host, holder.Port, ServingEndPoint.Port, _options, ct),
         _announceSoon.Request,
         (name, holder, drop) => Tell(new HolderDropped(name, holder, drop)),

@@ -38,6 +38,15 @@ internal sealed class PeerNetwork : IAsyncDisposable
         await StartTrackerAsync(port);
     }
 
+    /// <summary>Stops the tracker (it says goodbye to every peer); <see cref="StartTrackerAsync"/> with its port starts a fresh one.</summary>
+    public async Task<int> StopTrackerAsync()
+    {
+        int port = _tracker!.LocalEndPoint.Port;
+        await _tracker.DisposeAsync();
+        _tracker = null;
+        return port;
+    }
+
     public PeerOptions Options(string name) => new()
     {
         Port = 0,

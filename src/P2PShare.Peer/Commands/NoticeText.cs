@@ -25,6 +25,7 @@ public static class NoticeText
         MoreFilesRefused m => $"The tracker did not list {Report.Plural(m.Count, "more file")} either; the other files are shared.",
         StaleDownloadDropped d => $"Removed the unfinished download of an earlier '{d.Name}' ({d.Dropped.ShortText}, {d.Verified} of {d.Pieces} pieces): "
             + $"'{d.Name}' is complete here now as {d.Current.ShortText}, and no peer holds that earlier content complete.",
+        OnlyPartHere o => $"{o.Name}: only this peer holds part of it ({o.Id.ShortText}, {o.Verified} of {o.Pieces} pieces, kept); nobody offers it any more, so the folder is fetched without it.",
         null => throw new ArgumentNullException(nameof(notice)),
         _ => notice.ToString(),
     };

@@ -22,7 +22,11 @@ internal sealed class TrackerSession : IAsyncDisposable
         _options = options;
         _logger = logger;
         _leaving = leaving;
+        Patience = new TrackerPatience(() => Client, options.HolderWait, options.HolderRefreshInterval, logger);
     }
+
+    /// <summary>Lets a folder's look-ups wait out a short loss of the tracker instead of failing at once.</summary>
+    public TrackerPatience Patience { get; }
 
     /// <summary>The connection now, if joined (it may be lost and reconnecting).</summary>
     public TrackerClient? Client => _link?.Client;
@@ -43,7 +47,7 @@ internal sealed class TrackerSession : IAsyncDisposable
         string tracker = TcpConnector.Format(host, port);
         try
         {
-            _link = await TrackerLink.ConnectAsync(host, port, _options, _logger, hooks, _leaving, cancellationToken);
+            _link = await TrackerLink.ConnectAsync(host, port, _options, _logger, hooks with { Tell = n => { Patience.Observe(n); hooks.Tell(n); } }, _leaving, cancellationToken);
         }
         catch (RemoteErrorException e) when (e.Code == ErrorCodes.Auth)
         {
@@ -73,6 +77,10 @@ internal sealed class TrackerSession : IAsyncDisposable
             throw new PeerCommandException(new TrackerSilent(tracker.Endpoint, request, e.Message), e);
         }
     }
+
+    /// <summary>As <see cref="CallAsync"/>, waiting out a short loss of the tracker (see <see cref="TrackerPatience"/>).</summary>
+    public Task<T> CallPatientlyAsync<T>(Func<TrackerClient, Task<T>> call, string request, Func<T, bool> found, CancellationToken cancellationToken) =>
+        Patience.CallAsync(() => CallAsync(call, request), found, request, cancellationToken);
 
     /// <summary>Reports every file again, if joined; failures are logged, not thrown.</summary>
     public Task AnnounceQuietlyAsync() => _link is { } link ? link.AnnounceQuietlyAsync() : Task.CompletedTask;

@@ -34,7 +34,7 @@ public sealed class ActiveDownload
         }
         catch (ObjectDisposedException)
         {
-            // It ended (its run disposes the source) between being listed and being stopped: nothing to stop.
+            // It ended (its run disposes the source), e.g. a folder stopped after some of its files finished: nothing to stop.
         }
     }
 }

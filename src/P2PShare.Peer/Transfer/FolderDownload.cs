@@ -13,6 +13,7 @@ namespace P2PShare.Peer.Transfer;
 /// file complete here already ends at once as "already present"; an interrupted folder resumes by
 /// being asked for again, each file from its own verified pieces.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Its one token source has no timer and is linked to nothing: there is nothing to dispose.")]
 public sealed class FolderDownload
 {
     /// <summary>Files fetched at once: enough to hide each file's start (manifest, dialling) behind others' transfers, few enough to keep each holder's links busy with whole pieces.</summary>
@@ -23,6 +24,7 @@ public sealed class FolderDownload
     private readonly FolderBatch? _batch;
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopStarts = new(); // a file's start may wait for the tracker to come back
     private volatile bool _stopping;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
@@ -71,6 +73,7 @@ public sealed class FolderDownload
     {
         _stopping = true;
         _stopped.TrySetResult();
+        await _stopStarts.CancelAsync();
         foreach (var item in _items)
         {
             if (Volatile.Read(ref item.Active) is { } active)
@@ -186,7 +189,8 @@ public sealed class FolderDownload
             });
 
     // One file: never throws, whatever happens to it (the folder goes on with the others).
-    // Starting a file (who_has, its holders) is not cancelled: it is short, with the tracker's timeouts.
+    // Starting a file (who_has, its holders) is cancelled only by a stop: it is short, with the tracker's timeouts,
+    // unless it waits for a lost tracker to come back.
     private async Task<FolderFileResult> FetchAsync(Item item)
     {
         if (item.First is { } first)
@@ -196,7 +200,7 @@ public sealed class FolderDownload
         ActiveDownload active;
         try
         {
-            active = await _start(item.Shapes, CancellationToken.None);
+            active = await _start(item.Shapes, _stopStarts.Token);
         }
         catch (PeerCommandException e)
         {

@@ -75,6 +75,8 @@ public sealed class MessageTextTests
         { new MoreFilesRefused(2), "The tracker did not list 2 more files either; the other files are shared." },
         { new StaleDownloadDropped("ed.bin", IdA, 5, 32, IdB),
             "Removed the unfinished download of an earlier 'ed.bin' (aaaaaaaa, 5 of 32 pieces): 'ed.bin' is complete here now as bbbbbbbb, and no peer holds that earlier content complete." },
+        { new OnlyPartHere("ed/e2.bin", IdA, 5, 32),
+            "ed/e2.bin: only this peer holds part of it (aaaaaaaa, 5 of 32 pieces, kept); nobody offers it any more, so the folder is fetched without it." },
     };
 
     [Theory]
