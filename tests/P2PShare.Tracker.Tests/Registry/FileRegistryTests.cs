@@ -8,15 +8,9 @@ namespace P2PShare.Tracker.Tests.Registry;
 
 public sealed class FileRegistryTests
 {
-    private static readonly IPAddress Address = IPAddress.Parse("127.0.0.7");
+    private static readonly IPAddress Address = Registries.Address;
 
-    private static FileRegistry WithClients(params int[] ports)
-    {
-        var registry = new FileRegistry();
-        for (int i = 0; i < ports.Length; i++)
-            registry.Join(i + 1, new IPEndPoint(Address, ports[i]));
-        return registry;
-    }
+    private static FileRegistry WithClients(params int[] ports) => Registries.WithClients(ports);
 
     [Fact]
     public void Announce_then_list_counts_complete_and_partial_holders()

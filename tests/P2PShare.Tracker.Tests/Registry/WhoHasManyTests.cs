@@ -8,15 +8,9 @@ namespace P2PShare.Tracker.Tests.Registry;
 /// <summary><see cref="FileRegistry.WhoHasMany"/>: complete holders only, in the order asked, cut to fit a header.</summary>
 public sealed class WhoHasManyTests
 {
-    private static readonly IPAddress Address = IPAddress.Parse("127.0.0.7");
+    private static readonly IPAddress Address = Registries.Address;
 
-    private static FileRegistry WithClients(params int[] ports)
-    {
-        var registry = new FileRegistry();
-        for (int i = 0; i < ports.Length; i++)
-            registry.Join(i + 1, new IPEndPoint(Address, ports[i]));
-        return registry;
-    }
+    private static FileRegistry WithClients(params int[] ports) => Registries.WithClients(ports);
 
     private static ShapedFile Asked(string seed, long length = 1000, int pieceLength = 256) => new(Files.Id(seed, length, pieceLength), new FileShape(length, pieceLength));
 
