@@ -83,7 +83,7 @@ public static class Report
     public static string Eta(DownloadProgress p, double rate)
     {
         ArgumentNullException.ThrowIfNull(p);
-        long remainingBytes = p.TotalPieces == 0 ? 0 : (long)(p.Length * (1 - (double)p.VerifiedPieces / p.TotalPieces));
+        long remainingBytes = (long)(p.Length * (1 - p.DoneShare));
         return rate > 0 ? Units.Duration(TimeSpan.FromSeconds(remainingBytes / rate)) : "?";
     }
 
@@ -91,7 +91,7 @@ public static class Report
     public static int QuartersDone(DownloadProgress p)
     {
         ArgumentNullException.ThrowIfNull(p);
-        return p.TotalPieces == 0 ? 0 : (int)(4L * p.VerifiedPieces / p.TotalPieces);
+        return p.TotalPieces == 0 && p.Files is null ? 0 : (int)Math.Min(4, 4 * p.DoneShare);
     }
 
     /// <summary>How a download ended, naming the peers its pieces came from (the command loop's words).</summary>

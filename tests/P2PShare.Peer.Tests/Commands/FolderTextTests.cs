@@ -25,6 +25,20 @@ public sealed class FolderTextTests
     }
 
     [Fact]
+    public void A_folders_percent_is_of_its_bytes_not_of_its_pieces()
+    {
+        // 300 small one-piece files done of 304, three large files of 120 pieces each not begun: 300 of 664 pieces, but 4.2 MiB of 94.2 MiB.
+        var p = new DownloadProgress("dir/", 98_800_000, 300, 664, 4_400_000, TimeSpan.FromSeconds(2), 1, new Dictionary<HolderAddress, int>())
+        {
+            Files = new FolderCount(300, 304, 4_400_000),
+        };
+
+        Assert.Equal(4.45, p.Percent, 2);
+        Assert.StartsWith("dir/ [#...................]   4.5%  300/304 files  4.2 MiB of 94.2 MiB", Report.Progress(p, withPeers: false));
+        Assert.Equal(0, Report.QuartersDone(p));
+    }
+
+    [Fact]
     public void A_complete_folder_counts_fetched_and_already_present()
     {
         var r = new FolderResult("photos/", [File("photos/a", Done("photos/a")), File("photos/b", Done("photos/b", alreadyHere: true))], TimeSpan.FromSeconds(2));
