@@ -66,7 +66,9 @@ public static class DownloadText
 
     private static string Storage(DownloadFailure failure, string again)
     {
-        string next = failure.DiskFull ? $"free some space, then {again}" : again;
+        string next = failure.DiskFull ? $"free some space, then {again}"
+            : failure.NameBlocked ? "running it again meets the same unless what is in the way is moved" // `again` would promise what a rerun cannot do
+            : again;
         string advice = failure.KeptPieces is { } kept
             ? string.Create(CultureInfo.InvariantCulture, $"The {kept} verified pieces are kept; {next}")
             : char.ToUpperInvariant(next[0]) + next[1..];

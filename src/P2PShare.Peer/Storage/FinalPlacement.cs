@@ -35,7 +35,7 @@ internal static class FinalPlacement
                 return (candidateName, candidate);
             }
             if (!RepositoryPath.FoldersAreReal(root, candidateName, out var problem))
-                throw new StorageException($"cannot save '{name}' in {root}: {problem}"); // swapped since the folders were made
+                throw new StorageException($"cannot save '{name}' in {root}: {problem}") { NameBlocked = true }; // swapped since the folders were made
             try
             {
                 File.Move(partPath, candidate, overwrite: false);

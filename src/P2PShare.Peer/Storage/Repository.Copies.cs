@@ -40,7 +40,7 @@ public sealed partial class Repository
             }
         }
         if (!RepositoryPath.FoldersAreReal(Root, checkedName, out var folderProblem))
-            throw new StorageException($"cannot save a file as '{name}': {folderProblem}");
+            throw new StorageException($"cannot save a file as '{name}': {folderProblem}") { NameBlocked = true };
         string temp = Path.Combine(Root, StateDirectoryName, $"copy-{Guid.NewGuid():N}.tmp");
         try
         {

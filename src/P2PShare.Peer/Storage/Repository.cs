@@ -138,7 +138,7 @@ public sealed partial class Repository : IDisposable
         string checkedName = RepositoryPath.RequireSaveName(name);
         RepositoryPath.Combine(Root, checkedName); // its full path lies under Root: checked before a byte is fetched
         if (!RepositoryPath.FoldersAreReal(Root, checkedName, out var folderProblem))
-            throw new StorageException($"cannot save a file as '{name}': {folderProblem}"); // checked again when it is placed
+            throw new StorageException($"cannot save a file as '{name}': {folderProblem}") { NameBlocked = true }; // checked again when it is placed
         lock (_openGate)
         {
             lock (_gate)

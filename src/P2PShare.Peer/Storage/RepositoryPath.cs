@@ -18,7 +18,7 @@ internal static class RepositoryPath
     /// for a name that could escape the repository, or with a hidden segment (reserved for its own state).
     /// </summary>
     public static string RequireSaveName(string name) =>
-        SaveNameProblem(name) is string problem ? throw new StorageException($"cannot save a file as '{name}': {problem}") : name;
+        SaveNameProblem(name) is string problem ? throw new StorageException($"cannot save a file as '{name}': {problem}") { NameBlocked = true } : name;
 
     /// <summary>Null if a download may be saved as <paramref name="name"/>; otherwise why not.</summary>
     public static string? SaveNameProblem(string? name)
@@ -40,7 +40,7 @@ internal static class RepositoryPath
         string path = Path.GetFullPath(Path.Combine(root, name.Replace(FileNameRules.Separator, Path.DirectorySeparatorChar)));
         string prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
         if (!path.StartsWith(prefix, StringComparison.Ordinal))
-            throw new StorageException($"cannot save a file as '{name}': it would lie outside {root}");
+            throw new StorageException($"cannot save a file as '{name}': it would lie outside {root}") { NameBlocked = true };
         return path;
     }
 
@@ -87,7 +87,7 @@ internal static class RepositoryPath
         {
             folder = Path.Combine(folder, segments[i]);
             if (!FoldersAreReal(root, string.Join('/', segments[..(i + 2)]), out var problem))
-                throw new StorageException($"cannot save '{name}' in {root}: {problem}");
+                throw new StorageException($"cannot save '{name}' in {root}: {problem}") { NameBlocked = true };
             try
             {
                 Directory.CreateDirectory(folder); // one level: its parent was checked just above
@@ -98,7 +98,7 @@ internal static class RepositoryPath
             }
         }
         if (!FoldersAreReal(root, name, out var late))
-            throw new StorageException($"cannot save '{name}' in {root}: {late}");
+            throw new StorageException($"cannot save '{name}' in {root}: {late}") { NameBlocked = true };
         return path;
     }
 }

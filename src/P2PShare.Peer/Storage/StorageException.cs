@@ -18,6 +18,13 @@ public sealed class StorageException : Exception
     /// <summary>True when another process holds the download's lock: it is not a fault of this one, and waiting resolves it.</summary>
     public bool InUseElsewhere { get; init; }
 
+    /// <summary>
+    /// True when the name itself cannot be saved here (a file where a folder must go, a link on the way,
+    /// a refused or hidden segment, outside the folder): running the same command again meets the same,
+    /// so the user is not told to.
+    /// </summary>
+    public bool NameBlocked { get; init; }
+
     private readonly bool _diskFull;
 
     /// <summary>True when the cause is a full disk (ENOSPC, or ERROR_DISK_FULL on Windows), or a file that does not fit in the free space.</summary>

@@ -18,6 +18,9 @@ public sealed record DownloadFailure(DownloadFailureKind Kind)
     /// <summary>The verified pieces when it gave up (the rest are missing); null before the manifest.</summary>
     public PieceSet? Verified { get; init; }
 
+    /// <summary>For <see cref="DownloadFailureKind.Storage"/>: the name cannot be saved here as it is, so a rerun meets the same.</summary>
+    public bool NameBlocked { get; init; }
+
     /// <summary>The storage error's message, for <see cref="DownloadFailureKind.Storage"/>.</summary>
     public string? Error { get; init; }
 

@@ -143,7 +143,7 @@ public sealed class DownloadSession
         {
             PeerLog.DownloadFailed(_logger, Name, e.Message);
             return Result(DownloadOutcome.Failed, null, resumed, _board?.File.Manifest.PieceCount ?? 0,
-                new DownloadFailure(DownloadFailureKind.Storage) { Error = e.Message, DiskFull = e.IsDiskFull, InUseElsewhere = e.InUseElsewhere, KeptPieces = _board?.File.RecordedCount });
+                new DownloadFailure(DownloadFailureKind.Storage) { Error = e.Message, DiskFull = e.IsDiskFull, InUseElsewhere = e.InUseElsewhere, NameBlocked = e.NameBlocked, KeptPieces = _board?.File.RecordedCount });
         }
         finally
         {

@@ -58,4 +58,13 @@ public sealed class DownloadTextTests
         Assert.Equal("disk full. The 7 verified pieces are kept; free some space, then `request` again to continue", DownloadText.Failure(started, DownloadText.RequestAgain));
         Assert.Equal("disk full. Free some space, then run the same command again", DownloadText.Failure(early, "run the same command again"));
     }
+
+    [Fact]
+    public void A_name_that_cannot_be_saved_here_does_not_promise_that_a_rerun_helps()
+    {
+        var blocked = new DownloadFailure(DownloadFailureKind.Storage) { Error = "cannot save 'dir/c/x' in /r: 'dir/c' is a file, not a folder", NameBlocked = true };
+
+        Assert.Equal("cannot save 'dir/c/x' in /r: 'dir/c' is a file, not a folder. Running it again meets the same unless what is in the way is moved",
+            DownloadText.Failure(blocked, "run the same command again to resume"));
+    }
 }

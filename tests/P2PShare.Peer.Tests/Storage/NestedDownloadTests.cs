@@ -101,6 +101,7 @@ public sealed class NestedDownloadTests : IDisposable
         var e = Assert.Throws<StorageException>(() => file.Complete());
 
         Assert.Contains("symbolic link", e.Message, StringComparison.Ordinal);
+        Assert.True(e.NameBlocked);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_outside));
         Assert.Equal(_manifest.PieceCount, file.VerifiedCount); // kept: moving the link away lets it complete
     }
@@ -114,6 +115,7 @@ public sealed class NestedDownloadTests : IDisposable
         var e = Assert.Throws<StorageException>(() => repository.OpenDownload(_manifest, "sub/x.bin"));
 
         Assert.Contains("'sub' is a file, not a folder", e.Message, StringComparison.Ordinal);
+        Assert.True(e.NameBlocked); // so the user is not told that running the command again would help
     }
 
     [Theory]
