@@ -125,7 +125,7 @@ public sealed partial class PeerNode
         }
     }
 
-    // One folder's small files as one transfer: who_has pipelined on the tracker link, one connection per holder.
+    // One folder's small files as one transfer: who_has_many (who_has from an older tracker), one connection per holder.
     private FolderBatch NewBatch() => new(Repository, _options,
         // Both wait out a short loss of the tracker (Network/TrackerPatience), as a file's start does; null is an older tracker's answer.
         (id, shape, ct) => _tracker.CallPatientlyAsync(t => t.WhoHasAsync(id, shape, ct), "who-has", h => h is { Peers.Count: > 0 }, ct),

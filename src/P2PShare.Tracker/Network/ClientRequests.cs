@@ -45,8 +45,7 @@ internal sealed class ClientRequests(ClientSession session, SessionContext conte
                         cancellationToken);
                     break;
                 case WhoHasMany many:
-                    var found = context.Registry.WhoHasMany(session.Id, many.Files, context.Options.MaxReplyHeaderBytes);
-                    await session.ReplyAsync(many, session.LocalEndPoint is { } here ? found with { Peers = LoopbackHolders.AsSeenBy(found.Peers, session.Remote.Address, here.Address) } : found, cancellationToken);
+                    await session.ReplyAsync(many, AsSeenByAsker(context.Registry.WhoHasMany(session.Id, many.Files, context.Options.MaxReplyHeaderBytes)), cancellationToken);
                     break;
                 case UpdateRequest update:
                     // Off the read loop: the wait for other peers must not stop this client answering
@@ -97,4 +96,7 @@ internal sealed class ClientRequests(ClientSession session, SessionContext conte
     // Holders on this machine given as the address this asker reached the tracker at (LoopbackHolders).
     private Holders? AsSeenByAsker(Holders? holders) =>
         holders is null || session.LocalEndPoint is not { } here ? holders : LoopbackHolders.AsSeenBy(holders, session.Remote.Address, here.Address);
+
+    private HoldersMany AsSeenByAsker(HoldersMany found) =>
+        session.LocalEndPoint is not { } here ? found : found with { Peers = LoopbackHolders.AsSeenBy(found.Peers, session.Remote.Address, here.Address) };
 }

@@ -3,15 +3,12 @@ using P2PShare.Protocol.Files;
 using P2PShare.Protocol.Messages;
 using P2PShare.Tracker.Registry;
 using P2PShare.Tracker.Tests.Support;
+using static P2PShare.Tracker.Tests.Support.Registries;
 
 namespace P2PShare.Tracker.Tests.Registry;
 
 public sealed class FileRegistryTests
 {
-    private static readonly IPAddress Address = Registries.Address;
-
-    private static FileRegistry WithClients(params int[] ports) => Registries.WithClients(ports);
-
     [Fact]
     public void Announce_then_list_counts_complete_and_partial_holders()
     {

@@ -1,17 +1,13 @@
-using System.Net;
 using P2PShare.Protocol.Messages;
 using P2PShare.Tracker.Registry;
 using P2PShare.Tracker.Tests.Support;
+using static P2PShare.Tracker.Tests.Support.Registries;
 
 namespace P2PShare.Tracker.Tests.Registry;
 
 /// <summary><see cref="FileRegistry.WhoHasMany"/>: complete holders only, in the order asked, cut to fit a header.</summary>
 public sealed class WhoHasManyTests
 {
-    private static readonly IPAddress Address = Registries.Address;
-
-    private static FileRegistry WithClients(params int[] ports) => Registries.WithClients(ports);
-
     private static ShapedFile Asked(string seed, long length = 1000, int pieceLength = 256) => new(Files.Id(seed, length, pieceLength), new FileShape(length, pieceLength));
 
     [Fact]
