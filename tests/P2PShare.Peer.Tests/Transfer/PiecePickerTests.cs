@@ -114,6 +114,25 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
+    public void End_game_duplicates_only_a_request_that_is_late_against_the_usual_wait()
+    {
+        var clock = new FakeTimeProvider();
+        var picker = new PiecePicker(new PieceSet(2), new Random(4), clock);
+        picker.AddPeer(Slow, null);
+        picker.AddPeer(Fast, null);
+        int slowPiece = picker.Pick(Slow)!.Value;
+        int fastPiece = picker.Pick(Fast)!.Value;
+        clock.Advance(TimeSpan.FromSeconds(1));
+        picker.Received(Fast, fastPiece); // a piece takes a second here
+        Assert.Null(picker.Pick(Fast));   // the slow one's piece is as old as usual: not yet
+        clock.Advance(TimeSpan.FromSeconds(0.9));
+        Assert.Null(picker.Pick(Fast));
+        clock.Advance(TimeSpan.FromSeconds(0.2)); // 2.1 s: over twice the usual wait
+        Assert.Equal(slowPiece, picker.Pick(Fast, out PickRule rule));
+        Assert.Equal(PickRule.EndGame, rule);
+    }
+
+    [Fact]
     public void A_piece_a_downloader_says_it_just_verified_is_asked_from_it()
     {
         var picker = new PiecePicker(new PieceSet(4), new Random(5));
@@ -198,7 +217,7 @@ public sealed class PiecePickerTests
     [Fact]
     public void A_seeder_with_nothing_in_flight_is_not_asked_for_what_downloaders_have_until_the_end_game()
     {
-        var picker = new PiecePicker(new PieceSet(3), new Random(11));
+        var picker = new PiecePicker(new PieceSet(3), new Random(11), new FakeTimeProvider()); // no time passes: no request is early
         picker.AddPeer(C, null);
         picker.AddPeer(Partial, Set(3, 0, 1));
         Assert.Equal(2, picker.Pick(C));
