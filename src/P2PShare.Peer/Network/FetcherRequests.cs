@@ -39,6 +39,7 @@ internal sealed class FetcherRequests(IPieceSource source, RecentSends recent, H
             queue.Complete();
             channel.Close(); // the pieces still queued are for a fetcher that is gone
             await serving;
+            _recent.Left(fetcher);
         }
     }
 

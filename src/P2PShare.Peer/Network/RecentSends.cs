@@ -48,6 +48,22 @@ public sealed class RecentSends
         }
     }
 
+    /// <summary>
+    /// <paramref name="fetcher"/>'s connection closed: it passes nothing on any more (a `get` leaves once its
+    /// file is complete), so its pieces are sent to the next fetcher that asks, deferrable or not.
+    /// </summary>
+    public void Left(string fetcher)
+    {
+        lock (_gate)
+        {
+            foreach (var (key, last) in _sent)
+            {
+                if (last.Fetcher == fetcher)
+                    _sent.Remove(key);
+            }
+        }
+    }
+
     /// <summary>The claimed send did not happen (the piece could not be read): forget it.</summary>
     public void Unclaim(FileId file, int piece, string fetcher)
     {

@@ -177,7 +177,7 @@ internal sealed class HolderWorker
             var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _board.Sent(_holder, piece, cancel);
             PeerLog.PieceRequested(_logger, _holderText, piece, _name, rule);
-            _outstanding.Add((piece, _link.GetPieceAsync(_file, piece, rule == PickRule.Run, cancel.Token), cancel));
+            _outstanding.Add((piece, _link.GetPieceAsync(_file, piece, rule is PickRule.Run or PickRule.RunAgain, cancel.Token), cancel));
         }
     }
 

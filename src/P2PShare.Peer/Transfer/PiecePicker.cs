@@ -149,11 +149,11 @@ public sealed class PiecePicker
     public int? Pick(HolderAddress peer, out bool mayDefer)
     {
         int? piece = Pick(peer, out PickRule rule);
-        mayDefer = piece is not null && rule == PickRule.Run;
+        mayDefer = piece is not null && rule is PickRule.Run or PickRule.RunAgain;
         return piece;
     }
 
-    /// <summary>As <see cref="Pick(HolderAddress)"/>; <paramref name="rule"/> says which rule chose the piece (only <see cref="PickRule.Run"/> may be deferred).</summary>
+    /// <summary>As <see cref="Pick(HolderAddress)"/>; <paramref name="rule"/> says which rule chose the piece (only <see cref="PickRule.Run"/> and <see cref="PickRule.RunAgain"/> may be deferred).</summary>
     public int? Pick(HolderAddress peer, out PickRule rule)
     {
         rule = PickRule.Rarest;

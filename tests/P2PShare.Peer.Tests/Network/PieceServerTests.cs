@@ -281,6 +281,22 @@ public sealed class PieceServerTests
     }
 
     [Fact]
+    public async Task A_piece_sent_to_a_fetcher_that_has_left_is_served_to_the_next_even_when_it_may_defer()
+    {
+        await using var server = await TestPieceServer.StartAsync();
+        using var tcpB = await server.OpenAsync();
+        using var b = await TestPieceServer.GreetAsync(tcpB);
+        using (var tcpA = await server.OpenAsync())
+        using (var a = await TestPieceServer.GreetAsync(tcpA))
+        using (var sent = await AskAsync(a, new GetPiece(server.SharedId, 0) { RequestId = 10, MayDefer = true }))
+            Assert.IsType<PieceReply>(sent.Message);
+        // The first fetcher finished and left: nobody will pass piece 0 on, so deferring would only stall b.
+        await Eventually.TrueAsync(() => Task.FromResult(server.Server.OpenConnections == 1), "the server saw the first fetcher leave");
+        using var served = await AskAsync(b, new GetPiece(server.SharedId, 0) { RequestId = 20, MayDefer = true });
+        Assert.IsType<PieceReply>(served.Message);
+    }
+
+    [Fact]
     public async Task A_fetcher_that_watches_a_file_hears_of_each_piece_verified_later_and_one_that_does_not_hears_nothing()
     {
         await using var server = await TestPieceServer.StartAsync();

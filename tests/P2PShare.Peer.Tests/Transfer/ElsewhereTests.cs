@@ -21,17 +21,16 @@ public sealed class ElsewhereTests
     {
         await using var seeder = await TestSeeder.StartAsync(Content);
         var manifest = StorageTestFolder.ManifestOf(Content, TestSeeder.PieceLength);
-        // Another downloader takes every piece first, so the seeder answers our deferrable requests "elsewhere".
-        using (var tcp = new TcpClient(AddressFamily.InterNetwork))
+        // Another downloader takes every piece first and stays, so the seeder answers our deferrable requests
+        // "elsewhere" until its memory of those sends passes.
+        using var tcp = new TcpClient(AddressFamily.InterNetwork);
+        await tcp.ConnectAsync(IPAddress.Loopback, seeder.Port).WaitAsync(Deadline);
+        using var other = await TestPieceServer.GreetAsync(tcp);
+        for (int piece = 0; piece < Pieces; piece++)
         {
-            await tcp.ConnectAsync(IPAddress.Loopback, seeder.Port).WaitAsync(Deadline);
-            using var other = await TestPieceServer.GreetAsync(tcp);
-            for (int piece = 0; piece < Pieces; piece++)
-            {
-                await other.SendAsync(new GetPiece(manifest.Id, piece) { RequestId = piece + 1 }).WaitAsync(Deadline);
-                using var reply = await other.ReceiveAsync(Deadline) ?? throw new IOException("closed");
-                Assert.IsType<PieceReply>(reply.Message);
-            }
+            await other.SendAsync(new GetPiece(manifest.Id, piece) { RequestId = piece + 1 }).WaitAsync(Deadline);
+            using var reply = await other.ReceiveAsync(Deadline) ?? throw new IOException("closed");
+            Assert.IsType<PieceReply>(reply.Message);
         }
         using var folder = new StorageTestFolder();
         var options = new PeerOptions { BindAddress = IPAddress.Loopback, StatePersistInterval = TimeSpan.Zero, ElsewhereDeferral = TimeSpan.FromMilliseconds(200) };

@@ -282,7 +282,7 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
-    public void A_piece_a_seeder_sent_elsewhere_is_asked_again_without_defer_once_the_deferral_passes()
+    public void A_piece_a_seeder_sent_elsewhere_is_asked_again_still_deferrable_once_the_deferral_passes()
     {
         var clock = new FakeTimeProvider();
         var picker = new PiecePicker(new PieceSet(2), new Random(15), clock);
@@ -290,11 +290,14 @@ public sealed class PiecePickerTests
         picker.AddPeer(Partial, Set(2, 0));
         Assert.Equal(1, picker.Pick(C, out bool first));
         Assert.True(first);
-        picker.Elsewhere(C, 1, TimeSpan.FromSeconds(1)); // the downloader it went to may leave before passing it on
+        picker.Elsewhere(C, 1, TimeSpan.FromSeconds(1));
         Assert.Null(picker.Pick(C));
         clock.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.Equal(1, picker.Pick(C, out PickRule rule));
+        Assert.Equal(PickRule.RunAgain, rule);
+        picker.Released(C, 1);
         Assert.Equal(1, picker.Pick(C, out bool again));
-        Assert.False(again); // this time the seeder must send it
+        Assert.True(again); // the seeder decides: it serves once the downloader it went to has left or its memory passed
     }
 
     // How many pieces lie between `piece` and the nearest of `taken` before it.
