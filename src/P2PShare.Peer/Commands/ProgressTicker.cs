@@ -26,10 +26,17 @@ public sealed class ProgressTicker
         _rates = rates ?? throw new ArgumentNullException(nameof(rates));
     }
 
-    /// <summary>Reports every <paramref name="interval"/> until cancelled; then clears the live lines.</summary>
+    /// <summary>The longest wait between ticks when the output is not a terminal: quarter lines need no finer ticks.</summary>
+    public static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Reports every <paramref name="interval"/> until cancelled; then clears the live lines. Where the
+    /// output is not a terminal, at most every <see cref="PlainInterval"/>: a tick wakes the process for
+    /// a line it prints once a quarter, which a slow download paid for twice a second.
+    /// </summary>
     public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(TickInterval(interval));
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
@@ -41,6 +48,10 @@ public sealed class ProgressTicker
         }
         _output.SetStatus([]);
     }
+
+    /// <summary>How often <see cref="RunAsync"/> ticks when asked for <paramref name="interval"/>, for this output.</summary>
+    public TimeSpan TickInterval(TimeSpan interval) =>
+        _output.IsTerminal || interval >= PlainInterval ? interval : PlainInterval;
 
     /// <summary>Reports once.</summary>
     public void Tick()

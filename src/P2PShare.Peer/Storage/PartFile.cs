@@ -156,7 +156,7 @@ public sealed class PartFile : HeldFile
             version = ++_version;
         }
         if (_state.Delayed)
-            _state.Schedule();
+            _state.Schedule(version);
         else
             Record(version, piece);
         PieceVerified?.Invoke(this, piece);

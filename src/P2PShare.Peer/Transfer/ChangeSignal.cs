@@ -12,11 +12,15 @@ internal sealed class ChangeSignal
     public void Raise() => Interlocked.Exchange(ref _changed, New()).TrySetResult();
 
     /// <summary>Waits for <paramref name="next"/> (from <see cref="Next"/>) at most <paramref name="timeout"/>.</summary>
-    public static async Task WaitAsync(Task next, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Task WaitAsync(Task next, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitAsync(next, timeout, TimeProvider.System, cancellationToken);
+
+    /// <summary>Waits for <paramref name="next"/> (from <see cref="Next"/>) at most <paramref name="timeout"/> on <paramref name="clock"/>.</summary>
+    public static async Task WaitAsync(Task next, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
     {
         try
         {
-            await next.WaitAsync(timeout, cancellationToken);
+            await next.WaitAsync(timeout, clock, cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using P2PShare.Peer.Network;
 using P2PShare.Protocol;
@@ -15,8 +14,9 @@ namespace P2PShare.Peer.Transfer;
 /// </summary>
 internal sealed class HolderSwarm
 {
-    // How often the swarm looks at its end conditions when nothing wakes it sooner.
-    private static readonly TimeSpan SuperviseInterval = TimeSpan.FromMilliseconds(200);
+    // The longest the swarm sleeps: it wakes for the next dial or deadline, or a change, and this
+    // bounds what a deadline missed by mistake could cost.
+    private static readonly TimeSpan LongestSleep = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private readonly HolderPool _pool;                                            // guarded by _gate
@@ -26,14 +26,18 @@ internal sealed class HolderSwarm
     private readonly int _ourPort;
     private readonly string _name;
     private readonly ILogger _logger;
-    private readonly Stopwatch _time = Stopwatch.StartNew();
-    private readonly Stopwatch _sinceUseful = Stopwatch.StartNew(); // since a piece arrived or a connected holder had one to give
+    private readonly TimeProvider _clock;
+    private readonly long _start;
+    private readonly EndWatch _end;                                               // guarded by _gate
     private readonly TaskCompletionSource<SwarmEnd> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private PieceBoard? _board;
 
     public HolderSwarm(string name, IReadOnlyList<HolderEntry> holders, PeerOptions options, int ourPort, ILogger logger,
-        Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>>? findHolders)
+        Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>>? findHolders, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
+        _start = _clock.GetTimestamp();
+        _end = new EndWatch(options.HolderWait, options.StallTimeout);
         _name = name;
         _options = options;
         _ourPort = ourPort;
@@ -75,7 +79,7 @@ internal sealed class HolderSwarm
         }
     }
 
-    private TimeSpan Now => _time.Elapsed;
+    private TimeSpan Now => _clock.GetElapsedTime(_start);
 
     /// <summary>The file is open: its pieces' progress decides whether the download is complete or stalled.</summary>
     public void Opened(PieceBoard board)
@@ -100,7 +104,7 @@ internal sealed class HolderSwarm
         lock (_gate)
         {
             _pool.Delivered(holder);
-            _sinceUseful.Restart();
+            _end.Useful(Now);
         }
     }
 
@@ -136,19 +140,10 @@ internal sealed class HolderSwarm
             {
                 var changed = Changed.Next; // taken before looking, so no signal is missed
                 var due = new List<HolderEntry>();
-                TimeSpan wait = SuperviseInterval;
-                lock (_gate)
-                {
-                    var now = Now;
-                    while (_pool.TakeNext(now) is { } holder)
-                        due.Add(holder);
-                    CheckEnd(now);
-                    if (_pool.NextDue is { } next && next > now && next - now < wait)
-                        wait = next - now;
-                }
+                var wait = Supervise(due);
                 connections.RemoveAll(c => c.IsCompleted);
                 connections.AddRange(due.Select(holder => RunHolderAsync(HolderAddress.Of(holder), use, stop)));
-                await ChangeSignal.WaitAsync(changed, wait, stop);
+                await ChangeSignal.WaitAsync(changed, wait, _clock, stop);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -169,31 +164,31 @@ internal sealed class HolderSwarm
         }
     }
 
-    // Called under _gate. The download ends when the file is complete; when no holder has been
-    // connected for HolderWait (every one refusing, dropped, restarting, or connecting only to fail before
-    // giving a piece, all that time: the pool does not restart that clock for those); or when
-    // holders were connected but had no missing piece to give, and nothing was in flight, for StallTimeout.
-    private void CheckEnd(TimeSpan now)
+    /// <summary>
+    /// One look: adds the holders due to be dialled to <paramref name="due"/>, ends the download if it
+    /// must (<see cref="EndWatch"/>), and says how long to sleep: until the next dial or deadline, at
+    /// most <see cref="LongestSleep"/>; a change wakes the swarm sooner.
+    /// </summary>
+    internal TimeSpan Supervise(List<HolderEntry> due)
     {
-        if (_ended.Task.IsCompleted)
-            return;
-        var board = Volatile.Read(ref _board);
-        if (board is { IsComplete: true })
+        lock (_gate)
         {
-            _ended.TrySetResult(SwarmEnd.Complete);
+            var now = Now;
+            while (_pool.TakeNext(now) is { } holder)
+                due.Add(holder);
+            var wait = LongestSleep;
+            if (!_ended.Task.IsCompleted)
+            {
+                if (_end.Check(now, Volatile.Read(ref _board), _pool.NoneConnectedSince, out var untilEnd) is { } end)
+                    _ended.TrySetResult(end);
+                else if (untilEnd < wait)
+                    wait = untilEnd;
+            }
+            // A holder due but not taken waits for a free slot, which a change announces.
+            if (_pool.NextDue is { } next && next > now && next - now < wait)
+                wait = next - now;
+            return wait;
         }
-        else if (_pool.NoneConnectedSince is { } since)
-        {
-            if (now - since >= _options.HolderWait)
-                _ended.TrySetResult(SwarmEnd.Unreachable);
-            _sinceUseful.Restart(); // the stall clock counts time connected with nothing to fetch, not time with nobody
-        }
-        else if (board is null || board.HasWork())
-        {
-            _sinceUseful.Restart();
-        }
-        else if (_sinceUseful.Elapsed >= _options.StallTimeout)
-            _ended.TrySetResult(SwarmEnd.Stalled);
     }
 
     /// <summary>One connection to <paramref name="holder"/>, from dialling to closing; tells the pool how it ended. Never faults.</summary>

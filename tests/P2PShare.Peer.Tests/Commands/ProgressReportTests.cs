@@ -71,6 +71,17 @@ public sealed class ProgressReportTests
     }
 
     [Fact]
+    public void Redirected_progress_ticks_once_a_second_a_terminal_as_often_as_asked()
+    {
+        var redirected = new ProgressTicker(() => [], new UserOutput(new StringWriter()));
+        var terminal = new ProgressTicker(() => [], new UserOutput(new StringWriter(), new StringWriter(), () => 200));
+
+        Assert.Equal(ProgressTicker.PlainInterval, redirected.TickInterval(TimeSpan.FromMilliseconds(500)));
+        Assert.Equal(TimeSpan.FromSeconds(2), redirected.TickInterval(TimeSpan.FromSeconds(2)));
+        Assert.Equal(TimeSpan.FromMilliseconds(250), terminal.TickInterval(TimeSpan.FromMilliseconds(250)));
+    }
+
+    [Fact]
     public void Terminal_progress_is_a_live_line_not_a_stream_of_lines()
     {
         var written = new StringWriter();

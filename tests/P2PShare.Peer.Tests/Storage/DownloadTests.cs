@@ -144,7 +144,7 @@ public sealed class DownloadTests : IDisposable
     }
 
     [Fact]
-    public async Task Batched_state_is_written_within_its_interval_while_the_download_runs()
+    public async Task Batched_state_is_written_in_time_while_the_download_runs_without_a_dispose()
     {
         using var repository = _folder.Open(statePersistInterval: TimeSpan.FromMilliseconds(20));
         var file = repository.OpenDownload(_manifest, "movie.bin");
@@ -152,7 +152,8 @@ public sealed class DownloadTests : IDisposable
         foreach (int piece in new[] { 0, 5 })
             Assert.Equal(PieceWriteResult.Written, file.WritePiece(piece, Piece(piece)));
 
-        // The state written when the download was created lists no piece; the timer must replace it (no dispose here).
+        // The state written when the download was created lists no piece; the timer must replace it (no dispose here),
+        // two pieces being few: ten intervals (0.2 s) after the first.
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (File.ReadAllBytes(StatePath).AsSpan().SequenceEqual(emptyState))
             await Task.Delay(10, deadline.Token); // polling with a deadline, not ordering by sleep
