@@ -28,7 +28,7 @@ internal sealed class HolderWorker
     private readonly ILogger _logger;
     private readonly PeerDepth _depth;
     private readonly TimeSpan _elsewhereDeferral;
-    private readonly List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel)> _outstanding = [];
+    private readonly List<(int Piece, Task<Incoming> Reply, CancellationTokenSource Cancel, bool MayDefer)> _outstanding = [];
     private readonly Stopwatch _sinceHaveRefresh = Stopwatch.StartNew();
 
     public HolderWorker(PeerLink link, HolderAddress holder, PieceBoard board, HolderSwarm swarm, int maxInFlight, TimeSpan elsewhereDeferral, ILogger logger)
@@ -76,7 +76,7 @@ internal sealed class HolderWorker
         finally
         {
             _board.Leave(_holder, _outstanding.Select(o => o.Piece));
-            foreach (var (_, reply, cancel) in _outstanding)
+            foreach (var (_, reply, cancel, _) in _outstanding)
                 _ = DisposeWhenDoneAsync(reply, cancel); // they fail at once when the swarm closes the link
         }
     }
@@ -100,7 +100,9 @@ internal sealed class HolderWorker
                     continue;
                 }
                 // Nothing to ask it now; whether the download has stalled is the swarm's call, not this holder's.
-                await ChangeSignal.WaitAsync(changed, HaveRefreshInterval, cancellationToken);
+                // In the end-game, looked at again when a piece in flight elsewhere becomes late.
+                var wait = _board.UntilNextLate is { } late && late < HaveRefreshInterval ? late : HaveRefreshInterval;
+                await ChangeSignal.WaitAsync(changed, wait, cancellationToken);
                 continue;
             }
 
@@ -109,7 +111,7 @@ internal sealed class HolderWorker
             if (finished == _board.AllVerified)
                 return null;
             int index = _outstanding.FindIndex(o => o.Reply == finished);
-            var (piece, reply, cancel) = _outstanding[index];
+            var (piece, reply, cancel, mayDefer) = _outstanding[index];
             _outstanding.RemoveAt(index);
             _board.Answered(_holder, piece);
             using var disposeCancel = cancel;
@@ -120,6 +122,11 @@ internal sealed class HolderWorker
                 if (await ReceiveAsync(piece, reply) is { } drop)
                     return drop;
                 timeouts = 0;
+            }
+            catch (RemoteErrorException e) when (e.Code == ErrorCodes.Elsewhere && !mayDefer)
+            {
+                // PROTOCOL.md §8.3: never to a request without defer. A server that does would be asked forever.
+                return new HolderDrop(HolderDropKind.ConnectionLost, $"it answered 'elsewhere' for piece {piece}, which was asked without defer");
             }
             catch (RemoteErrorException e) when (e.Code == ErrorCodes.Elsewhere)
             {
@@ -177,7 +184,8 @@ internal sealed class HolderWorker
             var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             _board.Sent(_holder, piece, cancel);
             PeerLog.PieceRequested(_logger, _holderText, piece, _name, rule);
-            _outstanding.Add((piece, _link.GetPieceAsync(_file, piece, rule is PickRule.Run or PickRule.RunAgain, cancel.Token), cancel));
+            bool mayDefer = rule.MayDefer();
+            _outstanding.Add((piece, _link.GetPieceAsync(_file, piece, mayDefer, cancel.Token), cancel, mayDefer));
         }
     }
 

@@ -15,6 +15,14 @@ public enum PickRule
     /// </summary>
     RunAgain,
 
+    /// <summary>
+    /// A seeder-run piece a seeder has answered <c>elsewhere</c> for longer than
+    /// <see cref="PiecePicker.ElsewhereBound"/>: asked without <c>defer</c>, so an honest server sends it and
+    /// one that answers <c>elsewhere</c> anyway breaks the protocol and is dropped (a stranger's server that
+    /// answered it to everything kept a download asking 180 times a second, forever).
+    /// </summary>
+    RunInsist,
+
     /// <summary>The rarest piece the holder has that nobody is fetching.</summary>
     Rarest,
 

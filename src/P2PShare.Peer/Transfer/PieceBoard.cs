@@ -125,6 +125,16 @@ internal sealed class PieceBoard
         return picks;
     }
 
+    /// <summary>After a pick that found nothing: how long until an end-game duplicate may be due (null: none will be).</summary>
+    public TimeSpan? UntilNextLate
+    {
+        get
+        {
+            lock (_gate)
+                return _picker.UntilNextLate;
+        }
+    }
+
     /// <summary>A request was sent: <paramref name="cancel"/> cancels it if another holder's copy is verified first.</summary>
     public void Sent(HolderAddress holder, int piece, CancellationTokenSource cancel)
     {

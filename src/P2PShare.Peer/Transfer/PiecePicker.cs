@@ -18,6 +18,12 @@ public sealed class PiecePicker
     private const int MaxEndGameCopies = 2; // requests in flight for one piece in the end-game
     private const double EndGameLateness = 2; // a piece is late once asked this many times the usual wait ago
 
+    /// <summary>
+    /// How long a seeder may go on answering <c>elsewhere</c> for a piece before it is asked without
+    /// <c>defer</c>: well past the 4 s an honest server remembers a send, so only a server that will never send it is caught.
+    /// </summary>
+    public static readonly TimeSpan ElsewhereBound = TimeSpan.FromSeconds(10);
+
     private readonly PieceSet _verified;
     private readonly int[] _availability;
     private readonly int[] _inFlight;
@@ -28,6 +34,9 @@ public sealed class PiecePicker
     private readonly TimeProvider _clock;
     private long[]? _deferredUntil; // per piece: a seeder said "elsewhere", so no seeder is asked before this timestamp
     private readonly long[] _askedAt; // per piece: when its oldest request in flight was sent
+    private readonly long[] _lastAskedAt; // per piece: when its newest request in flight was sent
+    private long[]? _elsewhereSince;  // per piece: when a seeder first answered "elsewhere" for it
+    private long _nextLate;           // end-game: the earliest time a piece not yet late becomes late, found by the last pick
     private double _usualWait;        // moving mean of the time from asking a piece to its first verified copy, in clock ticks
     private long _patience;           // end-game: the least age of a request before a duplicate is asked, read once per pick
     private long _now;              // the clock, read once per pick
@@ -44,6 +53,7 @@ public sealed class PiecePicker
         _inFlight = new int[verified.Count];
         _ties = new int[verified.Count];
         _askedAt = new long[verified.Count];
+        _lastAskedAt = new long[verified.Count];
         _random = random ?? throw new ArgumentNullException(nameof(random));
         _runs = new SeederRuns(random);
         _unrequested = Remaining;
@@ -149,11 +159,11 @@ public sealed class PiecePicker
     public int? Pick(HolderAddress peer, out bool mayDefer)
     {
         int? piece = Pick(peer, out PickRule rule);
-        mayDefer = piece is not null && rule is PickRule.Run or PickRule.RunAgain;
+        mayDefer = piece is not null && rule.MayDefer();
         return piece;
     }
 
-    /// <summary>As <see cref="Pick(HolderAddress)"/>; <paramref name="rule"/> says which rule chose the piece (only <see cref="PickRule.Run"/> and <see cref="PickRule.RunAgain"/> may be deferred).</summary>
+    /// <summary>As <see cref="Pick(HolderAddress)"/>; <paramref name="rule"/> says which rule chose the piece (see <see cref="PickRules.MayDefer"/>).</summary>
     public int? Pick(HolderAddress peer, out PickRule rule)
     {
         rule = PickRule.Rarest;
@@ -161,9 +171,12 @@ public sealed class PiecePicker
             return null;
         _now = _clock.GetTimestamp();
         _patience = (long)(EndGameLateness * _usualWait);
+        _nextLate = long.MaxValue;
         int best = state.Pieces.IsComplete ? _runs.Next(this, _verified.Count) : -1;
         if (best >= 0)
-            rule = _deferredUntil is not null && _deferredUntil[best] != 0 ? PickRule.RunAgain : PickRule.Run;
+            rule = _elsewhereSince is null || _elsewhereSince[best] == 0 ? PickRule.Run
+                : _now - _elsewhereSince[best] < (long)(ElsewhereBound.TotalSeconds * _clock.TimestampFrequency) ? PickRule.RunAgain
+                : PickRule.RunInsist;
         // A seeder is not asked for what downloaders have, even with nothing in flight for us: every piece it
         // sent twice at N=7 it sent so, after it had sent each piece once, and with fresh piece maps the
         // downloaders pass those pieces on no slower (docs/BENCHMARKS.md, `lan`). Only end-game asks it again.
@@ -184,6 +197,7 @@ public sealed class PiecePicker
             _unrequested--;
             _askedAt[best] = _now;
         }
+        _lastAskedAt[best] = _now;
         state.Requested.Add(best);
         return best;
     }
@@ -201,7 +215,11 @@ public sealed class PiecePicker
     {
         Released(peer, piece);
         _deferredUntil ??= new long[_verified.Count];
-        _deferredUntil[piece] = _clock.GetTimestamp() + (long)(deferral.TotalSeconds * _clock.TimestampFrequency);
+        _elsewhereSince ??= new long[_verified.Count];
+        long now = _clock.GetTimestamp();
+        _deferredUntil[piece] = now + (long)(deferral.TotalSeconds * _clock.TimestampFrequency);
+        if (_elsewhereSince[piece] == 0)
+            _elsewhereSince[piece] = now;
     }
 
     // One pass collecting the pieces that share the best score, then one random draw among them:
@@ -238,13 +256,29 @@ public sealed class PiecePicker
             return long.MaxValue;
         if (!endGame)
             return _inFlight[i] > 0 || !state.Pieces.Contains(i) ? long.MaxValue : _availability[i] + Deferred(i);
-        // At most one duplicate of a piece: at N=15 fifteen holders each taking one made 1.10 copies received.
-        // And only of a late one: where every holder is as fast, the last pieces come on time, and duplicates of
-        // them cost the seeder's link (20 of its 28 extra sends at N=15) and 1.02-1.05 copies received.
-        if (!state.Pieces.Contains(i) || state.Requested.Contains(i) || _inFlight[i] >= MaxEndGameCopies || _now - _askedAt[i] < _patience)
+        // Only a late piece: where every holder is as fast, the last pieces come on time, and duplicates of them
+        // cost the seeder's link (20 of its 28 extra sends at N=15) and 1.02-1.05 copies received. At most one
+        // duplicate (at N=15 fifteen holders each taking one made 1.10 copies received), unless that one is late
+        // too: two holders that never answer must not keep a piece from an idle one that does.
+        if (!state.Pieces.Contains(i) || state.Requested.Contains(i))
             return long.MaxValue;
+        if (_inFlight[i] >= MaxEndGameCopies && _usualWait == 0)
+            return long.MaxValue; // no wait measured yet: nothing says the duplicate is late
+        long lateAt = (_inFlight[i] >= MaxEndGameCopies ? _lastAskedAt[i] : _askedAt[i]) + _patience;
+        if (_now < lateAt)
+        {
+            _nextLate = Math.Min(_nextLate, lateAt);
+            return long.MaxValue;
+        }
         return ((long)_inFlight[i] << 32) | (uint)_availability[i];
     }
+
+    /// <summary>
+    /// After a pick that found nothing: how long until a piece in flight becomes late enough for an end-game
+    /// duplicate from that holder; null when none will (the caller then waits for a change).
+    /// </summary>
+    public TimeSpan? UntilNextLate =>
+        _nextLate == long.MaxValue ? null : _clock.GetElapsedTime(_clock.GetTimestamp(), Math.Max(_nextLate, _clock.GetTimestamp()));
 
     // A piece a seeder just sent to another downloader comes last: it is on its way to one that will pass it on.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

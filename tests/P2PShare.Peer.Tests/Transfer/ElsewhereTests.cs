@@ -45,4 +45,19 @@ public sealed class ElsewhereTests
         Assert.Equal(0, lost); // "elsewhere" is no fault: the seeder was never dropped and dialled again
         Assert.Empty(result.DroppedPeers);
     }
+
+    [Fact]
+    public async Task A_seeder_that_answers_elsewhere_to_a_request_without_defer_is_dropped_not_asked_forever()
+    {
+        await using var liar = await TestSeeder.StartAsync(Content, 0, ElsewhereLiar.Wrap, NullLogger.Instance);
+        var manifest = StorageTestFolder.ManifestOf(Content, TestSeeder.PieceLength);
+        using var folder = new StorageTestFolder();
+        var options = new PeerOptions { BindAddress = IPAddress.Loopback, StatePersistInterval = TimeSpan.Zero, HolderWait = TimeSpan.FromSeconds(2) };
+        var session = new DownloadSession(manifest.Id, "file.bin", Content.Length, [liar.Entry()], folder.Open(TestSeeder.PieceLength), options, 0, NullLogger.Instance);
+
+        var result = await session.RunAsync(CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.NotEqual(DownloadOutcome.Completed, result.Outcome);
+        Assert.Contains(result.DroppedPeers, d => d.Value.Detail?.Contains("'elsewhere'", StringComparison.Ordinal) == true);
+    }
 }

@@ -133,6 +133,45 @@ public sealed class PiecePickerTests
     }
 
     [Fact]
+    public void A_late_duplicate_that_is_late_too_lets_an_idle_holder_take_the_piece()
+    {
+        var clock = new FakeTimeProvider();
+        var picker = new PiecePicker(new PieceSet(2), new Random(4), clock);
+        picker.AddPeer(Slow, null);
+        picker.AddPeer(Other, null);
+        picker.AddPeer(Fast, null);
+        int stuck = picker.Pick(Slow)!.Value;
+        int done = picker.Pick(Fast)!.Value;
+        clock.Advance(TimeSpan.FromSeconds(1));
+        picker.Received(Fast, done);              // a piece takes a second here
+        clock.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.Equal(stuck, picker.Pick(Other));  // late: one duplicate, from a holder that will not answer either
+        Assert.Null(picker.Pick(Fast));           // the duplicate is not late yet
+        Assert.Equal(TimeSpan.FromSeconds(2), picker.UntilNextLate);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(stuck, picker.Pick(Fast, out PickRule rule)); // both late: the idle holder may take it
+        Assert.Equal(PickRule.EndGame, rule);
+    }
+
+    [Fact]
+    public void A_piece_a_seeder_keeps_answering_elsewhere_for_is_asked_without_defer_after_the_bound()
+    {
+        var clock = new FakeTimeProvider();
+        var picker = new PiecePicker(new PieceSet(2), new Random(15), clock);
+        picker.AddPeer(C, null);
+        picker.AddPeer(Partial, Set(2, 0));
+        Assert.Equal(1, picker.Pick(C));
+        picker.Elsewhere(C, 1, TimeSpan.FromSeconds(1));
+        clock.Advance(PiecePicker.ElsewhereBound - TimeSpan.FromSeconds(1));
+        Assert.Equal(1, picker.Pick(C, out PickRule again));
+        Assert.Equal(PickRule.RunAgain, again);
+        picker.Elsewhere(C, 1, TimeSpan.FromSeconds(1));
+        clock.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.Equal(1, picker.Pick(C, out bool mayDefer));
+        Assert.False(mayDefer); // past the bound: an honest seeder must send it now
+    }
+
+    [Fact]
     public void A_piece_a_downloader_says_it_just_verified_is_asked_from_it()
     {
         var picker = new PiecePicker(new PieceSet(4), new Random(5));
