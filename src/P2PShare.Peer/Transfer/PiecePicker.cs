@@ -20,9 +20,9 @@ public sealed class PiecePicker
 
     /// <summary>
     /// How long a seeder may go on answering <c>elsewhere</c> for a piece before it is asked without
-    /// <c>defer</c>: well past the 4 s an honest server remembers a send, so only a server that will never send it is caught.
+    /// <c>defer</c>: past the 8 s an honest server remembers a send, so only a server that will never send it is caught.
     /// </summary>
-    public static readonly TimeSpan ElsewhereBound = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan ElsewhereBound = TimeSpan.FromSeconds(12);
 
     private readonly PieceSet _verified;
     private readonly int[] _availability;
