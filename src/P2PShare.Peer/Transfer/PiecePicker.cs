@@ -16,7 +16,6 @@ namespace P2PShare.Peer.Transfer;
 public sealed class PiecePicker
 {
     private const int MaxEndGameCopies = 2; // requests in flight for one piece in the end-game
-    private const double EndGameLateness = 2; // a piece is late once asked this many times the usual wait ago
 
     /// <summary>
     /// How long a seeder may go on answering <c>elsewhere</c> for a piece before it is asked without
@@ -33,12 +32,8 @@ public sealed class PiecePicker
     private readonly SeederRuns _runs;
     private readonly TimeProvider _clock;
     private long[]? _deferredUntil; // per piece: a seeder said "elsewhere", so no seeder is asked before this timestamp
-    private readonly long[] _askedAt; // per piece: when its oldest request in flight was sent
-    private readonly long[] _lastAskedAt; // per piece: when its newest request in flight was sent
+    private readonly RequestAges _ages;
     private long[]? _elsewhereSince;  // per piece: when a seeder first answered "elsewhere" for it
-    private long _nextLate;           // end-game: the earliest time a piece not yet late becomes late, found by the last pick
-    private double _usualWait;        // moving mean of the time from asking a piece to its first verified copy, in clock ticks
-    private long _patience;           // end-game: the least age of a request before a duplicate is asked, read once per pick
     private long _now;              // the clock, read once per pick
     private int _fullPeers;   // peers holding every piece: a piece held by more than these is held by a partial holder
     private int _unrequested; // missing pieces with no request in flight: end-game waits for none
@@ -52,8 +47,7 @@ public sealed class PiecePicker
         _availability = new int[verified.Count];
         _inFlight = new int[verified.Count];
         _ties = new int[verified.Count];
-        _askedAt = new long[verified.Count];
-        _lastAskedAt = new long[verified.Count];
+        _ages = new RequestAges(verified.Count);
         _random = random ?? throw new ArgumentNullException(nameof(random));
         _runs = new SeederRuns(random);
         _unrequested = Remaining;
@@ -170,8 +164,7 @@ public sealed class PiecePicker
         if (!_peers.TryGetValue(peer, out var state))
             return null;
         _now = _clock.GetTimestamp();
-        _patience = (long)(EndGameLateness * _usualWait);
-        _nextLate = long.MaxValue;
+        _ages.BeginPick();
         int best = state.Pieces.IsComplete ? _runs.Next(this, _verified.Count) : -1;
         if (best >= 0)
             rule = _elsewhereSince is null || _elsewhereSince[best] == 0 ? PickRule.Run
@@ -192,12 +185,9 @@ public sealed class PiecePicker
         }
         if (best < 0)
             return null;
+        _ages.Asked(best, _now, first: _inFlight[best] == 0);
         if (_inFlight[best]++ == 0)
-        {
             _unrequested--;
-            _askedAt[best] = _now;
-        }
-        _lastAskedAt[best] = _now;
         state.Requested.Add(best);
         return best;
     }
@@ -256,20 +246,10 @@ public sealed class PiecePicker
             return long.MaxValue;
         if (!endGame)
             return _inFlight[i] > 0 || !state.Pieces.Contains(i) ? long.MaxValue : _availability[i] + Deferred(i);
-        // Only a late piece: where every holder is as fast, the last pieces come on time, and duplicates of them
-        // cost the seeder's link (20 of its 28 extra sends at N=15) and 1.02-1.05 copies received. At most one
-        // duplicate (at N=15 fifteen holders each taking one made 1.10 copies received), unless that one is late
-        // too: two holders that never answer must not keep a piece from an idle one that does.
-        if (!state.Pieces.Contains(i) || state.Requested.Contains(i))
+        // Only a late piece (RequestAges). At most one duplicate (at N=15 fifteen holders each taking one made
+        // 1.10 copies received), unless that one is late too.
+        if (!state.Pieces.Contains(i) || state.Requested.Contains(i) || !_ages.IsLate(i, _now, duplicated: _inFlight[i] >= MaxEndGameCopies))
             return long.MaxValue;
-        if (_inFlight[i] >= MaxEndGameCopies && _usualWait == 0)
-            return long.MaxValue; // no wait measured yet: nothing says the duplicate is late
-        long lateAt = (_inFlight[i] >= MaxEndGameCopies ? _lastAskedAt[i] : _askedAt[i]) + _patience;
-        if (_now < lateAt)
-        {
-            _nextLate = Math.Min(_nextLate, lateAt);
-            return long.MaxValue;
-        }
         return ((long)_inFlight[i] << 32) | (uint)_availability[i];
     }
 
@@ -278,7 +258,7 @@ public sealed class PiecePicker
     /// duplicate from that holder; null when none will (the caller then waits for a change).
     /// </summary>
     public TimeSpan? UntilNextLate =>
-        _nextLate == long.MaxValue ? null : _clock.GetElapsedTime(_clock.GetTimestamp(), Math.Max(_nextLate, _clock.GetTimestamp()));
+        _ages.NextLate == long.MaxValue ? null : _clock.GetElapsedTime(_clock.GetTimestamp(), Math.Max(_ages.NextLate, _clock.GetTimestamp()));
 
     // A piece a seeder just sent to another downloader comes last: it is on its way to one that will pass it on.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -292,8 +272,7 @@ public sealed class PiecePicker
     {
         if (!_verified.Contains(piece) && _inFlight[piece] > 0)
         {
-            long waited = _clock.GetTimestamp() - _askedAt[piece];
-            _usualWait = _usualWait == 0 ? waited : (0.8 * _usualWait) + (0.2 * waited);
+            _ages.Arrived(piece, _clock.GetTimestamp());
         }
         Released(peer, piece);
         if (_verified.Add(piece) && _inFlight[piece] == 0)
