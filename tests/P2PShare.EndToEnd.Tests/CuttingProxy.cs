@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using P2PShare.Testing;
 
 namespace P2PShare.EndToEnd.Tests;
 
@@ -11,91 +11,30 @@ namespace P2PShare.EndToEnd.Tests;
 /// </summary>
 internal sealed class CuttingProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly IPEndPoint _target;
     private readonly byte[] _marker;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _pumps = [];
-    private readonly Task _accepting;
+    private readonly TcpRelay _relay;
     private volatile bool _cut;
     private volatile bool _healed;
 
     public CuttingProxy(IPEndPoint target, string marker)
     {
-        _target = target;
         _marker = Encoding.UTF8.GetBytes(marker);
-        _listener.Start();
-        _accepting = AcceptAsync();
+        _relay = TcpRelay.Start(target, OnChunk, admit: () => !_cut || _healed);
     }
 
-    public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+    public string Address => $"127.0.0.1:{_relay.Port}";
 
     /// <summary>Connections are forwarded again.</summary>
     public void Heal() => _healed = true;
 
-    private async Task AcceptAsync()
+    // Only the first sighting cuts: after it, a healed connection is forwarded whole.
+    private bool OnChunk(Span<byte> chunk, bool toServer)
     {
-        while (true)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            if (_cut && !_healed)
-            {
-                client.Dispose();
-                continue;
-            }
-            var server = new TcpClient();
-            await server.ConnectAsync(_target, _stop.Token);
-            lock (_pumps)
-            {
-                _pumps.Add(PumpAsync(client, server, watch: !_cut));
-                _pumps.Add(PumpAsync(server, client, watch: false));
-            }
-        }
+        if (!toServer || _cut || chunk.IndexOf(_marker) < 0)
+            return true;
+        _cut = true;
+        return false;
     }
 
-    private async Task PumpAsync(TcpClient from, TcpClient to, bool watch)
-    {
-        byte[] buffer = new byte[64 * 1024];
-        try
-        {
-            while (true)
-            {
-                int n = await from.GetStream().ReadAsync(buffer, _stop.Token);
-                if (n == 0)
-                    break;
-                if (watch && !_cut && buffer.AsSpan(0, n).IndexOf(_marker) >= 0)
-                {
-                    _cut = true;
-                    break;
-                }
-                await to.GetStream().WriteAsync(buffer.AsMemory(0, n), _stop.Token);
-            }
-        }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // One side went away: the other follows.
-        }
-        from.Dispose();
-        to.Dispose();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _accepting;
-        Task[] pumps;
-        lock (_pumps)
-            pumps = [.. _pumps];
-        await Task.WhenAll(pumps);
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _relay.DisposeAsync();
 }

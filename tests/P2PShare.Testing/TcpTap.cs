@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace P2PShare.Testing;
 
@@ -9,34 +8,24 @@ namespace P2PShare.Testing;
 /// </summary>
 public sealed class TcpTap : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly IPEndPoint _target;
     private readonly MemoryStream _recorded = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _pumps = [];
+    private readonly TcpRelay _relay;
     private long _flipAt = -1;
     private long _downstream;
-    private int _connections;
 
-    private TcpTap(IPEndPoint target) => _target = target;
+    private TcpTap(IPEndPoint target) => _relay = TcpRelay.Start(target, OnChunk);
 
     /// <summary>The port clients connect to instead of the target's.</summary>
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _relay.Port;
 
     /// <summary>Starts forwarding to <paramref name="target"/>.</summary>
-    public static TcpTap Start(IPEndPoint target)
-    {
-        var tap = new TcpTap(target);
-        tap._listener.Start();
-        tap._pumps.Add(tap.AcceptLoopAsync());
-        return tap;
-    }
+    public static TcpTap Start(IPEndPoint target) => new(target);
 
     /// <summary>Flips (xor 0xff) the byte at <paramref name="offset"/> of all the bytes the server sends, counted across connections; once.</summary>
     public void FlipServerByteAt(long offset) => Interlocked.Exchange(ref _flipAt, offset);
 
     /// <summary>Connections forwarded so far.</summary>
-    public int Connections => Volatile.Read(ref _connections);
+    public int Connections => _relay.Connections;
 
     /// <summary>True once the flip happened.</summary>
     public bool Flipped => Interlocked.Read(ref _flipAt) == -2;
@@ -48,53 +37,13 @@ public sealed class TcpTap : IAsyncDisposable
             return _recorded.ToArray();
     }
 
-    private async Task AcceptLoopAsync()
+    private bool OnChunk(Span<byte> chunk, bool toServer)
     {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-            Interlocked.Increment(ref _connections);
-            var server = new TcpClient();
-            await server.ConnectAsync(_target, _stop.Token);
-            lock (_pumps)
-            {
-                _pumps.Add(PumpAsync(client, server, toServer: true));
-                _pumps.Add(PumpAsync(server, client, toServer: false));
-            }
-        }
-    }
-
-    private async Task PumpAsync(TcpClient from, TcpClient to, bool toServer)
-    {
-        byte[] buffer = new byte[64 * 1024];
-        try
-        {
-            while (true)
-            {
-                int n = await from.GetStream().ReadAsync(buffer, _stop.Token);
-                if (n == 0)
-                    break;
-                if (!toServer)
-                    FlipIfDue(buffer.AsSpan(0, n));
-                lock (_recorded)
-                    _recorded.Write(buffer, 0, n);
-                await to.GetStream().WriteAsync(buffer.AsMemory(0, n), _stop.Token);
-            }
-        }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            // One side went away: the other follows.
-        }
-        from.Dispose();
-        to.Dispose();
+        if (!toServer)
+            FlipIfDue(chunk);
+        lock (_recorded)
+            _recorded.Write(chunk);
+        return true;
     }
 
     private void FlipIfDue(Span<byte> chunk)
@@ -108,13 +57,7 @@ public sealed class TcpTap : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        Task[] pumps;
-        lock (_pumps)
-            pumps = [.. _pumps];
-        await Task.WhenAll(pumps).WaitAsync(TimeSpan.FromSeconds(10));
-        _stop.Dispose();
+        await _relay.DisposeAsync();
         _recorded.Dispose();
     }
 }
