@@ -51,6 +51,7 @@ internal sealed class LanBenchmark(LanSettings settings, TextWriter output)
             foreach (var d in r.Downloads)
                 Say(Invariant($"  {d.Name}: {d.Seconds:0.00} s, received {Copies(d.ReceivedBytes):0.000} copies, sent {Copies(d.SentBytes):0.000}; pieces {d.PiecesFromSeeder} from the seeder, {d.PiecesFromOthers} from other downloaders; CPU {d.CpuSeconds:0.00} s; first piece data at {Seconds(d.FirstDataSeconds)} (CPU {Seconds(d.FirstDataCpuSeconds)} by then){Exit(d)}"));
             Say(Invariant($"  seeder: sent {Copies(r.SeederSentBytes):0.000} copies, CPU {r.SeederCpuSeconds:0.00} s"));
+            SayLinks(r);
             Say(Invariant($"  last done {r.LastSeconds:0.00} s = {r.LastSeconds / settings.IdealSeconds:0.00} x ideal; machine CPU {r.MachineBusy * 100:0} % busy on average, at least 95 % busy in {r.SaturatedShare * 100:0} % of 100 ms samples; load average {r.LoadAverage}"));
         }
 
@@ -64,8 +65,19 @@ internal sealed class LanBenchmark(LanSettings settings, TextWriter output)
         {
             Say(Invariant($"medians over {settings.Runs} runs: last done {last:0.00} s = {last / settings.IdealSeconds:0.00} x ideal (runs: {string.Join(", ", runs.Select(r => (r.LastSeconds / settings.IdealSeconds).ToString("0.00", CultureInfo.InvariantCulture)))}); seeder sent {seederCopies:0.000} copies; most received {received:0.000} copies"));
         }
-        Say(Invariant($"lan: N={settings.Downloaders} rate_mbit={settings.RateMbit} size_mib={Mib(settings.SizeBytes)} ideal_s={settings.IdealSeconds:0.00} last_s={last:0.00} ratio={last / settings.IdealSeconds:0.00} seeder_copies={seederCopies:0.000} max_received_copies={received:0.000} machine_busy={Median(runs.Select(r => r.MachineBusy)):0.00} saturated_share={Median(runs.Select(r => r.SaturatedShare)):0.00}"));
+        Say(Invariant($"lan: N={settings.Downloaders} rate_mbit={settings.RateMbit} size_mib={Mib(settings.SizeBytes)} ideal_s={settings.IdealSeconds:0.00} last_s={last:0.00} ratio={last / settings.IdealSeconds:0.00} seeder_copies={seederCopies:0.000} max_received_copies={received:0.000} machine_busy={Median(runs.Select(r => r.MachineBusy)):0.00} saturated_share={Median(runs.Select(r => r.SaturatedShare)):0.00} seeder_up={Median(runs.Select(r => r.Links?.WhileSeederSent.SeederUp ?? 0)):0.00} downloaders_up={Median(runs.Select(r => r.Links?.WhileSeederSent.DownloadersUp ?? 0)):0.00} downloaders_up_needed={Median(runs.Select(r => r.Links?.DownloadersUpNeeded ?? 0)):0.00}"));
         return 0;
+    }
+
+    // Per second, then while the seeder sent: what its pace asked of the downloaders' uplinks, what they gave, and how long the rest took.
+    private void SayLinks(LanRun r)
+    {
+        if (r.Links is not { } links || links.SeederSpan is not { } span)
+            return;
+        Say("  links busy, share of the rate per second (seeder up / downloaders' mean up, down): "
+            + string.Join(' ', links.PerSecond().Select(s => Invariant($"{s.SeederUp:0.00}/{s.DownloadersUp:0.00}/{s.DownloadersDown:0.00}"))));
+        var (seederUp, up, down) = links.WhileSeederSent;
+        Say(Invariant($"  while the seeder sent ({span.From:0.0}-{span.To:0.0} s): its uplink {seederUp:0.00} busy; downloaders' uplinks {up:0.00} (keeping up with it needs {links.DownloadersUpNeeded:0.00}), downlinks {down:0.00}; the last downloader done {r.LastSeconds - span.To:0.0} s after"));
     }
 
     private static string Seconds(double? value) => value is double v ? Invariant($"{v:0.00} s") : "?";

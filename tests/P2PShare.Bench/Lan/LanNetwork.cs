@@ -18,6 +18,7 @@ internal sealed class LanNetwork : IDisposable
     private const string Subnet = "10.77.0.";
 
     internal const string HostInterface = "eth0";
+    private const string PortPrefix = "v-";
     private readonly List<string> _hosts = [];
     private readonly double _rateMbit;
     private int _disposed;
@@ -62,7 +63,7 @@ internal sealed class LanNetwork : IDisposable
     public string AddHost(string name, int octet)
     {
         string ns = Prefix + name;
-        string port = "v-" + name; // the switch's end; at most 15 characters
+        string port = PortOf(ns); // the switch's end; at most 15 characters
         AddNamespace(ns);
         _hosts.Add(ns);
         IpCommand.Ip("link", "add", HostInterface, "netns", ns, "type", "veth", "peer", "name", port, "netns", Switch);
@@ -80,6 +81,17 @@ internal sealed class LanNetwork : IDisposable
 
     /// <summary>The counters of <paramref name="ns"/>'s link (what that host sent and received).</summary>
     public static LinkCounters Counters(string ns) => LinkCounters.Parse(IpCommand.Ip("-n", ns, "-s", "-j", "link", "show", HostInterface));
+
+    /// <summary>
+    /// The counters of every host's port on the switch, by host namespace, in one read: a port receives
+    /// what its host sends, so its rx is the host's upload and its tx the host's download.
+    /// </summary>
+    public static Dictionary<string, LinkCounters> PortCounters() =>
+        LinkCounters.ParseAll(IpCommand.Ip("-n", Switch, "-s", "-j", "link", "show"))
+            .Where(port => port.Key.StartsWith(PortPrefix, StringComparison.Ordinal))
+            .ToDictionary(port => Prefix + port.Key[PortPrefix.Length..], port => port.Value);
+
+    private static string PortOf(string ns) => PortPrefix + ns[Prefix.Length..];
 
     /// <summary>Checks that tbf can be attached here (this benchmark's only shaping; the kernel may lack netem).</summary>
     public static string? WhyNoShaping()

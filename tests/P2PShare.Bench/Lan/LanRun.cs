@@ -9,6 +9,9 @@ internal sealed record LanRun(IReadOnlyList<LanDownload> Downloads, long SeederS
     /// <summary>Share of 100 ms samples in which the machine's CPUs were at least 95 % busy.</summary>
     public double SaturatedShare { get; init; }
 
+    /// <summary>How busy the links were, sampled twice a second.</summary>
+    public LinkTimeline? Links { get; init; }
+
     /// <summary>When the last downloader was done, seconds from the common start.</summary>
     public double LastSeconds => Downloads.Max(d => d.Seconds);
 }

@@ -93,6 +93,7 @@ internal sealed class LanSession : IDisposable
         var repos = _downloaders.Select((_, i) => Path.Combine(Root, $"d{i + 1}")).ToList();
         var clock = Stopwatch.StartNew();
         await using var machine = MachineBusy.Start();
+        await using var links = LinkUse.Start(_seederHost, _downloaders, _settings.RateMbit, clock);
         var running = new List<BenchProcess>();
         var startedAt = new List<double>();
         using var stopWatching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -111,6 +112,7 @@ internal sealed class LanSession : IDisposable
             var done = running.Select(async p => (Exit: await p.WaitForExitAsync(_settings.RunTimeout), At: clock.Elapsed.TotalSeconds)).ToList();
             var exits = await Task.WhenAll(done).WaitAsync(cancellationToken);
             var (busy, saturated) = await machine.StopAsync();
+            var timeline = await links.StopAsync();
             await stopWatching.CancelAsync();
             var firsts = await Task.WhenAll(firstData);
             await Task.Delay(50, cancellationToken); // one more CPU sample of the seeder (taken every 20 ms)
@@ -136,7 +138,7 @@ internal sealed class LanSession : IDisposable
                     ExitSeconds = exits[i].At,
                 });
             }
-            return new LanRun(downloads, counted[_seederHost].TxPayload, _seeder.CpuSeconds - seederCpuBefore, load) { MachineBusy = busy, SaturatedShare = saturated };
+            return new LanRun(downloads, counted[_seederHost].TxPayload, _seeder.CpuSeconds - seederCpuBefore, load) { MachineBusy = busy, SaturatedShare = saturated, Links = timeline };
         }
         finally
         {

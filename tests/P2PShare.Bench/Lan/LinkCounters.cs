@@ -26,7 +26,19 @@ internal readonly record struct LinkCounters(long RxBytes, long RxPackets, long 
     public static LinkCounters Parse(string json)
     {
         using var document = JsonDocument.Parse(json);
-        var stats = document.RootElement[0].GetProperty("stats64");
+        return Of(document.RootElement[0]);
+    }
+
+    /// <summary>Reads the counters of every interface in <c>ip -s -j link show</c> output, by name.</summary>
+    public static Dictionary<string, LinkCounters> ParseAll(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.EnumerateArray().ToDictionary(link => link.GetProperty("ifname").GetString()!, Of);
+    }
+
+    private static LinkCounters Of(JsonElement link)
+    {
+        var stats = link.GetProperty("stats64");
         var rx = stats.GetProperty("rx");
         var tx = stats.GetProperty("tx");
         return new(rx.GetProperty("bytes").GetInt64(), rx.GetProperty("packets").GetInt64(), tx.GetProperty("bytes").GetInt64(), tx.GetProperty("packets").GetInt64());
