@@ -93,7 +93,7 @@ public sealed record PeerOptions
     /// <summary>How long a download leaves a piece a seeder answered <c>elsewhere</c> to the downloaders before asking a seeder again.</summary>
     public TimeSpan ElsewhereDeferral { get; init; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often a download asks the tracker for holders that appeared since it started (peers still downloading the file too).</summary>
+    /// <summary>How often a download asks the tracker for holders that appeared since it started (peers still downloading the file too); sooner at first (<see cref="Transfer.RefreshPace"/>).</summary>
     public TimeSpan HolderRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>

@@ -3,10 +3,13 @@ using P2PShare.Protocol.Files;
 namespace P2PShare.Peer.Network;
 
 /// <summary>
-/// Tells the tracker about verified pieces in batches: the first gain of a quiet spell starts a
-/// wait of <c>interval</c>, then one <c>have_set</c> per file carries every piece gained meanwhile.
-/// A fast download gains thousands of pieces a second; one notice each cost the tracker about as
-/// much CPU as a seeder, for news that others only ask for once a second anyway.
+/// Tells the tracker about verified pieces at most once per <c>interval</c>: a gain after a quiet
+/// spell is told at once, and the gains within the interval after a notice wait for its end, then one
+/// <c>have_set</c> per file carries them all. A fast download gains thousands of pieces a second; one
+/// notice each cost the tracker about as much CPU as a seeder. Telling the first gain at once makes a
+/// download that has just started a holder the others can find: when it waited for the interval,
+/// downloaders started together passed on nothing to each other in their first second
+/// (docs/BENCHMARKS.md, <c>lan</c>).
 /// </summary>
 public sealed class HaveNotices : IDisposable
 {
@@ -18,6 +21,7 @@ public sealed class HaveNotices : IDisposable
     private readonly HashSet<FileId> _gained = [];
     private readonly CancellationTokenSource _disposed = new();
     private bool _flushPending;
+    private long? _lastFlush; // when the last batch was taken (the clock's timestamp); null before the first
 
     /// <param name="interval">The longest a gain waits before it is told (zero: at once).</param>
     /// <param name="currentPieces">The verified pieces of a file now (null once it is gone).</param>
@@ -34,22 +38,24 @@ public sealed class HaveNotices : IDisposable
     /// <summary>Notes that a piece of <paramref name="file"/> was verified.</summary>
     public void Gained(FileId file)
     {
+        TimeSpan wait;
         lock (_gate)
         {
             _gained.Add(file);
             if (_flushPending)
                 return;
             _flushPending = true;
+            wait = _lastFlush is { } last ? _interval - _clock.GetElapsedTime(last) : TimeSpan.Zero;
         }
-        _ = FlushLaterAsync();
+        _ = FlushLaterAsync(wait);
     }
 
-    private async Task FlushLaterAsync()
+    private async Task FlushLaterAsync(TimeSpan wait)
     {
         try
         {
-            if (_interval > TimeSpan.Zero)
-                await Task.Delay(_interval, _clock, _disposed.Token);
+            if (wait > TimeSpan.Zero)
+                await Task.Delay(wait, _clock, _disposed.Token);
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
@@ -61,6 +67,7 @@ public sealed class HaveNotices : IDisposable
             files = [.. _gained];
             _gained.Clear();
             _flushPending = false;
+            _lastFlush = _clock.GetTimestamp();
         }
         foreach (var file in files)
         {

@@ -262,12 +262,13 @@ internal sealed class HolderSwarm
     }
 
     // Holders found while the download runs (peers downloading the same file, holders back after a
-    // restart) are handed to the pool to dial; known holders' piece maps are refreshed.
+    // restart) are handed to the pool to dial; known holders' piece maps are refreshed. Often at first.
     private async Task DiscoverAsync(Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>> findHolders, CancellationToken cancellationToken)
     {
+        var pace = new RefreshPace(_options.HolderRefreshInterval);
         while (true)
         {
-            await Task.Delay(_options.HolderRefreshInterval, cancellationToken);
+            await Task.Delay(pace.Next(), cancellationToken);
             IReadOnlyList<HolderEntry> found;
             try
             {

@@ -46,7 +46,7 @@ public sealed class HaveNoticesTests
     }
 
     [Fact]
-    public async Task Many_gains_within_the_interval_become_one_notice_per_file_with_every_piece()
+    public async Task A_gain_after_a_quiet_spell_is_told_at_once_and_the_gains_within_the_interval_after_it_become_one_notice_per_file()
     {
         // The interval runs on a clock the test moves: a loaded machine cannot split the batch (with 0.3 s of wall clock it could).
         var clock = new FakeTimeProvider();
@@ -54,7 +54,14 @@ public sealed class HaveNoticesTests
         var recorder = new Recorder();
         using var notices = new HaveNotices(interval, recorder.Current, recorder.Send, clock);
 
-        for (int piece = 0; piece < 50; piece++)
+        // A download's first piece makes it a holder others can find: it does not wait for the interval.
+        recorder.Gain(A, 0);
+        notices.Gained(A);
+        var first = await recorder.NextAsync();
+        Assert.Equal(A, first.File);
+        Assert.Equal([0], first.Pieces);
+
+        for (int piece = 1; piece < 50; piece++)
         {
             recorder.Gain(A, piece);
             notices.Gained(A);
@@ -62,20 +69,21 @@ public sealed class HaveNoticesTests
         recorder.Gain(B, 7);
         notices.Gained(B);
         clock.Advance(interval - TimeSpan.FromMilliseconds(1));
-        Assert.Equal(0, recorder.Sends);
+        Assert.Equal(1, recorder.Sends);
         clock.Advance(TimeSpan.FromMilliseconds(1));
 
         var sent = new[] { await recorder.NextAsync(), await recorder.NextAsync() }.ToDictionary(s => s.File, s => s.Pieces);
         Assert.Equal(Enumerable.Range(0, 50), sent[A]);
         Assert.Equal([7], sent[B]);
 
+        // Quiet for a whole interval since that batch: the next gain is told at once again.
+        clock.Advance(interval);
         recorder.Gain(A, 60);
         notices.Gained(A);
-        clock.Advance(interval);
         var next = await recorder.NextAsync();
         Assert.Equal(A, next.File);
         Assert.Contains(60, next.Pieces);
-        Assert.Equal(3, recorder.Sends); // nothing was sent between the batches
+        Assert.Equal(4, recorder.Sends); // nothing was sent between the batches
     }
 
     [Fact]
