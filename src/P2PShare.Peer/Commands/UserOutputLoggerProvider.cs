@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace P2PShare.Peer.Commands;
@@ -5,7 +6,9 @@ namespace P2PShare.Peer.Commands;
 /// <summary>
 /// Diagnostics on stderr through <see cref="UserOutput"/>, so a log line never lands inside a line
 /// of the command loop's output or the line being typed. One line per entry:
-/// <c>warn: Category[event id] message</c>, like the console logger's single-line format.
+/// <c>warn: Category[event id] message</c>, like the console logger's single-line format; Debug and
+/// Trace lines start with the UTC time to the millisecond, since what they are read for (which holder
+/// sent what, and when) is a sequence in time.
 /// </summary>
 public sealed class UserOutputLoggerProvider : ILoggerProvider
 {
@@ -35,8 +38,8 @@ public sealed class UserOutputLoggerProvider : ILoggerProvider
         // Nothing owned: the output outlives the loggers.
     }
 
-    /// <summary>The line a log entry becomes.</summary>
-    public static string Format(LogLevel level, string category, EventId eventId, string message, Exception? exception)
+    /// <summary>The line a log entry made at <paramref name="at"/> becomes.</summary>
+    public static string Format(LogLevel level, string category, EventId eventId, string message, Exception? exception, DateTimeOffset at)
     {
         string label = level switch
         {
@@ -47,7 +50,8 @@ public sealed class UserOutputLoggerProvider : ILoggerProvider
             LogLevel.Error => "fail",
             _ => "crit",
         };
-        string line = $"{label}: {category}[{eventId.Id}] {message.ReplaceLineEndings(" ")}";
+        string time = level <= LogLevel.Debug ? at.UtcDateTime.ToString("HH:mm:ss.fff ", CultureInfo.InvariantCulture) : "";
+        string line = $"{time}{label}: {category}[{eventId.Id}] {message.ReplaceLineEndings(" ")}";
         return exception is null ? line : $"{line} ({exception.GetType().Name}: {exception.Message.ReplaceLineEndings(" ")})";
     }
 
@@ -60,7 +64,7 @@ public sealed class UserOutputLoggerProvider : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel) && !skipped.Contains(eventId.Id))
-                output.WriteErrorLine(Format(logLevel, category, eventId, formatter(state, exception), exception));
+                output.WriteErrorLine(Format(logLevel, category, eventId, formatter(state, exception), exception, DateTimeOffset.UtcNow));
         }
     }
 }

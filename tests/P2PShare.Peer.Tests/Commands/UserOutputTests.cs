@@ -125,6 +125,18 @@ public sealed class UserOutputTests
     }
 
     [Fact]
+    public void Debug_lines_start_with_the_utc_time_to_the_millisecond_and_warnings_read_as_before()
+    {
+        var at = new DateTimeOffset(2026, 12, 3, 1, 2, 3, 456, TimeSpan.FromHours(2));
+
+        string debug = UserOutputLoggerProvider.Format(LogLevel.Debug, "P2PShare.Peer.Download", new EventId(223), "Piece 5 of a.bin", null, at);
+        string warning = UserOutputLoggerProvider.Format(LogLevel.Warning, "P2PShare.Peer", new EventId(211), "Lost the tracker", null, at);
+
+        Assert.Equal("23:02:03.456 dbug: P2PShare.Peer.Download[223] Piece 5 of a.bin", debug);
+        Assert.Equal("warn: P2PShare.Peer[211] Lost the tracker", warning);
+    }
+
+    [Fact]
     public void Ending_clears_the_prompt_and_the_progress_lines()
     {
         var (output, written) = Terminal();
