@@ -15,8 +15,7 @@ internal sealed class LinkUse : IAsyncDisposable
     private readonly double _bytesPerSecond;
     private readonly Stopwatch _clock;
     private readonly List<LinkSample> _samples = [];
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _sampling;
+    private readonly PeriodicReadings<(double At, Dictionary<string, LinkCounters> Ports)> _readings;
 
     private LinkUse(string seeder, IReadOnlyList<string> downloaders, double rateMbit, Stopwatch clock)
     {
@@ -24,7 +23,7 @@ internal sealed class LinkUse : IAsyncDisposable
         _downloaders = downloaders;
         _bytesPerSecond = rateMbit * 1e6 / 8;
         _clock = clock;
-        _sampling = SampleAsync();
+        _readings = PeriodicReadings<(double, Dictionary<string, LinkCounters>)>.Start(Interval, Read, Add);
     }
 
     /// <summary>Starts sampling the links of <paramref name="seeder"/> and <paramref name="downloaders"/> (namespaces), timed by <paramref name="clock"/>.</summary>
@@ -34,35 +33,19 @@ internal sealed class LinkUse : IAsyncDisposable
     /// <summary>Stops sampling; returns what was seen.</summary>
     public async Task<LinkTimeline> StopAsync()
     {
-        await _stop.CancelAsync();
-        await _sampling;
+        await _readings.StopAsync();
         return new LinkTimeline(_samples, _downloaders.Count);
     }
 
-    private async Task SampleAsync()
+    private void Add((double At, Dictionary<string, LinkCounters> Ports) last, (double At, Dictionary<string, LinkCounters> Ports) now)
     {
-        var last = Read();
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(Interval, _stop.Token);
-                var now = Read();
-                double seconds = now.At - last.At;
-                if (seconds > 0)
-                {
-                    double Share(Func<LinkCounters, long> bytes, string host) => bytes(now.Ports[host] - last.Ports[host]) / (_bytesPerSecond * seconds);
-                    // A port's rx is what its host sent.
-                    _samples.Add(new LinkSample(last.At, now.At, Share(c => c.RxBytes, _seeder),
-                        _downloaders.Average(d => Share(c => c.RxBytes, d)), _downloaders.Average(d => Share(c => c.TxBytes, d))));
-                }
-                last = now;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
-        }
+        double seconds = now.At - last.At;
+        if (seconds <= 0)
+            return;
+        double Share(Func<LinkCounters, long> bytes, string host) => bytes(now.Ports[host] - last.Ports[host]) / (_bytesPerSecond * seconds);
+        // A port's rx is what its host sent.
+        _samples.Add(new LinkSample(last.At, now.At, Share(c => c.RxBytes, _seeder),
+            _downloaders.Average(d => Share(c => c.RxBytes, d)), _downloaders.Average(d => Share(c => c.TxBytes, d))));
     }
 
     // Timed at the middle of the `ip` call, which takes milliseconds to tens of them on a busy machine.
@@ -73,10 +56,5 @@ internal sealed class LinkUse : IAsyncDisposable
         return ((before + _clock.Elapsed.TotalSeconds) / 2, ports);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _sampling;
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _readings.DisposeAsync();
 }

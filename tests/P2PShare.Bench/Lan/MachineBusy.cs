@@ -11,12 +11,11 @@ namespace P2PShare.Bench.Lan;
 internal sealed class MachineBusy : IAsyncDisposable
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
-    private readonly CancellationTokenSource _stop = new();
     private readonly List<double> _samples = [];
     private readonly (long Busy, long Total) _start = Read();
-    private readonly Task _sampling;
+    private readonly PeriodicReadings<(long Busy, long Total)> _readings;
 
-    private MachineBusy() => _sampling = SampleAsync();
+    private MachineBusy() => _readings = PeriodicReadings<(long Busy, long Total)>.Start(Interval, Read, Add);
 
     public static MachineBusy Start() => new();
 
@@ -24,31 +23,16 @@ internal sealed class MachineBusy : IAsyncDisposable
     public async Task<(double Mean, double Saturated)> StopAsync()
     {
         var end = Read();
-        await _stop.CancelAsync();
-        await _sampling;
+        await _readings.StopAsync();
         double mean = end.Total > _start.Total ? (double)(end.Busy - _start.Busy) / (end.Total - _start.Total) : 0;
         double saturated = _samples.Count > 0 ? (double)_samples.Count(s => s >= 0.95) / _samples.Count : 0;
         return (mean, saturated);
     }
 
-    private async Task SampleAsync()
+    private void Add((long Busy, long Total) last, (long Busy, long Total) now)
     {
-        var last = Read();
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(Interval, _stop.Token);
-                var now = Read();
-                if (now.Total > last.Total)
-                    _samples.Add((double)(now.Busy - last.Busy) / (now.Total - last.Total));
-                last = now;
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped.
-        }
+        if (now.Total > last.Total)
+            _samples.Add((double)(now.Busy - last.Busy) / (now.Total - last.Total));
     }
 
     // The "cpu" line: user nice system idle iowait irq softirq steal ...; idle and iowait are not busy.
@@ -60,10 +44,5 @@ internal sealed class MachineBusy : IAsyncDisposable
         return (total - fields[3] - fields[4], total);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _sampling;
-        _stop.Dispose();
-    }
+    public ValueTask DisposeAsync() => _readings.DisposeAsync();
 }
