@@ -19,7 +19,15 @@ public static class TrackerProgram
                 o.LogToStandardErrorThreshold = LogLevel.Trace;
                 o.FormatterName = EscapingConsoleFormatter.FormatterName;
             })
-            .AddConsoleFormatter<EscapingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>());
+            .AddConsoleFormatter<EscapingConsoleFormatter, Microsoft.Extensions.Logging.Console.ConsoleFormatterOptions>(o =>
+            {
+                // Debug and Trace are read as a sequence in time (who joined, what was asked, when): every line carries it.
+                if (logLevel <= LogLevel.Debug)
+                {
+                    o.TimestampFormat = "HH:mm:ss.fff ";
+                    o.UseUtcTimestamp = true;
+                }
+            }));
         var server = new TrackerServer(options, loggers.CreateLogger("P2PShare.Tracker"));
         await using (server)
         {

@@ -211,7 +211,7 @@ public static class PeerProgram
     /// <summary>The loggers of every mode: through <paramref name="output"/>, at <paramref name="logLevel"/> or warnings less those told in words.</summary>
     internal static ILoggerFactory Loggers(UserOutput output, LogLevel? logLevel) => LoggerFactory.Create(builder => builder
         .SetMinimumLevel(logLevel ?? LogLevel.Warning)
-        .AddProvider(new UserOutputLoggerProvider(output, logLevel is null ? ToldInWords : [])));
+        .AddProvider(new UserOutputLoggerProvider(output, logLevel is null ? ToldInWords : [], timed: logLevel <= LogLevel.Debug)));
 
     // Ctrl+C in the command loop: the command running stops, or at the prompt the loop leaves; a
     // further Ctrl+C while it is leaving ends the process at once.

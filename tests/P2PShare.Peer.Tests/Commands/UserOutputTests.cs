@@ -125,15 +125,37 @@ public sealed class UserOutputTests
     }
 
     [Fact]
-    public void Debug_lines_start_with_the_utc_time_to_the_millisecond_and_warnings_read_as_before()
+    public void A_timed_line_starts_with_the_utc_time_to_the_millisecond()
     {
         var at = new DateTimeOffset(2026, 12, 3, 1, 2, 3, 456, TimeSpan.FromHours(2));
 
-        string debug = UserOutputLoggerProvider.Format(LogLevel.Debug, "P2PShare.Peer.Download", new EventId(223), "Piece 5 of a.bin", null, at);
-        string warning = UserOutputLoggerProvider.Format(LogLevel.Warning, "P2PShare.Peer", new EventId(211), "Lost the tracker", null, at);
+        string timed = UserOutputLoggerProvider.Format(LogLevel.Information, "P2PShare.Peer.Storage", new EventId(122), "Starting download", null, at);
+        string plain = UserOutputLoggerProvider.Format(LogLevel.Warning, "P2PShare.Peer", new EventId(211), "Lost the tracker", null);
 
-        Assert.Equal("23:02:03.456 dbug: P2PShare.Peer.Download[223] Piece 5 of a.bin", debug);
-        Assert.Equal("warn: P2PShare.Peer[211] Lost the tracker", warning);
+        Assert.Equal("23:02:03.456 info: P2PShare.Peer.Storage[122] Starting download", timed);
+        Assert.Equal("warn: P2PShare.Peer[211] Lost the tracker", plain);
+    }
+
+    [Theory]
+    [InlineData(LogLevel.Debug, true)]
+    [InlineData(LogLevel.Trace, true)]
+    [InlineData(LogLevel.Information, false)]
+    [InlineData(LogLevel.Warning, false)]
+    public void Every_line_is_timed_at_debug_level_and_below_and_none_above(LogLevel level, bool timed)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        using (var loggers = PeerProgram.Loggers(new UserOutput(stdout, stderr), level))
+        {
+            var logger = loggers.CreateLogger("P2PShare.Peer");
+            logger.Log(LogLevel.Warning, new EventId(1), "a warning", null, (state, _) => state);
+            logger.Log(LogLevel.Information, new EventId(2), "some news", null, (state, _) => state);
+            logger.Log(LogLevel.Debug, new EventId(3), "a detail", null, (state, _) => state);
+        }
+
+        var lines = stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line => Assert.Equal(timed, System.Text.RegularExpressions.Regex.IsMatch(line, @"^\d\d:\d\d:\d\d\.\d\d\d ")));
     }
 
     [Fact]
