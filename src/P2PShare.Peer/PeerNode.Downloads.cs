@@ -64,8 +64,8 @@ public sealed partial class PeerNode
         {
             // A folder's file waits out a short loss of the tracker; the folder's others go on meanwhile.
             var holders = await (inFolder
-                ? _tracker.CallPatientlyAsync(t => _holders.FindAsync(t, [.. shapes], cancellationToken), "who-has", h => h is { Peers.Count: > 0 }, cancellationToken)
-                : _tracker.CallAsync(t => _holders.FindAsync(t, [.. shapes], cancellationToken), "who-has"))
+                ? _tracker.CallPatientlyAsync(t => _holders.FindAsync(t, [.. shapes], cancellationToken), "who_has", h => h is { Peers.Count: > 0 }, cancellationToken)
+                : _tracker.CallAsync(t => _holders.FindAsync(t, [.. shapes], cancellationToken), "who_has"))
                 ?? throw new PeerCommandException(new NoHolder(target.Name, target.Id, AnyMore: true));
             if (holders.Peers.Count == 0)
                 throw new PeerCommandException(new NoHolder(target.Name, target.Id, AnyMore: false));

@@ -128,8 +128,8 @@ public sealed partial class PeerNode
     // One folder's small files as one transfer: who_has_many (who_has from an older tracker), one connection per holder.
     private FolderBatch NewBatch() => new(Repository, _options,
         // Both wait out a short loss of the tracker (Network/TrackerPatience), as a file's start does; null is an older tracker's answer.
-        (id, shape, ct) => _tracker.CallPatientlyAsync(t => t.WhoHasAsync(id, shape, ct), "who-has", h => h is { Peers.Count: > 0 }, ct),
-        (files, ct) => _tracker.CallPatientlyAsync(t => t.WhoHasManyAsync(files, ct), "who-has-many", h => h is null || h.Peers.Count > 0, ct),
+        (id, shape, ct) => _tracker.CallPatientlyAsync(t => t.WhoHasAsync(id, shape, ct), "who_has", h => h is { Peers.Count: > 0 }, ct),
+        (files, ct) => _tracker.CallPatientlyAsync(t => t.WhoHasManyAsync(files, ct), "who_has_many", h => h is null || h.Peers.Count > 0, ct),
         (holder, ct) => PeerLink.ConnectAsync(holder.Host, holder.Port, ServingEndPoint.Port, _options, ct),
         _announceSoon.Request,
         (name, holder, drop) => Tell(new HolderDropped(name, holder, drop)),

@@ -39,7 +39,7 @@ public sealed class MessageTextTests
         { new NotJoined(), "not joined to a tracker yet: type `start` first (it looks for one on the LAN), or `start HOST:PORT`." },
         { new TrackerDown(Tracker, "the tracker closed the connection"),
             "the connection to the tracker at 127.0.0.1:12500 was lost (the tracker closed the connection); reconnecting by itself in the background, try again shortly (or `start` another tracker)." },
-        { new TrackerSilent(Tracker, "who-has", "no answer within 10 s"), "the tracker at 127.0.0.1:12500 did not answer `who-has`: no answer within 10 s" },
+        { new TrackerSilent(Tracker, "who_has", "no answer within 10 s"), "the tracker at 127.0.0.1:12500 did not answer `who_has`: no answer within 10 s" },
         { new FileNotFound("abc", IdTooShort: true), "no file named 'abc' in the network; to give an id, give at least 6 hex digits of it (`list` shows them)." },
         { new FileNotFound("big.bin", IdTooShort: false), "no file named 'big.bin' in the network. `list` shows what there is; `update` refreshes it." },
         { new NameIsFolder("photos", Files: 3, Bytes: 1572864), "no file named 'photos' in the network; 'photos' is a folder: get photos/ (3 files, 1.5 MiB)." },
