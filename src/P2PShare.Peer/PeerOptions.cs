@@ -41,6 +41,12 @@ public sealed record PeerOptions
     /// <summary>How long a connection to our piece server may stay silent before we close it.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// When the piece server stops (the peer leaves): how long its fetchers get to take the piece
+    /// already on its way to them before their connections are closed outright.
+    /// </summary>
+    public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a download may make no progress (no holder has a missing piece) before it gives up.</summary>
     public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Messages;
@@ -23,46 +24,80 @@ internal sealed class FetcherRequests(IPieceSource source, RecentSends recent, H
     public long PiecesServed => Interlocked.Read(ref _piecesServed);
 
     /// <summary>
-    /// Answers the fetcher on <paramref name="channel"/> until its connection ends (<paramref name="socket"/>: the plain
-    /// socket for zero-copy sends, null under TLS); <paramref name="fetcher"/> names it for the recent-sends rule.
+    /// Answers the fetcher on <paramref name="connection"/> until its connection ends. Once <paramref name="leaving"/>
+    /// is cancelled it takes no more requests, finishes the piece being sent and half-closes: the fetcher reads that
+    /// piece whole, then the end, and asks someone else for the rest at once; this returns when it closes its side.
     /// </summary>
-    public async Task ServeAsync(MessageChannel channel, Socket? socket, string remote, string fetcher, TimeSpan idleTimeout, CancellationToken cancellationToken)
+    public async Task ServeAsync(ServedConnection connection, TimeSpan idleTimeout, CancellationToken leaving, CancellationToken cancellationToken)
     {
+        var channel = connection.Channel;
         using var queue = new ServeQueue();
-        var serving = ServeQueuedAsync(channel, socket, queue, remote, fetcher, cancellationToken);
+        var serving = ServeQueuedAsync(connection, queue, leaving, cancellationToken);
         try
         {
-            await channel.RunAsync((incoming, ct) => HandleAsync(channel, queue, incoming, ct), idleTimeout, cancellationToken);
+            using (leaving.Register(queue.Complete)) // what is still queued is skipped: the fetcher asks elsewhere
+                await channel.RunAsync((incoming, ct) => HandleAsync(channel, queue, incoming, leaving, ct), idleTimeout, cancellationToken);
         }
         finally
         {
             queue.Complete();
             channel.Close(); // the pieces still queued are for a fetcher that is gone
             await serving;
-            _recent.Left(fetcher);
+            _recent.Left(connection.Fetcher);
         }
     }
 
     // Pieces are served by their own loop, in order, so the read loop can read ahead and act on cancels.
-    private async Task ServeQueuedAsync(MessageChannel channel, Socket? socket, ServeQueue queue, string remote, string fetcher, CancellationToken cancellationToken)
+    private async Task ServeQueuedAsync(ServedConnection connection, ServeQueue queue, CancellationToken leaving, CancellationToken cancellationToken)
     {
+        var channel = connection.Channel;
         try
         {
-            await queue.RunAsync((incoming, ct) => ServePieceAsync(channel, socket, (GetPiece)incoming.Message, fetcher, ct), cancellationToken);
+            await queue.RunAsync((incoming, ct) => leaving.IsCancellationRequested
+                ? Task.CompletedTask
+                : ServePieceAsync(channel, connection.ZeroCopy, (GetPiece)incoming.Message, connection.Fetcher, ct), cancellationToken);
+            if (leaving.IsCancellationRequested)
+                ShutDownSending(connection.Transport);
         }
         catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             if (!cancellationToken.IsCancellationRequested && !channel.Closed.IsCancellationRequested)
-                PeerLog.ServeFailed(_logger, remote, e.Message);
+                PeerLog.ServeFailed(_logger, connection.Remote, e.Message);
             channel.Close(); // a reply cut short: the read loop ends too
         }
     }
 
-    private async Task HandleAsync(MessageChannel channel, ServeQueue queue, Incoming incoming, CancellationToken cancellationToken)
+    // What was sent still arrives, then the end. Besides, a socket closed while its read is pending is
+    // reset unless its sending side was shut first, and a reset throws away what is still in it.
+    private static void ShutDownSending(Socket transport)
     {
+        try
+        {
+            transport.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // Already closed: nothing left to deliver.
+        }
+    }
+
+    private async Task HandleAsync(MessageChannel channel, ServeQueue queue, Incoming incoming, CancellationToken leaving, CancellationToken cancellationToken)
+    {
+        if (leaving.IsCancellationRequested)
+        {
+            incoming.Dispose(); // read only so the fetcher's close is seen; nothing is answered any more
+            return;
+        }
         if (incoming.Message is GetPiece)
         {
-            await queue.EnqueueAsync(incoming, cancellationToken); // the queue owns it now
+            try
+            {
+                await queue.EnqueueAsync(incoming, cancellationToken); // the queue owns it now
+            }
+            catch (ChannelClosedException) when (leaving.IsCancellationRequested)
+            {
+                // Leaving began meanwhile; the queue has released the request.
+            }
             return;
         }
         using (incoming)

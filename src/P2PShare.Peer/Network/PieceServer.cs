@@ -20,13 +20,16 @@ public sealed class PieceServer : IAsyncDisposable
     private readonly PeerOptions _options;
     private readonly ILogger _logger;
     private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _leaving = new();  // stop accepting and taking requests; finish what is being sent
+    private readonly CancellationTokenSource _stopping = new(); // close outright
+    private readonly TaskCompletionSource _allClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly HashSet<MessageChannel> _connections = [];
     private readonly ConnectionQuota _quota;
     private readonly FrameMemoryBudget _frameMemory;
     private readonly HaveWatchers _watchers = new();
     private readonly FetcherRequests _requests;
     private Task _acceptLoop = Task.CompletedTask;
+    private int _active; // connections accepted and not yet closed
     private int _disposed;
 
     /// <summary>
@@ -70,17 +73,17 @@ public sealed class PieceServer : IAsyncDisposable
     /// <summary>Starts accepting.</summary>
     public void Start()
     {
-        _acceptLoop = AcceptLoopAsync(_stopping.Token);
+        _acceptLoop = AcceptLoopAsync(_leaving.Token, _stopping.Token);
     }
 
-    private async Task AcceptLoopAsync(CancellationToken cancellationToken)
+    private async Task AcceptLoopAsync(CancellationToken leaving, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested)
+        while (!leaving.IsCancellationRequested)
         {
             TcpClient client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(cancellationToken);
+                client = await _listener.AcceptTcpClientAsync(leaving);
             }
             catch (OperationCanceledException)
             {
@@ -96,11 +99,26 @@ public sealed class PieceServer : IAsyncDisposable
                 PeerLog.AcceptFailed(_logger, e.Message);
                 continue;
             }
-            _ = Task.Run(() => ServeAsync(client, cancellationToken), CancellationToken.None);
+            Interlocked.Increment(ref _active);
+            _ = Task.Run(() => ServeCountedAsync(client, leaving, cancellationToken), CancellationToken.None);
         }
     }
 
-    private async Task ServeAsync(TcpClient client, CancellationToken cancellationToken)
+    // Counted, so that leaving knows when the last fetcher has gone.
+    private async Task ServeCountedAsync(TcpClient client, CancellationToken leaving, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ServeAsync(client, leaving, cancellationToken);
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _active) == 0 && leaving.IsCancellationRequested)
+                _allClosed.TrySetResult();
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client, CancellationToken leaving, CancellationToken cancellationToken)
     {
         string remote = client.Client.RemoteEndPoint?.ToString() ?? "?";
         var address = (client.Client.RemoteEndPoint as IPEndPoint)?.Address;
@@ -130,7 +148,7 @@ public sealed class PieceServer : IAsyncDisposable
             // Zero-copy sends write on the socket itself, which only a plain connection allows.
             // A fetcher is known by where it serves (it may reconnect), or by this connection when it serves nothing.
             string fetcher = result.Hello.ListenPort > 0 ? $"{observed}:{result.Hello.ListenPort}" : remote;
-            await _requests.ServeAsync(channel, channel.Binding is null ? client.Client : null, remote, fetcher, _options.IdleTimeout, cancellationToken);
+            await _requests.ServeAsync(new ServedConnection(channel, client.Client, remote, fetcher), _options.IdleTimeout, leaving, cancellationToken);
         }
         catch (FrameMemoryExhaustedException e)
         {
@@ -197,18 +215,18 @@ public sealed class PieceServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops accepting and closes every connection.</summary>
+    /// <summary>
+    /// Stops accepting and taking requests, lets every fetcher take the piece already on its way and
+    /// see the connection end (at most <see cref="PeerOptions.LeaveTimeout"/>), then closes what is left.
+    /// Closing at once would reset connections with a piece still in their sockets: the fetcher would
+    /// lose it and wait until the request counts as late before asking anyone else.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
             return;
-        await _stopping.CancelAsync();
+        await _leaving.CancelAsync();
         _listener.Stop();
-        lock (_connections)
-        {
-            foreach (var channel in _connections)
-                channel.Close();
-        }
         try
         {
             await _acceptLoop;
@@ -216,6 +234,23 @@ public sealed class PieceServer : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        if (Volatile.Read(ref _active) == 0)
+            _allClosed.TrySetResult();
+        try
+        {
+            await _allClosed.Task.WaitAsync(_options.LeaveTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // A fetcher that neither reads nor closes: it is closed below.
+        }
+        await _stopping.CancelAsync();
+        lock (_connections)
+        {
+            foreach (var channel in _connections)
+                channel.Close();
+        }
+        _leaving.Dispose();
         _stopping.Dispose();
     }
 }

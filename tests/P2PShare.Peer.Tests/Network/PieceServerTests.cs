@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Sockets;
 using P2PShare.Peer.Storage;
+using P2PShare.Peer.Tests.Storage;
 using P2PShare.Protocol;
 using P2PShare.Protocol.Auth;
 using P2PShare.Protocol.Files;
@@ -258,6 +260,64 @@ public sealed class PieceServerTests
         Assert.Equal((10L, 0), (first.Message.ReplyTo, Assert.IsType<PieceReply>(first.Message).Piece));
         Assert.Equal((12L, 2), (third.Message.ReplyTo, Assert.IsType<PieceReply>(third.Message).Piece));
         Assert.Equal(TestPieceServer.Content.AsSpan(8192), third.Payload.Span);
+    }
+
+    [Fact]
+    public async Task A_server_that_stops_while_sending_a_piece_delivers_it_whole_skips_the_queued_ones_and_ends_the_connection_cleanly()
+    {
+        const int PieceLength = 4 * 1024 * 1024; // more than the socket buffers hold: part of it is still to send when the server stops
+        var content = StorageTestFolder.Bytes(2 * PieceLength, seed: 11);
+        var firstPieceHeld = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hold = GatedPieces.Wrap(async ct =>
+        {
+            firstPieceHeld.TrySetResult();
+            await release.Task.WaitAsync(ct);
+        });
+        // A leave timeout longer than the test's deadline: only a clean end, not the timeout, can close the connection in time.
+        var options = TestPieceServer.Defaults with { PieceLength = PieceLength, LeaveTimeout = TimeSpan.FromMinutes(1) };
+        var server = await TestPieceServer.StartAsync(options, serveThrough: hold, content: content);
+        try
+        {
+            using var tcp = new TcpClient(AddressFamily.InterNetwork) { ReceiveBufferSize = 64 * 1024 };
+            await tcp.ConnectAsync(IPAddress.Loopback, server.Port).WaitAsync(Deadline);
+            using var channel = await TestPieceServer.GreetAsync(tcp);
+            await channel.SendAsync(new GetPiece(server.SharedId, 0) { RequestId = 10 }).WaitAsync(Deadline);
+            await channel.SendAsync(new GetPiece(server.SharedId, 1) { RequestId = 11 }).WaitAsync(Deadline);
+            await firstPieceHeld.Task.WaitAsync(Deadline);
+
+            var stopping = server.Server.DisposeAsync().AsTask(); // the peer leaves while piece 0 is its fetcher's
+            release.SetResult();
+
+            using (var piece = await channel.ReceiveAsync(Deadline) ?? throw new IOException("closed before the piece"))
+            {
+                Assert.Equal((10L, 0), (piece.Message.ReplyTo, Assert.IsType<PieceReply>(piece.Message).Piece));
+                Assert.True(content.AsSpan(0, PieceLength).SequenceEqual(piece.Payload.Span), "the piece arrived whole");
+            }
+            Assert.Null(await channel.ReceiveAsync(Deadline)); // the end, not piece 1 and not a reset
+            Assert.False(stopping.IsCompleted, "the server waits for the fetcher to close its side");
+            channel.Close();
+            await stopping.WaitAsync(Deadline);
+            Assert.Equal(1, server.Server.PiecesServed);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_server_that_stops_closes_a_fetcher_that_never_closes_its_side_after_the_leave_timeout()
+    {
+        await using var server = await TestPieceServer.StartAsync(TestPieceServer.Defaults with { LeaveTimeout = TimeSpan.FromMilliseconds(300) });
+        using var tcp = await server.OpenAsync();
+        using var channel = await TestPieceServer.GreetAsync(tcp);
+        using (var sent = await AskAsync(channel, new GetPiece(server.SharedId, 0) { RequestId = 10 }))
+            Assert.IsType<PieceReply>(sent.Message);
+
+        await server.Server.DisposeAsync().AsTask().WaitAsync(Deadline); // the fetcher reads nothing and never closes
+
+        Assert.True(await TestPieceServer.ClosedByServerAsync(tcp));
     }
 
     [Fact]

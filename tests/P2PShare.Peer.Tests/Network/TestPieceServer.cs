@@ -42,12 +42,12 @@ internal sealed class TestPieceServer : IAsyncDisposable
 
     public static PeerOptions Defaults => new() { BindAddress = IPAddress.Loopback, Port = 0, PieceLength = 4096 };
 
-    /// <summary>Starts serving, through <paramref name="serveThrough"/> when a test injects a fault.</summary>
-    public static async Task<TestPieceServer> StartAsync(PeerOptions? options = null, ILogger? logger = null, Func<IPieceSource, IPieceSource>? serveThrough = null)
+    /// <summary>Starts serving <c>shared.bin</c> (<see cref="Content"/> unless <paramref name="content"/>), through <paramref name="serveThrough"/> when a test injects a fault.</summary>
+    public static async Task<TestPieceServer> StartAsync(PeerOptions? options = null, ILogger? logger = null, Func<IPieceSource, IPieceSource>? serveThrough = null, byte[]? content = null)
     {
         options ??= Defaults;
         var folder = new StorageTestFolder();
-        folder.Write("shared.bin", Content);
+        folder.Write("shared.bin", content ?? Content);
         var repository = folder.Open(options.PieceLength);
         await repository.ScanAsync(CancellationToken.None).WaitAsync(Deadline);
         var listener = new TcpListener(IPAddress.Loopback, 0);
