@@ -71,7 +71,7 @@ internal sealed class HolderWorker
         }
         catch (Exception e) when (HolderSwarm.IsConnectionFault(e))
         {
-            return new HolderDrop(HolderDropKind.ConnectionLost, e.Message);
+            return await ReceiveArrivedAsync() ?? new HolderDrop(HolderDropKind.ConnectionLost, e.Message);
         }
         finally
         {
@@ -156,6 +156,33 @@ internal sealed class HolderWorker
                     return new HolderDrop(HolderDropKind.StoppedAnswering);
             }
         }
+    }
+
+    // After the connection failed: the replies that arrived whole before it did are as good as any. A holder
+    // that leaves sends its last pieces and then the end, and a request failing at the end can be seen
+    // before the replies that came ahead of it.
+    private async Task<HolderDrop?> ReceiveArrivedAsync()
+    {
+        if (_link.Closed.IsCancellationRequested)
+        {
+            // Closed: every outstanding reply has arrived or failed, and its task settles at once
+            // (WhenAny only waits; the failures are the finally's to observe).
+            await Task.WhenAny(Task.WhenAll(_outstanding.Select(o => o.Reply)));
+        }
+        for (int i = _outstanding.Count - 1; i >= 0; i--)
+        {
+            var (piece, reply, cancel, _) = _outstanding[i];
+            if (!reply.IsCompletedSuccessfully)
+                continue;
+            _outstanding.RemoveAt(i);
+            _board.Answered(_holder, piece);
+            using (cancel)
+            {
+                if (await ReceiveAsync(piece, reply) is { } corrupt)
+                    return corrupt;
+            }
+        }
+        return null;
     }
 
     // Verifies and writes one reply; a drop when the holder sent a corrupt piece.

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using P2PShare.Peer.Commands;
+using P2PShare.Peer.Tests.Storage;
+using P2PShare.Peer.Transfer;
+using P2PShare.Protocol;
+using P2PShare.Protocol.Files;
+using P2PShare.Protocol.Messages;
+using P2PShare.Protocol.Rpc;
+
+namespace P2PShare.Peer.Tests.Transfer;
+
+/// <summary>A holder that leaves cleanly sends its last pieces and then the end: every piece that arrived whole is kept.</summary>
+public sealed class HolderLeavingTests
+{
+    private const int Pieces = 40;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly byte[] Content = StorageTestFolder.Bytes(Pieces * TestSeeder.PieceLength, seed: 21);
+
+    [Fact]
+    public async Task Pieces_a_holder_sent_before_it_left_are_kept_though_the_end_arrives_with_them()
+    {
+        var manifest = StorageTestFolder.ManifestOf(Content, TestSeeder.PieceLength);
+        var leaverGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The other holder serves only once the leaver has gone, so nothing the leaver sent is a duplicate.
+        await using var seeder = await TestSeeder.StartAsync(Content, beforeServing: ct => leaverGone.Task.WaitAsync(ct));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var options = new PeerOptions { BindAddress = IPAddress.Loopback, StatePersistInterval = TimeSpan.Zero };
+            var leaver = new HolderEntry("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, null);
+            using var folder = new StorageTestFolder();
+            var session = new DownloadSession(manifest.Id, "file.bin", Content.Length, [leaver, seeder.Entry()], folder.Open(TestSeeder.PieceLength), options, 0, NullLogger.Instance);
+            var download = session.RunAsync(CancellationToken.None);
+
+            int sent = await AnswerAllButTheFirstAndLeaveAsync(listener, manifest, options.RequestsInFlightPerPeer).WaitAsync(Deadline);
+            leaverGone.SetResult();
+            var result = await download.WaitAsync(Deadline);
+
+            Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
+            Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
+            Assert.True(sent == result.PiecesByPeer.GetValueOrDefault(new HolderAddress("127.0.0.1", leaver.Port)), string.Join("; ", result.DroppedPeers.Select(d => $"{d.Key} {d.Value}")));
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    // Takes `requests` piece requests, answers every one but the first in a burst, shuts its sending side and
+    // reads until the fetcher closes: the fetcher reads the pieces and the end together, and the first
+    // request fails while the others' replies are waiting to be handled. Returns the pieces sent.
+    private static async Task<int> AnswerAllButTheFirstAndLeaveAsync(TcpListener listener, Manifest manifest, int requests)
+    {
+        using var tcp = await listener.AcceptTcpClientAsync();
+        using var channel = new MessageChannel(tcp.GetStream());
+        var greeted = await Handshake.AcceptAsync(channel, PeerRole.Fetcher, "127.0.0.1", null, null, Deadline, CancellationToken.None);
+        Assert.NotNull(greeted.Hello);
+        var asked = new List<GetPiece>();
+        while (asked.Count < requests)
+        {
+            using var incoming = await channel.ReceiveAsync(Deadline) ?? throw new IOException("the fetcher closed");
+            if (incoming.Message is GetManifest wanted)
+                await channel.ReplyAsync(wanted, new ManifestReply(wanted.File), manifest.ToBytes());
+            else if (incoming.Message is GetPiece piece)
+                asked.Add(piece);
+        }
+        foreach (var piece in asked.Skip(1))
+            await channel.ReplyAsync(piece, new PieceReply(piece.File, piece.Piece), StorageTestFolder.Piece(Content, manifest, piece.Piece).ToArray());
+        tcp.Client.Shutdown(SocketShutdown.Send);
+        try
+        {
+            while (await channel.ReceiveAsync(Deadline) is { } more)
+                more.Dispose();
+        }
+        catch (IOException)
+        {
+            // The fetcher closed with a request of its own unread: the end all the same.
+        }
+        return asked.Count - 1;
+    }
+}
