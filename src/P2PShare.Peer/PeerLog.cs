@@ -62,6 +62,9 @@ internal static partial class PeerLog
     [LoggerMessage(261, LogLevel.Warning, "Lost holder {Peer} of {File}: {Reason}; dialling it again in {Milliseconds:0} ms")]
     public static partial void HolderLost(ILogger logger, string peer, string file, string reason, double milliseconds);
 
+    [LoggerMessage(263, LogLevel.Debug, "Holder {Peer} of {File} left (it said bye after its last pieces); dialled again only if the tracker lists it anew")]
+    public static partial void HolderLeft(ILogger logger, string peer, string file);
+
     [LoggerMessage(262, LogLevel.Debug, "Holder {Peer} of {File} unreachable: {Reason}; dialling it again in {Milliseconds:0} ms")]
     public static partial void HolderUnreachable(ILogger logger, string peer, string file, string reason, double milliseconds);
 

@@ -47,6 +47,7 @@ public static class DownloadText
             HolderDropKind.NoLongerHolding => $"it no longer has the file ({drop.Detail})",
             HolderDropKind.CorruptPiece => string.Create(CultureInfo.InvariantCulture, $"it sent a corrupt piece {drop.Piece} (wrong length or SHA-256)"),
             HolderDropKind.StoppedAnswering => "it stopped answering piece requests",
+            HolderDropKind.Left => "it stopped serving and left",
             _ => drop.Detail ?? "the connection was lost",
         };
     }

@@ -25,8 +25,8 @@ internal sealed class FetcherRequests(IPieceSource source, RecentSends recent, H
 
     /// <summary>
     /// Answers the fetcher on <paramref name="connection"/> until its connection ends. Once <paramref name="leaving"/>
-    /// is cancelled it takes no more requests, finishes the piece being sent and half-closes: the fetcher reads that
-    /// piece whole, then the end, and asks someone else for the rest at once; this returns when it closes its side.
+    /// is cancelled it takes no more requests, finishes the piece being sent, says <c>bye</c> and half-closes: the fetcher
+    /// reads that piece whole, then the goodbye, and asks others for the rest; this returns when it closes its side.
     /// </summary>
     public async Task ServeAsync(ServedConnection connection, TimeSpan idleTimeout, CancellationToken leaving, CancellationToken cancellationToken)
     {
@@ -57,11 +57,15 @@ internal sealed class FetcherRequests(IPieceSource source, RecentSends recent, H
                 ? Task.CompletedTask
                 : ServePieceAsync(channel, connection.ZeroCopy, (GetPiece)incoming.Message, connection.Fetcher, ct), cancellationToken);
             if (leaving.IsCancellationRequested)
+            {
+                // After the last piece, in order: the fetcher knows this peer left on purpose, not a fault to redial.
+                await channel.SendAsync(new Bye(), default, cancellationToken);
                 ShutDownSending(connection.Transport);
+            }
         }
         catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
-            if (!cancellationToken.IsCancellationRequested && !channel.Closed.IsCancellationRequested)
+            if (!cancellationToken.IsCancellationRequested && !channel.Closed.IsCancellationRequested && !leaving.IsCancellationRequested)
                 PeerLog.ServeFailed(_logger, connection.Remote, e.Message);
             channel.Close(); // a reply cut short: the read loop ends too
         }

@@ -13,6 +13,7 @@ public sealed class PeerLink : IAsyncDisposable
     private readonly PeerOptions _options;
     private readonly Task _readLoop;
     private Watched? _watch; // set once by WatchHaveAsync
+    private volatile bool _saidBye;
 
     private PeerLink(MessageChannel channel, string endpoint, PeerOptions options)
     {
@@ -28,6 +29,9 @@ public sealed class PeerLink : IAsyncDisposable
     /// <summary>Cancelled once the connection closes.</summary>
     public CancellationToken Closed => _channel.Closed;
 
+    /// <summary>The peer said <c>bye</c>: it left on purpose (after its last replies), so the close is no fault.</summary>
+    public bool SaidBye => _saidBye;
+
     /// <summary>Connects and says hello.</summary>
     public static Task<PeerLink> ConnectAsync(string host, int port, int ourPort, PeerOptions options, CancellationToken cancellationToken) =>
         TcpConnector.ConnectAndGreetAsync(host, port, PeerRole.Fetcher, ourPort, options,
@@ -37,11 +41,16 @@ public sealed class PeerLink : IAsyncDisposable
     {
         try
         {
-            // A fetcher expects replies, and have notices for a file it watches; anything else is dropped.
+            // A fetcher expects replies, have notices for a file it watches, and bye; anything else is dropped.
             await _channel.RunAsync((incoming, _) =>
             {
                 if (incoming.Message is HavePiece have && Volatile.Read(ref _watch) is { } watch && have.File == watch.File && have.Piece < watch.Pieces)
                     watch.Gained(have.Piece);
+                else if (incoming.Message is Bye)
+                {
+                    _saidBye = true; // before the close, so whoever sees the close sees this too
+                    _channel.Close();
+                }
                 incoming.Dispose();
                 return Task.CompletedTask;
             }, Timeout.InfiniteTimeSpan);

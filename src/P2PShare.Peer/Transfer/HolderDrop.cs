@@ -9,8 +9,8 @@ public sealed record HolderDrop(HolderDropKind Kind, string? Detail = null, int 
     /// <summary>True for a connection fault: the holder may well be back soon, so it is dialled again after a backoff.</summary>
     public bool Retry => Kind is HolderDropKind.CouldNotConnect or HolderDropKind.NoManifest or HolderDropKind.StoppedAnswering or HolderDropKind.ConnectionLost;
 
-    /// <summary>True when it said it has no such file: no fault, it simply is no holder now.</summary>
-    public bool Absent => Kind is HolderDropKind.NotHolding or HolderDropKind.NoLongerHolding;
+    /// <summary>True when it said it has no such file, or left: no fault, it simply is no holder now.</summary>
+    public bool Absent => Kind is HolderDropKind.NotHolding or HolderDropKind.NoLongerHolding or HolderDropKind.Left;
 
     /// <summary>True when it lied (corrupt or forged data): it is not trusted again for this file.</summary>
     public bool Banned => !Retry && !Absent;

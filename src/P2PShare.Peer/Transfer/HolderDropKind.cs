@@ -26,4 +26,7 @@ public enum HolderDropKind
 
     /// <summary>The connection failed (reset, closed, a protocol error): dialled again after a backoff.</summary>
     ConnectionLost,
+
+    /// <summary>It said <c>bye</c> after its last replies (it stopped serving): dialled again only once the tracker lists it anew.</summary>
+    Left,
 }

@@ -238,12 +238,18 @@ internal sealed class HolderSwarm
                 wait = _pool.Lost(holder, drop, now);
             else
                 _pool.Ban(holder, drop, now);
-            if (drop is not null)
+            if (drop is not null && drop.Kind != HolderDropKind.Left)
                 _dropped[holder] = drop;
         }
         Changed.Raise();
         if (drop is null)
             return;
+        if (drop.Kind == HolderDropKind.Left)
+        {
+            // A peer that stops serving says so: no fault, nothing to warn of, nobody to redial.
+            PeerLog.HolderLeft(_logger, holder.ToString(), _name);
+            return;
+        }
         string why = drop.ToString();
         if (!drop.Retry)
         {

@@ -71,7 +71,8 @@ internal sealed class HolderWorker
         }
         catch (Exception e) when (HolderSwarm.IsConnectionFault(e))
         {
-            return await ReceiveArrivedAsync() ?? new HolderDrop(HolderDropKind.ConnectionLost, e.Message);
+            return await ReceiveArrivedAsync()
+                ?? (_link.SaidBye ? new HolderDrop(HolderDropKind.Left, "it said bye") : new HolderDrop(HolderDropKind.ConnectionLost, e.Message));
         }
         finally
         {

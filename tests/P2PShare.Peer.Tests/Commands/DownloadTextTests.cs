@@ -17,6 +17,7 @@ public sealed class DownloadTextTests
     [InlineData(HolderDropKind.NoLongerHolding, "not found", -1, "it no longer has the file (not found)")]
     [InlineData(HolderDropKind.CorruptPiece, null, 3, "it sent a corrupt piece 3 (wrong length or SHA-256)")]
     [InlineData(HolderDropKind.StoppedAnswering, null, -1, "it stopped answering piece requests")]
+    [InlineData(HolderDropKind.Left, "it said bye", -1, "it stopped serving and left")]
     [InlineData(HolderDropKind.ConnectionLost, "Connection reset by peer", -1, "Connection reset by peer")]
     public void Each_drop_is_worded_as_before(HolderDropKind kind, string? detail, int piece, string words) =>
         Assert.Equal(words, DownloadText.Drop(new HolderDrop(kind, detail, piece)));

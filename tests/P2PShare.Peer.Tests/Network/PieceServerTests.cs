@@ -263,7 +263,7 @@ public sealed class PieceServerTests
     }
 
     [Fact]
-    public async Task A_server_that_stops_while_sending_a_piece_delivers_it_whole_skips_the_queued_ones_and_ends_the_connection_cleanly()
+    public async Task A_server_that_stops_while_sending_a_piece_delivers_it_whole_skips_the_queued_ones_says_bye_and_ends_the_connection_cleanly()
     {
         const int PieceLength = 4 * 1024 * 1024; // more than the socket buffers hold: part of it is still to send when the server stops
         var content = StorageTestFolder.Bytes(2 * PieceLength, seed: 11);
@@ -294,7 +294,9 @@ public sealed class PieceServerTests
                 Assert.Equal((10L, 0), (piece.Message.ReplyTo, Assert.IsType<PieceReply>(piece.Message).Piece));
                 Assert.True(content.AsSpan(0, PieceLength).SequenceEqual(piece.Payload.Span), "the piece arrived whole");
             }
-            Assert.Null(await channel.ReceiveAsync(Deadline)); // the end, not piece 1 and not a reset
+            using (var bye = await channel.ReceiveAsync(Deadline) ?? throw new IOException("closed without a goodbye"))
+                Assert.IsType<Bye>(bye.Message); // not piece 1
+            Assert.Null(await channel.ReceiveAsync(Deadline)); // the end, not a reset
             Assert.False(stopping.IsCompleted, "the server waits for the fetcher to close its side");
             channel.Close();
             await stopping.WaitAsync(Deadline);

@@ -11,7 +11,7 @@ using P2PShare.Protocol.Rpc;
 
 namespace P2PShare.Peer.Tests.Transfer;
 
-/// <summary>A holder that leaves cleanly sends its last pieces and then the end: every piece that arrived whole is kept.</summary>
+/// <summary>A holder that leaves sends its last pieces, its <c>bye</c> and then the end: every piece that arrived whole is kept, and the goodbye is no fault.</summary>
 public sealed class HolderLeavingTests
 {
     private const int Pieces = 40;
@@ -20,6 +20,27 @@ public sealed class HolderLeavingTests
 
     [Fact]
     public async Task Pieces_a_holder_sent_before_it_left_are_kept_though_the_end_arrives_with_them()
+    {
+        var (result, leaver, lost) = await DownloadWhileOneHolderLeavesAsync(sayBye: false);
+
+        Assert.Equal(LeaverSends, result.PiecesByPeer.GetValueOrDefault(leaver));
+        Assert.Equal(1, lost); // without a goodbye the end is a fault: dialled again
+    }
+
+    [Fact]
+    public async Task A_holder_that_says_bye_after_its_last_pieces_is_no_fault_and_its_pieces_are_kept()
+    {
+        var (result, leaver, lost) = await DownloadWhileOneHolderLeavesAsync(sayBye: true);
+
+        Assert.Equal(LeaverSends, result.PiecesByPeer.GetValueOrDefault(leaver));
+        Assert.Equal(0, lost); // nothing to warn of
+        Assert.Empty(result.DroppedPeers);
+    }
+
+    // Our own requests in flight to the leaver, less the first, which it leaves unanswered.
+    private static int LeaverSends => new PeerOptions().RequestsInFlightPerPeer - 1;
+
+    private static async Task<(DownloadResult Result, HolderAddress Leaver, int Lost)> DownloadWhileOneHolderLeavesAsync(bool sayBye)
     {
         var manifest = StorageTestFolder.ManifestOf(Content, TestSeeder.PieceLength);
         var leaverGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,15 +54,17 @@ public sealed class HolderLeavingTests
             var leaver = new HolderEntry("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port, null);
             using var folder = new StorageTestFolder();
             var session = new DownloadSession(manifest.Id, "file.bin", Content.Length, [leaver, seeder.Entry()], folder.Open(TestSeeder.PieceLength), options, 0, NullLogger.Instance);
+            int lost = 0;
+            session.PeerLost += (_, _) => Interlocked.Increment(ref lost);
             var download = session.RunAsync(CancellationToken.None);
 
-            int sent = await AnswerAllButTheFirstAndLeaveAsync(listener, manifest, options.RequestsInFlightPerPeer).WaitAsync(Deadline);
+            await AnswerAllButTheFirstAndLeaveAsync(listener, manifest, options.RequestsInFlightPerPeer, sayBye).WaitAsync(Deadline);
             leaverGone.SetResult();
             var result = await download.WaitAsync(Deadline);
 
             Assert.True(result.Outcome == DownloadOutcome.Completed, $"{result.Outcome}: {DownloadText.Reason(result)}");
             Assert.Equal(Content, File.ReadAllBytes(result.FinalPath!));
-            Assert.True(sent == result.PiecesByPeer.GetValueOrDefault(new HolderAddress("127.0.0.1", leaver.Port)), string.Join("; ", result.DroppedPeers.Select(d => $"{d.Key} {d.Value}")));
+            return (result, new HolderAddress("127.0.0.1", leaver.Port), Volatile.Read(ref lost));
         }
         finally
         {
@@ -49,10 +72,10 @@ public sealed class HolderLeavingTests
         }
     }
 
-    // Takes `requests` piece requests, answers every one but the first in a burst, shuts its sending side and
-    // reads until the fetcher closes: the fetcher reads the pieces and the end together, and the first
-    // request fails while the others' replies are waiting to be handled. Returns the pieces sent.
-    private static async Task<int> AnswerAllButTheFirstAndLeaveAsync(TcpListener listener, Manifest manifest, int requests)
+    // Takes `requests` piece requests, answers every one but the first in a burst (then bye, if asked), shuts its
+    // sending side and reads until the fetcher closes: the fetcher reads the pieces and the end together, and
+    // the first request fails while the others' replies are waiting to be handled.
+    private static async Task AnswerAllButTheFirstAndLeaveAsync(TcpListener listener, Manifest manifest, int requests, bool sayBye)
     {
         using var tcp = await listener.AcceptTcpClientAsync();
         using var channel = new MessageChannel(tcp.GetStream());
@@ -69,6 +92,8 @@ public sealed class HolderLeavingTests
         }
         foreach (var piece in asked.Skip(1))
             await channel.ReplyAsync(piece, new PieceReply(piece.File, piece.Piece), StorageTestFolder.Piece(Content, manifest, piece.Piece).ToArray());
+        if (sayBye)
+            await channel.SendAsync(new Bye());
         tcp.Client.Shutdown(SocketShutdown.Send);
         try
         {
@@ -79,6 +104,5 @@ public sealed class HolderLeavingTests
         {
             // The fetcher closed with a request of its own unread: the end all the same.
         }
-        return asked.Count - 1;
     }
 }
