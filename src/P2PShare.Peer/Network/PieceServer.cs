@@ -218,8 +218,7 @@ public sealed class PieceServer : IAsyncDisposable
     /// <summary>
     /// Stops accepting and taking requests, lets every fetcher take the piece already on its way and
     /// see the connection end (at most <see cref="PeerOptions.LeaveTimeout"/>), then closes what is left.
-    /// Closing at once would reset connections with a piece still in their sockets: the fetcher would
-    /// lose it and wait until the request counts as late before asking anyone else.
+    /// Closing at once reset connections with a piece still in their sockets, and the fetcher lost it.
     /// </summary>
     public async ValueTask DisposeAsync()
     {

@@ -170,18 +170,25 @@ internal sealed class HolderWorker
             // (WhenAny only waits; the failures are the finally's to observe).
             await Task.WhenAny(Task.WhenAll(_outstanding.Select(o => o.Reply)));
         }
-        for (int i = _outstanding.Count - 1; i >= 0; i--)
+        try
         {
-            var (piece, reply, cancel, _) = _outstanding[i];
-            if (!reply.IsCompletedSuccessfully)
-                continue;
-            _outstanding.RemoveAt(i);
-            _board.Answered(_holder, piece);
-            using (cancel)
+            for (int i = _outstanding.Count - 1; i >= 0; i--)
             {
-                if (await ReceiveAsync(piece, reply) is { } corrupt)
-                    return corrupt;
+                var (piece, reply, cancel, _) = _outstanding[i];
+                if (!reply.IsCompletedSuccessfully)
+                    continue;
+                _outstanding.RemoveAt(i);
+                _board.Answered(_holder, piece);
+                using (cancel)
+                {
+                    if (await ReceiveAsync(piece, reply) is { } corrupt)
+                        return corrupt;
+                }
             }
+        }
+        catch (Exception e) when (HolderSwarm.IsConnectionFault(e))
+        {
+            // As in the fetch loop: the holder is dropped for the fault it already had.
         }
         return null;
     }
