@@ -207,7 +207,8 @@ public sealed class DownloadSession
         }
         catch (Exception e) when (HolderSwarm.IsConnectionFault(e))
         {
-            return new HolderDrop(HolderDropKind.NoManifest, e.Message);
+            // A holder leaving as we connect says bye before any manifest: no fault, and nobody to redial.
+            return link.SaidBye ? HolderDrop.SaidBye : new HolderDrop(HolderDropKind.NoManifest, e.Message);
         }
     }
 

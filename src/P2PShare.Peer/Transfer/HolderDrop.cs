@@ -6,6 +6,9 @@ namespace P2PShare.Peer.Transfer;
 /// <param name="Piece">The piece concerned (a corrupt piece); -1 when none.</param>
 public sealed record HolderDrop(HolderDropKind Kind, string? Detail = null, int Piece = -1)
 {
+    /// <summary>The holder said <c>bye</c> (PROTOCOL.md §6): it stopped serving on purpose.</summary>
+    public static HolderDrop SaidBye { get; } = new(HolderDropKind.Left, "it said bye");
+
     /// <summary>True for a connection fault: the holder may well be back soon, so it is dialled again after a backoff.</summary>
     public bool Retry => Kind is HolderDropKind.CouldNotConnect or HolderDropKind.NoManifest or HolderDropKind.StoppedAnswering or HolderDropKind.ConnectionLost;
 

@@ -217,10 +217,22 @@ internal sealed class HolderSwarm
         }
         PeerLog.HolderConnected(_logger, holder.ToString(), _name);
         Changed.Raise();
-        HolderDrop? drop;
-        await using (link)
-            drop = await use(link, holder, stop);
-        Closed(holder, drop, connected: true);
+        HolderDrop? drop = null;
+        try
+        {
+            await using (link)
+                drop = await use(link, holder, stop);
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            // Not the download's stop: a wait on the connection ended with it. The pool must hear of
+            // every close, or it counts the holder connected forever and the holder wait never runs out.
+            drop = new HolderDrop(HolderDropKind.ConnectionLost, "the connection closed");
+        }
+        finally
+        {
+            Closed(holder, drop, connected: true);
+        }
     }
 
     // The connection to `holder` ended: the pool schedules its next dial (or never, for a liar) and the user hears of a loss.

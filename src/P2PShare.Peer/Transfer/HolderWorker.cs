@@ -72,7 +72,7 @@ internal sealed class HolderWorker
         catch (Exception e) when (HolderSwarm.IsConnectionFault(e))
         {
             return await ReceiveArrivedAsync()
-                ?? (_link.SaidBye ? new HolderDrop(HolderDropKind.Left, "it said bye") : new HolderDrop(HolderDropKind.ConnectionLost, e.Message));
+                ?? (_link.SaidBye ? HolderDrop.SaidBye : new HolderDrop(HolderDropKind.ConnectionLost, e.Message));
         }
         finally
         {

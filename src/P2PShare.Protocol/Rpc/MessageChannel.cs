@@ -102,7 +102,9 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
     }
 
     // One frame at a time on the stream; the write ends when the caller gives up or the channel closes.
-    // `write` returns `head` to its pool; if the write never starts, this does.
+    // `write` returns `head` to its pool; if the write never starts, this does. A write cut short by the
+    // channel closing, or begun just after, fails as a closed connection does (IOException): a cancellation
+    // would read as the caller's own stop.
     private async Task WriteLockedAsync(FrameHead head, Func<CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
         bool started = false;
@@ -119,6 +121,11 @@ public sealed class MessageChannel : IAsyncDisposable, IDisposable
             {
                 _sendLock.Release();
             }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException
+            && _closed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException("the connection is closed", e);
         }
         finally
         {

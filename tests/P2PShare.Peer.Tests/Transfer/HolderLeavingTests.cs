@@ -37,6 +37,46 @@ public sealed class HolderLeavingTests
         Assert.Empty(result.DroppedPeers);
     }
 
+    [Fact]
+    public async Task A_holder_that_says_bye_before_any_manifest_has_left_and_is_not_dialled_again()
+    {
+        // A server leaving just as we connect says bye at once. The download fails after the holder wait,
+        // quietly, naming why; it took the goodbye for a fault before (a warning, and a redial every time).
+        var manifest = StorageTestFolder.ManifestOf(Content, TestSeeder.PieceLength);
+        await using var leaving = new LeavingHolder();
+        var options = new PeerOptions { BindAddress = IPAddress.Loopback, StatePersistInterval = TimeSpan.Zero, HolderWait = TimeSpan.FromSeconds(2) };
+        using var folder = new StorageTestFolder();
+        var session = new DownloadSession(manifest.Id, "file.bin", Content.Length, [leaving.Entry], folder.Open(TestSeeder.PieceLength), options, 0, NullLogger.Instance);
+        int lost = 0;
+        session.PeerLost += (_, _) => Interlocked.Increment(ref lost);
+
+        var result = await session.RunAsync(CancellationToken.None).WaitAsync(Deadline);
+
+        Assert.Equal(DownloadOutcome.Failed, result.Outcome);
+        var (holder, drop) = Assert.Single(result.Failure!.Tried);
+        Assert.Equal(HolderDropKind.Left, drop.Kind);
+        Assert.Equal(0, lost);
+        Assert.Equal(1, leaving.Connections);
+        Assert.Contains("it stopped serving and left", DownloadText.Reason(result)!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_connection_ended_by_a_stray_cancellation_still_counts_as_closed_so_the_holder_wait_runs_out()
+    {
+        // A wait on a connection that the connection's close cancelled is not the download's stop. The
+        // swarm once left such a holder counted as connected: the download waited forever.
+        await using var holder = new LeavingHolder();
+        var options = new PeerOptions { BindAddress = IPAddress.Loopback, HolderWait = TimeSpan.FromSeconds(1) };
+        var swarm = new HolderSwarm("file.bin", [holder.Entry], options, 0, NullLogger.Instance, null);
+        using var stop = new CancellationTokenSource();
+
+        var running = swarm.RunAsync((_, _, _) => throw new OperationCanceledException(), stop.Token);
+
+        Assert.Equal(SwarmEnd.Unreachable, await swarm.Ended.WaitAsync(Deadline));
+        await stop.CancelAsync();
+        await running.WaitAsync(Deadline);
+    }
+
     // Our own requests in flight to the leaver, less the first, which it leaves unanswered.
     private static int LeaverSends => new PeerOptions().RequestsInFlightPerPeer - 1;
 

@@ -200,7 +200,8 @@ public sealed class MessageChannelTests
         }, Idle);
         _ = pair.Client.RunAsync(Ignore, Idle);
 
-        await Assert.ThrowsAsync<ProtocolException>(() => pair.Client.RequestAsync<PieceReply>(new GetPiece(A, 3), Timeout).WaitAsync(Timeout));
+        var wrong = await Assert.ThrowsAsync<ProtocolException>(() => pair.Client.RequestAsync<PieceReply>(new GetPiece(A, 3), Timeout).WaitAsync(Timeout));
+        Assert.Equal($"'{Ok.TypeName}' is no answer to '{GetPiece.TypeName}'", wrong.Message); // wire names, never our type names
     }
 
     [Fact]
@@ -292,6 +293,29 @@ public sealed class MessageChannelTests
         pair.Client.Close(); // idempotent
 
         await Assert.ThrowsAsync<IOException>(() => pending.WaitAsync(Timeout));
+        await clientLoop.WaitAsync(Timeout).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    [Fact]
+    public async Task A_request_still_waiting_to_be_sent_when_the_channel_closes_fails_with_IOException_not_a_cancellation()
+    {
+        // A holder that says bye closes the channel while our next request waits its turn to be sent; a
+        // cancellation there looked like the caller's own stop, and a download waited for a connection that was gone.
+        await using var pair = await ChannelPair.ConnectAsync();
+        var clientLoop = pair.Client.RunAsync(Ignore, Idle);
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slowSend = pair.Client.ReplyAsync(new GetPiece(A, 0) { RequestId = 7 }, new PieceReply(A, 0), 100, async (head, token) =>
+        {
+            sending.TrySetResult();
+            await Task.Delay(System.Threading.Timeout.Infinite, token); // holds the send lock until the channel closes
+        });
+        await sending.Task.WaitAsync(Timeout);
+
+        var waiting = pair.Client.RequestAsync(new GetPiece(A, 1), Timeout);
+        pair.Client.Close();
+
+        await Assert.ThrowsAsync<IOException>(() => waiting.WaitAsync(Timeout));
+        await Assert.ThrowsAsync<IOException>(() => slowSend.WaitAsync(Timeout));
         await clientLoop.WaitAsync(Timeout).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 
