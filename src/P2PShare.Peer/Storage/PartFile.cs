@@ -178,26 +178,20 @@ public sealed class PartFile : HeldFile
             if (_completed is { } already)
                 return already;
             int missing;
-            SafeFileHandle? handle;
             lock (_gate)
             {
                 if (_disposed)
                     throw new StorageException($"'{Name}' is closed");
                 missing = _verified.Count - _verified.Present;
-                handle = missing > 0 ? null : _handle;
-                if (missing == 0)
-                    _handle = null;
             }
             if (missing > 0)
                 throw new StorageException($"'{Name}' cannot be completed: {missing} of {Manifest.PieceCount} pieces are missing");
             (string Name, string Path) final;
             try
             {
-                if (handle is not null)
-                {
-                    using (handle)
-                        RandomAccess.FlushToDisk(handle);
-                }
+                // The handle stays open through the move: a piece served meanwhile is read through it, never
+                // by reopening a .part that may no longer be there (a fetcher saw its connection fail so).
+                RandomAccess.FlushToDisk(AcquireHandle());
                 final = FinalPlacement.Place(_root, _name, _paths.Part, Manifest, _logger);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -205,7 +199,14 @@ public sealed class PartFile : HeldFile
                 throw new StorageException($"cannot move the finished '{Name}' into {_root}: {e.Message}", e);
             }
             done = new SharedFile(final.Name, final.Path, Manifest, FileStamp.TryOf(final.Path)); // as written by us: a later change is noticed before its bytes are served
-            _completed = done;
+            _completed = done; // before the handle closes: a reader that finds it closed reads the final file
+            SafeFileHandle? part;
+            lock (_gate)
+            {
+                part = _handle;
+                _handle = null;
+            }
+            part?.Dispose();
             _state.Close();
             foreach (string path in _paths.All)
             {
@@ -292,7 +293,7 @@ public sealed class PartFile : HeldFile
             if (_disposed)
                 throw new StorageException($"'{Name}' is closed");
             ObjectDisposedException.ThrowIf(_completed is not null, this); // its bytes are in the final file now
-            // A download whose Complete() failed after closing the handle reopens its .part.
+            // Opened by the first piece written or read after a restart, and by Complete() if none was.
             return _handle ??= File.OpenHandle(_paths.Part, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
         }
     }

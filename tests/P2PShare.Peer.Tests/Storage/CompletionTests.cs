@@ -55,6 +55,36 @@ public sealed class CompletionTests : IDisposable
     }
 
     [Fact]
+    public async Task Pieces_read_while_the_download_completes_come_whole_from_the_part_or_the_final_file()
+    {
+        // A fetcher's request can be served just as the download completes and the .part is renamed.
+        using var repository = _folder.Open();
+        for (int round = 0; round < 200; round++)
+        {
+            var data = StorageTestFolder.Bytes(3 * PieceLength, 1000 + round);
+            var manifest = StorageTestFolder.ManifestOf(data, PieceLength);
+            var file = repository.OpenDownload(manifest, $"race{round}.bin");
+            for (int piece = 0; piece < manifest.PieceCount; piece++)
+                file.WritePiece(piece, StorageTestFolder.Piece(data, manifest, piece));
+            using var done = new CancellationTokenSource();
+            var reader = Task.Run(() =>
+            {
+                var buffer = new byte[PieceLength];
+                int reads = 0;
+                for (int piece = 0; !done.IsCancellationRequested || reads == 0; piece = (piece + 1) % manifest.PieceCount, reads++)
+                {
+                    int read = file.ReadPiece(piece, buffer);
+                    Assert.Equal(StorageTestFolder.Piece(data, manifest, piece).ToArray(), buffer.AsSpan(0, read).ToArray());
+                }
+            });
+
+            file.Complete();
+            await done.CancelAsync();
+            await reader; // before the fix, a read between the move and the switch failed: 'Could not find file ….part'
+        }
+    }
+
+    [Fact]
     public void Complete_never_overwrites_a_different_existing_file()
     {
         var other = StorageTestFolder.Bytes(300, 1);
