@@ -62,17 +62,20 @@ public static class DownloadText
             ? string.Create(CultureInfo.InvariantCulture, $"none of the {failure.Holders} reachable holder(s) has them (nothing to fetch for {failure.Waited.TotalSeconds:0.#} s)")
             : string.Create(CultureInfo.InvariantCulture, $"no holder has been reachable, or given a piece, for {failure.Waited.TotalSeconds:0.#} s");
         string tried = failure.Tried.Count == 0 ? "" : $"; tried {Tried(failure.Tried)}";
-        return $"{missing}: {why}{tried}. The verified pieces are kept; {again}";
+        return $"{missing}: {why}{tried}. {Kept(verified.Present, again)}";
     }
+
+    // What is kept for next time, said only when something is (a tester read "kept" over zero pieces).
+    private static string Kept(int pieces, string again) => pieces > 0
+        ? string.Create(CultureInfo.InvariantCulture, $"The {pieces} verified pieces are kept; {again}")
+        : char.ToUpperInvariant(again[0]) + again[1..];
 
     private static string Storage(DownloadFailure failure, string again)
     {
         string next = failure.DiskFull ? $"free some space, then {again}"
             : failure.NameBlocked ? "running it again meets the same unless what is in the way is moved" // `again` would promise what a rerun cannot do
             : again;
-        string advice = failure.KeptPieces is { } kept
-            ? string.Create(CultureInfo.InvariantCulture, $"The {kept} verified pieces are kept; {next}")
-            : char.ToUpperInvariant(next[0]) + next[1..];
+        string advice = Kept(failure.KeptPieces ?? 0, next);
         string elsewhere = failure.InUseElsewhere
             ? ": a `get`, `serve` or peer using this folder is downloading it or sharing its pieces. Only one process at a time can download a file into a folder: wait for that one to finish or stop it"
             : "";

@@ -25,7 +25,7 @@ public static class TypedRequests
                 throw new RemoteErrorException(error.Code, error.Text);
             default:
                 incoming.Dispose();
-                throw new ProtocolException($"expected '{typeof(T).Name}' in reply to '{request.Type}', got '{incoming.Message.Type}'");
+                throw new ProtocolException($"'{incoming.Message.Type}' is no answer to '{request.Type}'"); // wire names only: a user may read this
         }
     }
 }

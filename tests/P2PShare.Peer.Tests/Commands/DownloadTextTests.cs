@@ -36,8 +36,11 @@ public sealed class DownloadTextTests
         };
 
         Assert.Equal("35 of 40 pieces are missing (pieces 5-39): no holder has been reachable, or given a piece, for 1.5 s; "
-            + "tried 127.0.0.1:12666 (could not connect: Connection refused). The verified pieces are kept; `request` again to continue",
+            + "tried 127.0.0.1:12666 (could not connect: Connection refused). The 5 verified pieces are kept; `request` again to continue",
             DownloadText.Failure(failure, DownloadText.RequestAgain));
+        // Nothing verified: nothing said to be kept.
+        Assert.EndsWith("(could not connect: Connection refused). `request` again to continue",
+            DownloadText.Failure(failure with { Verified = new PieceSet(40) }, DownloadText.RequestAgain), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class ReportWordingTests
         string line = Report.Result(failed, "run the same command again to resume");
 
         Assert.Equal("Download of 'big.bin' failed: 3 of 400 pieces are missing (pieces 7-9): none of the 1 reachable holder(s) has them "
-            + "(nothing to fetch for 30 s). The verified pieces are kept; run the same command again to resume.", line);
+            + "(nothing to fetch for 30 s). The 397 verified pieces are kept; run the same command again to resume.", line);
         Assert.DoesNotContain("`request`", line, StringComparison.Ordinal);
     }
 

@@ -45,7 +45,7 @@ public sealed class HolderRetryTests
         Assert.Contains("35 of 40 pieces are missing (pieces ", DownloadText.Reason(result), StringComparison.Ordinal);
         Assert.Contains("no holder has been reachable, or given a piece, for 1.5 s", DownloadText.Reason(result), StringComparison.Ordinal);
         Assert.True(DownloadText.Reason(result)!.Contains($"tried 127.0.0.1:{port} (could not connect: ", StringComparison.Ordinal), DownloadText.Reason(result));
-        Assert.Contains("The verified pieces are kept", DownloadText.Reason(result), StringComparison.Ordinal);
+        Assert.Contains("The 5 verified pieces are kept", DownloadText.Reason(result), StringComparison.Ordinal);
         Assert.Contains(new HolderAddress("127.0.0.1", port), result.DroppedPeers.Keys);
     }
 
