@@ -62,8 +62,8 @@ internal static partial class PeerLog
     [LoggerMessage(261, LogLevel.Warning, "Lost holder {Peer} of {File}: {Reason}; dialling it again in {Milliseconds:0} ms")]
     public static partial void HolderLost(ILogger logger, string peer, string file, string reason, double milliseconds);
 
-    [LoggerMessage(263, LogLevel.Debug, "Holder {Peer} of {File} left (it said bye after its last pieces); dialled again only if the tracker lists it anew")]
-    public static partial void HolderLeft(ILogger logger, string peer, string file);
+    [LoggerMessage(263, LogLevel.Debug, "Holder {Peer} of {File} left (it said bye after its last pieces); looking for it again in {Milliseconds:0} ms in case it restarts")]
+    public static partial void HolderLeft(ILogger logger, string peer, string file, double milliseconds);
 
     [LoggerMessage(262, LogLevel.Debug, "Holder {Peer} of {File} unreachable: {Reason}; dialling it again in {Milliseconds:0} ms")]
     public static partial void HolderUnreachable(ILogger logger, string peer, string file, string reason, double milliseconds);

@@ -36,6 +36,6 @@ public sealed class LeavingHolderTests
 
         Assert.Equal(DownloadOutcome.Failed, result.Outcome);
         Assert.Contains("it stopped serving and left", DownloadText.Reason(result)!, StringComparison.Ordinal);
-        Assert.Equal(1, leaving.Connections); // the tracker listing it again is no sign it came back
+        Assert.Equal(1, leaving.Connections); // looked for again only after the longest backoff (4 s): a tracker still listing it is no sign it came back
     }
 }

@@ -9,7 +9,8 @@ namespace P2PShare.Peer.Transfer;
 /// lost to a connection fault is dialled again after a backoff (doubling, with jitter, reset once it
 /// delivers a piece), at once when the tracker lists it again after having left it out (it restarted);
 /// a holder that lied (a corrupt piece, a wrong manifest) is never dialled again; one that said it no
-/// longer has the file is dialled again only once the tracker has left it out and then lists it again.
+/// longer has the file is dialled again only once the tracker has left it out and then lists it again;
+/// one that said bye, after the longest backoff or on such a listing (it may restart).
 /// The "nobody connected" clock is not restarted by connections that end without delivering a piece,
 /// so a holder that accepts and fails straight away, over and over, cannot keep a download alive. No I/O, no locking
 /// and no clock: the download serializes the calls and passes the time.
@@ -134,6 +135,7 @@ public sealed class HolderPool
             throw new InvalidOperationException($"{endpoint} was not being dialled");
         holder.State = HolderState.Connected;
         holder.Reason = null;
+        holder.HasLeft = false;
         if (ConnectedCount == 0)
         {
             _idleFrom = NoneConnectedSince;
@@ -158,7 +160,7 @@ public sealed class HolderPool
     {
         var holder = Close(endpoint, now, reason);
         holder.Backoff ??= new ReconnectBackoff(_retryInitial, _retryMax, _random);
-        var wait = holder.Backoff.Next();
+        var wait = holder.HasLeft ? _retryMax : holder.Backoff.Next(); // gone on purpose: no quick retries
         holder.State = HolderState.Waiting;
         Schedule(holder, now + wait);
         return wait;
@@ -178,6 +180,22 @@ public sealed class HolderPool
         holder.Listed = true; // only a list without it, then one with it, brings it back: the tracker may not have heard yet
     }
 
+    /// <summary>
+    /// The holder said bye (<paramref name="reason"/>): it stopped serving on purpose. It is dialled again
+    /// after the longest backoff, or at once when the tracker leaves it out and lists it again, in case it
+    /// comes back (a restart); until it connects, dials that fail keep it as left (<see cref="HasLeft"/>).
+    /// </summary>
+    public void Left(HolderAddress endpoint, HolderDrop reason, TimeSpan now)
+    {
+        var holder = Close(endpoint, now, reason);
+        holder.HasLeft = true;
+        holder.State = HolderState.Waiting;
+        Schedule(holder, now + _retryMax);
+    }
+
+    /// <summary>True while the holder has said bye and not connected since: its failed dials are no news.</summary>
+    public bool HasLeft(HolderAddress endpoint) => Get(endpoint).HasLeft;
+
     /// <summary>The connection ended because the download did (complete or stopped).</summary>
     public void Finished(HolderAddress endpoint, TimeSpan now) => Close(endpoint, now, null).State = HolderState.Done;
 
@@ -195,7 +213,9 @@ public sealed class HolderPool
         if (holder.State == HolderState.Connected && --ConnectedCount == 0)
             NoneConnectedSince = _deliveredSinceIdle ? now : _idleFrom ?? now;
         OpenCount--;
-        holder.Reason = reason ?? holder.Reason; // a dial cut short by the download's end keeps the failure before it
+        // A dial cut short by the download's end keeps the failure before it; one that failed after a bye, the bye.
+        if (!holder.HasLeft)
+            holder.Reason = reason ?? holder.Reason;
         return holder;
     }
 
@@ -238,5 +258,7 @@ public sealed class HolderPool
         public ReconnectBackoff? Backoff { get; set; }
 
         public HolderDrop? Reason { get; set; }
+
+        public bool HasLeft { get; set; }
     }
 }

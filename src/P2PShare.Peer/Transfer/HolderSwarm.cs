@@ -239,27 +239,35 @@ internal sealed class HolderSwarm
     private void Closed(HolderAddress holder, HolderDrop? drop, bool connected)
     {
         TimeSpan wait = TimeSpan.Zero;
+        bool left;
         lock (_gate)
         {
             var now = Now;
             if (drop is null)
                 _pool.Finished(holder, now);
+            else if (drop.Kind == HolderDropKind.Left)
+                _pool.Left(holder, drop, now);
             else if (drop.Absent)
                 _pool.NotHolding(holder, drop, now);
             else if (drop.Retry)
                 wait = _pool.Lost(holder, drop, now);
             else
                 _pool.Ban(holder, drop, now);
-            if (drop is not null && drop.Kind != HolderDropKind.Left)
+            left = _pool.HasLeft(holder);
+            if (drop is not null && !left)
                 _dropped[holder] = drop;
         }
         Changed.Raise();
         if (drop is null)
             return;
-        if (drop.Kind == HolderDropKind.Left)
+        if (left)
         {
-            // A peer that stops serving says so: no fault, nothing to warn of, nobody to redial.
-            PeerLog.HolderLeft(_logger, holder.ToString(), _name);
+            // A peer that stops serving says so: no fault and nothing to warn of. It is looked for again
+            // now and then in case it restarts; finding it still gone is no news either.
+            if (drop.Kind == HolderDropKind.Left)
+                PeerLog.HolderLeft(_logger, holder.ToString(), _name, _options.HolderRetryMaxDelay.TotalMilliseconds);
+            else
+                PeerLog.HolderUnreachable(_logger, holder.ToString(), _name, drop.ToString(), wait.TotalMilliseconds);
             return;
         }
         string why = drop.ToString();

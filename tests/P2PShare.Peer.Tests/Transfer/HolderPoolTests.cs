@@ -12,6 +12,7 @@ public sealed class HolderPoolTests
     private static readonly HolderDrop Corrupt = new(HolderDropKind.CorruptPiece, Piece: 3);
     private static readonly HolderDrop Gone = new(HolderDropKind.NoLongerHolding, "not found");
     private static readonly HolderDrop Silent = new(HolderDropKind.StoppedAnswering);
+    private static readonly HolderDrop Bye = new(HolderDropKind.Left, "it said bye");
 
     [Fact]
     public void At_most_the_cap_is_open_at_once_and_another_is_dialled_as_each_drops()
@@ -174,6 +175,47 @@ public sealed class HolderPoolTests
         pool.Listed(listed, T(6000));  // and has it again
         Assert.Equal(T(6000), pool.NextDue);
         Assert.Equal(holder, Next(pool, T(6000))!.Value);
+    }
+
+    [Fact]
+    public void A_holder_that_said_bye_is_dialled_again_after_the_longest_backoff_and_stays_left_while_those_dials_fail()
+    {
+        var pool = Pool();
+        var listed = Holders(1).ToList();
+        pool.Listed(listed, T(0));
+        var holder = Next(pool, T(0))!.Value;
+        pool.Connected(holder);
+
+        pool.Left(holder, Bye, T(10));
+        Assert.True(pool.HasLeft(holder));
+        Assert.Equal(T(10) + RetryMax, pool.NextDue); // in case it restarts; not at once, it said it was going
+        pool.Listed(listed, T(500));                     // still listed: the tracker may not have heard yet
+        Assert.Equal(T(10) + RetryMax, pool.NextDue);
+
+        Assert.Equal(holder, Next(pool, T(1010))!.Value);
+        Assert.Equal(RetryMax, pool.Lost(holder, Refused, T(1020))); // gone for good so far: no quick retries
+        Assert.True(pool.HasLeft(holder));
+        Assert.Equal([(holder, Bye)], pool.Failures());  // why it is not used: it left, not "refused"
+
+        Assert.Equal(holder, Next(pool, T(2020))!.Value);
+        pool.Connected(holder);                          // it restarted
+        Assert.False(pool.HasLeft(holder));
+    }
+
+    [Fact]
+    public void A_holder_that_said_bye_and_the_tracker_lists_anew_is_due_at_once()
+    {
+        var pool = Pool();
+        var listed = Holders(1).ToList();
+        pool.Listed(listed, T(0));
+        var holder = Next(pool, T(0))!.Value;
+        pool.Connected(holder);
+        pool.Left(holder, Bye, T(10));
+
+        pool.Listed([], T(200));
+        pool.Listed(listed, T(300)); // announced again: back
+
+        Assert.Equal(T(300), pool.NextDue);
     }
 
     [Fact]
