@@ -158,11 +158,7 @@ public sealed class HolderPoolTests
     [Fact]
     public void A_holder_that_no_longer_has_the_file_is_not_dialled_again_until_the_tracker_leaves_it_out_and_lists_it_again()
     {
-        var pool = Pool();
-        var listed = Holders(1).ToList();
-        pool.Listed(listed, T(0));
-        var holder = Next(pool, T(0))!.Value;
-        pool.Connected(holder);
+        var (pool, listed, holder) = OneConnected();
 
         pool.NotHolding(holder, Gone, T(10));
         Assert.Null(pool.NextDue);
@@ -180,11 +176,7 @@ public sealed class HolderPoolTests
     [Fact]
     public void A_holder_that_said_bye_is_dialled_again_after_the_longest_backoff_and_stays_left_while_those_dials_fail()
     {
-        var pool = Pool();
-        var listed = Holders(1).ToList();
-        pool.Listed(listed, T(0));
-        var holder = Next(pool, T(0))!.Value;
-        pool.Connected(holder);
+        var (pool, listed, holder) = OneConnected();
 
         pool.Left(holder, Bye, T(10));
         Assert.True(pool.HasLeft(holder));
@@ -205,11 +197,7 @@ public sealed class HolderPoolTests
     [Fact]
     public void A_holder_that_said_bye_and_the_tracker_lists_anew_is_due_at_once()
     {
-        var pool = Pool();
-        var listed = Holders(1).ToList();
-        pool.Listed(listed, T(0));
-        var holder = Next(pool, T(0))!.Value;
-        pool.Connected(holder);
+        var (pool, listed, holder) = OneConnected();
         pool.Left(holder, Bye, T(10));
 
         pool.Listed([], T(200));
@@ -229,6 +217,17 @@ public sealed class HolderPoolTests
         pool.Lost(dialled[0], Silent, T(0));
 
         Assert.Equal([(Endpoint(1), Silent), (Endpoint(3), Refused)], pool.Failures());
+    }
+
+    // One holder, listed and connected at 0.
+    private static (HolderPool Pool, List<HolderEntry> Listed, HolderAddress Holder) OneConnected()
+    {
+        var pool = Pool();
+        var listed = Holders(1).ToList();
+        pool.Listed(listed, T(0));
+        var holder = Next(pool, T(0))!.Value;
+        pool.Connected(holder);
+        return (pool, listed, holder);
     }
 
     private static HolderPool Pool(int maxOpen = 50) => new(maxOpen, Retry, RetryMax, new Random(3), T(0));
