@@ -207,7 +207,7 @@ public sealed class DownloadSession
         }
         catch (Exception e) when (HolderSwarm.IsConnectionFault(e))
         {
-            // A holder leaving as we connect says bye before any manifest: no fault, and nobody to redial.
+            // A holder leaving as we connect says bye before any manifest: no fault, only looked for again now and then.
             return link.SaidBye ? HolderDrop.SaidBye : new HolderDrop(HolderDropKind.NoManifest, e.Message);
         }
     }
