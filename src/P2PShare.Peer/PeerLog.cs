@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using P2PShare.Protocol.Rpc;
 
 namespace P2PShare.Peer;
 
@@ -13,6 +14,18 @@ internal static partial class PeerLog
 
     [LoggerMessage(202, LogLevel.Warning, "Connection from {Remote} closed: {Reason}")]
     public static partial void ServeFailed(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(206, LogLevel.Debug, "Connection from {Remote} ended by the fetcher: {Reason}")]
+    public static partial void ServeEndedByFetcher(ILogger logger, string remote, string reason);
+
+    /// <summary>A served connection failed: news (a warning) unless the fetcher simply went away, as one that finished does.</summary>
+    public static void ServeEnded(ILogger logger, string remote, Exception cause)
+    {
+        if (ConnectionFaults.IsEndedByOtherSide(cause))
+            ServeEndedByFetcher(logger, remote, cause.Message);
+        else
+            ServeFailed(logger, remote, cause.Message);
+    }
 
     [LoggerMessage(203, LogLevel.Warning, "Refused connection from {Remote}: {Reason}")]
     public static partial void ServeRefused(ILogger logger, string remote, string reason);

@@ -66,7 +66,7 @@ internal sealed class FetcherRequests(IPieceSource source, RecentSends recent, H
         catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             if (!cancellationToken.IsCancellationRequested && !channel.Closed.IsCancellationRequested && !leaving.IsCancellationRequested)
-                PeerLog.ServeFailed(_logger, connection.Remote, e.Message);
+                PeerLog.ServeEnded(_logger, connection.Remote, e);
             channel.Close(); // a reply cut short: the read loop ends too
         }
     }

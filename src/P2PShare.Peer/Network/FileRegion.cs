@@ -83,8 +83,17 @@ public sealed class FileRegion : IAsyncDisposable
         // SendPacketsAsync takes no token: a send that never completes (the other side stopped
         // reading) ends when the connection is closed.
         await using var closeOnCancel = cancellationToken.Register(static s => ((Socket)s!).Dispose(), socket);
-        if (!socket.SendPacketsAsync(args))
-            done.TrySetResult(args);
+        try
+        {
+            if (!socket.SendPacketsAsync(args))
+                done.TrySetResult(args);
+        }
+        catch (NotSupportedException e)
+        {
+            // What it throws once the socket knows the other side is gone (a fetcher that completed and
+            // closed): a closed connection like any other, not a fault of ours (a tester saw it logged as one).
+            throw new IOException("the connection is closed", e);
+        }
         var result = await done.Task;
         if (result.SocketError != SocketError.Success)
             throw new SocketException((int)result.SocketError);

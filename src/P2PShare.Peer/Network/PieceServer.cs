@@ -157,7 +157,7 @@ public sealed class PieceServer : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException || ConnectionFaults.IsFault(e))
         {
             if (!cancellationToken.IsCancellationRequested && !leaving.IsCancellationRequested) // leaving, a write after the half-close is no news
-                PeerLog.ServeFailed(_logger, remote, e.Message);
+                PeerLog.ServeEnded(_logger, remote, e);
         }
 #pragma warning disable CA1031 // Last line of defence for a fire-and-forget connection task: log whatever it is, end this connection only.
         catch (Exception e)

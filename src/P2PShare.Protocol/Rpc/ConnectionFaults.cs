@@ -18,4 +18,16 @@ public static class ConnectionFaults
     /// </summary>
     public static bool IsFault(Exception exception) =>
         exception is IOException or SocketException or TimeoutException or ProtocolException or ObjectDisposedException;
+
+    /// <summary>
+    /// True when the other side ended the connection: it reset or aborted it, or it was gone when we
+    /// wrote (a broken pipe). For a server that is how a fetcher that finished or stopped often leaves:
+    /// no news to warn of.
+    /// </summary>
+    public static bool IsEndedByOtherSide(Exception exception) => exception switch
+    {
+        SocketException socket => socket.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown,
+        IOException { InnerException: { } inner } => IsEndedByOtherSide(inner),
+        _ => false,
+    };
 }

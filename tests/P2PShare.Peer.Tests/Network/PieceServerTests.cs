@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using P2PShare.Peer.Storage;
 using P2PShare.Peer.Tests.Storage;
 using P2PShare.Protocol;
@@ -306,6 +307,32 @@ public sealed class PieceServerTests
         {
             await server.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_piece_whose_send_finds_the_fetcher_gone_is_no_warning_but_other_send_failures_are()
+    {
+        // A downloader that completes closes its connections with replies still on their way, and every
+        // seeder it used warned 'Broken pipe' for each. The send's failure is injected: when the reset
+        // lands during a send, rather than a read, depends on timing.
+        var gone = new IOException("Unable to write data to the transport connection: Broken pipe.", new SocketException((int)SocketError.Shutdown));
+        Assert.Empty(await WarningsWhenASendFailsAsync(gone));
+
+        var other = new IOException("Input/output error");
+        Assert.Single(await WarningsWhenASendFailsAsync(other));
+    }
+
+    private static async Task<List<string>> WarningsWhenASendFailsAsync(Exception failure)
+    {
+        var logger = new ListLogger();
+        await using var server = await TestPieceServer.StartAsync(logger: logger, serveThrough: GatedPieces.Wrap(_ => Task.FromException(failure)));
+        using var tcp = await server.OpenAsync();
+        using var channel = await TestPieceServer.GreetAsync(tcp);
+        await channel.SendAsync(new GetPiece(server.SharedId, 0) { RequestId = 10 }).WaitAsync(Deadline);
+
+        Assert.True(await TestPieceServer.ClosedByServerAsync(tcp), "the connection ends with its send");
+        await Eventually.TrueAsync(() => Task.FromResult(logger.Lines.Any(l => l.Text.Contains(failure.Message, StringComparison.Ordinal))), "the end is logged", Deadline);
+        return [.. logger.Lines.Where(l => l.Level >= LogLevel.Warning).Select(l => l.Text)];
     }
 
     [Fact]

@@ -32,4 +32,17 @@ public sealed class ConnectionFaultsTests
     [MemberData(nameof(NotFaults))]
     public void Cancellation_and_bugs_are_not_connection_faults(Exception e) =>
         Assert.False(ConnectionFaults.IsFault(e), e.GetType().Name);
+
+    [Fact]
+    public void A_reset_an_abort_or_a_broken_pipe_is_the_other_side_going_away_and_other_faults_are_not()
+    {
+        Assert.True(ConnectionFaults.IsEndedByOtherSide(new SocketException((int)SocketError.ConnectionReset)));
+        Assert.True(ConnectionFaults.IsEndedByOtherSide(new SocketException((int)SocketError.ConnectionAborted)));
+        Assert.True(ConnectionFaults.IsEndedByOtherSide(new IOException("Broken pipe", new SocketException((int)SocketError.Shutdown))));
+
+        Assert.False(ConnectionFaults.IsEndedByOtherSide(new ProtocolException("malformed")));
+        Assert.False(ConnectionFaults.IsEndedByOtherSide(new TimeoutException("silent")));
+        Assert.False(ConnectionFaults.IsEndedByOtherSide(new IOException("the disk")));
+        Assert.False(ConnectionFaults.IsEndedByOtherSide(new SocketException((int)SocketError.TimedOut)));
+    }
 }
