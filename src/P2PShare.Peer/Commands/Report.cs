@@ -149,11 +149,14 @@ public static class Report
 
     /// <summary>The line the user sees the moment a holder is dropped from a download.</summary>
     public static string PeerDropped(string file, string peer, string reason) =>
-        $"Dropped peer {peer} for '{file}': {reason}. It is not asked for this file again; other holders, if any, serve it.";
+        $"Dropped peer {peer} for '{file}': {Sentence(reason)} It is not asked for this file again; other holders, if any, serve it.";
 
     /// <summary>The line the user sees when the connection to a holder is lost (not its fault as far as we know): it is dialled again.</summary>
     public static string PeerLost(string file, string peer, string reason) =>
-        $"Lost peer {peer} for '{file}': {reason}. Dialling it again in the background; the other holders serve its pieces meanwhile.";
+        $"Lost peer {peer} for '{file}': {Sentence(reason)} Dialling it again in the background; the other holders serve its pieces meanwhile.";
+
+    // A cause as the system words it may end in its own full stop ("Connection reset by peer."): one, not two.
+    private static string Sentence(string reason) => reason.EndsWith('.') ? reason : reason + ".";
 
     // A tracker may list thousands of holders: name a few, count the rest.
     private const int DroppedListedAtMost = 5;

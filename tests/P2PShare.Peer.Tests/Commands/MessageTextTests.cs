@@ -64,6 +64,8 @@ public sealed class MessageTextTests
             "Dropped peer 127.0.0.1:4001 for 'big.bin': it sent a corrupt piece 7 (wrong length or SHA-256). It is not asked for this file again; other holders, if any, serve it." },
         { new HolderLost("big.bin", new HolderAddress("127.0.0.1", 4001), new HolderDrop(HolderDropKind.ConnectionLost, "the connection was reset")),
             "Lost peer 127.0.0.1:4001 for 'big.bin': the connection was reset. Dialling it again in the background; the other holders serve its pieces meanwhile." },
+        { new HolderLost("big.bin", new HolderAddress("127.0.0.1", 4001), new HolderDrop(HolderDropKind.ConnectionLost, "Connection reset by peer.")),
+            "Lost peer 127.0.0.1:4001 for 'big.bin': Connection reset by peer. Dialling it again in the background; the other holders serve its pieces meanwhile." },
         { new TrackerLost(Tracker, "the tracker closed the connection"),
             "Lost the tracker at 127.0.0.1:12500: the tracker closed the connection. Reconnecting by itself in the background; serving and downloads go on." },
         { new TrackerBack(Tracker, 1), "Reconnected to the tracker at 127.0.0.1:12500; re-reported 1 file." },
