@@ -287,6 +287,20 @@ internal sealed class HolderSwarm
         }
     }
 
+    // A holder the tracker no longer lists has left the network: that a dial to it failed meanwhile (a
+    // fellow downloader that just completed, say) is no news for the summary. A liar stays named.
+    private void ForgetDeparted(IReadOnlyList<HolderEntry> listed)
+    {
+        if (_dropped.Count == 0)
+            return;
+        var still = listed.Select(HolderAddress.Of).ToHashSet();
+        foreach (var (holder, drop) in _dropped.ToList())
+        {
+            if (drop.Retry && !still.Contains(holder))
+                _dropped.Remove(holder);
+        }
+    }
+
     // Holders found while the download runs (peers downloading the same file, holders back after a
     // restart) are handed to the pool to dial; known holders' piece maps are refreshed. Often at first.
     private async Task DiscoverAsync(Func<CancellationToken, Task<IReadOnlyList<HolderEntry>>> findHolders, CancellationToken cancellationToken)
@@ -306,7 +320,10 @@ internal sealed class HolderSwarm
             }
             IReadOnlyList<HolderEntry> fresh;
             lock (_gate)
+            {
                 fresh = _pool.Listed(found, Now);
+                ForgetDeparted(found);
+            }
             if (Volatile.Read(ref _board) is { } board)
                 foreach (var holder in found)
                     board.Holds(HolderAddress.Of(holder), holder.Have);

@@ -15,6 +15,7 @@ namespace P2PShare.Peer.Tests.Transfer;
 public sealed class HolderRefreshTests
 {
     private const int Pieces = 40;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
     private static readonly byte[] Content = StorageTestFolder.Bytes(Pieces * TestSeeder.PieceLength, seed: 23);
 
     [Fact]
@@ -25,6 +26,36 @@ public sealed class HolderRefreshTests
         var waits = Enumerable.Range(0, 6).Select(_ => pace.Next().TotalMilliseconds).ToArray();
 
         Assert.Equal([125, 250, 500, 1000, 1000, 1000], waits);
+    }
+
+    [Fact]
+    public async Task A_holder_whose_dial_failed_and_that_the_tracker_no_longer_lists_is_no_longer_named_as_dropped()
+    {
+        // A fellow downloader that completes is dialled (it was still listed) and refuses; the tracker then
+        // stops listing it. The tester saw it in every later progress line and the summary as 'dropped'.
+        using var departed = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        departed.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // bound, not listening: refuses
+        var gone = new HolderEntry("127.0.0.1", ((IPEndPoint)departed.LocalEndPoint!).Port, null);
+        var options = new PeerOptions { BindAddress = IPAddress.Loopback, HolderWait = TimeSpan.FromMinutes(5), HolderRefreshInterval = TimeSpan.FromMilliseconds(200) };
+        int looks = 0;
+        IReadOnlyList<HolderEntry> listed = [gone];
+        var swarm = new HolderSwarm("file.bin", [gone], options, 0, NullLogger.Instance, _ =>
+        {
+            Interlocked.Increment(ref looks);
+            return Task.FromResult(Volatile.Read(ref listed));
+        });
+        using var stop = new CancellationTokenSource();
+        var running = swarm.RunAsync((_, _, _) => Task.FromResult<HolderDrop?>(null), stop.Token);
+        var holder = HolderAddress.Of(gone);
+        await Eventually.TrueAsync(() => Task.FromResult(swarm.DroppedNow().ContainsKey(holder)), "the refused dial is named", Deadline);
+
+        Volatile.Write(ref listed, []);
+        int before = Volatile.Read(ref looks);
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref looks) > before + 1), "the tracker is asked again", Deadline);
+
+        Assert.Empty(swarm.DroppedNow());
+        await stop.CancelAsync();
+        await running.WaitAsync(Deadline);
     }
 
     [Fact]
