@@ -7,8 +7,8 @@ using P2PShare.Protocol.Rpc;
 namespace P2PShare.Testing;
 
 /// <summary>
-/// A holder that stops just as fetchers connect, on 127.0.0.1: on every connection it accepts the hello,
-/// then says bye and ends its side at once (reading what the fetcher sent, so the bye is not lost to a reset).
+/// A holder that stops just as fetchers connect, on 127.0.0.1: on every connection it accepts the hello
+/// (or not), then says bye and ends its side at once (reading what the fetcher sent, so the bye is not lost to a reset).
 /// </summary>
 public sealed class LeavingHolder : IAsyncDisposable
 {
@@ -19,8 +19,12 @@ public sealed class LeavingHolder : IAsyncDisposable
     private readonly Task _accepting;
     private int _connections;
 
-    public LeavingHolder()
+    private readonly bool _insteadOfWelcome;
+
+    /// <summary>With <paramref name="insteadOfWelcome"/>, the bye answers the hello: it was leaving before the handshake ended.</summary>
+    public LeavingHolder(bool insteadOfWelcome = false)
     {
+        _insteadOfWelcome = insteadOfWelcome;
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -56,7 +60,10 @@ public sealed class LeavingHolder : IAsyncDisposable
         {
             try
             {
-                await Handshake.AcceptAsync(channel, PeerRole.Fetcher, "127.0.0.1", null, null, HandshakeDeadline, _stop.Token);
+                if (_insteadOfWelcome)
+                    (await channel.ReceiveAsync(HandshakeDeadline, _stop.Token))?.Dispose(); // the hello
+                else
+                    await Handshake.AcceptAsync(channel, PeerRole.Fetcher, "127.0.0.1", null, null, HandshakeDeadline, _stop.Token);
                 await channel.SendAsync(new Bye(), default, _stop.Token);
                 tcp.Client.Shutdown(SocketShutdown.Send);
                 // Whatever the fetcher sent is read, not reset: the bye must reach it.

@@ -207,7 +207,7 @@ internal sealed class HolderSwarm
         }
         catch (Exception e) when (IsConnectionFault(e))
         {
-            Closed(holder, new HolderDrop(HolderDropKind.CouldNotConnect, e.Message), connected: false);
+            Closed(holder, e is OtherSideLeftException ? HolderDrop.SaidBye : new HolderDrop(HolderDropKind.CouldNotConnect, e.Message), connected: false);
             return;
         }
         lock (_gate)

@@ -57,7 +57,12 @@ public static class Handshake
     {
         using var reply = await channel.ReceiveAsync(timeout, cancellationToken)
             ?? throw new IOException("the other side closed the connection during the handshake");
-        return reply.Message is ErrorReply error ? throw new RemoteErrorException(error.Code, error.Text) : reply.Message;
+        return reply.Message switch
+        {
+            ErrorReply error => throw new RemoteErrorException(error.Code, error.Text),
+            Bye => throw new OtherSideLeftException(), // a server leaving as we arrive
+            var message => message,
+        };
     }
 
     private static Welcome CheckWelcome(Message reply) => reply switch

@@ -37,14 +37,16 @@ public sealed class HolderLeavingTests
         Assert.Empty(result.DroppedPeers);
     }
 
-    [Fact]
-    public async Task A_holder_that_says_bye_before_any_manifest_has_left_quietly_and_is_looked_for_again_now_and_then()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_holder_that_says_bye_before_any_manifest_has_left_quietly_and_is_looked_for_again_now_and_then(bool insteadOfWelcome)
     {
         // A server leaving just as we connect says bye at once. The download fails after the holder wait,
         // quietly, naming why; it took the goodbye for a fault before (a warning, and a redial every backoff).
         // The holder is looked for again after the longest backoff, in case it restarts.
         var manifest = StorageTestFolder.ManifestOf(Content, TestSeeder.PieceLength);
-        await using var leaving = new LeavingHolder();
+        await using var leaving = new LeavingHolder(insteadOfWelcome); // a tester saw the bye in place of welcome called 'could not connect' and redialled as a fault
         var options = new PeerOptions
         {
             BindAddress = IPAddress.Loopback,
