@@ -27,6 +27,9 @@ internal static partial class PeerLog
             ServeFailed(logger, remote, cause.Message);
     }
 
+    [LoggerMessage(207, LogLevel.Debug, "Connection from {Remote} closed during the handshake")]
+    public static partial void ServeClosedInHandshake(ILogger logger, string remote);
+
     [LoggerMessage(203, LogLevel.Warning, "Refused connection from {Remote}: {Reason}")]
     public static partial void ServeRefused(ILogger logger, string remote, string reason);
 

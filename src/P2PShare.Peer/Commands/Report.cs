@@ -114,7 +114,8 @@ public static class Report
             : $" from {Plural(r.PiecesByPeer.Count, "peer")}: " + string.Join(", ", r.PiecesByPeer.OrderBy(kv => kv.Key.ToString(), StringComparer.Ordinal).Select(kv => $"{kv.Key} ({Plural(kv.Value, "piece")})"));
         string resumed = r.ResumedPieces > 0 ? string.Create(CultureInfo.InvariantCulture, $" ({r.ResumedPieces} of {r.TotalPieces} pieces were already verified on disk)") : "";
         resumed += Damaged(r);
-        resumed += Dropped(r.DroppedPeers);
+        // A completed download names only the liars: that a fellow downloader had already left when dialled is no news then.
+        resumed += Dropped(r.Outcome == DownloadOutcome.Completed ? r.DroppedPeers.Where(kv => kv.Value.Banned).ToDictionary() : r.DroppedPeers);
         string reason = r.Failure is null ? "" : DownloadText.Failure(r.Failure, toContinue == LoopContinue ? DownloadText.RequestAgain : toContinue);
         int kept = r.ResumedPieces + r.PiecesByPeer.Values.Sum();
         return r.Outcome switch

@@ -36,6 +36,24 @@ public sealed class ReportWordingTests
     }
 
     [Fact]
+    public void A_completed_download_names_the_liars_it_dropped_but_not_the_holders_that_had_gone()
+    {
+        // A tester saw a fellow downloader that had finished and exited named as 'dropped … Connection refused'.
+        var dropped = new Dictionary<HolderAddress, HolderDrop>
+        {
+            [new HolderAddress("127.0.0.1", 4001)] = new(HolderDropKind.CouldNotConnect, "Connection refused"),
+            [new HolderAddress("127.0.0.1", 4002)] = new(HolderDropKind.CorruptPiece, Piece: 3),
+        };
+        var done = new DownloadResult("big.bin", DownloadOutcome.Completed, "/tmp/big.bin", new Dictionary<HolderAddress, int>(), 0, 4, 4096, TimeSpan.FromSeconds(1), null)
+        { DroppedPeers = dropped };
+
+        string line = Report.Result(done, "run the same command again to resume");
+
+        Assert.Contains("; dropped 127.0.0.1:4002 (it sent a corrupt piece 3", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("4001", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_resumed_download_says_so_at_the_start()
     {
         var progress = new DownloadProgress("big.bin", 100, 123, 400, 3 * 65536, TimeSpan.FromSeconds(1), 1, new Dictionary<HolderAddress, int> { [new("127.0.0.5", 12666)] = 3 });

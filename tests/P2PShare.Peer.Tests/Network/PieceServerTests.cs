@@ -63,6 +63,20 @@ public sealed class PieceServerTests
     }
 
     [Fact]
+    public async Task A_peer_that_closes_during_the_handshake_is_no_warning()
+    {
+        // A peer that dials and gives up (or leaves) at once is normal; a tester saw it as a warning.
+        var logger = new ListLogger();
+        await using var server = await TestPieceServer.StartAsync(logger: logger);
+        using (await server.OpenAsync())
+        {
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(logger.Lines.Any(l => l.Text.Contains("during the handshake", StringComparison.Ordinal))), "the close is logged", Deadline);
+        Assert.DoesNotContain(logger.Lines, l => l.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
     public async Task A_connection_that_never_says_hello_is_closed_after_the_handshake_timeout()
     {
         await using var server = await TestPieceServer.StartAsync(TestPieceServer.Defaults with { HandshakeTimeout = TimeSpan.FromMilliseconds(300) });
