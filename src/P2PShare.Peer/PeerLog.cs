@@ -30,6 +30,15 @@ internal static partial class PeerLog
     [LoggerMessage(207, LogLevel.Debug, "Connection from {Remote} closed during the handshake")]
     public static partial void ServeClosedInHandshake(ILogger logger, string remote);
 
+    /// <summary>A connection that never got through the handshake: a refusal (<paramref name="refusal"/>) is news; a peer that closed (gave up, or left) is not.</summary>
+    public static void ServeNotGreeted(ILogger logger, string remote, string? refusal)
+    {
+        if (refusal is null)
+            ServeClosedInHandshake(logger, remote);
+        else
+            ServeRefused(logger, remote, refusal);
+    }
+
     [LoggerMessage(203, LogLevel.Warning, "Refused connection from {Remote}: {Reason}")]
     public static partial void ServeRefused(ILogger logger, string remote, string reason);
 

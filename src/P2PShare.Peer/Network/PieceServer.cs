@@ -141,7 +141,7 @@ public sealed class PieceServer : IAsyncDisposable
             var result = await Handshake.AcceptAsync(channel, PeerRole.Fetcher, observed, _options.Secret, null, _options.HandshakeTimeout, handshake.Token);
             if (result.Hello is null)
             {
-                Refused(remote, result.Refusal);
+                PeerLog.ServeNotGreeted(_logger, remote, result.Refusal);
                 return;
             }
             PeerLog.ServeAccepted(_logger, remote);
@@ -179,22 +179,13 @@ public sealed class PieceServer : IAsyncDisposable
         }
     }
 
-    // A refusal is news; a peer that closed during the handshake (one that gave up, or left) is not.
-    private void Refused(string remote, string? refusal)
-    {
-        if (refusal is null)
-            PeerLog.ServeClosedInHandshake(_logger, remote);
-        else
-            PeerLog.ServeRefused(_logger, remote, refusal);
-    }
-
     // The transport first (TLS when there is a secret), then the channel, listed so that stopping closes it.
     private async Task<MessageChannel?> OpenChannelAsync(TcpClient client, string observed, string remote, CancellationToken cancellationToken)
     {
         var accepted = await TransportSecurity.AcceptAsync(client.Client, client.GetStream(), _options.Secret, _frameMemory.ShareFor(observed), _options.HandshakeTimeout, cancellationToken);
         if (accepted.Secured is not { } secured)
         {
-            Refused(remote, accepted.Refusal);
+            PeerLog.ServeNotGreeted(_logger, remote, accepted.Refusal);
             return null;
         }
         var channel = new MessageChannel(secured.Stream, _options.Limits, _frameMemory.ShareFor(observed)) { Binding = secured.Binding };
