@@ -49,8 +49,8 @@ internal sealed class LanBenchmark(LanSettings settings, TextWriter output)
             runs.Add(r);
             Say($"run {run}:");
             foreach (var d in r.Downloads)
-                Say(Invariant($"  {d.Name}: {d.Seconds:0.00} s, received {Copies(d.ReceivedBytes):0.000} copies, sent {Copies(d.SentBytes):0.000}; pieces {d.PiecesFromSeeder} from the seeder, {d.PiecesFromOthers} from other downloaders; CPU {d.CpuSeconds:0.00} s; first piece data at {Seconds(d.FirstDataSeconds)} (CPU {Seconds(d.FirstDataCpuSeconds)} by then){Exit(d)}"));
-            Say(Invariant($"  seeder: sent {Copies(r.SeederSentBytes):0.000} copies, CPU {r.SeederCpuSeconds:0.00} s"));
+                Say(Invariant($"  {d.Name}: {d.Seconds:0.00} s, received {Copies(d.ReceivedBytes):0.000} copies, sent {Copies(d.SentBytes):0.000}; pieces {d.PiecesFromSeeder} from the seeder, {d.PiecesFromOthers} from other downloaders; CPU {d.CpuSeconds:0.000} s; first piece data at {Seconds(d.FirstDataSeconds)} (CPU {Seconds(d.FirstDataCpuSeconds)} by then){Exit(d)}"));
+            Say(Invariant($"  seeder: sent {Copies(r.SeederSentBytes):0.000} copies, CPU {r.SeederCpuSeconds:0.000} s"));
             SayLinks(r);
             Say(Invariant($"  last done {r.LastSeconds:0.00} s = {r.LastSeconds / settings.IdealSeconds:0.00} x ideal; machine CPU {r.MachineBusy * 100:0} % busy on average, at least 95 % busy in {r.SaturatedShare * 100:0} % of 100 ms samples; load average {r.LoadAverage}"));
         }

@@ -8,7 +8,9 @@ namespace P2PShare.Bench.Swarm;
 /// <summary>
 /// One of our built programs started as a process (<c>dotnet X.dll …</c>, never <c>dotnet run</c>, so
 /// no build time is measured). Collects stdout lines, and while it runs samples <c>/proc/PID</c> for
-/// its peak resident memory (VmHWM) and CPU time, so both are known after it exits.
+/// its peak resident memory (VmHWM) and CPU time, so both are known after it exits. Where a control
+/// group can be made (<see cref="CpuGroup"/>), the process starts inside its own and the CPU time is
+/// the group's exact count instead of the last sample.
 /// </summary>
 internal sealed class BenchProcess : IDisposable
 {
@@ -22,8 +24,10 @@ internal sealed class BenchProcess : IDisposable
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private readonly Task _sampler;
     private readonly CancellationTokenSource _stopSampling = new();
+    private readonly CpuGroup? _group;
     private long _peakRssKib;
     private long _cpuTicks;
+    private double _groupCpuAtEnd = double.NaN; // the group's last count, once the group is removed
 
     static BenchProcess()
     {
@@ -35,9 +39,10 @@ internal sealed class BenchProcess : IDisposable
         };
     }
 
-    private BenchProcess(Process process)
+    private BenchProcess(Process process, CpuGroup? group)
     {
         _process = process;
+        _group = group;
         Live[this] = 0;
         _sampler = Task.Run(() => SampleAsync(_stopSampling.Token));
     }
@@ -53,8 +58,9 @@ internal sealed class BenchProcess : IDisposable
     /// <summary>The highest resident set seen (VmHWM), in MiB.</summary>
     public double PeakRssMib => Interlocked.Read(ref _peakRssKib) / 1024.0;
 
-    /// <summary>User + system CPU seconds, as last sampled.</summary>
-    public double CpuSeconds => Interlocked.Read(ref _cpuTicks) / TicksPerSecond;
+    /// <summary>User + system CPU seconds: the control group's count, else as last sampled.</summary>
+    public double CpuSeconds =>
+        Volatile.Read(ref _groupCpuAtEnd) is var atEnd && !double.IsNaN(atEnd) ? atEnd : _group?.Seconds() ?? Interlocked.Read(ref _cpuTicks) / TicksPerSecond;
 
     public string Output => string.Join('\n', _lines);
 
@@ -78,25 +84,31 @@ internal sealed class BenchProcess : IDisposable
     public static BenchProcess StartIn(string? netns, string name, string folder, string program, params string[] args)
     {
         string[] command = BenchPrograms.Command(BenchPrograms.PathOf(folder, program));
-        var info = new ProcessStartInfo(netns is null ? command[0] : "ip")
+        var group = CpuGroup.TryCreate();
+        // Joins the group, then execs in place (as ip netns exec does), so the process id stays the program's.
+        string[] joinGroup = group is null ? [] : ["-c", "echo $$ > \"$0\" && exec \"$@\"", group.ProcsFile];
+        string[] launch = [.. netns is null ? command[..1] : ["ip", "netns", "exec", netns, command[0]]];
+        var info = new ProcessStartInfo(group is null ? launch[0] : "/bin/sh")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        if (netns is not null)
-        {
-            foreach (var arg in new[] { "netns", "exec", netns })
-                info.ArgumentList.Add(arg);
-        }
-        foreach (var arg in netns is null ? command[1..] : command)
-            info.ArgumentList.Add(arg);
-        foreach (var arg in args)
+        foreach (var arg in (string[])[.. joinGroup, .. group is null ? launch[1..] : launch, .. command[1..], .. args])
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info };
-        process.Start();
-        var running = new BenchProcess(process) { Name = name };
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            group?.Dispose();
+            process.Dispose();
+            throw;
+        }
+        var running = new BenchProcess(process, group) { Name = name };
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -212,6 +224,12 @@ internal sealed class BenchProcess : IDisposable
         }
         _stopSampling.Cancel();
         _process.Dispose();
+        if (_group is { } group)
+        {
+            // Its count goes with it: keep the last one for whoever asks afterwards.
+            Volatile.Write(ref _groupCpuAtEnd, group.Seconds() ?? double.NaN);
+            group.Dispose();
+        }
         _lineArrived.Dispose();
         _stopSampling.Dispose();
     }
