@@ -38,6 +38,7 @@ internal sealed class CpuGroup : IDisposable
                 continue;
             try
             {
+                RemoveLeftovers(root);
                 var group = new CpuGroup(Directory.CreateDirectory(Path.Combine(root, name)).FullName, version2);
                 if (group.Seconds() is not null)
                     return group;
@@ -49,6 +50,18 @@ internal sealed class CpuGroup : IDisposable
             }
         }
         return null;
+    }
+
+    // A benchmark killed with SIGKILL could not remove its groups: those of benchmarks no longer running go
+    // now (a group is removable once its processes have exited; one still busy stays).
+    private static void RemoveLeftovers(string root)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(root, "p2pshare-bench-*"))
+        {
+            var parts = Path.GetFileName(dir).Split('-');
+            if (parts.Length == 4 && int.TryParse(parts[2], CultureInfo.InvariantCulture, out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+                new CpuGroup(dir, false).Dispose();
+        }
     }
 
     /// <summary>User + system CPU seconds of every process that has been in the group; null if it cannot be read.</summary>
