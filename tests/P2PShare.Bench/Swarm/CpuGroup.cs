@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace P2PShare.Bench.Swarm;
@@ -11,6 +12,7 @@ namespace P2PShare.Bench.Swarm;
 internal sealed class CpuGroup : IDisposable
 {
     private static int s_created;
+    private static int s_fallbackTold;
     private readonly string _path;
     private readonly bool _version2;
 
@@ -32,6 +34,7 @@ internal sealed class CpuGroup : IDisposable
         string name = $"p2pshare-bench-{Environment.ProcessId}-{Interlocked.Increment(ref s_created)}";
         // cgroup v2 alone, v2 beside v1 (systemd's hybrid layout), else v1's cpuacct controller.
         (string Root, bool Version2)[] roots = [("/sys/fs/cgroup", true), ("/sys/fs/cgroup/unified", true), ("/sys/fs/cgroup/cpuacct", false)];
+        string why = "no cgroup file system is mounted";
         foreach (var (root, version2) in roots)
         {
             if (!File.Exists(Path.Combine(root, version2 ? "cgroup.controllers" : "cpuacct.usage")))
@@ -46,21 +49,55 @@ internal sealed class CpuGroup : IDisposable
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Not ours to make here; try the next layout.
+                why = e.Message; // not ours to make here (not root, say); try the next layout
             }
         }
+        if (Interlocked.Exchange(ref s_fallbackTold, 1) == 0)
+            Console.Error.WriteLine($"bench: CPU seconds are sampled from /proc/PID/stat (10 ms ticks, the last samples' worth missed): no control group could be made ({why})");
         return null;
     }
 
-    // A benchmark killed with SIGKILL could not remove its groups: those of benchmarks no longer running go
-    // now (a group is removable once its processes have exited; one still busy stays).
+    // A benchmark killed with SIGKILL could neither stop what it started (a swarm's tracker and seeders run
+    // on) nor remove its groups: the processes left in the groups of benchmarks no longer running are
+    // stopped now, and the groups removed.
     private static void RemoveLeftovers(string root)
     {
         foreach (var dir in Directory.EnumerateDirectories(root, "p2pshare-bench-*"))
         {
-            var parts = Path.GetFileName(dir).Split('-');
-            if (parts.Length == 4 && int.TryParse(parts[2], CultureInfo.InvariantCulture, out int pid) && pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
-                new CpuGroup(dir, false).Dispose();
+            if (!Leftovers.OfGoneBenchmark(dir))
+                continue;
+            var left = new CpuGroup(dir, false);
+            left.StopAll();
+            left.Dispose();
+        }
+    }
+
+    // Kills every process in the group and waits for each to go, so the group can be removed.
+    private void StopAll()
+    {
+        string[] pids;
+        try
+        {
+            pids = File.ReadAllLines(ProcsFile);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+        foreach (var line in pids)
+        {
+            if (!int.TryParse(line, CultureInfo.InvariantCulture, out int pid))
+                continue;
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone already, or not ours to kill.
+            }
         }
     }
 

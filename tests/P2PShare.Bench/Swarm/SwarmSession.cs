@@ -19,6 +19,7 @@ internal sealed class SwarmSession : IDisposable
     public SwarmSession(SwarmSettings settings)
     {
         _settings = settings;
+        RemoveLeftovers(settings.TempRoot);
         Root = Path.Combine(settings.TempRoot, $"p2pshare-swarm-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
         Directory.CreateDirectory(Root);
         Source = Path.Combine(Root, "source", FileName);
@@ -32,6 +33,25 @@ internal sealed class SwarmSession : IDisposable
 
     // On the command line rather than inherited, so an open and a secret session can run side by side.
     private string[] SecretArgs => _settings.Secret is { } secret ? ["--secret", secret] : [];
+
+    // A benchmark killed with SIGKILL could not delete its folder (a source file and a copy per seeder):
+    // those of benchmarks no longer running go now.
+    private static void RemoveLeftovers(string tempRoot)
+    {
+        if (!Directory.Exists(tempRoot))
+            return;
+        foreach (var dir in Directory.EnumerateDirectories(tempRoot, "p2pshare-swarm-*").Where(Leftovers.OfGoneBenchmark))
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Someone else's, or in use: left as it is.
+            }
+        }
+    }
 
     /// <summary>Writes the random file and starts the tracker.</summary>
     public async Task StartTrackerAsync()
