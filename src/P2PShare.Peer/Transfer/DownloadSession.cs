@@ -74,6 +74,12 @@ public sealed class DownloadSession
         remove => _swarm.Lost -= value;
     }
 
+    /// <summary>
+    /// Completes once the manifest is in and the <c>.part</c> is open, so <see cref="GetProgress"/> counts
+    /// the pieces; never, if the download ends before a holder sends the manifest.
+    /// </summary>
+    public Task Opened => _ready.Task;
+
     /// <summary>The progress so far.</summary>
     public DownloadProgress GetProgress()
     {
