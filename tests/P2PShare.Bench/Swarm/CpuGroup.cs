@@ -7,7 +7,7 @@ namespace P2PShare.Bench.Swarm;
 /// A control group holding one started process, so its CPU time is counted exactly: to the microsecond,
 /// with the threads that have already exited, and still readable after the process is gone.
 /// <c>/proc/PID/stat</c> counts 10 ms ticks and vanishes at exit, so sampling it every 20 ms missed the
-/// last of a process's CPU; for a `get` of 0.07 CPU-s that was up to a third of it.
+/// last of a process's CPU: for a `get` of about 0.1 CPU-s, up to a sixth of it.
 /// </summary>
 internal sealed class CpuGroup : IDisposable
 {
