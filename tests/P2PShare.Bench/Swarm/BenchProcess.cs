@@ -84,18 +84,19 @@ internal sealed class BenchProcess : IDisposable
     public static BenchProcess StartIn(string? netns, string name, string folder, string program, params string[] args)
     {
         string[] command = BenchPrograms.Command(BenchPrograms.PathOf(folder, program));
+        string[] argv = [.. netns is null ? [] : (string[])["ip", "netns", "exec", netns], .. command, .. args];
         var group = CpuGroup.TryCreate();
-        // Joins the group, then execs in place (as ip netns exec does), so the process id stays the program's.
-        string[] joinGroup = group is null ? [] : ["-c", "echo $$ > \"$0\" && exec \"$@\"", group.ProcsFile];
-        string[] launch = [.. netns is null ? command[..1] : ["ip", "netns", "exec", netns, command[0]]];
-        var info = new ProcessStartInfo(group is null ? launch[0] : "/bin/sh")
+        // A shell joins the group, then execs in place (as ip netns exec does), so the process id stays the program's.
+        if (group is not null)
+            argv = ["/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"", group.ProcsFile, .. argv];
+        var info = new ProcessStartInfo(argv[0])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[.. joinGroup, .. group is null ? launch[1..] : launch, .. command[1..], .. args])
+        foreach (var arg in argv[1..])
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info };
         try
@@ -189,9 +190,12 @@ internal sealed class BenchProcess : IDisposable
                             Interlocked.Exchange(ref _peakRssKib, Math.Max(kib, Interlocked.Read(ref _peakRssKib)));
                     }
                 }
-                long ticks = (long)Math.Round(ProcessCpu.Seconds(_process.Id) * TicksPerSecond);
-                if (ticks > 0)
-                    Interlocked.Exchange(ref _cpuTicks, ticks);
+                if (_group is null) // else the group counts it exactly
+                {
+                    long ticks = (long)Math.Round(ProcessCpu.Seconds(_process.Id) * TicksPerSecond);
+                    if (ticks > 0)
+                        Interlocked.Exchange(ref _cpuTicks, ticks);
+                }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
             {

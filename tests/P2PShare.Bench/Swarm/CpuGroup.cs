@@ -66,7 +66,7 @@ internal sealed class CpuGroup : IDisposable
         {
             if (!Leftovers.OfGoneBenchmark(dir))
                 continue;
-            var left = new CpuGroup(dir, false);
+            var left = new CpuGroup(dir, version2: false); // the layout matters only for reading a count
             left.StopAll();
             left.Dispose();
         }

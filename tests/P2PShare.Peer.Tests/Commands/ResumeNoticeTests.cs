@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using P2PShare.Peer.Commands;
 using P2PShare.Peer.Storage;
@@ -24,7 +23,8 @@ public sealed class ResumeNoticeTests
         using var folder = new StorageTestFolder();
         using var repository = new Repository(folder.Root, NullLogger.Instance, TestSeeder.PieceLength);
         var options = new PeerOptions { BindAddress = IPAddress.Loopback };
-        var session = new DownloadSession(manifest.Id, "file.bin", content.Length, [new HolderEntry("127.0.0.1", ClosedPort(), null)], repository, options, 0, NullLogger.Instance);
+        using var refusing = new RefusingPort(); // every dial refused: no manifest ever comes
+        var session = new DownloadSession(manifest.Id, "file.bin", content.Length, [refusing.Holder], repository, options, 0, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var download = new ActiveDownload(session, stop, session.RunAsync(stop.Token));
         var clock = new CountingClock();
@@ -40,14 +40,6 @@ public sealed class ResumeNoticeTests
         Assert.False(session.Opened.IsCompleted);
         Assert.Empty(said);
         Assert.Equal(0, clock.Timers);
-    }
-
-    // A port nothing listens on: every dial is refused, so no manifest ever comes.
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class CountingClock : TimeProvider

@@ -33,9 +33,8 @@ public sealed class HolderRefreshTests
     {
         // A fellow downloader that completes is dialled (it was still listed) and refuses; the tracker then
         // stops listing it. The tester saw it in every later progress line and the summary as 'dropped'.
-        using var departed = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
-        departed.Bind(new IPEndPoint(IPAddress.Loopback, 0)); // bound, not listening: refuses
-        var gone = new HolderEntry("127.0.0.1", ((IPEndPoint)departed.LocalEndPoint!).Port, null);
+        using var departed = new RefusingPort();
+        var gone = departed.Holder;
         var options = new PeerOptions { BindAddress = IPAddress.Loopback, HolderWait = TimeSpan.FromMinutes(5), HolderRefreshInterval = TimeSpan.FromMilliseconds(200) };
         int looks = 0;
         IReadOnlyList<HolderEntry> listed = [gone];
